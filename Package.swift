@@ -1,0 +1,77 @@
+// swift-tools-version:6.1
+import Foundation
+import PackageDescription
+
+/// Every folder under strategies/ is one strategy plugin, built as lib<Name>.so against the
+/// StrategyKit product only. Adding a folder is all it takes; this file needs no edit.
+let strategyPlugins: [String] = {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("strategies")
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+    return entries.filter { name in
+        var isDirectory: ObjCBool = false
+        return !name.hasPrefix(".")
+            && FileManager.default.fileExists(atPath: root.appendingPathComponent(name).path, isDirectory: &isDirectory)
+            && isDirectory.boolValue
+    }.sorted()
+}()
+
+let sdk: Target.Dependency = .product(name: "StrategyKit", package: "StrategyKit")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+
+let package = Package(
+    name: "ea-okx-runtime",
+    products: [
+        .executable(name: "runtime", targets: ["RuntimeCLI"])
+    ] + strategyPlugins.map { .library(name: $0, type: .dynamic, targets: [$0]) },
+    dependencies: [
+        .package(path: "Sources/StrategyKit"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.25.0"),
+        .package(url: "https://github.com/vapor/websocket-kit.git", from: "2.15.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
+    ],
+    targets: [
+        .target(name: "MarketData", dependencies: [
+            sdk, logging,
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "WebSocketKit", package: "websocket-kit"),
+        ]),
+        .target(name: "DataQuality", dependencies: [sdk]),
+        .target(name: "Risk", dependencies: [sdk]),
+        .target(name: "Execution", dependencies: [sdk]),
+        .target(name: "Portfolio", dependencies: [sdk]),
+        .target(name: "Storage", dependencies: [
+            sdk, logging,
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        .target(name: "Runtime", dependencies: [
+            sdk, logging, "MarketData", "DataQuality", "Risk", "Execution", "Portfolio", "Storage",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        .executableTarget(name: "RuntimeCLI", dependencies: [
+            "Runtime", "Storage", sdk, logging,
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "TradingCoreTests", dependencies: [
+            sdk, .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "StrategyKitTests", dependencies: [sdk]),
+        .testTarget(name: "MarketDataTests", dependencies: ["MarketData", sdk]),
+        .testTarget(name: "DataQualityTests", dependencies: ["DataQuality", "MarketData", sdk]),
+        .testTarget(name: "RiskTests", dependencies: ["Risk", sdk]),
+        .testTarget(name: "ExecutionTests", dependencies: ["Execution", sdk]),
+        .testTarget(name: "PortfolioTests", dependencies: ["Portfolio", sdk]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", sdk, .product(name: "PostgresNIO", package: "postgres-nio")]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Storage", "MarketData", sdk]),
+    ] + strategyPlugins.map { .target(name: $0, dependencies: [sdk], path: "strategies/\($0)") },
+    swiftLanguageModes: [.v6]
+)

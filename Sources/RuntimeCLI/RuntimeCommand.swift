@@ -1,0 +1,22 @@
+import ArgumentParser
+
+@main
+struct RuntimeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runtime",
+        abstract: "Plugin-hosted strategy and risk runtime for OKX: paper trading, replay, risk and audit in PostgreSQL.",
+        subcommands: [
+            DatabaseCommand.self, MigrateCommand.self, DeployCommand.self, StrategiesCommand.self,
+            RunCommand.self, ReplayCommand.self, RecordCommand.self, StatusCommand.self,
+            PauseCommand.self, ResumeCommand.self, StopCommand.self, HaltCommand.self, RiskCommand.self,
+            TradesCommand.self, PositionsCommand.self, PerfCommand.self, CandlesCommand.self, UsersCommand.self,
+        ]
+    )
+}
+
+/// A command whose implementation has not landed yet; it fails instead of pretending to work.
+struct NotImplementedYet: Error, CustomStringConvertible {
+    var command: String
+    var issue: Int
+    var description: String { "`runtime \(command)` is not implemented yet (tracked in issue \(issue))" }
+}

@@ -1,0 +1,69 @@
+/// An exact signed decimal number with 12 fractional digits, stored as a scaled `Int128`.
+///
+/// Every price, size and amount OKX sends is a decimal string; `FixedPoint` holds it exactly
+/// (no binary floating point, no Foundation `Decimal`) and prints it back in OKX's canonical
+/// form: no exponent, no trailing fractional zeros, `"0"` for zero. The range is about
+/// ±1.7 × 10^26, far beyond any price, size or notional on the exchange.
+///
+/// `+` and `-` trap on overflow like `Int`; use ``addingReportingOverflow(_:)`` where the
+/// operands are not known to be small. Products and quotients use a 256-bit intermediate.
+public struct FixedPoint: Hashable, Comparable, Sendable {
+    /// The number of fractional digits every value carries.
+    public static let decimalPlaces = 12
+    /// `10^decimalPlaces`: the raw value of `1`.
+    public static let scale: Int128 = 1_000_000_000_000
+
+    /// The value times ``scale``.
+    public var raw: Int128
+
+    /// Creates a value from its scaled representation (`raw / 10^12`).
+    @inlinable public init(raw: Int128) { self.raw = raw }
+
+    /// Creates a whole number.
+    @inlinable public init(_ integer: Int) { self.raw = Int128(integer) * Self.scale }
+
+    /// Creates `units × 10^-decimals`, e.g. `FixedPoint(units: 15, decimals: 1)` is 1.5.
+    /// - Precondition: `decimals` is at most ``decimalPlaces``.
+    @inlinable public init(units: Int64, decimals: Int) {
+        precondition(decimals >= 0 && decimals <= Self.decimalPlaces, "decimals out of range")
+        self.raw = Int128(units) * Self.powersOfTen[Self.decimalPlaces - decimals]
+    }
+
+    public static let zero = FixedPoint(raw: 0)
+    public static let one = FixedPoint(raw: scale)
+
+    @usableFromInline static let powersOfTen: [Int128] = (0...24).map { exponent in
+        var value: Int128 = 1
+        for _ in 0..<exponent { value *= 10 }
+        return value
+    }
+
+    @inlinable public var isZero: Bool { raw == 0 }
+    @inlinable public var isNegative: Bool { raw < 0 }
+    @inlinable public var isPositive: Bool { raw > 0 }
+    @inlinable public var magnitude: FixedPoint { FixedPoint(raw: raw < 0 ? -raw : raw) }
+    @inlinable public var negated: FixedPoint { FixedPoint(raw: -raw) }
+
+    /// The nearest `Double`, for statistics and display only; never for money arithmetic.
+    public var doubleValue: Double {
+        let whole = raw / Self.scale
+        let fraction = raw % Self.scale
+        return Double(whole) + Double(fraction) / 1e12
+    }
+
+    @inlinable public static func < (lhs: FixedPoint, rhs: FixedPoint) -> Bool { lhs.raw < rhs.raw }
+    @inlinable public static func + (lhs: FixedPoint, rhs: FixedPoint) -> FixedPoint { FixedPoint(raw: lhs.raw + rhs.raw) }
+    @inlinable public static func - (lhs: FixedPoint, rhs: FixedPoint) -> FixedPoint { FixedPoint(raw: lhs.raw - rhs.raw) }
+    @inlinable public static prefix func - (value: FixedPoint) -> FixedPoint { FixedPoint(raw: -value.raw) }
+    @inlinable public static func += (lhs: inout FixedPoint, rhs: FixedPoint) { lhs.raw += rhs.raw }
+    @inlinable public static func -= (lhs: inout FixedPoint, rhs: FixedPoint) { lhs.raw -= rhs.raw }
+
+    /// `self + other`, and whether it overflowed (the value then wraps).
+    @inlinable public func addingReportingOverflow(_ other: FixedPoint) -> (partialValue: FixedPoint, overflow: Bool) {
+        let (sum, overflow) = raw.addingReportingOverflow(other.raw)
+        return (FixedPoint(raw: sum), overflow)
+    }
+
+    /// Multiplies a value by a whole number.
+    @inlinable public func times(_ factor: Int) -> FixedPoint { FixedPoint(raw: raw * Int128(factor)) }
+}

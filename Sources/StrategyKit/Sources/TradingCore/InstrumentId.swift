@@ -1,0 +1,146 @@
+/// What kind of product an OKX instrument id names.
+public enum InstrumentKind: String, Sendable, Hashable, CaseIterable, Codable {
+    case spot = "SPOT"
+    case swap = "SWAP"
+    case futures = "FUTURES"
+    case option = "OPTION"
+}
+
+/// A calendar date in UTC on which a future or option expires.
+public struct ExpiryDate: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+
+    public init(year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    public static func < (lhs: ExpiryDate, rhs: ExpiryDate) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+
+    /// ISO 8601 text, e.g. `2025-03-28`.
+    public var description: String {
+        func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(year)-\(pad(month))-\(pad(day))"
+    }
+}
+
+/// Call or put.
+public enum OptionType: String, Sendable, Hashable, Codable {
+    case call = "C"
+    case put = "P"
+}
+
+/// Why an instrument id was refused.
+public struct InstrumentIdError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var input: String
+    public var reason: String
+
+    public var description: String { "'\(input)' is not an OKX instrument id: \(reason)" }
+}
+
+/// An OKX instrument id (`instId`) and what it says: `BTC-USDT` (spot), `BTC-USDT-SWAP`
+/// (perpetual swap), `BTC-USD-250328` (dated future), `BTC-USD-250328-100000-C` (option).
+///
+/// Equality and hashing use the id text only.
+public struct InstrumentId: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+    /// The id exactly as OKX writes it.
+    public let symbol: String
+    public let kind: InstrumentKind
+    /// The base currency (or underlying's base), e.g. `BTC`.
+    public let base: String
+    /// The quote (or settlement) currency, e.g. `USDT`.
+    public let quote: String
+    /// The expiry of a future or option; nil for spot and swaps.
+    public let expiry: ExpiryDate?
+    /// An option's strike price; nil otherwise.
+    public let strike: Price?
+    /// An option's type; nil otherwise.
+    public let optionType: OptionType?
+
+    /// Parses an OKX instId, refusing anything that is not one of the four forms.
+    public init(parsing text: String) throws(InstrumentIdError) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        func fail(_ reason: String) -> InstrumentIdError { InstrumentIdError(input: text, reason: reason) }
+        func isCode(_ part: Substring) -> Bool {
+            !part.isEmpty && part.count <= 20 && part.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) }
+        }
+        guard parts.count == 2 || parts.count == 3 || parts.count == 5 else {
+            throw fail("expected BASE-QUOTE, BASE-QUOTE-SWAP, BASE-QUOTE-YYMMDD or BASE-QUOTE-YYMMDD-STRIKE-C|P")
+        }
+        guard isCode(parts[0]), isCode(parts[1]) else {
+            throw fail("base and quote must be 1 to 20 upper-case letters or digits")
+        }
+        var expiry: ExpiryDate?
+        var strike: Price?
+        var optionType: OptionType?
+        let kind: InstrumentKind
+        switch parts.count {
+        case 2:
+            kind = .spot
+        case 3 where parts[2] == "SWAP":
+            kind = .swap
+        case 3:
+            guard let date = Self.expiry(parts[2]) else { throw fail("'\(parts[2])' is neither SWAP nor a YYMMDD expiry date") }
+            kind = .futures
+            expiry = date
+        default:
+            guard let date = Self.expiry(parts[2]) else { throw fail("'\(parts[2])' is not a YYMMDD expiry date") }
+            guard let strikePrice = try? Price(parsing: String(parts[3])), strikePrice.value.isPositive else {
+                throw fail("'\(parts[3])' is not a positive strike price")
+            }
+            guard let type = OptionType(rawValue: String(parts[4])) else { throw fail("'\(parts[4])' is neither C nor P") }
+            kind = .option
+            expiry = date
+            strike = strikePrice
+            optionType = type
+        }
+        self.symbol = text
+        self.kind = kind
+        self.base = String(parts[0])
+        self.quote = String(parts[1])
+        self.expiry = expiry
+        self.strike = strike
+        self.optionType = optionType
+    }
+
+    private static func expiry(_ text: Substring) -> ExpiryDate? {
+        let digits = text.utf8.map { Int($0) - 48 }
+        guard digits.count == 6, digits.allSatisfy({ $0 >= 0 && $0 <= 9 }) else { return nil }
+        let year = 2000 + digits[0] * 10 + digits[1]
+        let month = digits[2] * 10 + digits[3]
+        let day = digits[4] * 10 + digits[5]
+        guard month >= 1, month <= 12, day >= 1, day <= daysIn(month: month, year: year) else { return nil }
+        return ExpiryDate(year: year, month: month, day: day)
+    }
+
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Whether the instrument trades in contracts (swaps, futures, options) rather than coins.
+    public var isDerivative: Bool { kind != .spot }
+
+    public var description: String { symbol }
+    public static func == (lhs: InstrumentId, rhs: InstrumentId) -> Bool { lhs.symbol == rhs.symbol }
+    public func hash(into hasher: inout Hasher) { hasher.combine(symbol) }
+    public static func < (lhs: InstrumentId, rhs: InstrumentId) -> Bool { lhs.symbol < rhs.symbol }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        try self.init(parsing: text)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(symbol)
+    }
+}

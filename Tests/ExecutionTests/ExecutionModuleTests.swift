@@ -1,0 +1,8 @@
+import Testing
+@testable import Execution
+
+@Suite struct ExecutionModuleTests {
+    @Test func moduleLoads() {
+        #expect(Bool(true))
+    }
+}

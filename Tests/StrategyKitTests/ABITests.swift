@@ -1,0 +1,8 @@
+import Testing
+import StrategyKit
+
+@Suite struct ABITests {
+    @Test func abiVersionIsPositive() {
+        #expect(StrategyKitABI.version >= 1)
+    }
+}
