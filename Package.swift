@@ -40,6 +40,15 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "WebSocketKit", package: "websocket-kit"),
         ]),
+        // A local server speaking OKX's public WebSocket protocol (acks, ping/pong, drops, silence),
+        // serving recorded frames over a real socket: for tests and the offline demo.
+        .target(name: "OKXTestServer", dependencies: [
+            logging,
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
+        ]),
         .target(name: "DataQuality", dependencies: [sdk]),
         .target(name: "Risk", dependencies: [sdk]),
         .target(name: "Execution", dependencies: [sdk]),
@@ -57,7 +66,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .executableTarget(name: "RuntimeCLI", dependencies: [
-            "Runtime", "Storage", sdk, logging,
+            "Runtime", "Storage", "MarketData", "OKXTestServer", sdk, logging,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -65,13 +74,13 @@ let package = Package(
             sdk, .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "StrategyKitTests", dependencies: [sdk]),
-        .testTarget(name: "MarketDataTests", dependencies: ["MarketData", sdk]),
+        .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "OKXTestServer", sdk]),
         .testTarget(name: "DataQualityTests", dependencies: ["DataQuality", "MarketData", sdk]),
         .testTarget(name: "RiskTests", dependencies: ["Risk", sdk]),
         .testTarget(name: "ExecutionTests", dependencies: ["Execution", sdk]),
         .testTarget(name: "PortfolioTests", dependencies: ["Portfolio", sdk]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", sdk, .product(name: "PostgresNIO", package: "postgres-nio")]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Storage", "MarketData", sdk]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Storage", "MarketData", "OKXTestServer", sdk]),
     ] + strategyPlugins.map { .target(name: $0, dependencies: [sdk], path: "strategies/\($0)") },
     swiftLanguageModes: [.v6]
 )
