@@ -8,14 +8,19 @@ public struct Price: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Parses OKX's decimal text, e.g. `"42219.9"`.
     public init(parsing text: String) throws(DecimalParseError) {
-        self.value = try FixedPoint(parsing: text)
-        if value.isNegative { throw .negative(input: text, type: "price") }
+        var text = text
+        let parsed = text.withUTF8 { bytes in Price.parse(bytes) }
+        switch parsed {
+        case .success(let parsedValue): self = parsedValue
+        case .failure(let error): throw error
+        }
     }
 
     /// Parses UTF-8 bytes without allocating on success (the codec's hot path).
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<Price, DecimalParseError> {
         switch FixedPoint.parse(bytes) {
-        case .success(let value) where value.isNegative:
+        // "-0" is refused too: a sign on a price is always a mistake upstream.
+        case .success(let value) where value.isNegative || bytes.first == UInt8(ascii: "-"):
             return .failure(.negative(input: String(decoding: bytes, as: UTF8.self), type: "price"))
         case .success(let value): return .success(Price(value))
         case .failure(let error): return .failure(error)
@@ -43,14 +48,19 @@ public struct Quantity: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     /// Parses OKX's decimal text, e.g. `"0.12060306"`.
     public init(parsing text: String) throws(DecimalParseError) {
-        self.value = try FixedPoint(parsing: text)
-        if value.isNegative { throw .negative(input: text, type: "quantity") }
+        var text = text
+        let parsed = text.withUTF8 { bytes in Quantity.parse(bytes) }
+        switch parsed {
+        case .success(let parsedValue): self = parsedValue
+        case .failure(let error): throw error
+        }
     }
 
     /// Parses UTF-8 bytes without allocating on success (the codec's hot path).
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<Quantity, DecimalParseError> {
         switch FixedPoint.parse(bytes) {
-        case .success(let value) where value.isNegative:
+        // "-0" is refused too: a sign on a quantity is always a mistake upstream.
+        case .success(let value) where value.isNegative || bytes.first == UInt8(ascii: "-"):
             return .failure(.negative(input: String(decoding: bytes, as: UTF8.self), type: "quantity"))
         case .success(let value): return .success(Quantity(value))
         case .failure(let error): return .failure(error)
@@ -83,6 +93,11 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Parses decimal text; negative amounts are allowed.
     public init(parsing text: String) throws(DecimalParseError) {
         self.value = try FixedPoint(parsing: text)
+    }
+
+    /// Parses UTF-8 bytes without allocating on success; negative amounts are allowed.
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<Money, DecimalParseError> {
+        FixedPoint.parse(bytes).map { Money($0) }
     }
 
     public static let zero = Money(.zero)

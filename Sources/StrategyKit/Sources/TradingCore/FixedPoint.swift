@@ -44,11 +44,19 @@ public struct FixedPoint: Hashable, Comparable, Sendable {
     @inlinable public var magnitude: FixedPoint { FixedPoint(raw: raw < 0 ? -raw : raw) }
     @inlinable public var negated: FixedPoint { FixedPoint(raw: -raw) }
 
-    /// The nearest `Double`, for statistics and display only; never for money arithmetic.
+    /// The nearest `Double` (within a rounding step or two), for statistics and display only;
+    /// never for money arithmetic.
     public var doubleValue: Double {
         let whole = raw / Self.scale
         let fraction = raw % Self.scale
         return Double(whole) + Double(fraction) / 1e12
+    }
+
+    /// The value as a whole number of `Int`, if it is one and fits.
+    public var exactInt: Int? {
+        let (whole, fraction) = raw.quotientAndRemainder(dividingBy: Self.scale)
+        guard fraction == 0, let value = Int(exactly: whole) else { return nil }
+        return value
     }
 
     @inlinable public static func < (lhs: FixedPoint, rhs: FixedPoint) -> Bool { lhs.raw < rhs.raw }
@@ -64,6 +72,16 @@ public struct FixedPoint: Hashable, Comparable, Sendable {
         return (FixedPoint(raw: sum), overflow)
     }
 
-    /// Multiplies a value by a whole number.
+    /// `self - other`, and whether it overflowed (the value then wraps).
+    @inlinable public func subtractingReportingOverflow(_ other: FixedPoint) -> (partialValue: FixedPoint, overflow: Bool) {
+        let (difference, overflow) = raw.subtractingReportingOverflow(other.raw)
+        return (FixedPoint(raw: difference), overflow)
+    }
+
+    /// Multiplies a value by a whole number (exact; traps on overflow like `*`).
     @inlinable public func times(_ factor: Int) -> FixedPoint { FixedPoint(raw: raw * Int128(factor)) }
+
+    /// The smallest and largest representable values.
+    public static let min = FixedPoint(raw: .min)
+    public static let max = FixedPoint(raw: .max)
 }

@@ -52,22 +52,47 @@ extension FixedPoint {
     /// The multiple of `increment` nearest to `self` in the direction of `rule`, e.g. a price on
     /// an instrument's tick size or a size on its lot size. A zero or negative increment leaves
     /// the value unchanged.
+    ///
+    /// Traps, like `+`, when the rounded multiple lies outside the range (only possible within
+    /// one increment of ``FixedPoint/max`` or ``FixedPoint/min``); use
+    /// ``roundedReportingOverflow(toMultipleOf:_:)`` where that can happen.
     public func rounded(toMultipleOf increment: FixedPoint, _ rule: RoundingRule) -> FixedPoint {
-        guard increment.raw > 0 else { return self }
-        return FixedPoint(raw: Self.divide(raw, by: increment.raw, rule) * increment.raw)
+        let (result, overflow) = roundedReportingOverflow(toMultipleOf: increment, rule)
+        precondition(!overflow, "FixedPoint.rounded(toMultipleOf:) overflows the fixed-point range")
+        return result
     }
 
-    /// Whether `self` is a whole multiple of `increment`.
+    /// ``rounded(toMultipleOf:_:)``, and whether the result overflowed (the value is then
+    /// unchanged).
+    public func roundedReportingOverflow(toMultipleOf increment: FixedPoint, _ rule: RoundingRule) -> (partialValue: FixedPoint, overflow: Bool) {
+        guard increment.raw > 0 else { return (self, false) }
+        let step = increment.raw.magnitude
+        let (quotient, remainder) = raw.magnitude.quotientAndRemainder(dividingBy: step)
+        let rounded = Self.round(quotient, remainder: remainder, divisor: step, negative: raw < 0, rule)
+        let (magnitude, overflow) = rounded.multipliedReportingOverflow(by: step)
+        guard !overflow, let value = Self.signedReportingOverflow(magnitude, negative: raw < 0) else {
+            return (self, true)
+        }
+        return (FixedPoint(raw: value), false)
+    }
+
+    /// Whether `self` is a whole multiple of `increment` (always true for a zero or negative
+    /// increment, matching ``rounded(toMultipleOf:_:)``).
     public func isMultiple(of increment: FixedPoint) -> Bool {
-        increment.raw > 0 ? raw % increment.raw == 0 : true
+        increment.raw > 0 ? raw.magnitude % increment.raw.magnitude == 0 : true
     }
 
-    /// `numerator ÷ divisor` on the integer grid, rounded by `rule`.
+    /// `numerator ÷ divisor` on the integer grid, rounded by `rule`. The divisor is not zero,
+    /// and the quotient fits (callers divide by at least the scale, or by a value that keeps it
+    /// in range).
     static func divide(_ numerator: Int128, by divisor: Int128, _ rule: RoundingRule) -> Int128 {
         let (quotient, remainder) = numerator.magnitude.quotientAndRemainder(dividingBy: divisor.magnitude)
         let negative = (numerator < 0) != (divisor < 0)
-        // |quotient| <= |numerator| fits Int128 unless numerator is Int128.min and divisor ±1.
-        return signed(round(quotient, remainder: remainder, divisor: divisor.magnitude, negative: negative, rule), negative: negative)
+        let rounded = round(quotient, remainder: remainder, divisor: divisor.magnitude, negative: negative, rule)
+        guard let value = signedReportingOverflow(rounded, negative: negative) else {
+            preconditionFailure("FixedPoint division overflows the fixed-point range")
+        }
+        return value
     }
 
     /// `(high, low) ÷ divisor` for a 256-bit two's-complement numerator.
@@ -88,11 +113,11 @@ extension FixedPoint {
         let (quotient, remainder) = divisorMagnitude.dividingFullWidth((high: magnitudeHigh, low: magnitudeLow))
         let negative = (high < 0) != (divisor < 0)
         let rounded = round(quotient, remainder: remainder, divisor: divisorMagnitude, negative: negative, rule)
-        guard rounded <= UInt128(Int128.max) else { throw .overflow(operation: operation) }
-        return FixedPoint(raw: signed(rounded, negative: negative))
+        guard let value = signedReportingOverflow(rounded, negative: negative) else { throw .overflow(operation: operation) }
+        return FixedPoint(raw: value)
     }
 
-    private static func round(_ quotient: UInt128, remainder: UInt128, divisor: UInt128, negative: Bool, _ rule: RoundingRule) -> UInt128 {
+    static func round(_ quotient: UInt128, remainder: UInt128, divisor: UInt128, negative: Bool, _ rule: RoundingRule) -> UInt128 {
         guard remainder != 0 else { return quotient }
         let awayFromZero: Bool
         switch rule {
@@ -104,7 +129,14 @@ extension FixedPoint {
         return awayFromZero ? quotient + 1 : quotient
     }
 
-    private static func signed(_ magnitude: UInt128, negative: Bool) -> Int128 {
-        negative ? -Int128(magnitude) : Int128(magnitude)
+    /// The signed value of a magnitude, or nil when it does not fit (the negative side reaches
+    /// one further than the positive side).
+    static func signedReportingOverflow(_ magnitude: UInt128, negative: Bool) -> Int128? {
+        if negative {
+            guard magnitude <= UInt128(Int128.max) + 1 else { return nil }
+            return Int128(bitPattern: 0 &- magnitude)
+        }
+        guard magnitude <= UInt128(Int128.max) else { return nil }
+        return Int128(magnitude)
     }
 }

@@ -126,6 +126,10 @@ public struct InstrumentId: Hashable, Comparable, Sendable, CustomStringConverti
         }
     }
 
+    /// The instrument family (OKX's `instFamily`, and `uly` for swaps, futures and options),
+    /// e.g. `BTC-USDT` for BTC-USDT-SWAP and `BTC-USD` for BTC-USD-250328-100000-C.
+    public var family: String { "\(base)-\(quote)" }
+
     /// Whether the instrument trades in contracts (swaps, futures, options) rather than coins.
     public var isDerivative: Bool { kind != .spot }
 

@@ -6,8 +6,39 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     @inlinable public init(nanosecondsSinceEpoch: Int64) { self.nanosecondsSinceEpoch = nanosecondsSinceEpoch }
     @inlinable public init(millisecondsSinceEpoch: Int64) { self.nanosecondsSinceEpoch = millisecondsSinceEpoch &* 1_000_000 }
 
-    @inlinable public var millisecondsSinceEpoch: Int64 { nanosecondsSinceEpoch / 1_000_000 }
-    @inlinable public var microsecondsSinceEpoch: Int64 { nanosecondsSinceEpoch / 1_000 }
+    /// Whole milliseconds since the epoch, rounded toward the past (so instants before 1970
+    /// land in the millisecond they belong to, like ``utcDayNumber``).
+    @inlinable public var millisecondsSinceEpoch: Int64 { Self.floorDivide(nanosecondsSinceEpoch, 1_000_000) }
+    /// Whole microseconds since the epoch, rounded toward the past.
+    @inlinable public var microsecondsSinceEpoch: Int64 { Self.floorDivide(nanosecondsSinceEpoch, 1_000) }
+
+    @inlinable static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
+        let (quotient, remainder) = value.quotientAndRemainder(dividingBy: divisor)
+        return remainder < 0 ? quotient - 1 : quotient
+    }
+
+    /// Parses OKX's millisecond text (`"ts":"1652459199958"`): digits only, nil when empty,
+    /// malformed, or beyond the representable range (year 2262).
+    public init?(millisecondsText text: String) {
+        var text = text
+        guard let parsed = text.withUTF8({ Timestamp.parseMilliseconds($0) }) else { return nil }
+        self = parsed
+    }
+
+    /// Parses millisecond digits from UTF-8 bytes without allocating; nil when empty,
+    /// malformed, or out of range.
+    public static func parseMilliseconds(_ bytes: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+        guard !bytes.isEmpty, bytes.count <= 19 else { return nil }
+        var milliseconds: Int64 = 0
+        for byte in bytes {
+            let digit = byte &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            milliseconds = milliseconds &* 10 &+ Int64(digit)
+        }
+        let (nanoseconds, overflow) = milliseconds.multipliedReportingOverflow(by: 1_000_000)
+        guard milliseconds >= 0, !overflow else { return nil }
+        return Timestamp(nanosecondsSinceEpoch: nanoseconds)
+    }
 
     public static let zero = Timestamp(nanosecondsSinceEpoch: 0)
     @inlinable public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.nanosecondsSinceEpoch < rhs.nanosecondsSinceEpoch }
