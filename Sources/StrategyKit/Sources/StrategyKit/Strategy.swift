@@ -1,0 +1,99 @@
+import TradingCore
+
+/// A trading strategy: the type a quant writes.
+///
+/// The host creates one instance per deployed manifest with ``init(context:parameters:)`` and then
+/// calls its callbacks, one at a time, on the host's event loop (never concurrently, so a strategy
+/// needs no locks). Market callbacks deliver validated data for the instruments and channels the
+/// manifest subscribes to; order callbacks report what became of the orders the strategy submitted
+/// through its ``StrategyContext``.
+///
+/// Orders are placed with the context (`context.buyLimit(...)`, `context.cancel(...)`, ...). They
+/// are not sent while the callback runs: the host collects them right after the callback returns
+/// and sends each through the risk engine, so every order is risk-checked.
+///
+/// Every callback may throw. A strategy that throws is halted on its own (a `strategy_error` risk
+/// event is recorded and its callbacks stop); other strategies keep running. A strategy that traps
+/// (`fatalError`, a failed force unwrap) takes the whole host down, so prefer throwing.
+///
+/// Callbacks should return quickly: the host reports callbacks that run past its time budget.
+///
+/// All callbacks have empty default implementations; implement the ones you need.
+///
+/// ```swift
+/// public final class MyStrategy: Strategy {
+///     public struct Parameters: Decodable { var period: Int }
+///     let context: StrategyContext
+///     var average: SimpleMovingAverage
+///     public init(context: StrategyContext, parameters: Parameters) throws {
+///         self.context = context
+///         self.average = try SimpleMovingAverage(period: parameters.period)
+///     }
+///     public func onTrade(_ trade: TradeTick) throws { average.update(trade.price.value.doubleValue) }
+/// }
+/// ```
+public protocol Strategy: AnyObject {
+    /// The strategy's typed parameters, decoded from the manifest's `parameters:` map. Use `Int`,
+    /// `Double`, `Bool`, `String`, `FixedPoint`, `Price`, `Quantity`, `Money`, enums with raw
+    /// values, optionals, arrays and nested structs. Use ``NoParameters`` when there are none.
+    associatedtype Parameters: Decodable
+
+    /// Creates the strategy. Keep the context: it is how the strategy reads its state and trades.
+    /// Throw to refuse parameters that decode but make no sense (say which one and why).
+    init(context: StrategyContext, parameters: Parameters) throws
+
+    /// Called once before any market data, when the strategy starts trading.
+    func start() throws
+    /// Called once when the strategy stops (operator stop, host shutdown, end of a replay). Orders
+    /// submitted here are still sent (e.g. `context.cancelAll()`).
+    func stop() throws
+
+    /// A ticker update for a subscribed instrument (`tickers` channel).
+    func onTicker(_ ticker: Ticker) throws
+    /// A public trade for a subscribed instrument (`trades` channel).
+    func onTrade(_ trade: TradeTick) throws
+    /// A candle update (`candle*` channels). Check `candle.isConfirmed` to act only on closed bars.
+    func onCandle(_ candle: Candle) throws
+    /// The instrument's order book after the host applied a book message (`books*`, `bbo-tbt`).
+    func onBook(_ book: OrderBook) throws
+
+    /// The risk engine and the venue accepted an order; it is now working.
+    func onOrderAccepted(_ order: OpenOrder) throws
+    /// An order (or an amend or cancel request) was refused; `rejection.reason` says why, e.g. the
+    /// risk check that failed.
+    func onOrderRejected(_ rejection: OrderRejection) throws
+    /// (Part of) an order was filled. The context's positions are already updated when this runs.
+    func onFill(_ fill: Fill) throws
+    /// An order was canceled (by the strategy, the host, or the venue, e.g. an unfilled IOC).
+    func onOrderCanceled(_ order: OpenOrder) throws
+}
+
+extension Strategy {
+    /// Does nothing.
+    public func start() throws {}
+    /// Does nothing.
+    public func stop() throws {}
+    /// Does nothing.
+    public func onTicker(_ ticker: Ticker) throws {}
+    /// Does nothing.
+    public func onTrade(_ trade: TradeTick) throws {}
+    /// Does nothing.
+    public func onCandle(_ candle: Candle) throws {}
+    /// Does nothing.
+    public func onBook(_ book: OrderBook) throws {}
+    /// Does nothing.
+    public func onOrderAccepted(_ order: OpenOrder) throws {}
+    /// Does nothing.
+    public func onOrderRejected(_ rejection: OrderRejection) throws {}
+    /// Does nothing.
+    public func onFill(_ fill: Fill) throws {}
+    /// Does nothing.
+    public func onOrderCanceled(_ order: OpenOrder) throws {}
+}
+
+/// The parameters of a strategy that takes none: the manifest's `parameters:` must then be absent
+/// or an empty map.
+public struct NoParameters: Decodable, Sendable, Hashable {
+    /// Creates the empty parameter set.
+    public init() {}
+}

@@ -1,0 +1,375 @@
+import TradingCore
+
+/// Everything a strategy sees of the world, and the only way it trades.
+///
+/// One context belongs to one strategy instance. The host creates it from the manifest, keeps its
+/// clock, positions and order states current, and drains the orders the strategy queued after
+/// every callback. Strategies never talk to a venue: ``submit(_:_:_:quantity:price:reduceOnly:)``
+/// and its shorthands check the order's shape, give it a client order id and queue an
+/// ``OrderCommand``; the host sends it through the risk engine and reports back through the
+/// strategy's order callbacks.
+///
+/// The context is not thread-safe and needs not be: the host calls a strategy from one event loop.
+///
+/// Determinism: client order ids come from a counter scoped to the strategy (prefix + sequence
+/// number), and ``now`` is event time in replay, so the same input gives the same orders.
+public final class StrategyContext {
+    /// The strategy's deployed name (the manifest's `name`).
+    public let name: StrategyName
+    /// Whether this is live trading, paper trading or a replay.
+    public let mode: TradingMode
+    /// The capital the manifest allocates to the strategy (quote currency).
+    public let allocatedCapital: Money
+    /// The manifest's parameters as written, for strategies that want more than their typed
+    /// `Parameters` (prefer the typed ones).
+    public let rawParameters: ParameterValue
+    /// Where the strategy's messages go.
+    public var logger: StrategyLogger
+
+    /// The strategy's clock: the time of the event being delivered (event time in replay, so never
+    /// read the wall clock in a strategy).
+    public private(set) var now: Timestamp
+    /// The strategy's instruments, in manifest order.
+    public let instrumentIds: [InstrumentId]
+    private let instrumentTable: [InstrumentId: Instrument]
+    private var positionTable: [InstrumentId: StrategyPosition]
+    /// The strategy's unfinished orders, oldest first.
+    public private(set) var openOrders: [OpenOrder]
+    private var outbox: [OrderCommand]
+    private let clientOrderIdPrefix: String
+    private var nextOrderNumber: UInt64
+
+    /// Creates a context. The host does this from a manifest; tests do it directly.
+    ///
+    /// - Parameters:
+    ///   - name: the strategy's deployed name.
+    ///   - instruments: metadata of the strategy's instruments (orders on others are refused).
+    ///   - allocatedCapital: the capital allocated to the strategy.
+    ///   - mode: live, paper or replay.
+    ///   - parameters: the manifest's parameters as written.
+    ///   - clientOrderIdPrefix: up to 20 letters/digits starting every client order id; the host
+    ///     makes it unique per run (OKX and the trades table need unique ids). Defaults to the
+    ///     strategy name's letters and digits.
+    ///   - startTime: the initial clock.
+    ///   - logger: where log messages go.
+    public init(name: StrategyName, instruments: [Instrument], allocatedCapital: Money = .zero,
+                mode: TradingMode = .paper, parameters: ParameterValue = .object([:]),
+                clientOrderIdPrefix: String? = nil, startTime: Timestamp = .zero,
+                logger: StrategyLogger = .discarding) {
+        self.name = name
+        self.mode = mode
+        self.allocatedCapital = allocatedCapital
+        self.rawParameters = parameters
+        self.logger = logger
+        self.now = startTime
+        var ids: [InstrumentId] = []
+        var table: [InstrumentId: Instrument] = [:]
+        for instrument in instruments where table[instrument.id] == nil {
+            ids.append(instrument.id)
+            table[instrument.id] = instrument
+        }
+        self.instrumentIds = ids
+        self.instrumentTable = table
+        self.positionTable = Dictionary(uniqueKeysWithValues: ids.map { ($0, StrategyPosition(instrument: $0)) })
+        self.openOrders = []
+        self.outbox = []
+        self.outbox.reserveCapacity(16)
+        self.clientOrderIdPrefix = Self.sanitizedPrefix(clientOrderIdPrefix ?? name.rawValue)
+        self.nextOrderNumber = 1
+    }
+
+    // MARK: - Reading state
+
+    /// The metadata of one of the strategy's instruments; nil for any other.
+    public func instrument(_ id: InstrumentId) -> Instrument? { instrumentTable[id] }
+
+    /// The strategy's position in `instrument` (flat if it never traded it).
+    public func position(_ instrument: InstrumentId) -> StrategyPosition {
+        positionTable[instrument] ?? StrategyPosition(instrument: instrument)
+    }
+
+    /// All positions, in manifest instrument order.
+    public var positions: [StrategyPosition] { instrumentIds.map { position($0) } }
+
+    /// The unfinished orders on `instrument`, oldest first.
+    public func openOrders(for instrument: InstrumentId) -> [OpenOrder] {
+        openOrders.filter { $0.instrument == instrument }
+    }
+
+    /// The unfinished order with this id, if any.
+    public func openOrder(_ id: ClientOrderId) -> OpenOrder? { openOrders.first { $0.clientOrderId == id } }
+
+    /// Realized PnL over all instruments, before fees.
+    public var realizedPnL: Money { positionTable.values.reduce(Money.zero) { $0 + $1.realizedPnL } }
+
+    /// Fees paid over all instruments.
+    public var fees: Money { positionTable.values.reduce(Money.zero) { $0 + $1.fees } }
+
+    /// Unrealized PnL of `instrument` at its mark price (zero if flat or no mark yet).
+    public func unrealizedPnL(_ instrument: InstrumentId) -> Money {
+        let position = position(instrument)
+        guard let average = position.averageEntryPrice, let mark = position.markPrice, !position.isFlat,
+              let metadata = instrumentTable[instrument] else { return .zero }
+        let difference = mark.value - average.value
+        guard let base = try? metadata.baseQuantity(Quantity(position.netQuantity.magnitude)),
+              let pnl = try? difference.multiplied(by: base) else { return .zero }
+        return Money(position.isLong ? pnl : pnl.negated)
+    }
+
+    /// Unrealized PnL over all instruments.
+    public var unrealizedPnL: Money { instrumentIds.reduce(Money.zero) { $0 + unrealizedPnL($1) } }
+
+    /// Realized plus unrealized PnL, minus fees.
+    public var totalPnL: Money { realizedPnL + unrealizedPnL - fees }
+
+    /// `price` on the instrument's tick grid (unchanged for an unknown instrument).
+    public func roundPrice(_ price: Price, on instrument: InstrumentId, _ rule: RoundingRule = .toNearestOrAwayFromZero) -> Price {
+        instrumentTable[instrument]?.roundPrice(price, rule) ?? price
+    }
+
+    /// `quantity` rounded down to the instrument's lot grid (unchanged for an unknown instrument).
+    public func roundQuantity(_ quantity: Quantity, on instrument: InstrumentId) -> Quantity {
+        instrumentTable[instrument]?.roundQuantity(quantity) ?? quantity
+    }
+
+    // MARK: - Trading
+
+    /// Queues a new order and returns its client order id. The order goes through the risk engine
+    /// when the callback returns; its fate arrives through the order callbacks.
+    ///
+    /// - Throws: ``OrderSubmissionError`` when the order is malformed (unknown instrument, zero or
+    ///   off-grid quantity, below minimum size, missing or off-grid price).
+    @discardableResult
+    public func submit(_ instrument: InstrumentId, _ side: Side, _ type: OrderType, quantity: Quantity,
+                       price: Price? = nil, reduceOnly: Bool = false) throws(OrderSubmissionError) -> ClientOrderId {
+        guard let metadata = instrumentTable[instrument] else { throw .unknownInstrument(instrument) }
+        guard !quantity.isZero else { throw .zeroQuantity(instrument) }
+        guard quantity.value.isMultiple(of: metadata.lotSize.value) else {
+            throw .quantityOffLotGrid(quantity, lotSize: metadata.lotSize, instrument: instrument)
+        }
+        if !reduceOnly && quantity < metadata.minSize {
+            throw .quantityBelowMinimum(quantity, minimum: metadata.minSize, instrument: instrument)
+        }
+        var limitPrice: Price?
+        if type.hasLimitPrice {
+            guard let price, !price.isZero else { throw .missingPrice(type) }
+            guard price.value.isMultiple(of: metadata.tickSize.value) else {
+                throw .priceOffTickGrid(price, tickSize: metadata.tickSize, instrument: instrument)
+            }
+            limitPrice = price
+        }
+        let id = makeClientOrderId()
+        let request = OrderRequest(clientOrderId: id, strategy: name, instrument: instrument, side: side, type: type,
+                                   quantity: quantity, price: limitPrice, positionSide: .net, reduceOnly: reduceOnly,
+                                   createdAt: now)
+        openOrders.append(OpenOrder(request: request))
+        outbox.append(.submit(request))
+        return id
+    }
+
+    /// Queues a market buy.
+    @discardableResult
+    public func buyMarket(_ instrument: InstrumentId, quantity: Quantity, reduceOnly: Bool = false) throws(OrderSubmissionError) -> ClientOrderId {
+        try submit(instrument, .buy, .market, quantity: quantity, reduceOnly: reduceOnly)
+    }
+
+    /// Queues a market sell.
+    @discardableResult
+    public func sellMarket(_ instrument: InstrumentId, quantity: Quantity, reduceOnly: Bool = false) throws(OrderSubmissionError) -> ClientOrderId {
+        try submit(instrument, .sell, .market, quantity: quantity, reduceOnly: reduceOnly)
+    }
+
+    /// Queues a limit buy (`type` may be `.limit`, `.postOnly`, `.ioc` or `.fok`).
+    @discardableResult
+    public func buyLimit(_ instrument: InstrumentId, quantity: Quantity, price: Price, type: OrderType = .limit,
+                         reduceOnly: Bool = false) throws(OrderSubmissionError) -> ClientOrderId {
+        try submit(instrument, .buy, type, quantity: quantity, price: price, reduceOnly: reduceOnly)
+    }
+
+    /// Queues a limit sell (`type` may be `.limit`, `.postOnly`, `.ioc` or `.fok`).
+    @discardableResult
+    public func sellLimit(_ instrument: InstrumentId, quantity: Quantity, price: Price, type: OrderType = .limit,
+                          reduceOnly: Bool = false) throws(OrderSubmissionError) -> ClientOrderId {
+        try submit(instrument, .sell, type, quantity: quantity, price: price, reduceOnly: reduceOnly)
+    }
+
+    /// Queues a cancel of an open order.
+    /// - Throws: ``OrderSubmissionError/unknownOrder(_:)`` if the order is not open.
+    public func cancel(_ id: ClientOrderId) throws(OrderSubmissionError) {
+        guard let index = openOrders.firstIndex(where: { $0.clientOrderId == id }) else { throw .unknownOrder(id) }
+        guard openOrders[index].state != .pendingCancel else { return }
+        openOrders[index].state = .pendingCancel
+        outbox.append(.cancel(clientOrderId: id, instrument: openOrders[index].instrument))
+    }
+
+    /// Queues a cancel of every open order (on `instrument` only, if given) not already being
+    /// canceled, oldest first. Returns how many cancels were queued.
+    @discardableResult
+    public func cancelAll(_ instrument: InstrumentId? = nil) -> Int {
+        var count = 0
+        for index in openOrders.indices where openOrders[index].state != .pendingCancel
+            && (instrument == nil || openOrders[index].instrument == instrument) {
+            openOrders[index].state = .pendingCancel
+            outbox.append(.cancel(clientOrderId: openOrders[index].clientOrderId, instrument: openOrders[index].instrument))
+            count += 1
+        }
+        return count
+    }
+
+    /// Queues an amend of an open order's price and/or total quantity. The order keeps its old
+    /// values until the host confirms the amend.
+    public func amend(_ id: ClientOrderId, price: Price? = nil, quantity: Quantity? = nil) throws(OrderSubmissionError) {
+        guard let order = openOrder(id), order.state != .pendingCancel else { throw .unknownOrder(id) }
+        guard price != nil || quantity != nil else { throw .emptyAmend(id) }
+        guard let metadata = instrumentTable[order.instrument] else { throw .unknownInstrument(order.instrument) }
+        if let price {
+            guard order.request.type.hasLimitPrice, !price.isZero else { throw .missingPrice(order.request.type) }
+            guard price.value.isMultiple(of: metadata.tickSize.value) else {
+                throw .priceOffTickGrid(price, tickSize: metadata.tickSize, instrument: order.instrument)
+            }
+        }
+        if let quantity {
+            guard !quantity.isZero else { throw .zeroQuantity(order.instrument) }
+            guard quantity.value.isMultiple(of: metadata.lotSize.value) else {
+                throw .quantityOffLotGrid(quantity, lotSize: metadata.lotSize, instrument: order.instrument)
+            }
+        }
+        outbox.append(.amend(clientOrderId: id, instrument: order.instrument, newQuantity: quantity, newPrice: price))
+    }
+
+    /// Cancels every open order on `instrument` and closes its position with a reduce-only market
+    /// order. Returns the closing order's id, or nil when already flat.
+    @discardableResult
+    public func flatten(_ instrument: InstrumentId) throws(OrderSubmissionError) -> ClientOrderId? {
+        guard instrumentTable[instrument] != nil else { throw .unknownInstrument(instrument) }
+        cancelAll(instrument)
+        let position = position(instrument)
+        guard !position.isFlat else { return nil }
+        return try submit(instrument, position.isLong ? .sell : .buy, .market, quantity: position.absoluteQuantity, reduceOnly: true)
+    }
+
+    // MARK: - Host side (strategies do not call these)
+
+    /// Host: whether the strategy queued commands since the last drain.
+    public var hasPendingCommands: Bool { !outbox.isEmpty }
+
+    /// Host: hands every queued command to `body`, in the order the strategy issued them, then
+    /// empties the outbox (keeping its storage, so draining does not allocate).
+    public func drainOutbox(_ body: (OrderCommand) throws -> Void) rethrows {
+        defer { outbox.removeAll(keepingCapacity: true) }
+        for command in outbox { try body(command) }
+    }
+
+    /// Host: the queued commands, emptying the outbox (convenient in tests).
+    public func takeOutbox() -> [OrderCommand] {
+        let commands = outbox
+        outbox.removeAll(keepingCapacity: true)
+        return commands
+    }
+
+    /// Host: sets the strategy's clock (event time in replay) before a callback.
+    public func setClock(_ time: Timestamp) { now = time }
+
+    /// Host: records the latest price of an instrument, for unrealized PnL.
+    public func updateMark(_ instrument: InstrumentId, price: Price) {
+        positionTable[instrument]?.markPrice = price
+    }
+
+    /// Host: replaces a position with the portfolio's authoritative values.
+    public func replacePosition(_ position: StrategyPosition) {
+        positionTable[position.instrument] = position
+    }
+
+    /// Host: the order was accepted and is working. Returns the updated order, nil if unknown.
+    @discardableResult
+    public func recordAccepted(_ id: ClientOrderId) -> OpenOrder? {
+        guard let index = openOrders.firstIndex(where: { $0.clientOrderId == id }) else { return nil }
+        if openOrders[index].state == .pendingNew { openOrders[index].state = .working }
+        return openOrders[index]
+    }
+
+    /// Host: a command was refused. A refused new order is forgotten; a refused cancel puts the
+    /// order back to working; a refused amend leaves the order as it was.
+    public func recordRejected(_ rejection: OrderRejection) {
+        guard let index = openOrders.firstIndex(where: { $0.clientOrderId == rejection.clientOrderId }) else { return }
+        switch rejection.command {
+        case .submit: openOrders.remove(at: index)
+        case .cancel: openOrders[index].state = .working
+        case .amend: break
+        }
+    }
+
+    /// Host: an amend was accepted; the order now has these values.
+    public func recordAmended(_ id: ClientOrderId, newQuantity: Quantity?, newPrice: Price?) {
+        guard let index = openOrders.firstIndex(where: { $0.clientOrderId == id }) else { return }
+        if let newQuantity { openOrders[index].request.quantity = newQuantity }
+        if let newPrice { openOrders[index].request.price = newPrice }
+    }
+
+    /// Host: the order was canceled (or expired unfilled). Returns the order as it was, nil if unknown.
+    @discardableResult
+    public func recordCanceled(_ id: ClientOrderId) -> OpenOrder? {
+        guard let index = openOrders.firstIndex(where: { $0.clientOrderId == id }) else { return nil }
+        return openOrders.remove(at: index)
+    }
+
+    /// Host: applies a fill to the order it belongs to (forgetting the order once fully filled)
+    /// and to the position (net mode: weighted average entry, realized PnL on reductions, fees in
+    /// quote currency — a fee in the base currency is converted at the fill price).
+    public func recordFill(_ fill: Fill) throws(FixedPointArithmeticError) {
+        if let index = openOrders.firstIndex(where: { $0.clientOrderId == fill.clientOrderId }) {
+            openOrders[index].filledQuantity = openOrders[index].filledQuantity + fill.quantity
+            if openOrders[index].state == .pendingNew { openOrders[index].state = .working }
+            if openOrders[index].remainingQuantity.isZero { openOrders.remove(at: index) }
+        }
+        guard let metadata = instrumentTable[fill.instrument] else { return }
+        var position = positionTable[fill.instrument] ?? StrategyPosition(instrument: fill.instrument)
+        let signedFill = fill.side == .buy ? fill.quantity.value : fill.quantity.value.negated
+        let current = position.netQuantity
+        if current.isZero || current.isNegative == signedFill.isNegative {
+            let oldCost = try (position.averageEntryPrice?.value ?? .zero).multiplied(by: current.magnitude)
+            let addedCost = try fill.price.value.multiplied(by: fill.quantity.value)
+            let newSize = current.magnitude + fill.quantity.value
+            position.averageEntryPrice = Price(try (oldCost + addedCost).divided(by: newSize, rounding: .toNearestOrAwayFromZero))
+        } else {
+            let closing = min(current.magnitude, fill.quantity.value)
+            let average = position.averageEntryPrice?.value ?? fill.price.value
+            let perUnit = current.isPositive ? fill.price.value - average : average - fill.price.value
+            let closedBase = try metadata.baseQuantity(Quantity(closing))
+            position.realizedPnL += Money(try perUnit.multiplied(by: closedBase))
+            if fill.quantity.value > current.magnitude {
+                position.averageEntryPrice = fill.price
+            } else if fill.quantity.value == current.magnitude {
+                position.averageEntryPrice = nil
+            }
+        }
+        position.netQuantity = current + signedFill
+        if fill.feeCurrency == fill.instrument.quote || fill.feeCurrency.isEmpty {
+            position.fees += fill.fee
+        } else {
+            position.fees += Money(try fill.fee.value.multiplied(by: fill.price.value))
+        }
+        position.markPrice = fill.price
+        positionTable[fill.instrument] = position
+    }
+
+    // MARK: - Private
+
+    private func makeClientOrderId() -> ClientOrderId {
+        defer { nextOrderNumber += 1 }
+        // A fixed-width counter keeps ids of different prefixes apart ("a1"+"0…01" vs "a"+"10…01").
+        let digits = String(nextOrderNumber)
+        return ClientOrderId(clientOrderIdPrefix + String(repeating: "0", count: max(0, 12 - digits.count)) + digits)
+    }
+
+    /// OKX client order ids are at most 32 letters and digits: keep 20 for the prefix, leaving
+    /// 12 digits for the counter.
+    private static func sanitizedPrefix(_ text: String) -> String {
+        let kept = text.unicodeScalars.filter { scalar in
+            (scalar.value >= 48 && scalar.value <= 57) || (scalar.value >= 65 && scalar.value <= 90)
+                || (scalar.value >= 97 && scalar.value <= 122)
+        }
+        let prefix = String(String.UnicodeScalarView(kept.prefix(20)))
+        return prefix.isEmpty ? "s" : prefix
+    }
+}
