@@ -1,0 +1,131 @@
+import TradingCore
+
+extension RiskEngine {
+    /// Feeds a strategy's equity (allocated capital + realized + unrealized PnL, marked to
+    /// market) at event time `time`. Checks max_daily_loss (against the equity at 00:00 UTC)
+    /// and max_drawdown_pct (against peak equity): at `reduce_at_pct_of_limit` of a limit the
+    /// strategy goes reduce-only, at the limit it halts. Also checks the account's daily loss,
+    /// which engages the kill switch.
+    @discardableResult
+    public func recordEquity(_ equity: Money, for name: StrategyName, at time: Timestamp) -> StrategyTransition? {
+        guard let index = handles[name] else { return nil }
+        let book = books[index]
+        book.monitors.observe(equity: equity, at: time)
+        var transition: StrategyTransition?
+        if let limit = book.limits.maxDailyLoss?.value {
+            transition = evaluate(book, metricName: "daily_loss", value: book.monitors.dailyLoss.value, limit: limit,
+                                  describe: "daily loss since 00:00 UTC", at: time) ?? transition
+        }
+        if let limit = book.limits.maxDrawdownPct {
+            transition = evaluate(book, metricName: "drawdown_pct", value: book.monitors.drawdownPct, limit: limit,
+                                  describe: "drawdown from peak equity (%)", at: time) ?? transition
+        }
+        checkAccountDailyLoss(at: time)
+        return transition
+    }
+
+    /// Feeds the realized PnL of a closed (or reduced) trade: a loss extends the run of
+    /// consecutive losses, a gain ends it, zero leaves it. At max_consecutive_losses the
+    /// strategy halts (reduce-only from `reduce_at_pct_of_limit` of it).
+    @discardableResult
+    public func recordClosedTrade(realizedPnL: Money, for name: StrategyName, at time: Timestamp) -> StrategyTransition? {
+        guard let index = handles[name] else { return nil }
+        let book = books[index]
+        if realizedPnL.isNegative {
+            book.monitors.consecutiveLosses += 1
+        } else if realizedPnL.value.isPositive {
+            book.monitors.consecutiveLosses = 0
+        }
+        guard let limit = book.limits.maxConsecutiveLosses else { return nil }
+        return evaluate(book, metricName: "consecutive_losses", value: FixedPoint(book.monitors.consecutiveLosses),
+                        limit: FixedPoint(limit), describe: "consecutive losing trades", at: time)
+    }
+
+    /// A strategy threw from one of its callbacks: it is halted alone, the others keep trading.
+    @discardableResult
+    public func strategyDidThrow(_ name: StrategyName, error: String, at time: Timestamp) -> StrategyTransition? {
+        guard let index = handles[name] else { return nil }
+        let book = books[index]
+        let description = "strategy threw: \(error)"
+        if let transition = tighten(book, to: .halted, eventType: .strategyError, description: description, metric: nil, at: time) {
+            return transition
+        }
+        outbox.append(.event(RiskEvent(eventType: .strategyError, severity: .warning, strategy: name, symbol: nil,
+                                       description: description + " (already \(book.state.rawValue))", metricName: nil,
+                                       metricValue: nil, thresholdValue: nil, actionTaken: "none", createdAt: time)))
+        return nil
+    }
+
+    /// A data-quality alert for an instrument: no strategy takes new exposure on it until
+    /// ``dataQualityRecovered(instrument:at:)``. A critical alert also moves every active
+    /// strategy trading the instrument to reduce-only (an operator resumes it).
+    @discardableResult
+    public func dataQualityAlert(instrument: InstrumentId, severity: RiskSeverity, description: String,
+                                 at time: Timestamp) -> [StrategyTransition] {
+        var transitions: [StrategyTransition] = []
+        outbox.append(.event(RiskEvent(eventType: .dataQuality, severity: severity, strategy: nil, symbol: instrument.symbol,
+                                       description: "data-quality alert: \(description); no new exposure on \(instrument.symbol)",
+                                       metricName: "data_quality", metricValue: .one, thresholdValue: .zero,
+                                       actionTaken: severity == .critical ? "reducing" : "no_new_exposure", createdAt: time)))
+        for book in books {
+            guard let slotIndex = book.slotIndex(of: instrument) else { continue }
+            book.slots[slotIndex].dataQualityAlert = true
+            if severity == .critical,
+               let transition = tighten(book, to: .reducing, eventType: .dataQuality,
+                                        description: "critical data-quality alert on \(instrument.symbol): \(description)",
+                                        metric: RiskBreachMetric(name: "data_quality", value: .one, threshold: .zero,
+                                                                 symbol: instrument.symbol), at: time) {
+                transitions.append(transition)
+            }
+        }
+        return transitions
+    }
+
+    /// The instrument's data is trustworthy again: new exposure is allowed (strategy states are
+    /// not loosened; that is an operator's call).
+    public func dataQualityRecovered(instrument: InstrumentId, at time: Timestamp) {
+        var affected = false
+        for book in books {
+            guard let slotIndex = book.slotIndex(of: instrument), book.slots[slotIndex].dataQualityAlert else { continue }
+            book.slots[slotIndex].dataQualityAlert = false
+            affected = true
+        }
+        if affected {
+            outbox.append(.event(RiskEvent(eventType: .dataQuality, severity: .info, strategy: nil, symbol: instrument.symbol,
+                                           description: "data quality of \(instrument.symbol) recovered; new exposure allowed again",
+                                           metricName: "data_quality", metricValue: .zero, thresholdValue: .zero,
+                                           actionTaken: "none", createdAt: time)))
+        }
+    }
+
+    /// At the limit: halt; from `reduce_at_pct_of_limit` of it: reduce-only.
+    private func evaluate(_ book: StrategyBook, metricName: String, value: FixedPoint, limit: FixedPoint, describe: String,
+                          at time: Timestamp) -> StrategyTransition? {
+        let metric = RiskBreachMetric(name: metricName, value: value, threshold: limit, symbol: nil)
+        if value >= limit {
+            return tighten(book, to: .halted, eventType: .limitBreach,
+                           description: "\(describe) \(value) reached the limit \(limit): halted", metric: metric, at: time)
+        }
+        let reduceLevel = (try? limit.multiplied(by: account.reduceAtPercentOfLimit, rounding: .up))?.dividedOrZero(by: FixedPoint(100))
+        if let reduceLevel, account.reduceAtPercentOfLimit < FixedPoint(100), value >= reduceLevel {
+            var reducing = metric
+            reducing.threshold = reduceLevel
+            return tighten(book, to: .reducing, eventType: .limitBreach,
+                           description: "\(describe) \(value) reached \(account.reduceAtPercentOfLimit)% of the limit \(limit): "
+                               + "reduce-only", metric: reducing, at: time)
+        }
+        return nil
+    }
+
+    private func checkAccountDailyLoss(at time: Timestamp) {
+        guard let limit = account.maxDailyLoss?.value, !killSwitchEngaged else { return }
+        let today = time.utcDayNumber
+        var loss = FixedPoint.zero
+        for book in books where book.monitors.utcDay == today {
+            if let open = book.monitors.dayOpenEquity, let last = book.monitors.lastEquity { loss += (open - last).value }
+        }
+        if loss >= limit {
+            _ = engageKillSwitch(reason: "account daily loss \(loss) reached max_daily_loss \(limit)", by: nil, at: time)
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import TradingCore
+
+/// What the engine needs to know about one instrument's market at the moment of a check:
+/// a few words, built by the host from its book and ticker without allocating.
+public struct MarketSnapshot: Sendable, Hashable {
+    public var bestBid: Price?
+    public var bestAsk: Price?
+    /// The mark price when the host has one (swaps); otherwise nil and the mid is used.
+    public var mark: Price?
+    /// Whether the local book is known to match the exchange's (checksum and sequence good).
+    public var bookIsValid: Bool
+    /// Exchange time of the latest market data for the instrument.
+    public var lastDataTime: Timestamp
+
+    @inlinable public init(bestBid: Price?, bestAsk: Price?, mark: Price? = nil, bookIsValid: Bool, lastDataTime: Timestamp) {
+        self.bestBid = bestBid
+        self.bestAsk = bestAsk
+        self.mark = mark
+        self.bookIsValid = bookIsValid
+        self.lastDataTime = lastDataTime
+    }
+
+    /// The price orders are measured against: the mark, else the mid of best bid and ask.
+    @inlinable public var referencePrice: Price? {
+        if let mark { return mark }
+        guard let bid = bestBid, let ask = bestAsk else { return bestBid ?? bestAsk }
+        return Price(FixedPoint(raw: (bid.value.raw + ask.value.raw) / 2))
+    }
+
+    /// A snapshot of an order book (the book's validity is the host's knowledge).
+    public init(book: OrderBook, mark: Price? = nil, bookIsValid: Bool) {
+        self.init(bestBid: book.bestBid?.price, bestAsk: book.bestAsk?.price, mark: mark,
+                  bookIsValid: bookIsValid && !book.isCrossedOrLocked, lastDataTime: book.timestamp)
+    }
+}

@@ -1,0 +1,215 @@
+import TradingCore
+
+/// The shrinking of one order through the trimmable caps: each breached cap either rejects
+/// the order (action `reject`) or lowers the allowed quantity to what fits.
+struct TrimState {
+    var allowed: FixedPoint
+    var firstBreach: RiskBreach?
+
+    /// Applies a breached cap whose largest fitting quantity is `fitting`; returns the breach
+    /// when the order must be rejected.
+    @inline(__always) mutating func apply(_ breach: RiskBreach, fitting: FixedPoint, action: BreachAction) -> RiskBreach? {
+        if action == .reject || !fitting.isPositive { return breach }
+        if fitting < allowed { allowed = fitting }
+        if firstBreach == nil { firstBreach = breach }
+        return nil
+    }
+}
+
+extension RiskEngine {
+    /// Checks one order intent against the kill switch, the strategy's state and every limit,
+    /// using the instrument's market at this moment. An accepted or trimmed order is counted
+    /// as open (and against the order rate) until ``orderDidEnd(strategy:instrument:side:positionSide:unfilledQuantity:)``.
+    /// "Now" is the request's `createdAt` (event time in replay), so replays decide identically.
+    public func check(_ request: OrderRequest, market: MarketSnapshot) -> RiskDecision {
+        guard let index = handles[request.strategy] else { return rejectUnknownStrategy(request) }
+        return check(request, strategy: StrategyHandle(index: index), market: market)
+    }
+
+    /// ``check(_:market:)`` without the name lookup, for hosts that keep the handle.
+    public func check(_ request: OrderRequest, strategy handle: StrategyHandle, market: MarketSnapshot) -> RiskDecision {
+        let book = books[handle.index]
+        let slotIndex = book.slotIndex(of: request.instrument)
+        let decision = evaluate(request, book: book, slotIndex: slotIndex, market: market)
+        switch decision {
+        case .accepted:
+            if let slotIndex { recordAccepted(request, quantity: request.quantity.value, book: book, slotIndex: slotIndex) }
+        case .trimmed(let quantity, let breach):
+            if let slotIndex { recordAccepted(request, quantity: quantity.value, book: book, slotIndex: slotIndex) }
+            report(breach, request: request, book: book, slotIndex: slotIndex, trimmedTo: quantity)
+        case .rejected(let breach):
+            report(breach, request: request, book: book, slotIndex: slotIndex, trimmedTo: nil)
+        }
+        return decision
+    }
+
+    @inline(__always)
+    private func reject(_ check: RiskCheck, _ metric: FixedPoint, _ threshold: FixedPoint) -> RiskDecision {
+        .rejected(RiskBreach(check: check, metricValue: metric, thresholdValue: threshold))
+    }
+
+    private func evaluate(_ request: OrderRequest, book: StrategyBook, slotIndex: Int?, market: MarketSnapshot) -> RiskDecision {
+        let now = request.createdAt.nanosecondsSinceEpoch
+        if killSwitchEngaged { return reject(.killSwitch, .one, .zero) }
+        guard let slotIndex else { return reject(.instrumentNotAllowed, .zero, .zero) }
+
+        let quantity = request.quantity.value
+        guard quantity.isPositive else { return reject(.invalidOrder, quantity, .zero) }
+        let selector = LegSelector(side: request.side, positionSide: request.positionSide)
+        let leg = book.slots[slotIndex].leg(selector.leg)
+        let reducing = leg.isReducing(up: selector.up, quantity: quantity)
+
+        // Strategy state: halted, paused and stopped pass nothing; reducing only shrinking orders.
+        if !book.state.allowsReducingOrders || (!reducing && !book.state.allowsNewExposure) {
+            return reject(.strategyState, FixedPoint(book.state.ordinal),
+                          reducing ? FixedPoint(StrategyTradingState.reducing.ordinal) : .zero)
+        }
+
+        // The order's price: its limit, or the best opposite price a market order would take.
+        let orderPrice: FixedPoint
+        if request.type.hasLimitPrice {
+            guard let limit = request.price, limit.value.isPositive else {
+                return reject(.invalidOrder, request.price?.value ?? .zero, .zero)
+            }
+            orderPrice = limit.value
+        } else {
+            guard let touch = request.side == .buy ? market.bestAsk : market.bestBid, touch.value.isPositive else {
+                return reject(.noReferencePrice, .zero, .zero)
+            }
+            orderPrice = touch.value
+        }
+
+        // Market data: no new exposure on a broken book, stale data or an open quality alert.
+        let age = now &- market.lastDataTime.nanosecondsSinceEpoch
+        let dataUsable = market.bookIsValid && age <= staleAfterNanoseconds
+        if !reducing {
+            if !market.bookIsValid { return reject(.bookOutOfSync, .one, .zero) }
+            if age > staleAfterNanoseconds {
+                return reject(.staleData, FixedPoint(Int(age / 1_000_000)), FixedPoint(Int(account.staleDataAfterMilliseconds)))
+            }
+            if book.slots[slotIndex].dataQualityAlert { return reject(.dataQuality, .one, .zero) }
+        }
+
+        // Price band around the mark (or mid).
+        if let reference = market.referencePrice?.value, reference.isPositive {
+            book.slots[slotIndex].valuationPrice = reference
+            if dataUsable {
+                let distance = (orderPrice - reference).magnitude
+                guard let band = try? book.bandPct.multiplied(by: reference) else { return reject(.priceBand, .zero, book.bandPct) }
+                if distance.times(100) > band {
+                    return reject(.priceBand, distance.times(100).dividedOrZero(by: reference), book.bandPct)
+                }
+            }
+        } else if !reducing {
+            return reject(.noReferencePrice, .zero, .zero)
+        }
+
+        // Order rate and open orders.
+        book.rate.expire(now: now)
+        if book.rate.count >= book.limits.maxOrdersPerMinute {
+            return reject(.orderRate, FixedPoint(book.rate.count), FixedPoint(book.limits.maxOrdersPerMinute))
+        }
+        if book.openOrders >= book.limits.maxOpenOrders {
+            return reject(.openOrders, FixedPoint(book.openOrders), FixedPoint(book.limits.maxOpenOrders))
+        }
+
+        // The caps a smaller order can satisfy.
+        guard let unit = book.slots[slotIndex].unitValue(at: orderPrice), unit.isPositive else {
+            return reject(.invalidOrder, orderPrice, .zero)
+        }
+        var trim = TrimState(allowed: quantity, firstBreach: nil)
+
+        if let cap = book.limits.maxOrderQuantity?.value, trim.allowed > cap {
+            let breach = RiskBreach(check: .orderQuantity, metricValue: trim.allowed, thresholdValue: cap)
+            if let rejection = trim.apply(breach, fitting: cap, action: book.action(for: .orderQuantity)) { return .rejected(rejection) }
+        }
+        if let cap = book.limits.maxOrderNotional?.value {
+            guard let notional = try? trim.allowed.multiplied(by: unit, rounding: .up) else {
+                return reject(.orderNotional, .zero, cap)
+            }
+            if notional > cap {
+                let breach = RiskBreach(check: .orderNotional, metricValue: notional, thresholdValue: cap)
+                let fitting = (try? cap.divided(by: unit, rounding: .down)) ?? .zero
+                if let rejection = trim.apply(breach, fitting: fitting, action: book.action(for: .orderNotional)) { return .rejected(rejection) }
+            }
+        }
+
+        if !reducing {
+            let base = leg.directionalBase(up: selector.up)
+            if let cap = book.limits.maxPositionSize?.value {
+                guard let after = try? (base + trim.allowed).multiplied(by: unit, rounding: .up) else {
+                    return reject(.positionSize, .zero, cap)
+                }
+                if after > cap {
+                    let breach = RiskBreach(check: .positionSize, metricValue: after, thresholdValue: cap)
+                    let fitting = ((try? cap.divided(by: unit, rounding: .down)) ?? .zero) - base
+                    if let rejection = trim.apply(breach, fitting: fitting, action: book.action(for: .positionSize)) { return .rejected(rejection) }
+                }
+            }
+            let capForLeverage = book.maxGrossForLeverage
+            let capForAccount = account.maxGrossNotional?.value
+            if capForLeverage != nil || capForAccount != nil {
+                let slot = book.slots[slotIndex]
+                // Exposure of the instrument's other legs, and of the leg's other direction.
+                let otherLegs = slot.worstCaseQuantity - leg.worstCase
+                let oppositeDirection = (selector.up ? leg.position - leg.pendingDown : leg.position + leg.pendingUp).magnitude
+                let strategyOther = book.grossNotional - slot.cachedNotional
+                func grossAfter(_ allowed: FixedPoint) -> FixedPoint? {
+                    let legAfter = base + allowed
+                    let exposure = otherLegs + (legAfter > oppositeDirection ? legAfter : oppositeDirection)
+                    guard let value = try? exposure.multiplied(by: unit, rounding: .up) else { return nil }
+                    return strategyOther + value
+                }
+                if let cap = capForLeverage {
+                    guard let gross = grossAfter(trim.allowed) else { return reject(.leverage, .zero, cap) }
+                    if gross > cap {
+                        let capital = book.limits.allocatedCapital?.value ?? .one
+                        let breach = RiskBreach(check: .leverage, metricValue: gross.dividedOrZero(by: capital),
+                                                thresholdValue: book.limits.maxLeverage ?? .zero)
+                        let room = ((try? (cap - strategyOther).divided(by: unit, rounding: .down)) ?? .zero)
+                        if let rejection = trim.apply(breach, fitting: room - otherLegs - base, action: book.action(for: .leverage)) {
+                            return .rejected(rejection)
+                        }
+                    }
+                }
+                if let cap = capForAccount {
+                    guard let gross = grossAfter(trim.allowed) else { return reject(.accountGrossNotional, .zero, cap) }
+                    let accountOther = accountGrossNotional - book.grossNotional
+                    let accountAfter = accountOther + gross
+                    if accountAfter > cap {
+                        let breach = RiskBreach(check: .accountGrossNotional, metricValue: accountAfter, thresholdValue: cap)
+                        let room = ((try? (cap - accountOther - strategyOther).divided(by: unit, rounding: .down)) ?? .zero)
+                        if let rejection = trim.apply(breach, fitting: room - otherLegs - base,
+                                                      action: book.action(for: .accountGrossNotional)) {
+                            return .rejected(rejection)
+                        }
+                    }
+                }
+            }
+        }
+
+        guard let breach = trim.firstBreach else { return .accepted }
+        let instrument = book.slots[slotIndex].instrument
+        let onGrid = trim.allowed.rounded(toMultipleOf: instrument.lotSize.value, .down)
+        if !onGrid.isPositive || onGrid < instrument.minSize.value { return .rejected(breach) }
+        return .trimmed(newQuantity: Quantity(onGrid), reason: breach)
+    }
+
+    /// Counts an order that may go to the venue: rate window, open orders, pending exposure.
+    private func recordAccepted(_ request: OrderRequest, quantity: FixedPoint, book: StrategyBook, slotIndex: Int) {
+        book.rate.record(now: request.createdAt.nanosecondsSinceEpoch)
+        book.openOrders += 1
+        let selector = LegSelector(side: request.side, positionSide: request.positionSide)
+        book.slots[slotIndex].modifyLeg(selector.leg) { leg in
+            if selector.up { leg.pendingUp += quantity } else { leg.pendingDown += quantity }
+        }
+        revalue(book: book, slotIndex: slotIndex)
+    }
+
+    /// Recomputes one slot's exposure and carries the change into the strategy and account totals.
+    func revalue(book: StrategyBook, slotIndex: Int) {
+        let change = book.slots[slotIndex].revalue()
+        book.grossNotional += change
+        accountGrossNotional += change
+    }
+}

@@ -1,0 +1,106 @@
+import TradingCore
+
+/// The risk engine: every order intent passes ``check(_:market:)`` before any venue sees it;
+/// fills, order ends, equity and data-quality news feed its post-trade monitors; operators
+/// pause, resume, stop and halt strategies and flip the kill switch through it.
+///
+/// It is owned by the host's single event loop and is not thread-safe by design (no locks,
+/// no actor hops): all calls come from that loop. It performs no I/O. What must be persisted
+/// (risk_events rows, audit_logs rows, strategies.status changes) collects in an outbox that
+/// the host drains with ``drainOutputs(at:)`` and writes off the hot path.
+///
+/// A check allocates nothing: it reads pre-resolved limits, does a handful of exact
+/// fixed-point multiplications, and reports a breach as a value. Only the first of a run of
+/// identical rejections builds the text of its risk event; the rest are counted.
+public final class RiskEngine {
+    /// Identifies a registered strategy without a name lookup.
+    public struct StrategyHandle: Sendable, Hashable {
+        let index: Int
+    }
+
+    /// The account-wide settings.
+    public let account: AccountRiskLimits
+
+    var books: [StrategyBook] = []
+    var handles: [StrategyName: Int] = [:]
+    var outbox: RiskOutbox
+    var killSwitchEngaged: Bool
+    /// Sum of every strategy's gross notional, for the account cap.
+    var accountGrossNotional = FixedPoint.zero
+    var unknownStrategyCounter = RejectionCounter()
+    let staleAfterNanoseconds: Int64
+    let summaryWindowNanoseconds: Int64
+
+    /// Creates an engine with the account-wide settings (config/runtime.yaml `risk:`).
+    public init(account: AccountRiskLimits = AccountRiskLimits()) {
+        self.account = account
+        self.outbox = RiskOutbox(capacity: account.outboxCapacity)
+        self.killSwitchEngaged = account.killSwitchEngagedAtStart
+        self.staleAfterNanoseconds = account.staleDataAfterMilliseconds * 1_000_000
+        self.summaryWindowNanoseconds = account.rejectionSummaryWindowMilliseconds * 1_000_000
+    }
+
+    /// Registers a strategy with its instruments (the manifest's symbols: the only ones it may
+    /// trade) and limits. Pass the persisted snapshot to restore it: a strategy that was halted
+    /// comes back halted. Registering a name again replaces its limits and keeps nothing else.
+    @discardableResult
+    public func register(strategy name: StrategyName, instruments: [Instrument], limits: RiskLimits,
+                         restoring snapshot: StrategyRiskSnapshot = StrategyRiskSnapshot(state: .active)) -> StrategyHandle {
+        let book = StrategyBook(name: name, instruments: instruments, limits: limits, accountActions: account.actions,
+                                snapshot: snapshot)
+        if let index = handles[name] {
+            accountGrossNotional -= books[index].grossNotional
+            books[index] = book
+            return StrategyHandle(index: index)
+        }
+        books.append(book)
+        handles[name] = books.count - 1
+        return StrategyHandle(index: books.count - 1)
+    }
+
+    /// The handle of a registered strategy.
+    public func handle(for name: StrategyName) -> StrategyHandle? {
+        handles[name].map(StrategyHandle.init)
+    }
+
+    /// A strategy's current trading state.
+    public func state(of name: StrategyName) -> StrategyTradingState? {
+        handles[name].map { books[$0].state }
+    }
+
+    /// What to persist to restore the strategy after a restart.
+    public func snapshot(of name: StrategyName) -> StrategyRiskSnapshot? {
+        handles[name].map { StrategyRiskSnapshot(state: books[$0].state, monitors: books[$0].monitors) }
+    }
+
+    /// Open orders the engine counts for the strategy.
+    public func openOrderCount(of name: StrategyName) -> Int? {
+        handles[name].map { books[$0].openOrders }
+    }
+
+    /// The engine's signed position for a strategy's instrument and position side, in order units.
+    public func position(of name: StrategyName, instrument: InstrumentId, positionSide: PositionSide = .net) -> FixedPoint? {
+        guard let index = handles[name], let slot = books[index].slotIndex(of: instrument) else { return nil }
+        switch positionSide {
+        case .net: return books[index].slots[slot].net.position
+        case .long: return books[index].slots[slot].long.position
+        case .short: return books[index].slots[slot].short.position
+        }
+    }
+
+    /// Whether the global kill switch is engaged.
+    public var isKillSwitchEngaged: Bool { killSwitchEngaged }
+
+    /// Hands over everything to persist, oldest first, and empties the outbox. Also closes
+    /// rejection-summary windows that ended by `now`.
+    public func drainOutputs(at now: Timestamp) -> [RiskOutput] {
+        flushRejectionSummaries(now: now)
+        return outbox.drain(at: now)
+    }
+
+    /// How many outputs wait in the outbox.
+    public var pendingOutputCount: Int { outbox.items.count }
+
+    /// Events dropped since the engine started because the outbox was full.
+    public var droppedEventCount: Int { outbox.totalDropped }
+}

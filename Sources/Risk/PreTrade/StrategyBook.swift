@@ -1,0 +1,76 @@
+import TradingCore
+
+/// Counts identical outcomes (same strategy, instrument and check) so that the first one is
+/// reported and the rest become one summary per window.
+struct RejectionCounter {
+    var windowStart: Int64 = .min
+    var suppressed = 0
+    var lastBreach = RiskBreach(check: .invalidOrder, metricValue: .zero, thresholdValue: .zero)
+    var lastSymbol: String?
+    var lastWasTrim = false
+
+    var isOpen: Bool { windowStart != .min }
+}
+
+/// Everything the engine keeps about one registered strategy. A class so the engine mutates
+/// it in place through its array without copying the nested arrays.
+final class StrategyBook {
+    let name: StrategyName
+    let limits: RiskLimits
+    let actions: RiskActions
+    var state: StrategyTradingState
+    var slots: [InstrumentSlot]
+    var rate: OrderRateWindow
+    var openOrders = 0
+    /// Sum of the slots' cached notionals.
+    var grossNotional = FixedPoint.zero
+    var monitors: MonitorState
+    /// (slots + 1) × RiskCheck count; the last row is for instruments outside the manifest.
+    var counters: [RejectionCounter]
+
+    // Limits pre-resolved to raw values, so the check reads plain fields.
+    let maxGrossForLeverage: FixedPoint?
+    let bandPct: FixedPoint
+
+    init(name: StrategyName, instruments: [Instrument], limits: RiskLimits, accountActions: RiskActions,
+         snapshot: StrategyRiskSnapshot) {
+        self.name = name
+        self.limits = limits
+        self.actions = limits.actions.merged(over: accountActions)
+        self.state = snapshot.state
+        self.monitors = snapshot.monitors
+        self.slots = instruments.map(InstrumentSlot.init)
+        self.rate = OrderRateWindow(capacity: limits.maxOrdersPerMinute)
+        self.counters = Array(repeating: RejectionCounter(), count: (instruments.count + 1) * RiskCheck.allCases.count)
+        if let leverage = limits.maxLeverage, let capital = limits.allocatedCapital {
+            maxGrossForLeverage = (try? leverage.multiplied(by: capital.value)) ?? .zero
+        } else {
+            maxGrossForLeverage = nil
+        }
+        bandPct = limits.priceBandPct
+    }
+
+    @inline(__always) func slotIndex(of instrument: InstrumentId) -> Int? {
+        var index = 0
+        while index < slots.count {
+            if slots[index].instrument.id == instrument { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    @inline(__always) func counterIndex(slot: Int?, check: RiskCheck) -> Int {
+        (slot ?? slots.count) * RiskCheck.allCases.count + Int(check.rawValue)
+    }
+
+    func action(for check: RiskCheck) -> BreachAction {
+        switch check {
+        case .orderQuantity: actions.maxOrderQuantity ?? .reject
+        case .orderNotional: actions.maxOrderNotional ?? .reject
+        case .positionSize: actions.maxPositionSize ?? .reject
+        case .leverage: actions.maxLeverage ?? .reject
+        case .accountGrossNotional: actions.maxGrossNotional ?? .reject
+        default: .reject
+        }
+    }
+}
