@@ -1,0 +1,457 @@
+import TradingCore
+
+/// A deterministic simulated OKX venue, driven by the live or replayed market data the host
+/// feeds it and by event time only (no wall clock, no randomness): the same inputs give the
+/// same events, byte for byte.
+///
+/// Fill model:
+/// - **Arrival.** A request takes effect `latency` after it is made (event time). An order
+///   arriving at `t` matches the venue's book as it stands at `t`: every market event stamped
+///   before `t` has been applied, none at or after `t` (a request arriving at the same instant
+///   as a market event goes first). Requests arrive in the order they were made.
+/// - **Taking liquidity** (market orders, and the crossing part of limit/IOC/FOK orders):
+///   walk the other side of the book level by level, best first, filling `min(level, rest)` at
+///   each level's price as taker, one ``Fill`` per level. The taken size is removed from the
+///   venue's copy of the book, so two orders in the same instant never fill the same
+///   liquidity; the next book message for that level restores the exchange's view.
+/// - **market**: the rest after the visible book is exhausted is canceled (OKX cancels a
+///   market order's unfillable rest); with an empty side nothing fills and the order is canceled.
+///   Size is in base currency for spot (OKX `tgtCcy=base_ccy`), contracts otherwise.
+/// - **limit**: takes what crosses up to its price, then rests at its price as maker.
+/// - **post_only**: canceled if it would take at arrival (or after an amendment), else rests.
+/// - **ioc**: takes what is available at its price or better, the rest is canceled.
+/// - **fok**: fills completely as taker if the book holds its size at its price or better,
+///   otherwise it is canceled with nothing filled.
+/// - **Resting orders fill only on public trades** (conservative: a book that merely crosses a
+///   resting order does not fill it). A trade strictly through the order's price fills it
+///   at its own price. A trade exactly at its price (taker on the other side) first consumes
+///   the queue ahead: the size resting at that price in the book when the order started resting
+///   (reset when an amendment changes its price or raises its size); the queue ahead shrinks
+///   to the level's size when the book shows the level smaller (cancellations ahead). A trade's
+///   size is shared among our resting orders in time priority and never fills more than printed.
+/// - Fees per ``FeeSchedule``; venue ids `PAPER-<tag>-<sequence>` in arrival order.
+///
+/// Not modelled: price-limit bands, self-trade prevention, reduce-only enforcement (the risk
+/// engine checks position limits), order expiry.
+public final class PaperVenue: ExecutionVenue {
+    public let configuration: PaperVenueConfiguration
+    public let mode: TradingMode
+
+    private var instruments: [InstrumentId: Instrument]
+    private var books: [InstrumentId: OrderBook] = [:]
+    private var orders: [ClientOrderId: OrderLifecycle] = [:]
+    private var resting: [InstrumentId: [RestingOrder]] = [:]
+    private var inFlight: [InFlightRequest] = []
+    private var inFlightHead = 0
+    private var nextSequence = 1
+    /// The latest time the venue has seen.
+    public private(set) var clock: Timestamp = .zero
+
+    /// A venue trading `instruments` (unknown instruments are rejected).
+    public init(instruments: [Instrument], configuration: PaperVenueConfiguration = PaperVenueConfiguration(),
+                mode: TradingMode = .paper) {
+        self.instruments = Dictionary(instruments.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+        self.configuration = configuration
+        self.mode = mode
+    }
+
+    // MARK: Requests
+
+    public func submit(_ request: OrderRequest, at time: Timestamp, events: inout [VenueEvent]) throws(VenueRequestError) {
+        guard orders[request.clientOrderId] == nil else { throw .duplicateClientOrderId(request.clientOrderId) }
+        moveClock(to: time, events: &events)
+        let lifecycle = OrderLifecycle(request: request, mode: mode, decisionMid: books[request.instrument]?.mid)
+        orders[request.clientOrderId] = lifecycle
+        events.append(.sent(lifecycle.record))
+        enqueue(InFlightRequest(kind: .submit, clientOrderId: request.clientOrderId,
+                                arrival: time.advanced(byNanoseconds: configuration.latencyNanoseconds)), events: &events)
+    }
+
+    public func cancel(_ clientOrderId: ClientOrderId, at time: Timestamp, events: inout [VenueEvent]) throws(VenueRequestError) {
+        guard orders[clientOrderId] != nil else { throw .unknownOrder(clientOrderId) }
+        moveClock(to: time, events: &events)
+        enqueue(InFlightRequest(kind: .cancel, clientOrderId: clientOrderId,
+                                arrival: time.advanced(byNanoseconds: configuration.latencyNanoseconds)), events: &events)
+    }
+
+    public func amend(_ clientOrderId: ClientOrderId, quantity: Quantity?, price: Price?, at time: Timestamp,
+                      events: inout [VenueEvent]) throws(VenueRequestError) {
+        guard orders[clientOrderId] != nil else { throw .unknownOrder(clientOrderId) }
+        guard quantity != nil || price != nil else { throw .emptyAmendment(clientOrderId) }
+        moveClock(to: time, events: &events)
+        enqueue(InFlightRequest(kind: .amend(quantity: quantity, price: price), clientOrderId: clientOrderId,
+                                arrival: time.advanced(byNanoseconds: configuration.latencyNanoseconds)), events: &events)
+    }
+
+    public func attributeRealizedPnl(_ amount: Money, to clientOrderId: ClientOrderId) -> TradeRecord? {
+        guard orders[clientOrderId] != nil else { return nil }
+        orders[clientOrderId]?.attributeRealizedPnl(amount)
+        return orders[clientOrderId]?.record
+    }
+
+    public func record(of clientOrderId: ClientOrderId) -> TradeRecord? { orders[clientOrderId]?.record }
+
+    /// The lifecycle value of an order (for inspection and tests).
+    public func lifecycle(of clientOrderId: ClientOrderId) -> OrderLifecycle? { orders[clientOrderId] }
+
+    /// Records of the orders still pending or live, in client order id order.
+    public var openOrders: [TradeRecord] {
+        orders.values.filter { !$0.status.isTerminal }.map(\.record).sorted { $0.clientOrderId.rawValue < $1.clientOrderId.rawValue }
+    }
+
+    /// Drops finished orders from memory (after the host has persisted them and attributed
+    /// their PnL); their ids stay unusable only as long as the host remembers them.
+    public func forgetCompletedOrders() {
+        orders = orders.filter { !$0.value.status.isTerminal }
+    }
+
+    /// The venue's copy of an instrument's book (after its own fills took liquidity).
+    public func book(of instrument: InstrumentId) -> OrderBook? { books[instrument] }
+
+    // MARK: Market data and time
+
+    public func handle(_ event: MarketEvent, events: inout [VenueEvent]) {
+        moveClock(to: event.timestamp, events: &events)
+        switch event {
+        case .book(let update):
+            var book = books[update.instrument] ?? OrderBook(instrument: update.instrument)
+            book.apply(update)
+            books[update.instrument] = book
+            shrinkQueues(of: update.instrument, to: book)
+        case .trade(let trade):
+            fillResting(against: trade, events: &events)
+        case .ticker, .candle:
+            break
+        }
+    }
+
+    public func advance(to time: Timestamp, events: inout [VenueEvent]) {
+        moveClock(to: time, events: &events)
+    }
+
+    /// Advances the clock (never backwards) and processes every request that has arrived by then.
+    private func moveClock(to time: Timestamp, events: inout [VenueEvent]) {
+        if time > clock { clock = time }
+        while inFlightHead < inFlight.count, inFlight[inFlightHead].arrival <= clock {
+            let request = inFlight[inFlightHead]
+            inFlightHead += 1
+            process(request, events: &events)
+        }
+        if inFlightHead == inFlight.count, inFlightHead > 0 {
+            inFlight.removeAll(keepingCapacity: true)
+            inFlightHead = 0
+        }
+    }
+
+    private func enqueue(_ request: InFlightRequest, events: inout [VenueEvent]) {
+        inFlight.append(request)
+        moveClock(to: clock, events: &events)
+    }
+
+    private func process(_ request: InFlightRequest, events: inout [VenueEvent]) {
+        switch request.kind {
+        case .submit: arrive(request.clientOrderId, at: request.arrival, events: &events)
+        case .cancel: cancelArrived(request.clientOrderId, at: request.arrival, events: &events)
+        case .amend(let quantity, let price):
+            amendArrived(request.clientOrderId, quantity: quantity, price: price, at: request.arrival, events: &events)
+        }
+    }
+
+    private func nextVenueOrderId() -> VenueOrderId {
+        let sequence = String(nextSequence)
+        nextSequence += 1
+        let padded = String(repeating: "0", count: max(0, 8 - sequence.count)) + sequence
+        let tag = configuration.orderIdSessionTag
+        return VenueOrderId(tag.isEmpty ? "PAPER-\(padded)" : "PAPER-\(tag)-\(padded)")
+    }
+
+    // MARK: Order arrival
+
+    private func arrive(_ id: ClientOrderId, at time: Timestamp, events: inout [VenueEvent]) {
+        guard var order = orders[id], order.status == .pending else { return }
+        let request = order.request
+        let venueOrderId = nextVenueOrderId()
+        if let rejection = validate(request) {
+            try? order.reject(venueOrderId: venueOrderId, reason: rejection.description, at: time)
+            orders[id] = order
+            events.append(.rejected(order.record, reason: rejection))
+            return
+        }
+        try? order.accept(venueOrderId: venueOrderId, at: time)
+        orders[id] = order
+        events.append(.accepted(order.record))
+        guard let instrument = instruments[request.instrument] else { return }
+
+        switch request.type {
+        case .market:
+            let hadLiquidity = available(on: request.instrument, for: request.side, limit: nil).isPositive
+            take(id, instrument: instrument, limit: nil, at: time, events: &events)
+            if let rest = liveRemaining(id) {
+                finishByVenue(id, reason: hadLiquidity ? .bookExhausted(unfilled: rest) : .noLiquidity, at: time, events: &events)
+            }
+        case .limit:
+            take(id, instrument: instrument, limit: request.price, at: time, events: &events)
+            if liveRemaining(id) != nil { rest(id) }
+        case .postOnly:
+            if let price = request.price, let opposite = crossingPrice(of: request.instrument, side: request.side, limit: price) {
+                finishByVenue(id, reason: .postOnlyWouldTake(price: price, opposite: opposite), at: time, events: &events)
+            } else {
+                rest(id)
+            }
+        case .ioc:
+            take(id, instrument: instrument, limit: request.price, at: time, events: &events)
+            if let rest = liveRemaining(id) {
+                finishByVenue(id, reason: .immediateOrCancelRest(unfilled: rest), at: time, events: &events)
+            }
+        case .fok:
+            let availableSize = available(on: request.instrument, for: request.side, limit: request.price)
+            if availableSize >= request.quantity.value {
+                take(id, instrument: instrument, limit: request.price, at: time, events: &events)
+            } else {
+                finishByVenue(id, reason: .fillOrKillUnfillable(available: Quantity(availableSize)), at: time, events: &events)
+            }
+        }
+    }
+
+    private func validate(_ request: OrderRequest) -> VenueRejection? {
+        guard let instrument = instruments[request.instrument] else { return .unknownInstrument(request.instrument) }
+        switch request.instrument.kind {
+        case .option:
+            return .unsupportedInstrument(request.instrument, reason: "the paper venue does not trade options")
+        case .swap, .futures:
+            guard instrument.contractValue != nil else {
+                return .unsupportedInstrument(request.instrument, reason: "no contract value (ctVal) configured")
+            }
+            if instrument.contractCurrency == request.instrument.quote {
+                return .unsupportedInstrument(request.instrument, reason: "coin-margined (inverse) contracts are not supported; use a USDT-margined one")
+            }
+        case .spot:
+            break
+        }
+        if request.quantity.isZero || request.quantity < instrument.minSize {
+            return .quantityBelowMinimum(request.quantity, minimum: instrument.minSize)
+        }
+        if !request.quantity.value.isMultiple(of: instrument.lotSize.value) {
+            return .quantityOffLotGrid(request.quantity, lotSize: instrument.lotSize)
+        }
+        if request.type.hasLimitPrice {
+            guard let price = request.price, !price.isZero else { return .missingLimitPrice(request.type) }
+            if !price.value.isMultiple(of: instrument.tickSize.value) {
+                return .priceOffTickGrid(price, tickSize: instrument.tickSize)
+            }
+        }
+        return nil
+    }
+
+    /// The unfilled size of a live order, nil if it is no longer live or fully filled.
+    private func liveRemaining(_ id: ClientOrderId) -> Quantity? {
+        guard let order = orders[id], order.isLive, !order.remainingQuantity.isZero else { return nil }
+        return order.remainingQuantity
+    }
+
+    private func finishByVenue(_ id: ClientOrderId, reason: VenueCancelReason, at time: Timestamp, events: inout [VenueEvent]) {
+        guard var order = orders[id] else { return }
+        try? order.cancel(reason: reason.description, at: time)
+        orders[id] = order
+        removeResting(id, instrument: order.request.instrument)
+        events.append(.canceled(order.record, reason: reason))
+    }
+
+    // MARK: Taking liquidity
+
+    /// The best opposite price that a `side` order limited at `limit` would trade against, if any.
+    private func crossingPrice(of instrument: InstrumentId, side: Side, limit: Price) -> Price? {
+        guard let book = books[instrument] else { return nil }
+        if side == .buy, let ask = book.bestAsk?.price, ask <= limit { return ask }
+        if side == .sell, let bid = book.bestBid?.price, bid >= limit { return bid }
+        return nil
+    }
+
+    /// The size on the other side of the book at `limit` or better (all of it without a limit).
+    private func available(on instrument: InstrumentId, for side: Side, limit: Price?) -> FixedPoint {
+        guard let book = books[instrument] else { return .zero }
+        var total = FixedPoint.zero
+        for level in side == .buy ? book.asks : book.bids {
+            if let limit, side == .buy ? level.price > limit : level.price < limit { break }
+            total += level.size.value
+        }
+        return total
+    }
+
+    /// Fills as much of the order as the book allows at `limit` or better, level by level.
+    private func take(_ id: ClientOrderId, instrument: Instrument, limit: Price?, at time: Timestamp, events: inout [VenueEvent]) {
+        guard var book = books[instrument.id] else { return }
+        defer { books[instrument.id] = book }
+        while let remaining = liveRemaining(id), let order = orders[id] {
+            let side = order.request.side
+            guard let level = side == .buy ? book.bestAsk : book.bestBid else { return }
+            if let limit, side == .buy ? level.price > limit : level.price < limit { return }
+            let size = min(level.size, remaining)
+            guard execute(id, price: level.price, quantity: size, liquidity: .taker, instrument: instrument,
+                          at: time, events: &events) else { return }
+            book.set(BookLevel(price: level.price, size: level.size.subtractingClamped(size),
+                               orderCount: level.orderCount), on: side.opposite)
+        }
+    }
+
+    /// Records one execution and emits its fill; false if it could not be recorded.
+    private func execute(_ id: ClientOrderId, price: Price, quantity: Quantity, liquidity: Liquidity,
+                         instrument: Instrument, at time: Timestamp, events: inout [VenueEvent]) -> Bool {
+        guard var order = orders[id] else { return false }
+        let request = order.request
+        guard let charge = try? configuration.fees.charge(instrument: instrument, side: request.side, price: price,
+                                                          quantity: quantity, liquidity: liquidity),
+              (try? order.recordFill(price: price, quantity: quantity, fee: charge.amount, feeAsset: charge.currency, at: time)) != nil,
+              let venueOrderId = order.venueOrderId
+        else { return false }
+        orders[id] = order
+        let fill = Fill(clientOrderId: id, venueOrderId: venueOrderId, strategy: request.strategy,
+                        instrument: request.instrument, side: request.side, positionSide: request.positionSide,
+                        price: price, quantity: quantity, fee: charge.amount, feeCurrency: charge.currency,
+                        liquidity: liquidity, timestamp: time)
+        events.append(.filled(fill, order.record))
+        if order.status == .filled { removeResting(id, instrument: request.instrument) }
+        return true
+    }
+
+    // MARK: Resting orders
+
+    private func rest(_ id: ClientOrderId) {
+        guard let order = orders[id], let price = order.request.price else { return }
+        let instrument = order.request.instrument
+        let queue = levelSize(of: instrument, side: order.request.side, price: price)
+        resting[instrument, default: []].append(RestingOrder(clientOrderId: id, side: order.request.side, price: price, queueAhead: queue))
+    }
+
+    private func removeResting(_ id: ClientOrderId, instrument: InstrumentId) {
+        resting[instrument]?.removeAll { $0.clientOrderId == id }
+    }
+
+    /// The size resting at `price` on `side` of the venue's book (zero without such a level).
+    private func levelSize(of instrument: InstrumentId, side: Side, price: Price) -> FixedPoint {
+        guard let book = books[instrument] else { return .zero }
+        for level in side == .buy ? book.bids : book.asks {
+            if level.price == price { return level.size.value }
+            if side == .buy ? level.price < price : level.price > price { break }
+        }
+        return .zero
+    }
+
+    private func shrinkQueues(of instrument: InstrumentId, to book: OrderBook) {
+        guard var orders = resting[instrument], !orders.isEmpty else { return }
+        for index in orders.indices where orders[index].queueAhead.isPositive {
+            let size = levelSize(of: instrument, side: orders[index].side, price: orders[index].price)
+            if size < orders[index].queueAhead { orders[index].queueAhead = size }
+        }
+        resting[instrument] = orders
+    }
+
+    private func fillResting(against trade: TradeTick, events: inout [VenueEvent]) {
+        guard let candidates = resting[trade.instrument], !candidates.isEmpty,
+              let instrument = instruments[trade.instrument] else { return }
+        var printed = trade.quantity.value
+        var updated = candidates
+        for index in updated.indices {
+            guard printed.isPositive else { break }
+            let order = updated[index]
+            let through = order.side == .buy ? trade.price < order.price : trade.price > order.price
+            let atPrice = trade.price == order.price && trade.side == order.side.opposite
+            guard through || atPrice else { continue }
+            if atPrice && order.queueAhead.isPositive {
+                let consumed = min(order.queueAhead, printed)
+                updated[index].queueAhead -= consumed
+                printed -= consumed
+                guard printed.isPositive else { break }
+            }
+            guard let remaining = liveRemaining(order.clientOrderId) else { continue }
+            let size = Quantity(min(remaining.value, printed))
+            if execute(order.clientOrderId, price: order.price, quantity: size, liquidity: .maker,
+                       instrument: instrument, at: trade.timestamp, events: &events) {
+                printed -= size.value
+            }
+        }
+        // Keep the queue changes of orders that are still resting.
+        resting[trade.instrument] = updated.filter { orders[$0.clientOrderId]?.isLive == true }
+    }
+
+    // MARK: Cancel and amend
+
+    private func cancelArrived(_ id: ClientOrderId, at time: Timestamp, events: inout [VenueEvent]) {
+        guard var order = orders[id] else { return }
+        guard order.isLive || order.status == .pending else {
+            events.append(.cancelRejected(order.record, reason: "order is already \(order.status.rawValue)"))
+            return
+        }
+        try? order.cancel(reason: nil, at: time)
+        orders[id] = order
+        removeResting(id, instrument: order.request.instrument)
+        events.append(.canceled(order.record, reason: nil))
+    }
+
+    private func amendArrived(_ id: ClientOrderId, quantity: Quantity?, price: Price?, at time: Timestamp,
+                              events: inout [VenueEvent]) {
+        guard var order = orders[id] else { return }
+        guard order.isLive, let instrument = instruments[order.request.instrument] else {
+            events.append(.amendRejected(order.record, reason: "order is \(order.status.rawValue), not live"))
+            return
+        }
+        guard order.request.type == .limit || order.request.type == .postOnly else {
+            events.append(.amendRejected(order.record, reason: "a \(order.request.type.rawValue) order cannot be amended"))
+            return
+        }
+        if let quantity, !quantity.value.isMultiple(of: instrument.lotSize.value) {
+            events.append(.amendRejected(order.record, reason: VenueRejection.quantityOffLotGrid(quantity, lotSize: instrument.lotSize).description))
+            return
+        }
+        if let price, price.isZero || !price.value.isMultiple(of: instrument.tickSize.value) {
+            events.append(.amendRejected(order.record, reason: VenueRejection.priceOffTickGrid(price, tickSize: instrument.tickSize).description))
+            return
+        }
+        let oldPrice = order.request.price
+        let oldQuantity = order.request.quantity
+        do {
+            try order.amend(quantity: quantity, price: price, at: time)
+        } catch {
+            events.append(.amendRejected(order.record, reason: error.description))
+            return
+        }
+        orders[id] = order
+        events.append(.amended(order.record))
+        let instrumentId = order.request.instrument
+        guard order.isLive, let newPrice = order.request.price else {
+            removeResting(id, instrument: instrumentId)
+            return
+        }
+        let losesPriority = newPrice != oldPrice || order.request.quantity > oldQuantity
+        guard losesPriority else { return }
+        removeResting(id, instrument: instrumentId)
+        if order.request.type == .postOnly,
+           let opposite = crossingPrice(of: instrumentId, side: order.request.side, limit: newPrice) {
+            finishByVenue(id, reason: .postOnlyWouldTake(price: newPrice, opposite: opposite), at: time, events: &events)
+            return
+        }
+        take(id, instrument: instrument, limit: newPrice, at: time, events: &events)
+        if liveRemaining(id) != nil { rest(id) }
+    }
+}
+
+/// A request on its way to the venue.
+struct InFlightRequest: Sendable {
+    enum Kind: Sendable {
+        case submit
+        case cancel
+        case amend(quantity: Quantity?, price: Price?)
+    }
+    var kind: Kind
+    var clientOrderId: ClientOrderId
+    var arrival: Timestamp
+}
+
+/// A live limit or post-only order waiting in the book for trades.
+struct RestingOrder: Sendable {
+    var clientOrderId: ClientOrderId
+    var side: Side
+    var price: Price
+    /// Size ahead of this order at its price that must trade before it fills.
+    var queueAhead: FixedPoint
+}
