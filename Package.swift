@@ -22,7 +22,12 @@ let package = Package(
     name: "ea-okx-runtime",
     products: [
         .executable(name: "runtime", targets: ["RuntimeCLI"])
-    ] + strategyPlugins.map { .library(name: $0, type: .dynamic, targets: [$0]) },
+    ]
+    // One library product per host module, for the Benchmarks/ package (and tools) that depend on
+    // this package by path; the SDK modules come from Sources/StrategyKit's own product.
+    + ["MarketData", "DataQuality", "Risk", "Execution", "Portfolio", "Storage", "Runtime", "OKXTestServer"]
+        .map { Product.library(name: $0, targets: [$0]) }
+    + strategyPlugins.map { .library(name: $0, type: .dynamic, targets: [$0]) },
     dependencies: [
         .package(path: "Sources/StrategyKit"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),

@@ -78,6 +78,30 @@ extension FixedPoint {
     /// rounded). The whole of ``FixedPoint``'s range parses, including its most negative value.
     /// Leading zeros are ignored.
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<FixedPoint, DecimalParseError> {
+        parse(bytes, excessDecimals: nil)
+    }
+
+    /// Parses like ``parse(_:)``, but brings non-zero digits beyond the 12th decimal back onto
+    /// the grid by `rule` instead of refusing them. For the few OKX fields that are computed
+    /// valuations or rates rather than prices and sizes (`fundingRate`, `oiCcy`, `notionalUsd`
+    /// carry up to 22 decimals); never for prices and sizes, which must be exact.
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, roundingExcessDecimals rule: RoundingRule) -> Result<FixedPoint, DecimalParseError> {
+        parse(bytes, excessDecimals: rule)
+    }
+
+    /// Parses decimal text, rounding excess decimals by `rule` (see
+    /// ``parse(_:roundingExcessDecimals:)``).
+    public init(parsing text: String, roundingExcessDecimals rule: RoundingRule) throws(DecimalParseError) {
+        var text = text
+        let parsed = text.withUTF8 { bytes in FixedPoint.parse(bytes, roundingExcessDecimals: rule) }
+        switch parsed {
+        case .success(let value): self = value
+        case .failure(let error): throw error
+        }
+    }
+
+    @inline(__always)
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, excessDecimals rule: RoundingRule?) -> Result<FixedPoint, DecimalParseError> {
         let count = bytes.count
         guard count > 0 else { return .failure(.empty) }
         var index = 0
@@ -95,6 +119,9 @@ extension FixedPoint {
         var sawDigit = false
         var pointOffset = -1
         var nonZeroBeyondScale = false
+        // The first digit beyond the scale decides rounding to nearest (halves away from zero).
+        var firstExcessDigit: UInt8 = 0
+        var sawExcessDigit = false
         var overflowed = false
 
         while index < count {
@@ -103,6 +130,10 @@ extension FixedPoint {
                 sawDigit = true
                 if pointOffset >= 0 {
                     if fractionDigits == decimalPlaces {
+                        if !sawExcessDigit {
+                            sawExcessDigit = true
+                            firstExcessDigit = digit
+                        }
                         if digit != 0 { nonZeroBeyondScale = true }
                         index &+= 1
                         continue
@@ -149,12 +180,12 @@ extension FixedPoint {
         if pointOffset == count - 1 {
             return .failure(.invalidCharacter(input: text(bytes), offset: pointOffset))
         }
-        if nonZeroBeyondScale {
+        if nonZeroBeyondScale && rule == nil {
             return .failure(.tooManyDecimals(input: text(bytes), maximum: decimalPlaces))
         }
         if overflowed { return .failure(.overflow(input: text(bytes))) }
 
-        let magnitude: UInt128
+        var magnitude: UInt128
         let multiplier = pow10(decimalPlaces &- fractionDigits)
         if !usesWide {
             // At most 19 digits times at most 10^12: always fits in 128 bits.
@@ -164,6 +195,20 @@ extension FixedPoint {
             let (product, multiplyOverflow) = wide.multipliedReportingOverflow(by: UInt128(multiplier))
             guard !multiplyOverflow else { return .failure(.overflow(input: text(bytes))) }
             magnitude = product
+        }
+        if nonZeroBeyondScale, let rule {
+            let awayFromZero: Bool
+            switch rule {
+            case .towardZero: awayFromZero = false
+            case .down: awayFromZero = negative
+            case .up: awayFromZero = !negative
+            case .toNearestOrAwayFromZero: awayFromZero = firstExcessDigit >= 5
+            }
+            if awayFromZero {
+                let (incremented, incrementOverflow) = magnitude.addingReportingOverflow(1)
+                guard !incrementOverflow else { return .failure(.overflow(input: text(bytes))) }
+                magnitude = incremented
+            }
         }
         // The negative side of two's complement reaches one further than the positive side.
         let limit: UInt128 = negative ? UInt128(Int128.max) + 1 : UInt128(Int128.max)

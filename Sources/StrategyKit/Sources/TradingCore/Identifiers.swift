@@ -14,9 +14,40 @@ public struct StrategyName: Hashable, Comparable, Sendable, CustomStringConverti
 
 /// The client order id a strategy's order carries (`clOrdId`: up to 32 letters and digits).
 public struct ClientOrderId: Hashable, Sendable, CustomStringConvertible {
+    /// The id text.
     public let rawValue: String
+    /// Wraps `rawValue` unchecked (for ids the host generated itself).
     public init(_ rawValue: String) { self.rawValue = rawValue }
+    /// The most characters OKX accepts in a `clOrdId`.
+    public static let maximumLength = 32
+
+    /// Checks `text` against OKX's rule for `clOrdId`: 1 to 32 ASCII letters and digits.
+    public init(validating text: String) throws(ClientOrderIdError) {
+        guard !text.isEmpty else { throw ClientOrderIdError(input: text, reason: "is empty") }
+        guard text.utf8.count <= Self.maximumLength else {
+            throw ClientOrderIdError(input: text, reason: "has \(text.utf8.count) characters; OKX accepts at most \(Self.maximumLength)")
+        }
+        guard text.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) }) else {
+            throw ClientOrderIdError(input: text, reason: "may contain only ASCII letters and digits")
+        }
+        self.rawValue = text
+    }
+
     public var description: String { rawValue }
+}
+
+/// Why a client order id was refused.
+public struct ClientOrderIdError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The refused text.
+    public var input: String
+    /// What is wrong with it.
+    public var reason: String
+    /// Creates the error.
+    public init(input: String, reason: String) {
+        self.input = input
+        self.reason = reason
+    }
+    public var description: String { "client order id '\(input)' \(reason)" }
 }
 
 /// The venue's id for an order. Paper venue ids start with `PAPER-`.

@@ -37,8 +37,16 @@ public enum OptionType: String, Sendable, Hashable, Codable {
 
 /// Why an instrument id was refused.
 public struct InstrumentIdError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The refused text.
     public var input: String
+    /// Which rule it breaks.
     public var reason: String
+
+    /// Creates the error.
+    public init(input: String, reason: String) {
+        self.input = input
+        self.reason = reason
+    }
 
     public var description: String { "'\(input)' is not an OKX instrument id: \(reason)" }
 }
