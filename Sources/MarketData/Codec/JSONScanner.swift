@@ -252,6 +252,20 @@ struct JSONBytes {
                     digits += 1
                     position += 1
                 }
+                // A UTF-16 surrogate pair arrives as two escapes: combine them.
+                if scalarValue >= 0xD800 && scalarValue < 0xDC00, position + 5 < bytes.count,
+                   bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") {
+                    var low: UInt32 = 0
+                    var lowDigits = 0
+                    while lowDigits < 4, let nibble = Self.hexValue(bytes[position + 2 + lowDigits]) {
+                        low = low << 4 | UInt32(nibble)
+                        lowDigits += 1
+                    }
+                    if lowDigits == 4 && low >= 0xDC00 && low < 0xE000 {
+                        scalarValue = 0x10000 + ((scalarValue - 0xD800) << 10) + (low - 0xDC00)
+                        position += 6
+                    }
+                }
                 let scalar = Unicode.Scalar(scalarValue) ?? "\u{FFFD}"
                 output.append(contentsOf: Array(String(Character(scalar)).utf8))
             default: output.append(escaped)

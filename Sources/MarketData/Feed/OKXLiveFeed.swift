@@ -1,0 +1,79 @@
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+import TradingCore
+
+/// The live OKX market-data feed: one connection to the public endpoint and, when candle (or other
+/// business) channels are wanted, one to the business endpoint, each kept alive and reconnected by its
+/// own ``FeedConnectionStateMachine``. Events arrive through ``events()`` in arrival order, decoded and
+/// with repeated trades removed.
+///
+/// ```swift
+/// let feed = OKXLiveFeed(configuration: config, subscriptions: [OKXSubscription(channel: "trades", instId: "BTC-USDT")])
+/// feed.start()
+/// for await event in feed.events() { ... }
+/// ```
+public final class OKXLiveFeed: MarketDataFeed {
+    public let isSynthetic = false
+    public var label: String { "okx-live(\(configuration.publicURL))" }
+
+    public let configuration: FeedConfiguration
+    private let connections: [OKXEndpointConnection]
+    private let stream: AsyncStream<FeedEvent>
+    private let continuation: AsyncStream<FeedEvent>.Continuation
+    private let ownedGroup: MultiThreadedEventLoopGroup?
+    private let started = Mutex(false)
+
+    /// - Parameters:
+    ///   - subscriptions: channels to subscribe; each goes to its endpoint (candles to business).
+    ///   - group: the event loops to use; by default the feed makes (and later shuts down) its own.
+    ///   - rawFrames: called with every frame received, before decoding (for the recorder).
+    public init(configuration: FeedConfiguration, subscriptions: [OKXSubscription], group: (any EventLoopGroup)? = nil,
+                logger: Logger = Logger(label: "okx-feed"), rawFrames: (@Sendable (ReceivedFrame) -> Void)? = nil) {
+        self.configuration = configuration
+        let (stream, continuation) = AsyncStream<FeedEvent>.makeStream(bufferingPolicy: .unbounded)
+        self.stream = stream
+        self.continuation = continuation
+        let owned = group == nil ? MultiThreadedEventLoopGroup(numberOfThreads: 1) : nil
+        self.ownedGroup = owned
+        let loopGroup: any EventLoopGroup = group ?? owned!
+        var connections: [OKXEndpointConnection] = []
+        for endpoint in OKXEndpointKind.allCases {
+            let wanted = subscriptions.filter { $0.endpoint == endpoint }
+            guard !wanted.isEmpty || endpoint == .public else { continue }
+            connections.append(OKXEndpointConnection(
+                endpoint: endpoint, subscriptions: wanted, configuration: configuration, group: loopGroup, logger: logger,
+                sink: { event in continuation.yield(event) }, rawSink: rawFrames))
+        }
+        self.connections = connections
+    }
+
+    /// The event stream (one consumer).
+    public func events() -> AsyncStream<FeedEvent> { stream }
+
+    /// Connects every endpoint. Calling it again does nothing.
+    public func start() {
+        guard started.withLock({ started in defer { started = true }; return !started }) else { return }
+        for connection in connections { connection.start() }
+    }
+
+    /// Closes the connections and finishes the event stream.
+    public func stop() async {
+        for connection in connections { connection.stop() }
+        continuation.finish()
+        try? await ownedGroup?.shutdownGracefully()
+    }
+
+    /// Metrics per endpoint.
+    public var metrics: [FeedMetrics] { connections.map(\.metrics) }
+
+    /// Whether every endpoint is connected with all its subscriptions acknowledged.
+    public var isFullySubscribed: Bool { connections.allSatisfy { $0.metrics.isFullySubscribed } }
+
+    /// Asks for a fresh snapshot of a book channel (unsubscribe, subscribe): call when a
+    /// ``BookSynchronizer`` says so.
+    public func resubscribe(_ subscription: OKXSubscription) {
+        connections.first { $0.endpoint == subscription.endpoint }?.resubscribe(subscription)
+    }
+}
