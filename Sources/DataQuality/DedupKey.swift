@@ -2,8 +2,8 @@ import TradingCore
 
 /// A trade id reduced to 64 bits for the dedup window, computed without allocating.
 ///
-/// OKX trade ids are decimal integers: those (up to 18 digits) map exactly to `value + 1`, so two
-/// different numeric ids never collide. Any other id is hashed (FNV-1a, 64 bits, deterministic
+/// OKX trade ids are decimal integers: those (up to 18 digits, no leading zero) map exactly to
+/// `value + 1`, so two different numeric ids never collide (`"0123"` is hashed, not read as 123). Any other id is hashed (FNV-1a, 64 bits, deterministic
 /// across runs unlike `Hasher`) with the top bit set, so it cannot meet a numeric key; two such
 /// ids collide with probability about 2^-63 per pair. Zero is never a key (it marks an empty slot).
 struct DedupKey: Hashable {
@@ -17,7 +17,7 @@ struct DedupKey: Hashable {
         for byte in tradeId.rawValue.utf8 {
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
             if isNumeric {
-                if byte >= 48, byte <= 57, digits < 18 {
+                if byte >= 48, byte <= 57, digits < 18, !(digits == 1 && numeric == 0) {
                     numeric = numeric &* 10 &+ UInt64(byte - 48)
                     digits += 1
                 } else {
