@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "StrategyKitTests", dependencies: [sdk]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "OKXTestServer", sdk]),
         .testTarget(name: "DataQualityTests", dependencies: ["DataQuality", "MarketData", sdk]),
-        .testTarget(name: "RiskTests", dependencies: ["Risk", sdk]),
+        .testTarget(name: "RiskTests", dependencies: ["Risk", sdk, .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "ExecutionTests", dependencies: ["Execution", sdk]),
         .testTarget(name: "PortfolioTests", dependencies: ["Portfolio", sdk]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", sdk, .product(name: "PostgresNIO", package: "postgres-nio")]),

@@ -277,3 +277,29 @@ struct RiskEngineBehaviourTests {
         #expect(engine.droppedEventCount > 0)
     }
 }
+
+@Suite("Risk engine: operator conveniences")
+struct RiskEngineOperatorTests {
+    @Test func haltAllHaltsEveryTradingStrategy() {
+        let engine = Fixture.engine()
+        engine.register(strategy: "beta", instruments: [Fixture.spot], limits: RiskLimits(), restoring: StrategyRiskSnapshot(state: .paused))
+        engine.register(strategy: "gamma", instruments: [Fixture.spot], limits: RiskLimits(), restoring: StrategyRiskSnapshot(state: .stopped))
+        let results = engine.haltAll(by: OperatorIdentity(user: "ada", role: .admin), at: Fixture.start)
+        #expect(results.count == 2)
+        #expect(engine.state(of: "alpha") == .halted && engine.state(of: "beta") == .halted && engine.state(of: "gamma") == .stopped)
+    }
+
+    @Test func adoptingAPersistedStateRecordsNothing() {
+        let engine = Fixture.engine()
+        engine.adoptPersistedState(.paused, for: "alpha")
+        #expect(engine.state(of: "alpha") == .paused)
+        #expect(engine.drainOutputs(at: Fixture.start).isEmpty)
+    }
+
+    @Test func breachesExplainThemselves() {
+        let request = Fixture.order(.buy, "3")
+        let breach = RiskBreach(check: .orderQuantity, metricValue: FixedPoint(3), thresholdValue: FixedPoint(2))
+        #expect(breach.explanation(for: request) == "quantity 3 exceeds max_order_quantity 2")
+        #expect(breach.metricName == "max_order_quantity")
+    }
+}

@@ -35,21 +35,27 @@ public enum RiskEventType: String, Sendable, Hashable, CaseIterable, Codable {
 /// One risk_events row, as a value. The host maps `strategy` to strategies.id; `acknowledged`
 /// and friends start empty and belong to the operator.
 public struct RiskEvent: Sendable, Hashable {
+    /// risk_events.event_type.
     public var eventType: RiskEventType
+    /// risk_events.severity.
     public var severity: RiskSeverity
     /// Nil for account-wide events (kill switch, account daily loss).
     public var strategy: StrategyName?
     /// The instrument symbol, nil when the event is not about one instrument.
     public var symbol: String?
     public var description: String
+    /// The measured figure: a check code such as `max_order_quantity`, or a monitor such as `daily_loss`.
     public var metricName: String?
+    /// The measured value (exact; NUMERIC in the database).
     public var metricValue: FixedPoint?
+    /// The limit it was measured against.
     public var thresholdValue: FixedPoint?
     /// What the engine did, e.g. `rejected`, `trimmed`, `reducing`, `halted`, `none`.
     public var actionTaken: String
     /// When it happened (event time in replay): risk_events.created_at.
     public var createdAt: Timestamp
 
+    /// Creates an event; see the properties for the meaning of each column.
     public init(eventType: RiskEventType, severity: RiskSeverity, strategy: StrategyName?, symbol: String?,
                 description: String, metricName: String?, metricValue: FixedPoint?, thresholdValue: FixedPoint?,
                 actionTaken: String, createdAt: Timestamp) {

@@ -3,16 +3,24 @@ import TradingCore
 /// One change of a strategy's trading state with everything the host persists for it, in one
 /// transaction: the strategies.status update, a risk_events row and an audit_logs row.
 public struct StrategyTransition: Sendable, Hashable {
+    /// The strategy whose state changed.
     public var strategy: StrategyName
+    /// The state before.
     public var from: StrategyTradingState
+    /// The state after.
     public var to: StrategyTradingState
+    /// Who changed it.
     public var authority: TransitionAuthority
     /// The new strategies.status value (`to.rawValue`).
     public var newStatus: String { to.rawValue }
+    /// The risk_events row.
     public var event: RiskEvent
+    /// The audit_logs row (old and new state as JSON).
     public var audit: AuditRecord
+    /// When it happened (event time in replay).
     public var at: Timestamp
 
+    /// Creates a transition record.
     public init(strategy: StrategyName, from: StrategyTradingState, to: StrategyTradingState,
                 authority: TransitionAuthority, event: RiskEvent, audit: AuditRecord, at: Timestamp) {
         self.strategy = strategy

@@ -17,18 +17,28 @@ import TradingCore
 /// - `kill_switch`: start with the kill switch engaged. Default false.
 /// - `actions`: the default per-check action (`reject` or `trim`); a manifest may override it.
 public struct AccountRiskLimits: Sendable, Hashable, Decodable {
+    /// `max_gross_notional` (see the type's documentation for unit and default).
     public var maxGrossNotional: Money?
+    /// `max_daily_loss` (see the type's documentation for unit and default).
     public var maxDailyLoss: Money?
+    /// `stale_data_after_ms` (see the type's documentation for unit and default).
     public var staleDataAfterMilliseconds: Int64
+    /// `reduce_at_pct_of_limit` (see the type's documentation for unit and default).
     public var reduceAtPercentOfLimit: FixedPoint
+    /// `rejection_summary_window_ms` (see the type's documentation for unit and default).
     public var rejectionSummaryWindowMilliseconds: Int64
+    /// `outbox_capacity` (see the type's documentation for unit and default).
     public var outboxCapacity: Int
+    /// `kill_switch` (see the type's documentation for unit and default).
     public var killSwitchEngagedAtStart: Bool
+    /// `actions` (see the type's documentation for unit and default).
     public var actions: RiskActions
 
+    /// The keys this type reads; any other key is refused.
     public static let fieldNames = ["max_gross_notional", "max_daily_loss", "stale_data_after_ms", "reduce_at_pct_of_limit",
                                     "rejection_summary_window_ms", "outbox_capacity", "kill_switch", "actions"]
 
+    /// Creates limits in code (tests, tools); the runtime decodes them from YAML or JSON.
     public init(maxGrossNotional: Money? = nil, maxDailyLoss: Money? = nil, staleDataAfterMilliseconds: Int64 = 5_000,
                 reduceAtPercentOfLimit: FixedPoint = FixedPoint(80), rejectionSummaryWindowMilliseconds: Int64 = 60_000,
                 outboxCapacity: Int = 10_000, killSwitchEngagedAtStart: Bool = false,

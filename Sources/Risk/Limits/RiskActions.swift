@@ -11,16 +11,22 @@ public enum BreachAction: String, Sendable, Hashable, Codable, CaseIterable {
 /// (price band, rate, state, data quality...) always reject. A field left out falls back to
 /// the account default (config/runtime.yaml `risk.actions`), and from there to `reject`.
 public struct RiskActions: Sendable, Hashable, Decodable {
+    /// Action for `max_order_quantity`.
     public var maxOrderQuantity: BreachAction?
+    /// Action for `max_order_notional`.
     public var maxOrderNotional: BreachAction?
+    /// Action for `max_position_size`.
     public var maxPositionSize: BreachAction?
+    /// Action for `max_leverage`.
     public var maxLeverage: BreachAction?
+    /// Action for the account's `max_gross_notional`.
     public var maxGrossNotional: BreachAction?
 
     /// The YAML/JSON keys, equal to the limit names they govern.
     public static let fieldNames = ["max_order_quantity", "max_order_notional", "max_position_size", "max_leverage",
                                     "max_gross_notional"]
 
+    /// Creates a set of actions; nil fields fall back to the defaults.
     public init(maxOrderQuantity: BreachAction? = nil, maxOrderNotional: BreachAction? = nil,
                 maxPositionSize: BreachAction? = nil, maxLeverage: BreachAction? = nil,
                 maxGrossNotional: BreachAction? = nil) {

@@ -25,23 +25,36 @@ import TradingCore
 /// Values may be written as quoted decimals (exact) or bare numbers. Zero, negative and
 /// out-of-range values are refused with an error naming the field; so are unknown fields.
 public struct RiskLimits: Sendable, Hashable, Decodable {
+    /// `max_order_quantity` (see the type's documentation for unit and default).
     public var maxOrderQuantity: Quantity?
+    /// `max_order_notional` (see the type's documentation for unit and default).
     public var maxOrderNotional: Money?
+    /// `max_position_size` (see the type's documentation for unit and default).
     public var maxPositionSize: Money?
+    /// `max_leverage` (see the type's documentation for unit and default).
     public var maxLeverage: FixedPoint?
+    /// `price_band_pct` (see the type's documentation for unit and default).
     public var priceBandPct: FixedPoint
+    /// `max_orders_per_minute` (see the type's documentation for unit and default).
     public var maxOrdersPerMinute: Int
+    /// `max_open_orders` (see the type's documentation for unit and default).
     public var maxOpenOrders: Int
+    /// `max_daily_loss` (see the type's documentation for unit and default).
     public var maxDailyLoss: Money?
+    /// `max_drawdown_pct` (see the type's documentation for unit and default).
     public var maxDrawdownPct: FixedPoint?
+    /// `max_consecutive_losses` (see the type's documentation for unit and default).
     public var maxConsecutiveLosses: Int?
     /// The capital the strategy trades with (strategies.allocated_capital); the base of leverage.
     public var allocatedCapital: Money?
     /// Per-check actions; unset ones come from the account defaults.
     public var actions: RiskActions
 
+    /// The documented default.
     public static let defaultPriceBandPct = FixedPoint(5)
+    /// The documented default.
     public static let defaultMaxOrdersPerMinute = 60
+    /// The documented default.
     public static let defaultMaxOpenOrders = 50
     /// The highest accepted `max_orders_per_minute` (the rate window's memory is sized by it).
     public static let maxOrdersPerMinuteCeiling = 6_000

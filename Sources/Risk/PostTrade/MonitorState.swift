@@ -15,6 +15,7 @@ public struct MonitorState: Sendable, Hashable, Codable {
     /// Closed trades in a row with a negative realized PnL.
     public var consecutiveLosses: Int
 
+    /// Creates a monitor state; all empty for a fresh strategy.
     public init(utcDay: Int64? = nil, dayOpenEquity: Money? = nil, lastEquity: Money? = nil,
                 peakEquity: Money? = nil, consecutiveLosses: Int = 0) {
         self.utcDay = utcDay
@@ -91,8 +92,10 @@ extension FixedPoint {
 public struct StrategyRiskSnapshot: Sendable, Hashable, Codable {
     /// strategies.status: a halted strategy comes back halted.
     public var state: StrategyTradingState
+    /// Daily loss, peak equity and loss-run memory.
     public var monitors: MonitorState
 
+    /// Creates a snapshot.
     public init(state: StrategyTradingState, monitors: MonitorState = MonitorState()) {
         self.state = state
         self.monitors = monitors

@@ -3,7 +3,9 @@ import TradingCore
 /// What the engine needs to know about one instrument's market at the moment of a check:
 /// a few words, built by the host from its book and ticker without allocating.
 public struct MarketSnapshot: Sendable, Hashable {
+    /// The best bid, nil when the bid side is empty.
     public var bestBid: Price?
+    /// The best ask, nil when the ask side is empty.
     public var bestAsk: Price?
     /// The mark price when the host has one (swaps); otherwise nil and the mid is used.
     public var mark: Price?
@@ -12,6 +14,7 @@ public struct MarketSnapshot: Sendable, Hashable {
     /// Exchange time of the latest market data for the instrument.
     public var lastDataTime: Timestamp
 
+    /// Creates a snapshot from the host's book and ticker figures.
     @inlinable public init(bestBid: Price?, bestAsk: Price?, mark: Price? = nil, bookIsValid: Bool, lastDataTime: Timestamp) {
         self.bestBid = bestBid
         self.bestAsk = bestAsk

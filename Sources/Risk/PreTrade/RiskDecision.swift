@@ -4,10 +4,14 @@ import TradingCore
 /// threshold (both exact; they become metric_value and threshold_value of the risk_events
 /// row). Built without allocating, so rejecting is as cheap as accepting.
 public struct RiskBreach: Sendable, Hashable {
+    /// The check that refused or trimmed the order (its reason code).
     public var check: RiskCheck
+    /// What was measured, in the unit `check.metricMeaning` names.
     public var metricValue: FixedPoint
+    /// The limit it was measured against.
     public var thresholdValue: FixedPoint
 
+    /// Creates a breach.
     @inlinable public init(check: RiskCheck, metricValue: FixedPoint, thresholdValue: FixedPoint) {
         self.check = check
         self.metricValue = metricValue

@@ -10,9 +10,12 @@ public enum OperatorRole: String, Sendable, Hashable, CaseIterable, Codable {
 
 /// The user acting through the CLI.
 public struct OperatorIdentity: Sendable, Hashable, Codable {
+    /// The user name (users.username).
     public var user: String
+    /// The user's role.
     public var role: OperatorRole
 
+    /// Creates an identity; the CLI has checked it against the users table.
     public init(user: String, role: OperatorRole) {
         self.user = user
         self.role = role

@@ -128,3 +128,29 @@ struct RiskBreachMetric {
     var threshold: FixedPoint
     var symbol: String?
 }
+
+extension RiskEngine {
+    /// `runtime halt --all`: halts every strategy that is not already halted or stopped, each
+    /// with its own transition; refusals (a viewer) are audited once per strategy.
+    @discardableResult
+    public func haltAll(by user: OperatorIdentity, at time: Timestamp) -> [Result<StrategyTransition, StrategyTransitionError>] {
+        books.filter { $0.state != .halted && $0.state != .stopped }
+            .map { apply(.halt, to: $0.name, by: user, at: time) }
+    }
+
+    /// Takes over a state change that was already persisted and audited elsewhere (the CLI
+    /// wrote strategies.status and its audit row; the running host learned of it through
+    /// LISTEN/NOTIFY or polling). Produces no outputs, so nothing is recorded twice.
+    public func adoptPersistedState(_ state: StrategyTradingState, for name: StrategyName) {
+        guard let index = handles[name] else { return }
+        books[index].state = state
+    }
+}
+
+extension RiskBreach {
+    /// A sentence for the strategy (and logs) saying why its order was refused or trimmed.
+    /// Builds a string: call it off the accept path, when the host reports back.
+    public func explanation(for request: OrderRequest) -> String {
+        RiskEngine.reason(self, request: request)
+    }
+}
