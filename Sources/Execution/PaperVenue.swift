@@ -31,8 +31,9 @@ import TradingCore
 ///   size is shared among our resting orders in time priority and never fills more than printed.
 /// - Fees per ``FeeSchedule``; venue ids `PAPER-<tag>-<sequence>` in arrival order.
 ///
-/// Not modelled: price-limit bands, self-trade prevention, reduce-only enforcement (the risk
-/// engine checks position limits), order expiry.
+/// Not modelled: price-limit bands, reduce-only enforcement (the risk engine checks position
+/// limits), order expiry. Paper orders never trade with each other: a resting paper order is
+/// not in the venue's book copy, so another paper order cannot take it (no self-trades).
 public final class PaperVenue: ExecutionVenue {
     public let configuration: PaperVenueConfiguration
     public let mode: TradingMode
