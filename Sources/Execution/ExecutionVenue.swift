@@ -7,6 +7,14 @@ import TradingCore
 /// Time is whatever clock the host runs on (event time in replay); a venue never reads a wall
 /// clock. Requests may take effect later than the call (latency): the venue reports that as
 /// events from later calls to ``handle(_:events:)`` or ``advance(to:events:)``.
+///
+/// Host wiring, per event (one database transaction per trade + position change):
+/// - `.filled(fill, _)`: `outcome = portfolio.apply(fill)`; then
+///   `record = venue.attributeRealizedPnl(outcome.realizedPnl, to: fill.clientOrderId)`; write
+///   `record` (trades) and `outcome.position` (positions) together; force an equity sample.
+/// - any other event: upsert `event.record`.
+/// - when a record becomes terminal with some size filled: hand it to the daily rollup
+///   (Portfolio's `ClosedTrade` from the record's fields).
 public protocol ExecutionVenue: AnyObject {
     /// Live, paper or replay: stamped on every record the venue produces.
     var mode: TradingMode { get }

@@ -31,8 +31,9 @@ import TradingCore
 ///   size is shared among our resting orders in time priority and never fills more than printed.
 /// - Fees per ``FeeSchedule``; venue ids `PAPER-<tag>-<sequence>` in arrival order.
 ///
-/// Not modelled: price-limit bands, self-trade prevention, reduce-only enforcement (the risk
-/// engine checks position limits), order expiry.
+/// Not modelled: price-limit bands, reduce-only enforcement (the risk engine checks position
+/// limits), order expiry. Paper orders never trade with each other: a resting paper order is
+/// not in the venue's book copy, so another paper order cannot take it (no self-trades).
 public final class PaperVenue: ExecutionVenue {
     public let configuration: PaperVenueConfiguration
     public let mode: TradingMode
@@ -114,10 +115,9 @@ public final class PaperVenue: ExecutionVenue {
         moveClock(to: event.timestamp, events: &events)
         switch event {
         case .book(let update):
-            var book = books[update.instrument] ?? OrderBook(instrument: update.instrument)
-            book.apply(update)
-            books[update.instrument] = book
-            shrinkQueues(of: update.instrument, to: book)
+            // Mutated in place: taking the book out of the dictionary would copy its levels.
+            books[update.instrument, default: OrderBook(instrument: update.instrument)].apply(update)
+            shrinkQueues(of: update.instrument)
         case .trade(let trade):
             fillResting(against: trade, events: &events)
         case .ticker, .candle:
@@ -280,17 +280,16 @@ public final class PaperVenue: ExecutionVenue {
 
     /// Fills as much of the order as the book allows at `limit` or better, level by level.
     private func take(_ id: ClientOrderId, instrument: Instrument, limit: Price?, at time: Timestamp, events: inout [VenueEvent]) {
-        guard var book = books[instrument.id] else { return }
-        defer { books[instrument.id] = book }
-        while let remaining = liveRemaining(id), let order = orders[id] {
-            let side = order.request.side
-            guard let level = side == .buy ? book.bestAsk : book.bestBid else { return }
+        // Levels are read and written through the dictionary: a local copy of the book would make
+        // every `set` copy its level array.
+        while let remaining = liveRemaining(id), let side = orders[id]?.request.side {
+            guard let level = side == .buy ? books[instrument.id]?.bestAsk : books[instrument.id]?.bestBid else { return }
             if let limit, side == .buy ? level.price > limit : level.price < limit { return }
             let size = min(level.size, remaining)
             guard execute(id, price: level.price, quantity: size, liquidity: .taker, instrument: instrument,
                           at: time, events: &events) else { return }
-            book.set(BookLevel(price: level.price, size: level.size.subtractingClamped(size),
-                               orderCount: level.orderCount), on: side.opposite)
+            books[instrument.id]?.set(BookLevel(price: level.price, size: level.size.subtractingClamped(size),
+                                                orderCount: level.orderCount), on: side.opposite)
         }
     }
 
@@ -337,13 +336,12 @@ public final class PaperVenue: ExecutionVenue {
         return .zero
     }
 
-    private func shrinkQueues(of instrument: InstrumentId, to book: OrderBook) {
-        guard var orders = resting[instrument], !orders.isEmpty else { return }
-        for index in orders.indices where orders[index].queueAhead.isPositive {
-            let size = levelSize(of: instrument, side: orders[index].side, price: orders[index].price)
-            if size < orders[index].queueAhead { orders[index].queueAhead = size }
+    private func shrinkQueues(of instrument: InstrumentId) {
+        guard let waiting = resting[instrument], !waiting.isEmpty else { return }
+        for (index, order) in waiting.enumerated() where order.queueAhead.isPositive {
+            let size = levelSize(of: instrument, side: order.side, price: order.price)
+            if size < order.queueAhead { resting[instrument]?[index].queueAhead = size }
         }
-        resting[instrument] = orders
     }
 
     private func fillResting(against trade: TradeTick, events: inout [VenueEvent]) {
@@ -351,12 +349,14 @@ public final class PaperVenue: ExecutionVenue {
               let instrument = instruments[trade.instrument] else { return }
         var printed = trade.quantity.value
         var updated = candidates
+        var changed = false
         for index in updated.indices {
             guard printed.isPositive else { break }
             let order = updated[index]
             let through = order.side == .buy ? trade.price < order.price : trade.price > order.price
             let atPrice = trade.price == order.price && trade.side == order.side.opposite
             guard through || atPrice else { continue }
+            changed = true
             if atPrice && order.queueAhead.isPositive {
                 let consumed = min(order.queueAhead, printed)
                 updated[index].queueAhead -= consumed
@@ -370,8 +370,8 @@ public final class PaperVenue: ExecutionVenue {
                 printed -= size.value
             }
         }
-        // Keep the queue changes of orders that are still resting.
-        resting[trade.instrument] = updated.filter { orders[$0.clientOrderId]?.isLive == true }
+        // Keep the queue changes of orders that are still resting (untouched prints write nothing).
+        if changed { resting[trade.instrument] = updated.filter { orders[$0.clientOrderId]?.isLive == true } }
     }
 
     // MARK: Cancel and amend

@@ -7,7 +7,8 @@ import TradingCore
 /// After a restart mid-day, feed the day's closed trades back from the `trades` table with
 /// ``record(_:)-(ClosedTrade)`` before new ones, so the day's row is complete when it is
 /// upserted again; equity samples are not persisted, so the day's return, drawdown and Sharpe
-/// then start from the first sample after the restart.
+/// then start from the first sample after the restart. Event time never goes back in the host,
+/// so a trade or sample stamped on a date already rolled up is ignored.
 public struct DailyPerformanceTracker: Sendable {
     public let mode: TradingMode
     /// The date being collected; nil before the first event.

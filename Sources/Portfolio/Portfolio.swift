@@ -9,6 +9,10 @@ import TradingCore
 ///
 /// Equity of a strategy = allocated capital + realized PnL + unrealized PnL − fees, summed over
 /// its positions.
+///
+/// The portfolio accounts what the venue filled; it does not refuse fills. Keeping a spot sell
+/// within the holding, a hedge-mode close within its side, and reduce-only orders reducing is
+/// the risk engine's job (a spot sell beyond the holding shows as a negative holding).
 public final class Portfolio {
     public let mode: TradingMode
     public let configuration: PortfolioConfiguration
@@ -89,7 +93,8 @@ public final class Portfolio {
     public func mark(_ instrument: InstrumentId, price: Price, at time: Timestamp) {
         guard let keys = keysByInstrument[instrument] else { return }
         for key in keys {
-            guard var position = positions[key] else { continue }
+            // A flat position has nothing to mark; leaving it alone keeps its row unchanged.
+            guard var position = positions[key], !position.isFlat else { continue }
             // A mark that overflows leaves the position at its last mark; nothing realistic does.
             if (try? position.mark(to: price, at: time)) == true {
                 positions[key] = position
