@@ -86,6 +86,15 @@ let package = Package(
         .testTarget(name: "PortfolioTests", dependencies: ["Portfolio", sdk]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", sdk, .product(name: "PostgresNIO", package: "postgres-nio")]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Storage", "MarketData", "OKXTestServer", sdk]),
+        // `swift package --allow-writing-to-package-directory new-strategy NAME` scaffolds strategies/NAME/ and its manifest.
+        .plugin(
+            name: "NewStrategy",
+            capability: .command(
+                intent: .custom(verb: "new-strategy", description: "Scaffold a strategy plugin in strategies/NAME/ and its manifest strategies/name.yaml"),
+                permissions: [.writeToPackageDirectory(reason: "creates strategies/NAME/ and strategies/name.yaml")]
+            ),
+            path: "Plugins/NewStrategy"
+        ),
     ] + strategyPlugins.map { .target(name: $0, dependencies: [sdk], path: "strategies/\($0)") },
     swiftLanguageModes: [.v6]
 )

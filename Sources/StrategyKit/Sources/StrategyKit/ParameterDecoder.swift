@@ -52,6 +52,10 @@ public struct ParameterDecoder {
         } catch {
             throw ParameterDecodingError(path: rootName, reason: "\(error)")
         }
+        // A type that reads no keys at all (e.g. NoParameters) never opens the root map.
+        if refusesUnknownKeys, case .object(let members) = root, let first = members.keys.min(), !tracker.openedRoot {
+            throw ParameterDecodingError(path: "\(rootName).\(first)", reason: "unknown parameter (the strategy does not read it; check the spelling)")
+        }
         if refusesUnknownKeys, let unused = tracker.firstUnusedKey() {
             throw ParameterDecodingError(path: render(unused), reason: "unknown parameter (the strategy does not read it; check the spelling)")
         }
@@ -94,6 +98,9 @@ struct ParameterCodingKey: CodingKey {
 final class KeyUsageTracker {
     private var maps: [(path: [any CodingKey], keys: [String])] = []
     private var used: Set<String> = []
+
+    /// Whether the root map was opened as a keyed container.
+    var openedRoot: Bool { maps.contains { $0.path.isEmpty } }
 
     func opened(path: [any CodingKey], keys: [String]) { maps.append((path, keys.sorted())) }
     func read(path: [any CodingKey], key: String) { used.insert(Self.identity(path) + "\u{0}" + key) }

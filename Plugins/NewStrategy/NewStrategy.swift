@@ -1,0 +1,204 @@
+import Foundation
+import PackagePlugin
+
+/// `swift package --allow-writing-to-package-directory new-strategy NAME`
+///
+/// Scaffolds a working strategy plugin in strategies/NAME/ (the strategy, and the two C entry
+/// points the host loads) and its manifest strategies/name.yaml. Package.swift discovers the
+/// folder on its own, so `swift build` builds lib<NAME>.so and
+/// `runtime deploy --dry-run strategies/name.yaml` validates it without further edits.
+@main
+struct NewStrategy: CommandPlugin {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    func performCommand(context: PluginContext, arguments: [String]) async throws {
+        let names = arguments.filter { !$0.hasPrefix("-") }
+        guard names.count == 1, let name = names.first else {
+            throw Failure(description: "usage: swift package --allow-writing-to-package-directory new-strategy NAME   (NAME in UpperCamelCase, e.g. Breakout)")
+        }
+        guard Self.isTypeName(name) else {
+            throw Failure(description: "'\(name)' is not a valid strategy module name: use UpperCamelCase letters and digits, e.g. Breakout or EmaTrend")
+        }
+        let root = context.package.directoryURL
+        let folder = root.appendingPathComponent("strategies").appendingPathComponent(name)
+        let manifestName = Self.snakeCase(name)
+        let manifest = root.appendingPathComponent("strategies").appendingPathComponent("\(manifestName).yaml")
+        let fileManager = FileManager.default
+        guard !fileManager.fileExists(atPath: folder.path) else {
+            throw Failure(description: "strategies/\(name)/ already exists; choose another name")
+        }
+        guard !fileManager.fileExists(atPath: manifest.path) else {
+            throw Failure(description: "strategies/\(manifestName).yaml already exists; choose another name")
+        }
+        try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Self.strategySource(name).write(to: folder.appendingPathComponent("\(name).swift"), atomically: true, encoding: .utf8)
+        try Self.entrySource(name).write(to: folder.appendingPathComponent("Plugin.swift"), atomically: true, encoding: .utf8)
+        try Self.manifest(name, manifestName: manifestName).write(to: manifest, atomically: true, encoding: .utf8)
+        Self.forgetCachedManifestEvaluations(packageDirectory: root)
+        print("""
+            Created strategies/\(name)/\(name).swift, strategies/\(name)/Plugin.swift and strategies/\(manifestName).yaml.
+            Next:
+              swift build                                             # builds lib\(name).so next to the runtime
+              swift run runtime deploy --dry-run strategies/\(manifestName).yaml
+            """)
+    }
+
+    /// SwiftPM caches the evaluation of Package.swift keyed on its text, not on the folders it
+    /// lists, so a new strategies/NAME/ would stay invisible until Package.swift changed. Dropping
+    /// the manifest caches (what `swift package purge-cache` also does) makes the next
+    /// `swift build` evaluate Package.swift again and pick the new folder up.
+    static func forgetCachedManifestEvaluations(packageDirectory: URL) {
+        var databases = [packageDirectory.appendingPathComponent(".build/manifest.db")]
+        if let home = ProcessInfo.processInfo.environment["HOME"] {
+            databases.append(URL(fileURLWithPath: home).appendingPathComponent(".cache/org.swift.swiftpm/manifests/manifest.db"))
+        }
+        for database in databases {
+            for suffix in ["", "-wal", "-shm"] {
+                try? FileManager.default.removeItem(atPath: database.path + suffix)
+            }
+        }
+    }
+
+    static func isTypeName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, ("A"..."Z").contains(first), name.count <= 64 else { return false }
+        return name.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) }
+    }
+
+    /// `EmaTrend` -> `ema_trend`.
+    static func snakeCase(_ name: String) -> String {
+        var result = ""
+        for (index, character) in name.enumerated() {
+            if character.isUppercase, index > 0 { result += "_" }
+            result += character.lowercased()
+        }
+        return result
+    }
+
+    static func strategySource(_ name: String) -> String {
+        """
+        import StrategyKit
+        import TradingCore
+
+        /// \(name): a starting point. It follows an exponential moving average of trade prices: it buys
+        /// `order_quantity` when the price closes a bar above the average and sells it back when a bar
+        /// closes below. Replace the logic in `barClosed` with your own.
+        public final class \(name): Strategy {
+            /// The manifest's `parameters:` (snake_case keys map to these fields).
+            public struct Parameters: Decodable, Sendable {
+                /// Bars in the moving average.
+                public var period: Int
+                /// Bar length in seconds.
+                public var barSeconds: Double
+                /// Size bought on a signal (base units for spot, contracts for swaps).
+                public var orderQuantity: Quantity
+
+                enum CodingKeys: String, CodingKey {
+                    case period, barSeconds = "bar_seconds", orderQuantity = "order_quantity"
+                }
+            }
+
+            private let context: StrategyContext
+            private let parameters: Parameters
+            private var averages: [InstrumentId: ExponentialMovingAverage] = [:]
+            private var samplers: [InstrumentId: TimeBarSampler] = [:]
+
+            /// Checks the parameters; throwing here refuses the manifest with the field named.
+            public init(context: StrategyContext, parameters: Parameters) throws {
+                guard parameters.period >= 2 else {
+                    throw ParameterDecodingError(path: "parameters.period", reason: "must be at least 2, got \\(parameters.period)")
+                }
+                guard !parameters.orderQuantity.isZero else {
+                    throw ParameterDecodingError(path: "parameters.order_quantity", reason: "must be positive")
+                }
+                self.context = context
+                self.parameters = parameters
+                for instrument in context.instrumentIds {
+                    averages[instrument] = try ExponentialMovingAverage(period: parameters.period)
+                    samplers[instrument] = try TimeBarSampler(seconds: parameters.barSeconds)
+                }
+            }
+
+            /// Closes positions when the strategy stops.
+            public func stop() throws {
+                for instrument in context.instrumentIds { try context.flatten(instrument) }
+            }
+
+            /// Samples trades into bars.
+            public func onTrade(_ trade: TradeTick) throws {
+                guard let close = samplers[trade.instrument]?.update(price: trade.price.value.doubleValue, at: trade.timestamp) else { return }
+                try barClosed(trade.instrument, close: close)
+            }
+
+            /// Logs orders the risk engine refused.
+            public func onOrderRejected(_ rejection: OrderRejection) throws {
+                context.logger.warning("order \\(rejection.clientOrderId) refused: \\(rejection.reason)")
+            }
+
+            private func barClosed(_ instrument: InstrumentId, close: Double) throws {
+                guard let average = averages[instrument]?.update(close), context.openOrders(for: instrument).isEmpty else { return }
+                let position = context.position(instrument)
+                if close > average && position.isFlat {
+                    try context.buyMarket(instrument, quantity: parameters.orderQuantity)
+                } else if close < average && position.isLong {
+                    try context.flatten(instrument)
+                }
+            }
+        }
+
+        """
+    }
+
+    static func entrySource(_ name: String) -> String {
+        """
+        import StrategyKit
+
+        /// The ABI version this plugin was compiled against (checked by the host before registering).
+        @_cdecl("strategykit_abi_version")
+        public func strategyKitABIVersion() -> Int { StrategyKitABI.version }
+
+        /// Registers this plugin's strategy types with the host's registrar.
+        @_cdecl("strategykit_register")
+        public func strategyKitRegister(_ registrar: UnsafeMutableRawPointer?, _ hostABIVersion: Int) -> Int32 {
+            StrategyPluginEntry.register(registrar: registrar, hostABIVersion: hostABIVersion) { registrar in
+                registrar.register(\(name).self, as: "\(name)")
+            }
+        }
+
+        """
+    }
+
+    static func manifest(_ name: String, manifestName: String) -> String {
+        """
+        # Manifest for the \(name) strategy plugin (strategies/\(name)/). Validate with:
+        #   swift build && swift run runtime deploy --dry-run strategies/\(manifestName).yaml
+        name: \(manifestName)
+        plugin: \(name)
+        strategy: \(name)
+        version: 0.1.0
+        mode: paper
+        instruments:
+          - BTC-USDT
+        channels:
+          - trades
+        parameters:
+          period: 20
+          bar_seconds: 5
+          order_quantity: 0.001
+        allocated_capital: 1000
+        risk_limits:
+          max_order_quantity: 0.01
+          max_order_notional: 1000
+          max_position_size: 0.01
+          max_leverage: 1
+          price_band_pct: 5
+          max_orders_per_minute: 20
+          max_open_orders: 2
+          max_daily_loss: 100
+          max_drawdown_pct: 10
+          max_consecutive_losses: 10
+
+        """
+    }
+}

@@ -1,0 +1,227 @@
+import StrategyKit
+import TradingCore
+
+/// Which strategy callback ran.
+public enum StrategyCallback: String, Sendable, Hashable, CaseIterable {
+    case start, stop, ticker, trade, candle, book
+    case orderAccepted = "order_accepted"
+    case orderRejected = "order_rejected"
+    case fill
+    case orderCanceled = "order_canceled"
+}
+
+/// A strategy callback threw: the strategy is halted (the host records a `strategy_error` risk
+/// event and an audit row) while the others keep running.
+public struct StrategyFault: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The strategy that threw.
+    public var strategy: StrategyName
+    /// The callback that threw.
+    public var callback: StrategyCallback
+    /// The error's description.
+    public var message: String
+    /// The strategy clock when it threw.
+    public var at: Timestamp
+
+    /// `strategy <name> threw from <callback> at <time>: <message>`.
+    public var description: String { "strategy \(strategy) threw from \(callback.rawValue) at \(at): \(message)" }
+}
+
+/// A callback that ran longer than the runner's budget.
+public struct CallbackBudgetOverrun: Hashable, Sendable, CustomStringConvertible {
+    /// The strategy.
+    public var strategy: StrategyName
+    /// The slow callback.
+    public var callback: StrategyCallback
+    /// How long it ran.
+    public var elapsed: Duration
+    /// The budget it exceeded.
+    public var budget: Duration
+
+    /// A sentence for the operator.
+    public var description: String {
+        "strategy \(strategy): \(callback.rawValue) callback took \(elapsed), over its budget of \(budget)"
+    }
+}
+
+/// What came of delivering one callback.
+public enum CallbackResult: Hashable, Sendable {
+    /// It ran within budget.
+    case completed
+    /// It ran but took longer than the budget (reported to ``StrategyRunner/onBudgetExceeded``).
+    case completedOverBudget(CallbackBudgetOverrun)
+    /// It threw: the strategy is now halted.
+    case halted(StrategyFault)
+    /// The strategy was already halted or stopped; nothing ran.
+    case skipped
+}
+
+/// Runs one strategy's callbacks for the host event loop, isolating it from the others.
+///
+/// For each callback it sets the strategy clock, keeps the context's order book-keeping in step
+/// (fills, accepts, cancels, marks), measures the call against ``callbackBudget`` and catches
+/// anything thrown, halting this strategy alone. After each call the host drains
+/// ``context``'s outbox into the risk engine. Not thread-safe: one event loop owns it.
+public final class StrategyRunner {
+    /// Where the strategy is in its life.
+    public enum State: Hashable, Sendable {
+        /// Created, `start()` not called yet.
+        case created
+        /// Receiving callbacks.
+        case running
+        /// A callback threw; no further callbacks.
+        case halted(StrategyFault)
+        /// `stop()` was delivered.
+        case stopped
+    }
+
+    /// The strategy instance (from its plugin).
+    public let strategy: any Strategy
+    /// The strategy's context.
+    public let context: StrategyContext
+    /// How long one callback may take before it is reported.
+    public var callbackBudget: Duration
+    /// Called for each callback that exceeds the budget (the host logs it and counts it in metrics).
+    public var onBudgetExceeded: ((CallbackBudgetOverrun) -> Void)?
+    /// Where the strategy is in its life.
+    public private(set) var state: State = .created
+    /// How many callbacks exceeded the budget.
+    public private(set) var budgetOverrunCount = 0
+    /// The longest callback so far.
+    public private(set) var slowestCallback: Duration = .zero
+
+    private let clock = ContinuousClock()
+
+    /// Wraps a created strategy. `callbackBudget` defaults to 1 ms.
+    public init(strategy: any Strategy, context: StrategyContext, callbackBudget: Duration = .milliseconds(1)) {
+        self.strategy = strategy
+        self.context = context
+        self.callbackBudget = callbackBudget
+    }
+
+    /// Creates the strategy from its registration (decoding the context's parameters).
+    /// - Throws: the decoding error naming the field, or what the strategy's `init` threw.
+    public convenience init(registration: StrategyRegistration, context: StrategyContext,
+                            callbackBudget: Duration = .milliseconds(1)) throws {
+        self.init(strategy: try registration.makeStrategy(context: context), context: context, callbackBudget: callbackBudget)
+    }
+
+    /// The strategy's name.
+    public var name: StrategyName { context.name }
+
+    /// Whether the strategy receives callbacks.
+    public var isRunning: Bool { state == .running }
+
+    /// Delivers `start()`.
+    @discardableResult
+    public func start(at time: Timestamp) -> CallbackResult {
+        guard state == .created else { return .skipped }
+        state = .running
+        return invoke(.start, at: time) { try $0.start() }
+    }
+
+    /// Delivers `stop()`; the strategy receives nothing afterwards.
+    @discardableResult
+    public func stop(at time: Timestamp) -> CallbackResult {
+        guard state == .running else { return .skipped }
+        let result = invoke(.stop, at: time) { try $0.stop() }
+        if case .running = state { state = .stopped }
+        return result
+    }
+
+    /// Delivers a trade, ticker or candle (book messages go through ``deliverBook(_:)``, since the
+    /// strategy receives the host's maintained book, not the raw message).
+    @discardableResult
+    public func deliver(_ event: MarketEvent) -> CallbackResult {
+        switch event {
+        case .trade(let trade):
+            context.updateMark(trade.instrument, price: trade.price)
+            return invoke(.trade, at: trade.timestamp) { try $0.onTrade(trade) }
+        case .ticker(let ticker):
+            context.updateMark(ticker.instrument, price: ticker.last)
+            return invoke(.ticker, at: ticker.timestamp) { try $0.onTicker(ticker) }
+        case .candle(let candle):
+            return invoke(.candle, at: candle.openTime) { try $0.onCandle(candle) }
+        case .book:
+            return .skipped
+        }
+    }
+
+    /// Delivers the instrument's book after the host applied a book message.
+    @discardableResult
+    public func deliverBook(_ book: OrderBook) -> CallbackResult {
+        if let mid = book.mid { context.updateMark(book.instrument, price: mid) }
+        return invoke(.book, at: book.timestamp) { try $0.onBook(book) }
+    }
+
+    /// The order passed risk and the venue acknowledged it.
+    @discardableResult
+    public func orderAccepted(_ id: ClientOrderId, at time: Timestamp) -> CallbackResult {
+        guard let order = context.recordAccepted(id) else { return .skipped }
+        return invoke(.orderAccepted, at: time) { try $0.onOrderAccepted(order) }
+    }
+
+    /// The risk engine or the venue refused a command.
+    @discardableResult
+    public func orderRejected(_ rejection: OrderRejection, at time: Timestamp) -> CallbackResult {
+        context.recordRejected(rejection)
+        return invoke(.orderRejected, at: time) { try $0.onOrderRejected(rejection) }
+    }
+
+    /// An amend was accepted.
+    public func orderAmended(_ id: ClientOrderId, newQuantity: Quantity?, newPrice: Price?) {
+        context.recordAmended(id, newQuantity: newQuantity, newPrice: newPrice)
+    }
+
+    /// A fill: the context's order and position are updated first, then `onFill` runs.
+    @discardableResult
+    public func fill(_ fill: Fill) -> CallbackResult {
+        do {
+            try context.recordFill(fill)
+        } catch {
+            return halt(.fill, at: fill.timestamp, message: "position arithmetic failed: \(error)")
+        }
+        return invoke(.fill, at: fill.timestamp) { try $0.onFill(fill) }
+    }
+
+    /// The order was canceled (or expired unfilled).
+    @discardableResult
+    public func orderCanceled(_ id: ClientOrderId, at time: Timestamp) -> CallbackResult {
+        guard let order = context.recordCanceled(id) else { return .skipped }
+        return invoke(.orderCanceled, at: time) { try $0.onOrderCanceled(order) }
+    }
+
+    /// Halts the strategy from outside (e.g. the risk engine's halt); it receives nothing more.
+    public func halt(reason: String, at time: Timestamp) {
+        if case .halted = state { return }
+        state = .halted(StrategyFault(strategy: name, callback: .stop, message: reason, at: time))
+    }
+
+    private func invoke(_ callback: StrategyCallback, at time: Timestamp, _ body: (any Strategy) throws -> Void) -> CallbackResult {
+        guard state == .running else { return .skipped }
+        context.setClock(time)
+        let started = clock.now
+        let thrown: (any Error)?
+        do {
+            try body(strategy)
+            thrown = nil
+        } catch {
+            thrown = error
+        }
+        let elapsed = clock.now - started
+        if elapsed > slowestCallback { slowestCallback = elapsed }
+        if let thrown { return halt(callback, at: time, message: String(describing: thrown)) }
+        guard elapsed > callbackBudget else { return .completed }
+        budgetOverrunCount += 1
+        let overrun = CallbackBudgetOverrun(strategy: name, callback: callback, elapsed: elapsed, budget: callbackBudget)
+        onBudgetExceeded?(overrun)
+        return .completedOverBudget(overrun)
+    }
+
+    private func halt(_ callback: StrategyCallback, at time: Timestamp, message: String) -> CallbackResult {
+        let fault = StrategyFault(strategy: name, callback: callback, message: message, at: time)
+        state = .halted(fault)
+        // Orders queued by a callback that failed half-way are not sent.
+        _ = context.takeOutbox()
+        return .halted(fault)
+    }
+}

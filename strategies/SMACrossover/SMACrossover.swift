@@ -1,0 +1,150 @@
+import StrategyKit
+import TradingCore
+
+/// Trend following with two simple moving averages: long while the fast average is above the slow
+/// one, flat (or short, if allowed) while it is below. It acts only when the averages cross, with
+/// a market order that moves the position to the new target.
+///
+/// Prices come from trades sampled into `bar_seconds` time bars, from confirmed candles, or from
+/// ticker last prices (`price_source`). Each instrument of the manifest is traded independently.
+public final class SMACrossover: Strategy {
+    /// Where prices come from.
+    public enum PriceSource: String, Decodable, Sendable {
+        /// Public trades, sampled into time bars of `bar_seconds`.
+        case trades
+        /// Confirmed candles' closes.
+        case candles
+        /// Ticker last prices, sampled into time bars of `bar_seconds`.
+        case ticker
+    }
+
+    /// The manifest's `parameters:`.
+    public struct Parameters: Decodable, Sendable {
+        /// Bars in the fast average.
+        public var fastPeriod: Int
+        /// Bars in the slow average; must exceed `fast_period`.
+        public var slowPeriod: Int
+        /// The position size held while trending (base units for spot, contracts for swaps).
+        public var orderQuantity: Quantity
+        /// Bar length when sampling trades or tickers.
+        public var barSeconds: Double?
+        /// Where prices come from (default `trades`).
+        public var priceSource: PriceSource?
+        /// Whether to go short when the fast average is below the slow one (default false: flat).
+        public var allowShort: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case fastPeriod = "fast_period", slowPeriod = "slow_period", orderQuantity = "order_quantity"
+            case barSeconds = "bar_seconds", priceSource = "price_source", allowShort = "allow_short"
+        }
+    }
+
+    private struct Trend {
+        var fast: SimpleMovingAverage
+        var slow: SimpleMovingAverage
+        var sampler: TimeBarSampler
+        /// +1 fast above slow, -1 below, 0 not known yet.
+        var regime = 0
+    }
+
+    private let context: StrategyContext
+    private let parameters: Parameters
+    private let source: PriceSource
+    private let allowShort: Bool
+    private var trends: [InstrumentId: Trend] = [:]
+
+    /// Checks the parameters and prepares one pair of averages per instrument.
+    public init(context: StrategyContext, parameters: Parameters) throws {
+        guard parameters.fastPeriod >= 1 else {
+            throw ParameterDecodingError(path: "parameters.fast_period", reason: "must be at least 1, got \(parameters.fastPeriod)")
+        }
+        guard parameters.slowPeriod > parameters.fastPeriod else {
+            throw ParameterDecodingError(path: "parameters.slow_period", reason: "must be greater than fast_period (\(parameters.fastPeriod)), got \(parameters.slowPeriod)")
+        }
+        guard !parameters.orderQuantity.isZero else {
+            throw ParameterDecodingError(path: "parameters.order_quantity", reason: "must be positive")
+        }
+        let barSeconds = parameters.barSeconds ?? 60
+        guard barSeconds >= 0.001 else {
+            throw ParameterDecodingError(path: "parameters.bar_seconds", reason: "must be at least 0.001, got \(barSeconds)")
+        }
+        self.context = context
+        self.parameters = parameters
+        self.source = parameters.priceSource ?? .trades
+        self.allowShort = parameters.allowShort ?? false
+        for instrument in context.instrumentIds {
+            trends[instrument] = Trend(fast: try SimpleMovingAverage(period: parameters.fastPeriod),
+                                       slow: try SimpleMovingAverage(period: parameters.slowPeriod),
+                                       sampler: try TimeBarSampler(seconds: barSeconds))
+        }
+    }
+
+    /// Logs the configuration.
+    public func start() throws {
+        context.logger.info("SMA crossover \(parameters.fastPeriod)/\(parameters.slowPeriod) on \(context.instrumentIds.map(\.symbol).joined(separator: ",")) from \(source.rawValue)")
+    }
+
+    /// Closes every position when stopping.
+    public func stop() throws {
+        for instrument in context.instrumentIds { try context.flatten(instrument) }
+    }
+
+    /// Samples trade prices into bars.
+    public func onTrade(_ trade: TradeTick) throws {
+        guard source == .trades else { return }
+        try sample(trade.instrument, price: trade.price, at: trade.timestamp)
+    }
+
+    /// Samples ticker last prices into bars.
+    public func onTicker(_ ticker: Ticker) throws {
+        guard source == .ticker else { return }
+        try sample(ticker.instrument, price: ticker.last, at: ticker.timestamp)
+    }
+
+    /// Uses each confirmed candle's close as a bar.
+    public func onCandle(_ candle: Candle) throws {
+        guard source == .candles, candle.isConfirmed != false else { return }
+        try barClosed(candle.instrument, close: candle.close.value.doubleValue)
+    }
+
+    /// Logs refusals; the next crossover tries again.
+    public func onOrderRejected(_ rejection: OrderRejection) throws {
+        context.logger.warning("order \(rejection.clientOrderId) refused: \(rejection.reason)")
+    }
+
+    private func sample(_ instrument: InstrumentId, price: Price, at time: Timestamp) throws {
+        guard let close = trends[instrument]?.sampler.update(price: price.value.doubleValue, at: time) else { return }
+        try barClosed(instrument, close: close)
+    }
+
+    private func barClosed(_ instrument: InstrumentId, close: Double) throws {
+        guard var trend = trends[instrument] else { return }
+        trend.fast.update(close)
+        trend.slow.update(close)
+        defer { trends[instrument] = trend }
+        guard let fast = trend.fast.value, let slow = trend.slow.value else { return }
+        let regime = fast > slow ? 1 : (fast < slow ? -1 : trend.regime)
+        let crossed = trend.regime != 0 && regime != trend.regime
+        trend.regime = regime
+        guard crossed else { return }
+        context.logger.info("\(instrument): fast \(fast) crossed \(regime > 0 ? "above" : "below") slow \(slow)")
+        let target: FixedPoint = regime > 0 ? parameters.orderQuantity.value : (allowShort ? parameters.orderQuantity.value.negated : .zero)
+        try moveTo(target, on: instrument)
+    }
+
+    /// Sends one market order taking the position to `target`, unless orders are still pending.
+    private func moveTo(_ target: FixedPoint, on instrument: InstrumentId) throws {
+        guard context.openOrders(for: instrument).isEmpty else {
+            context.logger.notice("\(instrument): orders still pending, skipping this signal")
+            return
+        }
+        let current = context.position(instrument).netQuantity
+        let delta = target - current
+        guard !delta.isZero else { return }
+        let quantity = context.roundQuantity(Quantity(delta.magnitude), on: instrument)
+        guard !quantity.isZero else { return }
+        // Reducing toward zero without crossing it is reduce-only; anything else opens risk.
+        let reducing = !current.isZero && target.magnitude < current.magnitude && (target.isZero || target.isNegative == current.isNegative)
+        try context.submit(instrument, delta.isNegative ? .sell : .buy, .market, quantity: quantity, reduceOnly: reducing)
+    }
+}
