@@ -1,9 +1,47 @@
 import ArgumentParser
+import Foundation
+import Storage
 
 struct MigrateCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Apply pending schema migrations (--status lists applied and pending ones).")
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Apply pending schema migrations (--status lists applied and pending ones).",
+        discussion: """
+            Uses DATABASE_URL when set, else the embedded cluster (started when needed). Migrations come from \
+            $RUNTIME_MIGRATIONS, else ./migrations, else the source tree the runtime was built from.
+            """
+    )
+
+    @Flag(name: .long, help: "List applied and pending migrations without applying anything.")
+    var status = false
+
+    @Option(name: .long, help: "Flavor for a database migrated for the first time: auto, postgres or timescaledb.")
+    var flavor: String = "auto"
 
     func run() async throws {
-        throw NotImplementedYet(command: "migrate", issue: 3)
+        let choice: Migrator.FlavorChoice
+        switch flavor {
+        case "auto": choice = .automatic
+        case let name:
+            guard let named = SchemaFlavor(rawValue: name) else {
+                throw ValidationError("--flavor must be auto, postgres or timescaledb, not '\(name)'")
+            }
+            choice = .required(named)
+        }
+        let resolution = try DatabaseLocator.resolve()
+        let migrator = Migrator()
+        let report = status ? try await migrator.status(target: resolution.target) : try await migrator.migrate(target: resolution.target, flavor: choice)
+        print("database: \(resolution.target.description)")
+        print("flavor:   \(report.flavor.rawValue) (\(report.flavorReason))")
+        for entry in report.applied {
+            let marker = entry.checksumMatches ? "applied" : (entry.fileName == nil ? "applied, file missing" : "applied, FILE CHANGED")
+            print("  \(String(format: "%03d", entry.version)) \(entry.name.padding(toLength: 32, withPad: " ", startingAt: 0)) \(marker) \(entry.appliedAt ?? "")")
+        }
+        for entry in report.pending {
+            print("  \(String(format: "%03d", entry.version)) \(entry.name.padding(toLength: 32, withPad: " ", startingAt: 0)) pending")
+        }
+        if !status {
+            print(report.newlyApplied.isEmpty ? "up to date" : "applied \(report.newlyApplied.count) migration(s)")
+        }
     }
 }
