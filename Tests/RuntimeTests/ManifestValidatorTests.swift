@@ -170,26 +170,4 @@ import TradingCore
         changed.version = "2.0.0"
         #expect(DeploymentPlan.make(manifest: changed, deployed: deployed).manifest.version == "2.0.0") // explicit newer version kept
     }
-
-    @Test func instrumentCatalogReadsListAndMapShapes() throws {
-        let list = try InstrumentCatalog.load(yaml: """
-            instruments:
-              - inst_id: BTC-USDT
-                tick_size: "0.1"
-                lot_size: "0.00000001"
-                min_size: "0.00001"
-              - instId: BTC-USDT-SWAP
-                tickSz: "0.1"
-                lotSz: "0.01"
-                minSz: "0.01"
-                ctVal: "0.01"
-                ctValCcy: BTC
-            """)
-        #expect(list.instrument(PluginTestSupport.btcUSDT.id) == PluginTestSupport.btcUSDT)
-        #expect(list.instrument(PluginTestSupport.btcSwap.id) == PluginTestSupport.btcSwap)
-        let map = try InstrumentCatalog.load(yaml: """
-            ETH-USDT: {tick_size: 0.01, lot_size: 0.000001, min_size: 0.0001}
-            """)
-        #expect(map.instrument(PluginTestSupport.ethUSDT.id) == PluginTestSupport.ethUSDT)
-    }
 }

@@ -109,7 +109,7 @@ public struct StrategyDeployer {
         let parsed = try ManifestParser.parse(text, source: source)
         let deployed = try await store?.deployedStrategy(named: parsed.name)
         let catalog = self.catalog
-        let validator = ManifestValidator(plugins: plugins, instrument: { catalog.instrument($0) },
+        let validator = ManifestValidator(plugins: plugins, instrument: { catalog[$0] },
                                           deployedStrategy: { name in name == parsed.name ? deployed?.summary : nil })
         let validated = try validator.validate(parsed, source: source)
         return (validated, DeploymentPlan.make(manifest: validated.manifest, deployed: deployed))

@@ -41,7 +41,7 @@ struct DeployCommand: AsyncParsableCommand {
         }
         let catalog: InstrumentCatalog
         do {
-            catalog = try InstrumentCatalog.load(path: instruments)
+            catalog = try InstrumentCatalog.load(contentsOf: URL(fileURLWithPath: instruments))
         } catch {
             throw ValidationError(error.description)
         }

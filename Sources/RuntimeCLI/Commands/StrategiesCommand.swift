@@ -31,7 +31,7 @@ struct StrategiesCommand: AsyncParsableCommand {
         }
         let catalog: InstrumentCatalog
         do {
-            catalog = try InstrumentCatalog.load(path: instruments)
+            catalog = try InstrumentCatalog.load(contentsOf: URL(fileURLWithPath: instruments))
         } catch {
             throw ValidationError(error.description)
         }
@@ -41,7 +41,7 @@ struct StrategiesCommand: AsyncParsableCommand {
             files.append((path, (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""))
         }
         let loader = PluginLoader(searchPaths: pluginPath.map { $0.split(separator: ":").map(String.init) })
-        let validator = ManifestValidator(plugins: loader, instrument: { catalog.instrument($0) })
+        let validator = ManifestValidator(plugins: loader, instrument: { catalog[$0] })
         let summaries = ManifestSummary.validateAll(files, validator: validator)
 
         if json {

@@ -1,0 +1,59 @@
+import DataQuality
+import TradingCore
+
+/// Counts of what passed through the engine: the replay summary and the host's metrics.
+public struct EngineSummary: Sendable, Hashable {
+    public struct StrategyFigures: Sendable, Hashable {
+        public var orders = 0
+        public var fills = 0
+        public var riskRejections = 0
+        public var realizedPnl = Money.zero
+        public var fees = Money.zero
+        public init() {}
+    }
+
+    public var frames = 0
+    public var trades = 0
+    public var tickers = 0
+    public var candles = 0
+    public var books = 0
+    public var controlMessages = 0
+    public var unsupportedFrames = 0
+    public var decodeErrors = 0
+    public var accepted = 0
+    public var flagged: [String: Int] = [:]
+    public var rejected: [String: Int] = [:]
+    public var orders = 0
+    public var fills = 0
+    public var riskRejections = 0
+    public var venueRejections = 0
+    public var bookIncidents = 0
+    public var strategyFaults = 0
+    public var budgetOverruns = 0
+    public var strategies: [StrategyName: StrategyFigures] = [:]
+    /// The event time of the last event seen.
+    public var lastEventTime = Timestamp.zero
+
+    public init() {}
+
+    /// Market events of every kind.
+    public var events: Int { trades + tickers + candles + books }
+
+    mutating func count(_ event: MarketEvent) {
+        switch event {
+        case .trade: trades += 1
+        case .ticker: tickers += 1
+        case .candle: candles += 1
+        case .book: books += 1
+        }
+        if event.timestamp > lastEventTime { lastEventTime = event.timestamp }
+    }
+
+    mutating func count(_ verdict: QualityVerdict) {
+        switch verdict {
+        case .accept: accepted += 1
+        case .flag(let reason): flagged[reason.rawValue, default: 0] += 1
+        case .reject(let reason): rejected[reason.rawValue, default: 0] += 1
+        }
+    }
+}

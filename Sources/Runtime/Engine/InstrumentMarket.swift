@@ -1,0 +1,41 @@
+import MarketData
+import Risk
+import TradingCore
+
+/// What the engine knows about one instrument's market: its synchronized book (from a book
+/// channel or, lacking one, the ticker's best bid and ask), the last trade, and data freshness.
+struct InstrumentMarket {
+    var book: BookSynchronizer
+    var lastTradePrice: Price?
+    var tickerBid: Price?
+    var tickerAsk: Price?
+    var lastDataTime = Timestamp.zero
+    /// Whether any book channel feeds this instrument (then the book, not the ticker, is the quote).
+    var hasBookFeed = false
+
+    init(instrument: InstrumentId) {
+        self.book = BookSynchronizer(instrument: instrument)
+    }
+
+    var bookIsValid: Bool {
+        if case .synced = book.state { return true }
+        return !hasBookFeed
+    }
+
+    /// What the risk engine needs for a check, built without allocating.
+    var snapshot: MarketSnapshot {
+        if hasBookFeed {
+            return MarketSnapshot(bestBid: book.book.bestBid?.price, bestAsk: book.book.bestAsk?.price,
+                                  bookIsValid: bookIsValid && !book.book.isCrossedOrLocked, lastDataTime: lastDataTime)
+        }
+        return MarketSnapshot(bestBid: tickerBid ?? lastTradePrice, bestAsk: tickerAsk ?? lastTradePrice,
+                              bookIsValid: true, lastDataTime: lastDataTime)
+    }
+
+    /// The price positions are marked at: the mid when there is a book, else the last trade.
+    var markPrice: Price? {
+        if hasBookFeed, bookIsValid, let mid = book.book.mid { return mid }
+        if let bid = tickerBid, let ask = tickerAsk { return Price(FixedPoint(raw: (bid.value.raw + ask.value.raw) / 2)) }
+        return lastTradePrice
+    }
+}

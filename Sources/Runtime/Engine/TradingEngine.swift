@@ -1,0 +1,373 @@
+import DataQuality
+import Execution
+import Logging
+import MarketData
+import Portfolio
+import Risk
+import StrategyKit
+import TradingCore
+
+/// The single owner of trading state. For each market event, synchronously and in arrival
+/// order: quality check -> book/market state -> paper venue -> marks -> each subscribed strategy
+/// -> each order command through the risk engine -> the venue -> fills into the portfolio and
+/// back to the strategy. Nothing here waits for I/O: what must be persisted collects in
+/// ``outbox`` and the host hands it to the writers. Live paper trading and replay run this same
+/// code; only the feed and the clock differ (`now` is receive time live, event time in replay),
+/// which is what makes a replay deterministic.
+public final class TradingEngine {
+    public struct Options: Sendable {
+        public var mode: TradingMode
+        /// Keep trades and candles for the market-data tables.
+        public var persistMarketData: Bool
+        /// How often (event time) positions are revalued into the outbox and equity is sampled.
+        public var markIntervalNanoseconds: Int64
+        /// How long one strategy callback may run before it is reported.
+        public var callbackBudget: Duration
+
+        public init(mode: TradingMode, persistMarketData: Bool = true, markIntervalNanoseconds: Int64 = 1_000_000_000,
+                    callbackBudget: Duration = .milliseconds(1)) {
+            self.mode = mode
+            self.persistMarketData = persistMarketData
+            self.markIntervalNanoseconds = markIntervalNanoseconds
+            self.callbackBudget = callbackBudget
+        }
+    }
+
+    public let options: Options
+    public let quality: QualityControl
+    public let risk: RiskEngine
+    public let venue: PaperVenue
+    public let portfolio: Portfolio
+    let logger: Logger
+
+    var codec = OKXCodec()
+    let instrumentTable: [InstrumentId: Instrument]
+    var markets: [InstrumentId: InstrumentMarket] = [:]
+    var runners: [StrategyRunner] = []
+    var handles: [RiskEngine.StrategyHandle] = []
+    var masks: [ChannelMask] = []
+    var subscribers: [InstrumentId: [Int]] = [:]
+    var runnerIndex: [StrategyName: Int] = [:]
+    var performance: DailyPerformanceTracker
+    var venueEvents: [VenueEvent] = []
+    var processingVenueEvents = false
+    var lastMarkTime = Timestamp.zero
+    /// Requests the feed should act on: instruments whose book needs a fresh snapshot.
+    public private(set) var resubscribeRequests: [InstrumentId] = []
+
+    /// What passed through, for the replay summary and metrics.
+    public internal(set) var summary = EngineSummary()
+    /// Records to persist, oldest first; the host drains it with ``drainOutbox()``.
+    public internal(set) var outbox: [EngineRecord] = []
+    /// The engine clock: the latest `now` it was given.
+    public private(set) var clock = Timestamp.zero
+
+    /// Builds the engine and creates each strategy through its plugin registration.
+    /// - Throws: a strategy's parameter or initialisation error, naming the strategy.
+    public init(strategies: [EngineStrategy], instruments: [Instrument], quality: QualityConfiguration,
+                accountLimits: AccountRiskLimits, venue venueConfiguration: PaperVenueConfiguration,
+                portfolio portfolioConfiguration: PortfolioConfiguration = PortfolioConfiguration(),
+                restoredPositions: [PositionRecord] = [], options: Options, logger: Logger) throws {
+        self.options = options
+        self.logger = logger
+        self.quality = QualityControl(configuration: quality)
+        self.risk = RiskEngine(account: accountLimits)
+        self.venue = PaperVenue(instruments: instruments, configuration: venueConfiguration, mode: options.mode)
+        let capital = Dictionary(strategies.map { ($0.name, $0.allocatedCapital) }, uniquingKeysWith: { first, _ in first })
+        self.portfolio = try Portfolio(restoring: restoredPositions, instruments: instruments, allocatedCapital: capital,
+                                       configuration: portfolioConfiguration, mode: options.mode)
+        self.performance = DailyPerformanceTracker(mode: options.mode)
+        self.instrumentTable = Dictionary(instruments.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for instrument in instruments { markets[instrument.id] = InstrumentMarket(instrument: instrument.id) }
+
+        // Strategies run in name order so that replays are deterministic whatever the input order.
+        for strategy in strategies.sorted(by: { $0.name < $1.name }) {
+            let strategyLogger = Self.strategyLogger(logger, name: strategy.name)
+            let context = StrategyContext(name: strategy.name, instruments: strategy.instruments,
+                                          allocatedCapital: strategy.allocatedCapital, mode: options.mode,
+                                          parameters: strategy.parameters, logger: strategyLogger)
+            let runner: StrategyRunner
+            do {
+                runner = try StrategyRunner(registration: strategy.registration, context: context,
+                                            callbackBudget: options.callbackBudget)
+            } catch {
+                throw EngineError.strategyCreationFailed(strategy.name, reason: String(describing: error))
+            }
+            let index = runners.count
+            runners.append(runner)
+            runnerIndex[strategy.name] = index
+            masks.append(ChannelMask(strategy.channels))
+            handles.append(risk.register(strategy: strategy.name, instruments: strategy.instruments,
+                                         limits: strategy.riskLimits, restoring: strategy.restoredRisk))
+            for instrument in strategy.instruments {
+                subscribers[instrument.id, default: []].append(index)
+                if markets[instrument.id] == nil { markets[instrument.id] = InstrumentMarket(instrument: instrument.id) }
+            }
+            summary.strategies[strategy.name] = EngineSummary.StrategyFigures()
+        }
+        for record in restoredPositions {
+            risk.restorePosition(strategy: record.strategy, instrument: record.symbol, positionSide: record.positionSide,
+                                 quantity: record.positionSide == .net && record.side == .short ? record.quantity.value.negated : record.quantity.value,
+                                 markPrice: record.currentPrice)
+            if let index = runnerIndex[record.strategy] { syncContextPosition(index, instrument: record.symbol) }
+        }
+    }
+
+    /// The strategies' names, in dispatch order.
+    public var strategyNames: [StrategyName] { runners.map(\.name) }
+
+    /// Starts every strategy whose persisted state lets it trade (a halted one stays silent).
+    public func start(at time: Timestamp) {
+        advanceClock(to: time)
+        for index in runners.indices {
+            let result = runners[index].start(at: time)
+            handle(result, strategy: index)
+            processCommands(of: index)
+        }
+        drainRisk()
+    }
+
+    /// Stops every strategy, rolls up the partial day and leaves everything in the outbox.
+    public func stop(at time: Timestamp) {
+        advanceClock(to: time)
+        for index in runners.indices {
+            _ = runners[index].stop(at: clock)
+        }
+        appendMarks()
+        for row in performance.partialDay(until: clock) { outbox.append(.performance(row)) }
+        drainRisk()
+        appendQualityMetrics()
+    }
+
+    // MARK: Frames and events
+
+    /// Decodes one raw OKX frame and processes what it carries. `receivedAt` is the feed clock
+    /// (receive time live); in replay the event time is the clock.
+    public func handle(frame bytes: UnsafeBufferPointer<UInt8>, receivedAt: Timestamp) {
+        summary.frames += 1
+        let message: OKXMessage
+        do {
+            message = try codec.decode(bytes)
+        } catch {
+            summary.decodeErrors += 1
+            logger.warning("dropping undecodable frame", metadata: ["error": "\(error)"])
+            return
+        }
+        switch message {
+        case .market(let event):
+            handle(event, receivedAt: receivedAt)
+        case .marketBatch(let events):
+            for event in events { handle(event, receivedAt: receivedAt) }
+        case .control:
+            summary.controlMessages += 1
+        case .unsupportedChannel:
+            summary.unsupportedFrames += 1
+        }
+    }
+
+    /// Processes one market event.
+    public func handle(_ event: MarketEvent, receivedAt: Timestamp) {
+        summary.count(event)
+        let now = options.mode == .replay ? max(event.timestamp, clock) : receivedAt
+        advanceClock(to: now)
+        let verdict = quality.check(event, now: now)
+        summary.count(verdict)
+        if quality.hasPendingAlerts { forwardQualityAlerts() }
+        guard verdict.isAccepted else { return }
+
+        let instrument = event.instrument
+        var market = markets[instrument] ?? InstrumentMarket(instrument: instrument)
+        market.lastDataTime = event.timestamp
+        var bookChanged = false
+        switch event {
+        case .trade(let trade):
+            market.lastTradePrice = trade.price
+            if options.persistMarketData { outbox.append(.tick(trade)) }
+        case .ticker(let ticker):
+            market.tickerBid = ticker.bidPrice
+            market.tickerAsk = ticker.askPrice
+        case .candle(let candle):
+            if options.persistMarketData, candle.isConfirmed != false { outbox.append(.candle(candle)) }
+        case .book(let update):
+            market.hasBookFeed = true
+            switch market.book.apply(update, now: now) {
+            case .applied:
+                bookChanged = true
+            case .heartbeat:
+                break
+            case .dropped(let resubscribe):
+                if resubscribe { resubscribeRequests.append(instrument) }
+            case .invalidated(_, let resubscribe):
+                summary.bookIncidents += 1
+                if resubscribe { resubscribeRequests.append(instrument) }
+                quality.noteDiscontinuity(instrument: instrument)
+            }
+        }
+        markets[instrument] = market
+
+        // The venue sees the market before strategies react, as an exchange would.
+        switch event {
+        case .book where !bookChanged:
+            venue.advance(to: clock, events: &venueEvents)
+        case .ticker(let ticker) where !market.hasBookFeed:
+            venue.handle(.book(Self.topOfBook(from: ticker)), events: &venueEvents)
+        default:
+            venue.handle(event, events: &venueEvents)
+        }
+        processVenueEvents()
+
+        if let mark = market.markPrice, event.isPriceEvent {
+            portfolio.mark(instrument, price: mark, at: clock)
+        }
+
+        if let indices = subscribers[instrument] {
+            for index in indices where masks[index].wants(event) {
+                if let mark = market.markPrice { runners[index].context.updateMark(instrument, price: mark) }
+                let result: CallbackResult
+                if case .book = event {
+                    guard bookChanged else { continue }
+                    result = runners[index].deliverBook(market.book.book)
+                } else {
+                    result = runners[index].deliver(event)
+                }
+                handle(result, strategy: index)
+                processCommands(of: index)
+            }
+        }
+        if clock.nanoseconds(since: lastMarkTime) >= options.markIntervalNanoseconds { appendMarks() }
+        if risk.pendingOutputCount > 0 { drainRisk() }
+    }
+
+    /// Hands over the records to persist and empties the outbox.
+    public func drainOutbox() -> [EngineRecord] {
+        defer { outbox.removeAll(keepingCapacity: true) }
+        return outbox
+    }
+
+    /// Forgets the resubscribe requests once the feed has acted on them.
+    public func takeResubscribeRequests() -> [InstrumentId] {
+        defer { resubscribeRequests.removeAll() }
+        return resubscribeRequests
+    }
+
+    /// Applies an operator's command (pause, resume, stop, halt) that arrived from the database.
+    public func applyOperatorCommand(_ command: OperatorCommand, to name: StrategyName, by user: OperatorIdentity) -> Result<StrategyTransition, StrategyTransitionError> {
+        let result = risk.apply(command, to: name, by: user, at: clock)
+        drainRisk()
+        return result
+    }
+
+    /// The feed reconnected or lost data: quality references and books must not be trusted blindly.
+    public func noteFeedDiscontinuity() {
+        for instrument in markets.keys.sorted() { quality.noteDiscontinuity(instrument: instrument) }
+    }
+
+    // MARK: Internals
+
+    func advanceClock(to time: Timestamp) {
+        if time > clock { clock = time }
+        for row in performance.advance(to: clock) { outbox.append(.performance(row)) }
+    }
+
+    func handle(_ result: CallbackResult, strategy index: Int) {
+        switch result {
+        case .completed, .skipped:
+            break
+        case .completedOverBudget(let overrun):
+            summary.budgetOverruns += 1
+            logger.warning("strategy callback over budget", metadata: ["detail": "\(overrun)"])
+        case .halted(let fault):
+            summary.strategyFaults += 1
+            logger.error("strategy halted after throwing", metadata: ["detail": "\(fault)"])
+            risk.strategyDidThrow(fault.strategy, error: fault.message, at: clock)
+            drainRisk()
+        }
+    }
+
+    func drainRisk() {
+        for output in risk.drainOutputs(at: clock) {
+            outbox.append(.risk(output))
+            // A halted or stopped strategy keeps receiving market data (so it can be resumed
+            // with a current view) but its resting orders are canceled; the risk engine refuses
+            // anything new. Only a strategy that threw is cut off entirely (by its runner).
+            if case .transition(let transition) = output, transition.to == .halted || transition.to == .stopped,
+               let index = runnerIndex[transition.strategy] {
+                cancelOpenOrders(of: index)
+            }
+        }
+    }
+
+    func appendMarks() {
+        lastMarkTime = clock
+        for record in portfolio.takeDirtyRecords() { outbox.append(.positionMark(record)) }
+        for index in runners.indices {
+            let sample = portfolio.equitySample(of: runners[index].name, at: clock)
+            for row in performance.record(sample) { outbox.append(.performance(row)) }
+            risk.recordEquity(sample.equity, for: runners[index].name, at: clock)
+            for instrument in runners[index].context.instrumentIds { syncContextPosition(index, instrument: instrument) }
+        }
+        for (instrument, market) in markets.sorted(by: { $0.key < $1.key }) {
+            if let mark = market.markPrice { risk.markToMarket(instrument: instrument, price: mark) }
+        }
+    }
+
+    func appendQualityMetrics() {
+        for metric in quality.drainMetrics(at: clock) { outbox.append(.qualityMetric(metric)) }
+    }
+
+    /// Writes this period's data-quality counters into the outbox (the host calls it every few seconds).
+    public func recordQualityMetrics() { appendQualityMetrics() }
+
+    func forwardQualityAlerts() {
+        for alert in quality.drainAlerts() {
+            risk.dataQualityAlert(instrument: alert.instrument, severity: .warning, description: alert.description,
+                                  at: alert.raisedAt)
+        }
+        drainRisk()
+    }
+
+    static func topOfBook(from ticker: Ticker) -> BookUpdate {
+        var bids: [BookLevel] = []
+        var asks: [BookLevel] = []
+        if let price = ticker.bidPrice, let size = ticker.bidSize { bids.append(BookLevel(price: price, size: size, orderCount: 1)) }
+        if let price = ticker.askPrice, let size = ticker.askSize { asks.append(BookLevel(price: price, size: size, orderCount: 1)) }
+        return BookUpdate(instrument: ticker.instrument, channel: .bboTbt, action: .snapshot, bids: bids, asks: asks,
+                          timestamp: ticker.timestamp)
+    }
+
+    static func strategyLogger(_ logger: Logger, name: StrategyName) -> StrategyLogger {
+        var logger = logger
+        logger[metadataKey: "strategy"] = "\(name)"
+        let captured = logger
+        return StrategyLogger(minimumLevel: .info) { level, message in
+            switch level {
+            case .debug: captured.debug("\(message)")
+            case .info: captured.info("\(message)")
+            case .notice: captured.notice("\(message)")
+            case .warning: captured.warning("\(message)")
+            case .error: captured.error("\(message)")
+            }
+        }
+    }
+}
+
+/// Why the engine could not be built.
+public enum EngineError: Error, CustomStringConvertible {
+    case strategyCreationFailed(StrategyName, reason: String)
+
+    public var description: String {
+        switch self {
+        case .strategyCreationFailed(let name, let reason): "strategy \(name) could not be created: \(reason)"
+        }
+    }
+}
+
+extension MarketEvent {
+    /// Whether the event moves the price positions are marked at.
+    var isPriceEvent: Bool {
+        switch self {
+        case .trade, .book, .ticker: true
+        case .candle: false
+        }
+    }
+}
