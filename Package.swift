@@ -69,9 +69,11 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         .executableTarget(name: "RuntimeCLI", dependencies: [
-            "Runtime", "Storage", "MarketData", "OKXTestServer", sdk, logging,
+            "Runtime", "Storage", "MarketData", "OKXTestServer", "Risk", "Execution", "Portfolio", "DataQuality", sdk, logging,
+            .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -85,7 +87,10 @@ let package = Package(
         .testTarget(name: "ExecutionTests", dependencies: ["Execution", sdk]),
         .testTarget(name: "PortfolioTests", dependencies: ["Portfolio", sdk]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", sdk, .product(name: "PostgresNIO", package: "postgres-nio")]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Storage", "MarketData", "OKXTestServer", sdk]),
+        .testTarget(name: "RuntimeTests", dependencies: [
+            "Runtime", "Storage", "MarketData", "OKXTestServer", "Risk", "Execution", "Portfolio", "DataQuality", sdk,
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
         // `swift package --allow-writing-to-package-directory new-strategy NAME` scaffolds strategies/NAME/ and its manifest.
         .plugin(
             name: "NewStrategy",
