@@ -23,3 +23,7 @@ public enum EngineRecord: Sendable {
     /// A data-quality counter for system_metrics.
     case qualityMetric(QualityMetric)
 }
+
+/// The portfolio's position record, named apart from the database row type of the same name
+/// (`Portfolio.PositionRecord` cannot be written: the module has a class called Portfolio).
+public typealias PortfolioPositionRecord = PositionRecord

@@ -24,9 +24,14 @@ public final class TradingEngine {
         /// How long one strategy callback may run before it is reported.
         public var callbackBudget: Duration
 
-        public init(mode: TradingMode, persistMarketData: Bool = true, markIntervalNanoseconds: Int64 = 1_000_000_000,
-                    callbackBudget: Duration = .milliseconds(1)) {
+        /// Makes client and venue order ids unique per run (the trades table keys on them), while
+        /// everything else about a replay stays identical from run to run.
+        public var runTag: String
+
+        public init(mode: TradingMode, runTag: String = "", persistMarketData: Bool = true,
+                    markIntervalNanoseconds: Int64 = 1_000_000_000, callbackBudget: Duration = .milliseconds(1)) {
             self.mode = mode
+            self.runTag = runTag
             self.persistMarketData = persistMarketData
             self.markIntervalNanoseconds = markIntervalNanoseconds
             self.callbackBudget = callbackBudget
@@ -85,7 +90,9 @@ public final class TradingEngine {
             let strategyLogger = Self.strategyLogger(logger, name: strategy.name)
             let context = StrategyContext(name: strategy.name, instruments: strategy.instruments,
                                           allocatedCapital: strategy.allocatedCapital, mode: options.mode,
-                                          parameters: strategy.parameters, logger: strategyLogger)
+                                          parameters: strategy.parameters,
+                                          clientOrderIdPrefix: Self.clientOrderIdPrefix(strategy.name, runTag: options.runTag),
+                                          logger: strategyLogger)
             let runner: StrategyRunner
             do {
                 runner = try StrategyRunner(registration: strategy.registration, context: context,
@@ -325,6 +332,16 @@ public final class TradingEngine {
         }
         drainRisk()
     }
+
+    /// Up to 12 letters and digits of the strategy name, then the run tag (OKX allows 32 in all,
+    /// and the context appends a 12-digit counter).
+    static func clientOrderIdPrefix(_ name: StrategyName, runTag: String) -> String {
+        let letters = name.rawValue.filter { $0.isASCII && ($0.isLetter || $0.isNumber) }
+        return String(letters.prefix(12)) + String(runTag.filter { $0.isASCII && ($0.isLetter || $0.isNumber) }.prefix(8))
+    }
+
+    /// A frame the feed could not decode (counted; the feed already logged it).
+    public func noteDecodeFailure() { summary.decodeErrors += 1 }
 
     static func topOfBook(from ticker: Ticker) -> BookUpdate {
         var bids: [BookLevel] = []

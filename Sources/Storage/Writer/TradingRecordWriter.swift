@@ -13,6 +13,8 @@ public enum TradingRecordChange: Sendable, Hashable {
     case audit(AuditLogRecord)
     case performance(StrategyPerformanceRecord)
     case host(HostRecord)
+    /// A strategy's status changed (e.g. the risk engine halted it).
+    case strategyStatus(StrategyName, StrategyStatus)
 
     /// Refuses what the tables' constraints would refuse, naming the field and why.
     public func validate() throws(StorageError) {
@@ -25,6 +27,7 @@ public enum TradingRecordChange: Sendable, Hashable {
         case .audit(let record): try record.validate()
         case .performance(let record): try record.validate()
         case .host(let host): try host.validate()
+        case .strategyStatus: break
         }
     }
 
@@ -38,6 +41,7 @@ public enum TradingRecordChange: Sendable, Hashable {
         case .audit(let record): try await AuditLogRepository(session).insert(record)
         case .performance(let record): try await PerformanceRepository(session).upsert(record)
         case .host(let host): try await HostRepository(session).upsert(host)
+        case .strategyStatus(let name, let status): _ = try await StrategyRepository(session).setStatus(status, of: name)
         }
     }
 }

@@ -1,0 +1,166 @@
+import DataQuality
+import Execution
+import Foundation
+import MarketData
+import Portfolio
+import Risk
+import TradingCore
+
+/// Everything the host reads from config/runtime.yaml, each section decoded by its module's
+/// rules (unknown keys and bad values are refused naming the field).
+public struct HostSettings {
+    public var quality: QualityConfiguration
+    public var accountRisk: AccountRiskLimits
+    public var paper: PaperSection
+    public var feed: FeedConfiguration
+    public var host: HostSection
+
+    /// Reads the file (config/runtime.yaml unless told otherwise).
+    public static func load(path: String = ProjectPaths.runtimeConfiguration.path,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> HostSettings {
+        let file = try RuntimeConfiguration(contentsOf: path)
+        let feedSection = try file.section("feed", as: [String: String].self)
+        let feed: FeedConfiguration
+        do {
+            feed = try FeedConfiguration(section: feedSection, environment: environment)
+        } catch {
+            throw ConfigurationError.invalidField(path: path, field: "feed", reason: "\(error)")
+        }
+        return HostSettings(quality: try file.section("quality"), accountRisk: try file.section("risk"),
+                            paper: try file.section("paper"), feed: feed, host: try file.section("host"))
+    }
+
+    /// The `paper:` section: the paper venue's fees and latency and the portfolio's margin settings.
+    public struct PaperSection: Decodable {
+        public var latencyMilliseconds: Int64 = 0
+        public var orderIdTag: String = ""
+        public var fees = FeeSchedule()
+        public var defaultLeverage = FixedPoint.one
+        public var leverage: [InstrumentId: FixedPoint] = [:]
+        public var maintenanceMarginRate = FixedPoint(units: 4, decimals: 3)
+        public var maintenanceMarginRates: [InstrumentId: FixedPoint] = [:]
+        public var equitySampleIntervalSeconds: Int64 = 60
+
+        enum Key: String, CodingKey, CaseIterable {
+            case latencyMs = "latency_ms", orderIdTag = "order_id_tag", fees, defaultLeverage = "default_leverage"
+            case leverage, maintenanceMarginRate = "maintenance_margin_rate"
+            case maintenanceMarginRates = "maintenance_margin_rates", equitySampleIntervalSeconds = "equity_sample_interval_s"
+        }
+
+        public init() {}
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: AnyKey.self)
+            for key in container.allKeys where Key(rawValue: key.stringValue) == nil {
+                throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "unknown key '\(key.stringValue)'")
+            }
+            func decimal(_ key: Key) throws -> FixedPoint? {
+                guard let text = try container.decodeIfPresent(String.self, forKey: AnyKey(key.rawValue)) else { return nil }
+                do { return try FixedPoint(parsing: text) } catch {
+                    throw DecodingError.dataCorruptedError(forKey: AnyKey(key.rawValue), in: container, debugDescription: "\(error)")
+                }
+            }
+            func decimalMap(_ key: Key) throws -> [InstrumentId: FixedPoint] {
+                let raw = try container.decodeIfPresent([String: String].self, forKey: AnyKey(key.rawValue)) ?? [:]
+                var result: [InstrumentId: FixedPoint] = [:]
+                for (symbol, text) in raw {
+                    do { result[try InstrumentId(parsing: symbol)] = try FixedPoint(parsing: text) } catch {
+                        throw DecodingError.dataCorruptedError(forKey: AnyKey(key.rawValue), in: container,
+                                                               debugDescription: "\(symbol): \(error)")
+                    }
+                }
+                return result
+            }
+            latencyMilliseconds = try container.decodeIfPresent(Int64.self, forKey: AnyKey(Key.latencyMs.rawValue)) ?? 0
+            guard latencyMilliseconds >= 0 else {
+                throw DecodingError.dataCorruptedError(forKey: AnyKey(Key.latencyMs.rawValue), in: container, debugDescription: "must not be negative")
+            }
+            orderIdTag = try container.decodeIfPresent(String.self, forKey: AnyKey(Key.orderIdTag.rawValue)) ?? ""
+            if let fees = try container.decodeIfPresent([String: [String: String]].self, forKey: AnyKey(Key.fees.rawValue)) {
+                func rates(_ kind: String, _ fallback: FeeRates) throws -> FeeRates {
+                    guard let entry = fees[kind] else { return fallback }
+                    do {
+                        return FeeRates(maker: try FixedPoint(parsing: entry["maker"] ?? "\(fallback.maker)"),
+                                        taker: try FixedPoint(parsing: entry["taker"] ?? "\(fallback.taker)"))
+                    } catch {
+                        throw DecodingError.dataCorruptedError(forKey: AnyKey(Key.fees.rawValue), in: container, debugDescription: "\(kind): \(error)")
+                    }
+                }
+                self.fees = FeeSchedule(spot: try rates("spot", FeeSchedule.okxRegularSpot),
+                                        swap: try rates("swap", FeeSchedule.okxRegularDerivatives),
+                                        futures: try rates("futures", FeeSchedule.okxRegularDerivatives))
+            }
+            defaultLeverage = try decimal(.defaultLeverage) ?? .one
+            leverage = try decimalMap(.leverage)
+            maintenanceMarginRate = try decimal(.maintenanceMarginRate) ?? FixedPoint(units: 4, decimals: 3)
+            maintenanceMarginRates = try decimalMap(.maintenanceMarginRates)
+            equitySampleIntervalSeconds = try container.decodeIfPresent(Int64.self, forKey: AnyKey(Key.equitySampleIntervalSeconds.rawValue)) ?? 60
+        }
+
+        /// The paper venue's settings, with this run's order-id tag unless the file sets one.
+        public func venue(runTag: String) -> PaperVenueConfiguration {
+            PaperVenueConfiguration(fees: fees, latencyMilliseconds: latencyMilliseconds,
+                                    orderIdSessionTag: orderIdTag.isEmpty ? runTag : orderIdTag)
+        }
+
+        public var portfolio: PortfolioConfiguration {
+            PortfolioConfiguration(defaultLeverage: defaultLeverage, leverage: leverage,
+                                   defaultMaintenanceMarginRate: maintenanceMarginRate,
+                                   maintenanceMarginRate: maintenanceMarginRates)
+        }
+    }
+
+    /// The `host:` section.
+    public struct HostSection: Decodable {
+        /// How often the host writes its heartbeat and metrics.
+        public var heartbeatSeconds: Int = 2
+        /// How often the host looks for operator changes (it also listens for NOTIFY).
+        public var controlPollMilliseconds: Int = 500
+        /// Positions revalued into the database and equity sampled this often (event time).
+        public var markIntervalMilliseconds: Int64 = 1000
+        /// A strategy callback longer than this is reported.
+        public var callbackBudgetMilliseconds: Int = 1
+        /// Prometheus metrics on 127.0.0.1:PORT; 0 turns the endpoint off.
+        public var metricsPort: Int = 9464
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case heartbeatSeconds = "heartbeat_seconds", controlPollMilliseconds = "control_poll_ms"
+            case markIntervalMilliseconds = "mark_interval_ms", callbackBudgetMilliseconds = "callback_budget_ms"
+            case metricsPort = "metrics_port"
+        }
+
+        public init() {}
+
+        public init(from decoder: any Decoder) throws {
+            let keys = try decoder.container(keyedBy: AnyKey.self)
+            for key in keys.allKeys where CodingKeys(rawValue: key.stringValue) == nil {
+                throw DecodingError.dataCorruptedError(forKey: key, in: keys, debugDescription: "unknown key '\(key.stringValue)'")
+            }
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            func positive<T: BinaryInteger & Decodable>(_ key: CodingKeys, _ fallback: T, allowZero: Bool = false) throws -> T {
+                guard let value = try container.decodeIfPresent(T.self, forKey: key) else { return fallback }
+                guard value > 0 || (allowZero && value == 0) else {
+                    throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "must be greater than zero")
+                }
+                return value
+            }
+            heartbeatSeconds = try positive(.heartbeatSeconds, 2)
+            controlPollMilliseconds = try positive(.controlPollMilliseconds, 500)
+            markIntervalMilliseconds = try positive(.markIntervalMilliseconds, Int64(1000))
+            callbackBudgetMilliseconds = try positive(.callbackBudgetMilliseconds, 1)
+            metricsPort = try positive(.metricsPort, 9464, allowZero: true)
+            guard metricsPort <= 65_535 else {
+                throw DecodingError.dataCorruptedError(forKey: .metricsPort, in: container, debugDescription: "not a TCP port")
+            }
+        }
+    }
+}
+
+/// A coding key for any string, to find keys a section does not know.
+struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ string: String) { stringValue = string }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Logging
+import Storage
+import TradingCore
+
+/// The engine's way to the database, off the hot path: market data through the batching writer
+/// (bounded; drops are counted, never blocking), trading records through the trading writer
+/// (never dropped; a full queue makes the caller wait). The writers' loops run in ``run()``.
+public final class PersistencePipeline {
+    public let trading: TradingRecordWriter
+    public let market: MarketDataWriter
+    private var mapping: RecordMapping
+    private let logger: Logger
+    /// Rows the writers refused before sending (a constraint the row would break); logged.
+    public private(set) var refusedBeforeSending = 0
+
+    public init(target: DatabaseTarget, strategyIds: [StrategyName: UUID], logger: Logger) {
+        self.trading = TradingRecordWriter(target: target, logger: logger)
+        self.market = MarketDataWriter(target: target, logger: logger)
+        self.mapping = RecordMapping(strategyIds: strategyIds)
+        self.logger = logger
+    }
+
+    /// Queues the rows of these records, in order.
+    public func submit(_ records: [EngineRecord]) async {
+        for record in records {
+            for row in mapping.rows(for: record) {
+                switch row {
+                case .market(let marketRow):
+                    if case .rejected(let error) = market.submit(marketRow) {
+                        refusedBeforeSending += 1
+                        logger.warning("market-data row refused", metadata: ["reason": "\(error)"])
+                    }
+                case .trading(let change):
+                    do {
+                        try await trading.submit(change)
+                    } catch {
+                        refusedBeforeSending += 1
+                        logger.error("trading record refused before sending", metadata: ["reason": "\(error)"])
+                    }
+                }
+            }
+        }
+    }
+
+    /// Waits until everything queued so far is written.
+    public func flush() async {
+        await market.flush()
+        await trading.flush()
+    }
+
+    /// Runs both writers until ``finish()`` and empty queues.
+    public func run() async {
+        let trading = self.trading
+        let market = self.market
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await trading.run() }
+            group.addTask { await market.run() }
+        }
+    }
+
+    /// Lets ``run()`` return once everything queued is written.
+    public func finish() {
+        trading.finish()
+        market.finish()
+    }
+}
