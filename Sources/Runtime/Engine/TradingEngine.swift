@@ -306,6 +306,7 @@ public final class TradingEngine {
 
     func appendMarks() {
         lastMarkTime = clock
+        venue.forgetCompletedOrders()
         for record in portfolio.takeDirtyRecords() { outbox.append(.positionMark(record)) }
         for index in runners.indices {
             let sample = portfolio.equitySample(of: runners[index].name, at: clock)

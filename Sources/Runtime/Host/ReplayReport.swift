@@ -1,0 +1,86 @@
+import TradingCore
+
+/// The replay summary `runtime replay --json` prints: counts as numbers, amounts as decimal
+/// strings (never JSON numbers, so nothing is rounded).
+public struct ReplayReport: Encodable, Sendable {
+    public struct Events: Encodable, Sendable {
+        public var trades: Int
+        public var tickers: Int
+        public var candles: Int
+        public var books: Int
+    }
+
+    public struct Quality: Encodable, Sendable {
+        public var accepted: Int
+        public var flagged: [String: Int]
+        public var rejected: [String: Int]
+    }
+
+    public struct StrategyFigures: Encodable, Sendable {
+        public var orders: Int
+        public var trades: Int
+        public var riskRejections: Int
+        public var realizedPnl: String
+        public var fees: String
+
+        enum CodingKeys: String, CodingKey {
+            case orders, trades, riskRejections = "risk_rejections", realizedPnl = "realized_pnl", fees
+        }
+    }
+
+    public var mode: String
+    public var files: [String]
+    public var speed: String
+    public var events: Events
+    public var decodeErrors: Int
+    public var quality: Quality
+    public var orders: Int
+    public var fills: Int
+    public var riskRejections: Int
+    public var venueRejections: Int
+    public var bookIncidents: Int
+    public var strategies: [String: StrategyFigures]
+    public var persisted: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case mode, files, speed, events, quality, orders, fills, strategies, persisted
+        case decodeErrors = "decode_errors", riskRejections = "risk_rejections", venueRejections = "venue_rejections"
+        case bookIncidents = "book_incidents"
+    }
+
+    public init(summary: EngineSummary, files: [String], speed: ReplaySpeed, persisted: Bool) {
+        mode = TradingMode.replay.rawValue
+        self.files = files
+        self.speed = speed.description
+        events = Events(trades: summary.trades, tickers: summary.tickers, candles: summary.candles, books: summary.books)
+        decodeErrors = summary.decodeErrors
+        quality = Quality(accepted: summary.accepted, flagged: summary.flagged, rejected: summary.rejected)
+        orders = summary.orders
+        fills = summary.fills
+        riskRejections = summary.riskRejections
+        venueRejections = summary.venueRejections
+        bookIncidents = summary.bookIncidents
+        strategies = Dictionary(uniqueKeysWithValues: summary.strategies.map { name, figures in
+            (name.rawValue, StrategyFigures(orders: figures.orders, trades: figures.fills, riskRejections: figures.riskRejections,
+                                            realizedPnl: figures.realizedPnl.description, fees: figures.fees.description))
+        })
+        self.persisted = persisted
+    }
+
+    /// The human summary.
+    public var text: String {
+        var lines = ["replay (\(files.joined(separator: ", "))), speed \(speed), rows marked mode=replay\(persisted ? "" : ", NOT persisted")",
+                     "events: \(events.trades) trades, \(events.tickers) tickers, \(events.candles) candles, \(events.books) books; decode errors \(decodeErrors)",
+                     "quality: \(quality.accepted) accepted, flagged \(Self.format(quality.flagged)), rejected \(Self.format(quality.rejected))",
+                     "orders \(orders), fills \(fills), risk rejections \(riskRejections), venue rejections \(venueRejections), book incidents \(bookIncidents)"]
+        for name in strategies.keys.sorted() {
+            guard let figures = strategies[name] else { continue }
+            lines.append("  \(name): \(figures.orders) orders, \(figures.trades) fills, realized PnL \(figures.realizedPnl), fees \(figures.fees), risk rejections \(figures.riskRejections)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func format(_ counts: [String: Int]) -> String {
+        counts.isEmpty ? "0" : counts.keys.sorted().map { "\($0)=\(counts[$0] ?? 0)" }.joined(separator: " ")
+    }
+}
