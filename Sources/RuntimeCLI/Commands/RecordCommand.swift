@@ -69,7 +69,7 @@ struct RecordCommand: AsyncParsableCommand {
         for await event in feed.events() {
             switch event {
             case .connection(let endpoint, let change):
-                logger.info("feed \(endpoint): \(change)")
+                logger.debug("feed \(endpoint): \(change)")
             case .exchangeMessage(let endpoint, let message):
                 logger.warning("OKX \(endpoint): \(message)")
             case .decodeFailure(let error, _):
