@@ -61,8 +61,9 @@ final class OKXTestConnectionHandler: ChannelInboundHandler {
         case .connectionClose:
             var reply = context.channel.allocator.buffer(capacity: 2)
             reply.write(webSocketErrorCode: .normalClosure)
+            let channel = context.channel
             context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: reply))).whenComplete { _ in
-                context.close(promise: nil)
+                channel.close(promise: nil)
             }
         default:
             break

@@ -89,9 +89,8 @@ struct OKXTestServerState {
             guard let queue = queues[channel] else { continue }
             let cursor = cursors[channel] ?? 0
             guard cursor < queue.count else { continue }
-            if best == nil || queue[cursor].globalIndex < best!.frame.globalIndex {
-                best = (channel, queue[cursor])
-            }
+            if let current = best, current.frame.globalIndex <= queue[cursor].globalIndex { continue }
+            best = (channel, queue[cursor])
         }
         guard let best else { return .nothingToSend }
         cursors[best.channel] = (cursors[best.channel] ?? 0) + 1

@@ -178,3 +178,29 @@ import TradingCore
         return String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
     }
 }
+
+@Suite struct OrderBooksTests {
+    @Test func tracksEveryBookAndNamesTheChannelToResubscribe() throws {
+        var codec = OKXCodec()
+        var books = OrderBooks()
+        let now = Timestamp(millisecondsSinceEpoch: 1_700_000_000_000)
+        for line in try FixtureFiles.lines("okx/ws/books_snapshot_update.jsonl") {
+            guard case .market(.book(let update)) = try codec.decode(line) else { continue }
+            #expect(books.apply(update, now: now).resubscribe == nil)
+        }
+        let instrument = try InstrumentId(parsing: "BTC-USD-220527")
+        let book = try #require(books.validBook(for: instrument))
+        #expect(book.bestBid != nil && !book.isCrossedOrLocked)
+        // A gap on a books50-l2-tbt stream asks for exactly that channel once.
+        let gapped = BookUpdate(instrument: instrument, channel: .books50L2Tbt, action: .snapshot, bids: [], asks: [],
+                                timestamp: now, seqId: 5, prevSeqId: -1)
+        #expect(books.apply(gapped, now: now).resubscribe == nil)
+        let next = BookUpdate(instrument: instrument, channel: .books50L2Tbt, action: .update, bids: [], asks: [],
+                              timestamp: now, seqId: 9, prevSeqId: 7)
+        #expect(books.apply(next, now: now).resubscribe == OKXSubscription(channel: "books50-l2-tbt", instId: "BTC-USD-220527"))
+        #expect(books.apply(next, now: now).resubscribe == nil)
+        #expect(books.resubscriptionsDue(now: now.advanced(byMilliseconds: 1000)) == [OKXSubscription(channel: "books50-l2-tbt", instId: "BTC-USD-220527")])
+        #expect(books.incidents.sequenceGaps == 1)
+        #expect(books.validBook(for: instrument) == book, "the valid books channel is still used")
+    }
+}

@@ -102,6 +102,32 @@ import TradingCore
         #expect(book.bids.isEmpty)
     }
 
+    @Test func tickBookChannelsCarrySequenceIdsAndEmptyTickerSidesAreNil() throws {
+        var codec = OKXCodec()
+        let books50 = #"{"arg":{"channel":"books50-l2-tbt","instId":"BTC-USDT-SWAP"},"action":"snapshot","data":[{"asks":[["41006.8","0.6","0","1"]],"bids":[["41006.3","0.3","0","1"]],"ts":"1629966436396","checksum":0,"prevSeqId":-1,"seqId":3366},{"asks":[],"bids":[],"ts":"1629966436397","checksum":0,"prevSeqId":3366,"seqId":3366}]}"#
+        let events = try codec.decode(books50).marketEvents
+        guard events.count == 2, case .book(let snapshot) = events[0], case .book(let heartbeat) = events[1] else {
+            Issue.record("expected two book messages")
+            return
+        }
+        #expect(snapshot.channel == .books50L2Tbt && snapshot.action == .snapshot)
+        #expect(snapshot.prevSeqId == -1 && snapshot.seqId == 3366)
+        #expect(heartbeat.prevSeqId == 3366 && heartbeat.seqId == 3366 && heartbeat.bids.isEmpty)
+        let bbo = #"{"arg":{"channel":"bbo-tbt","instId":"BCH-USDT-SWAP"},"data":[{"asks":[["111.06","55154","0","2"]],"bids":[["111.05","57745","0","2"]],"ts":"1670324386802","seqId":363996337}]}"#
+        guard case .market(.book(let top)) = try codec.decode(bbo) else {
+            Issue.record("expected a bbo-tbt book")
+            return
+        }
+        #expect(top.action == .snapshot && top.seqId == 363_996_337 && top.prevSeqId == nil)
+        let emptyBook = #"{"arg":{"channel":"tickers","instId":"NEW-USDT"},"data":[{"instType":"SPOT","instId":"NEW-USDT","last":"1.2","lastSz":"3","askPx":"","askSz":"","bidPx":"1.1","bidSz":"0","open24h":"1","high24h":"1.3","low24h":"0.9","sodUtc0":"1","sodUtc8":"1","volCcy24h":"10","vol24h":"8","ts":"1700000000000"}]}"#
+        guard case .market(.ticker(let ticker)) = try codec.decode(emptyBook) else {
+            Issue.record("expected a ticker")
+            return
+        }
+        #expect(ticker.askPrice == nil && ticker.askSize == nil)
+        #expect(ticker.bidPrice?.description == "1.1" && ticker.bidSize == .zero)
+    }
+
     @Test func subscribeAcknowledgementsDecode() throws {
         var codec = OKXCodec()
         for line in try FixtureFiles.lines("okx/ws/events.jsonl") {

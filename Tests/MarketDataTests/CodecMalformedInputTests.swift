@@ -156,3 +156,45 @@ private enum OKXDecodeErrorDepth {
     /// `data` is read at depth 1, so the 31st nested '[' is where the limit bites.
     static let offset = JSONScanner.maximumDepth - 1
 }
+
+@Suite struct CodecMutationTests {
+    /// Seeded random byte flips, deletions and insertions in real frames: the codec either decodes or
+    /// throws a typed error; it never traps. A mutated frame that still decodes must still be OKX-shaped.
+    @Test func mutatedFramesNeverCrashTheDecoder() throws {
+        var lines: [String] = []
+        for file in FixtureFiles.webSocketFiles { lines += try FixtureFiles.lines(file).prefix(20) }
+        var random = SplitMix64(seed: 2026)
+        let alphabet = Array(#"{}[]",:0123456789.-eE"\ ntrufals"#.utf8) + [0x00, 0xFF, 0x7F, 0x0A]
+        var decoded = 0
+        var refused = 0
+        for _ in 0..<20_000 {
+            var bytes = Array(lines[Int(random.next() % UInt64(lines.count))].utf8)
+            for _ in 0...(random.next() % 3) {
+                guard !bytes.isEmpty else { break }
+                let position = Int(random.next() % UInt64(bytes.count))
+                switch random.next() % 3 {
+                case 0: bytes[position] = alphabet[Int(random.next() % UInt64(alphabet.count))]
+                case 1: bytes.remove(at: position)
+                default: bytes.insert(alphabet[Int(random.next() % UInt64(alphabet.count))], at: position)
+                }
+            }
+            var codec = OKXCodec()
+            let result: Result<OKXMessage, OKXDecodeError> = bytes.withUnsafeBufferPointer { buffer in
+                do throws(OKXDecodeError) { return .success(try codec.decode(buffer)) } catch { return .failure(error) }
+            }
+            switch result {
+            case .success(let message):
+                decoded += 1
+                message.forEachMarketEvent { event in
+                    if case .trade(let trade) = event { #expect(!trade.tradeId.rawValue.isEmpty) }
+                    if case .candle(let candle) = event { #expect(candle.low <= candle.high) }
+                }
+            case .failure(let error):
+                refused += 1
+                #expect(!error.description.isEmpty)
+            }
+        }
+        #expect(decoded + refused == 20_000)
+        #expect(refused > 10_000)
+    }
+}

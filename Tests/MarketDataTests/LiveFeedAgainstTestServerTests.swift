@@ -103,4 +103,45 @@ import TradingCore
         #expect(metrics.map(\.endpoint) == [.public, .business], "candles go to the business endpoint")
         #expect(metrics.allSatisfy { $0.isFullySubscribed && $0.reconnects == 0 })
     }
+
+    @Test func aRecordingOfTheLiveFeedReplaysToTheSameEvents() async throws {
+        let frames = try FixtureFiles.lines("okx/ws/books5.jsonl") + FixtureFiles.lines("okx/ws/candle1m.jsonl")
+        var subscriptions: [OKXSubscription] = []
+        for line in frames {
+            let arg = try #require(try IndependentReading.object(line)["arg"] as? [String: Any])
+            let subscription = OKXSubscription(channel: try IndependentReading.string(arg, "channel"), instId: try IndependentReading.string(arg, "instId"))
+            if !subscriptions.contains(subscription) { subscriptions.append(subscription) }
+        }
+        let server = try await OKXTestServer.start(script: OKXTestScript(frames: frames, dropConnectionAfter: [3]))
+        var configuration = FeedConfiguration(publicURL: server.publicURL, businessURL: server.businessURL, jitterSeed: 3)
+        configuration.connection = .init(initialBackoffNanoseconds: 20_000_000, maximumBackoffNanoseconds: 100_000_000)
+        configuration.tickIntervalNanoseconds = 10_000_000
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("live-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let recorder = try FrameRecorder(path: path)
+        let feed = OKXLiveFeed(configuration: configuration, subscriptions: subscriptions, rawFrames: { recorder.record($0) })
+        let live = Mutex<[FeedEvent]>([])
+        let consumer = Task {
+            for await event in feed.events() {
+                if case .market = event { live.withLock { $0.append(event) } }
+            }
+        }
+        feed.start()
+        let served = await server.wait(timeout: .seconds(30)) { $0.allFramesServed }
+        let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+        while ContinuousClock.now < deadline && live.withLock({ $0.count }) < frames.count {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        await feed.stop()
+        await consumer.value
+        recorder.close()
+        try await server.shutdown()
+        #expect(served)
+        let liveEvents = live.withLock { $0 }
+        #expect(liveEvents.count == frames.count)
+        let replayed = try ReplayFeed(paths: [path]).allEvents().filter { if case .market = $0 { true } else { false } }
+        #expect(replayed == liveEvents, "the recording replays to exactly the events the live feed delivered")
+        let endpoints = Set(try RecordedFrames.load(paths: [path]).compactMap(\.endpoint))
+        #expect(endpoints == [.public, .business])
+    }
 }

@@ -57,3 +57,15 @@ enum OKXChannelKind: Equatable {
         return .public
     }
 }
+
+extension OKXCodec {
+    /// Whether the codec turns pushes of this channel into market events (tickers, trades, trades-all,
+    /// candle1s...candle1W, books, books5, bbo-tbt, books-l2-tbt, books50-l2-tbt).
+    public static func decodesMarketData(channel: String) -> Bool {
+        var name = channel
+        return name.withUTF8 { bytes in
+            let kind = OKXChannelKind.classify(JSONBytes(bytes: bytes, offset: 0, hasEscapes: false))
+            return kind != nil && kind != .unsupported
+        }
+    }
+}

@@ -212,7 +212,12 @@ final class OKXEndpointConnection: Sendable {
         rawSink?(frame)
         for event in events {
             if case .decodeFailure(let error, _) = event {
-                logger.warning("okx feed: undecodable frame skipped", metadata: ["endpoint": "\(endpoint)", "error": "\(error)"])
+                // The first few failures in full, then every 1000th, so a broken stream cannot flood the log.
+                let count = inner.withLock { $0.metrics.decodeErrors }
+                if count <= 10 || count % 1000 == 0 {
+                    logger.warning("okx feed: undecodable frame skipped", metadata: ["endpoint": "\(endpoint)", "error": "\(error)",
+                                                                                    "decode_errors": "\(count)"])
+                }
             }
             sink(event)
         }

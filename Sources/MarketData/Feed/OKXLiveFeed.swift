@@ -35,9 +35,15 @@ public final class OKXLiveFeed: MarketDataFeed {
         let (stream, continuation) = AsyncStream<FeedEvent>.makeStream(bufferingPolicy: .unbounded)
         self.stream = stream
         self.continuation = continuation
-        let owned = group == nil ? MultiThreadedEventLoopGroup(numberOfThreads: 1) : nil
-        self.ownedGroup = owned
-        let loopGroup: any EventLoopGroup = group ?? owned!
+        let loopGroup: any EventLoopGroup
+        if let group {
+            loopGroup = group
+            self.ownedGroup = nil
+        } else {
+            let owned = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            loopGroup = owned
+            self.ownedGroup = owned
+        }
         var connections: [OKXEndpointConnection] = []
         for endpoint in OKXEndpointKind.allCases {
             let wanted = subscriptions.filter { $0.endpoint == endpoint }
