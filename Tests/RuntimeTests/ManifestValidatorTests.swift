@@ -38,7 +38,7 @@ import TradingCore
 
     private func validator(deployed: [StrategyName: DeployedStrategySummary] = [:]) -> ManifestValidator {
         ManifestValidator(plugins: PluginLoader(searchPaths: [PluginTestSupport.binDirectory]),
-                          instrument: { PluginTestSupport.catalog.instrument($0) },
+                          instrument: { PluginTestSupport.catalog[$0] },
                           deployedStrategy: { deployed[$0] })
     }
 
@@ -171,8 +171,8 @@ import TradingCore
         #expect(DeploymentPlan.make(manifest: changed, deployed: deployed).manifest.version == "2.0.0") // explicit newer version kept
     }
 
-    @Test func instrumentCatalogReadsListAndMapShapes() throws {
-        let list = try InstrumentCatalog.load(yaml: """
+    @Test func instrumentTableReadsListAndMapShapes() throws {
+        let list = try InstrumentTable.load(yaml: """
             instruments:
               - inst_id: BTC-USDT
                 tick_size: "0.1"
@@ -187,7 +187,7 @@ import TradingCore
             """)
         #expect(list.instrument(PluginTestSupport.btcUSDT.id) == PluginTestSupport.btcUSDT)
         #expect(list.instrument(PluginTestSupport.btcSwap.id) == PluginTestSupport.btcSwap)
-        let map = try InstrumentCatalog.load(yaml: """
+        let map = try InstrumentTable.load(yaml: """
             ETH-USDT: {tick_size: 0.01, lot_size: 0.000001, min_size: 0.0001}
             """)
         #expect(map.instrument(PluginTestSupport.ethUSDT.id) == PluginTestSupport.ethUSDT)

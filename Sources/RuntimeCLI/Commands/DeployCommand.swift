@@ -39,14 +39,14 @@ struct DeployCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("cannot read \(manifest): \(error.localizedDescription)")
         }
-        let catalog: InstrumentCatalog
+        let catalog: InstrumentTable
         do {
-            catalog = try InstrumentCatalog.load(path: instruments)
+            catalog = try InstrumentTable.load(path: instruments)
         } catch {
             throw ValidationError(error.description)
         }
         let loader = PluginLoader(searchPaths: pluginPath.map { $0.split(separator: ":").map(String.init) })
-        let deployer = StrategyDeployer(plugins: loader, catalog: catalog)
+        let deployer = StrategyDeployer(plugins: loader, instrument: { catalog.instrument($0) })
 
         guard dryRun else {
             // The database write is one call, wired when the Storage-backed store lands:

@@ -29,9 +29,9 @@ struct StrategiesCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("cannot list \(directory): \(error.localizedDescription)")
         }
-        let catalog: InstrumentCatalog
+        let catalog: InstrumentTable
         do {
-            catalog = try InstrumentCatalog.load(path: instruments)
+            catalog = try InstrumentTable.load(path: instruments)
         } catch {
             throw ValidationError(error.description)
         }

@@ -2,9 +2,12 @@ import Foundation
 import TradingCore
 import Yams
 
-/// The instruments the runtime knows (tick, lot and minimum sizes, contract values), looked up by
-/// id. Loaded from `config/instruments.yaml`, or built in code for tests.
-public struct InstrumentCatalog: Sendable {
+/// A tolerant reader of `config/instruments.yaml` for the manifest tools (deploy, strategies).
+///
+/// Stopgap: the foundation work adds Runtime's `InstrumentTable` (strict, OKX field names, every
+/// entry validated). Once both are merged, the CLI should load that catalog instead and pass
+/// `{ catalog[$0] }` as the lookup; everything here takes a lookup closure for that reason.
+public struct InstrumentTable: Sendable {
     /// The instruments by id.
     public private(set) var instruments: [InstrumentId: Instrument]
 
@@ -27,7 +30,7 @@ public struct InstrumentCatalog: Sendable {
     /// (`inst_id`/`instId`/`id`, or the map key) and its `tick_size`/`tickSz`, `lot_size`/`lotSz`,
     /// `min_size`/`minSz`, and for derivatives `contract_value`/`ctVal` and
     /// `contract_currency`/`ctValCcy`.
-    public static func load(yaml text: String, source: String = "instruments.yaml") throws(LoadError) -> InstrumentCatalog {
+    public static func load(yaml text: String, source: String = "instruments.yaml") throws(LoadError) -> InstrumentTable {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -75,11 +78,11 @@ public struct InstrumentCatalog: Sendable {
                 throw LoadError(description: "\(source): \(idText): \(error)")
             }
         }
-        return InstrumentCatalog(instruments)
+        return InstrumentTable(instruments)
     }
 
     /// Loads the instruments table at `path`.
-    public static func load(path: String) throws(LoadError) -> InstrumentCatalog {
+    public static func load(path: String) throws(LoadError) -> InstrumentTable {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
