@@ -124,7 +124,7 @@ public final class MeanReversion: Strategy {
         band.statistics.update(close)
         bands[instrument] = band
         guard let z = band.statistics.zScore(of: close) else { return }
-        guard context.openOrders(for: instrument).isEmpty else { return }
+        guard !context.hasOpenOrders(on: instrument) else { return }
         let position = context.position(instrument)
         let size = parameters.orderQuantity
         if position.isFlat {

@@ -134,7 +134,7 @@ public final class SMACrossover: Strategy {
 
     /// Sends one market order taking the position to `target`, unless orders are still pending.
     private func moveTo(_ target: FixedPoint, on instrument: InstrumentId) throws {
-        guard context.openOrders(for: instrument).isEmpty else {
+        guard !context.hasOpenOrders(on: instrument) else {
             context.logger.notice("\(instrument): orders still pending, skipping this signal")
             return
         }

@@ -92,15 +92,15 @@ public enum SemanticVersion {
 
 /// Validate, then write: the whole of `runtime deploy`.
 public struct StrategyDeployer {
-    /// The validator (plugins, instruments).
+    /// Loads plugins.
     public let plugins: PluginLoader
-    /// Instrument lookup.
-    public let catalog: InstrumentCatalog
+    /// Finds an instrument's metadata (the instruments catalog).
+    public let instrument: (InstrumentId) -> Instrument?
 
     /// Creates a deployer.
-    public init(plugins: PluginLoader, catalog: InstrumentCatalog) {
+    public init(plugins: PluginLoader, instrument: @escaping (InstrumentId) -> Instrument?) {
         self.plugins = plugins
-        self.catalog = catalog
+        self.instrument = instrument
     }
 
     /// Validates the manifest text against the deployed strategies in `store` (or none when nil)
@@ -108,8 +108,7 @@ public struct StrategyDeployer {
     public func plan(yaml text: String, source: String, store: (any StrategyDeploymentStore)?) async throws -> (ValidatedManifest, DeploymentPlan) {
         let parsed = try ManifestParser.parse(text, source: source)
         let deployed = try await store?.deployedStrategy(named: parsed.name)
-        let catalog = self.catalog
-        let validator = ManifestValidator(plugins: plugins, instrument: { catalog[$0] },
+        let validator = ManifestValidator(plugins: plugins, instrument: instrument,
                                           deployedStrategy: { name in name == parsed.name ? deployed?.summary : nil })
         let validated = try validator.validate(parsed, source: source)
         return (validated, DeploymentPlan.make(manifest: validated.manifest, deployed: deployed))

@@ -46,7 +46,7 @@ struct DeployCommand: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         let loader = PluginLoader(searchPaths: pluginPath.map { $0.split(separator: ":").map(String.init) })
-        let deployer = StrategyDeployer(plugins: loader, catalog: catalog)
+        let deployer = StrategyDeployer(plugins: loader, instrument: { catalog[$0] })
 
         guard dryRun else {
             // The database write is one call, wired when the Storage-backed store lands:

@@ -96,6 +96,11 @@ public final class StrategyContext {
         openOrders.filter { $0.instrument == instrument }
     }
 
+    /// Whether any order on `instrument` is unfinished (without building a list).
+    public func hasOpenOrders(on instrument: InstrumentId) -> Bool {
+        openOrders.contains { $0.instrument == instrument }
+    }
+
     /// The unfinished order with this id, if any.
     public func openOrder(_ id: ClientOrderId) -> OpenOrder? { openOrders.first { $0.clientOrderId == id } }
 
