@@ -190,7 +190,7 @@ struct NewStrategy: CommandPlugin {
         risk_limits:
           max_order_quantity: 0.01
           max_order_notional: 1000
-          max_position_size: 0.01
+          max_position_size: 1000    # quote currency (USDT), the position valued at the order price
           max_leverage: 1
           price_band_pct: 5
           max_orders_per_minute: 20

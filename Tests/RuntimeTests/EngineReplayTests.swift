@@ -77,7 +77,12 @@ import TradingCore
         let frames = try Self.syntheticFrames()
         let first = try await Self.replay(frames)
         let second = try await Self.replay(frames)
-        #expect(first.0 == second.0)
+        // Everything but the wall-clock measurement of slow callbacks is the same.
+        var firstSummary = first.0
+        var secondSummary = second.0
+        firstSummary.budgetOverruns = 0
+        secondSummary.budgetOverruns = 0
+        #expect(firstSummary == secondSummary)
         let fingerprint = Self.tradeFingerprint(first.1)
         #expect(!fingerprint.isEmpty)
         #expect(fingerprint == Self.tradeFingerprint(second.1))

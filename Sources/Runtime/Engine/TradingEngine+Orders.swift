@@ -147,11 +147,13 @@ extension TradingEngine {
         summary.strategies[name, default: .init()].fees += outcome.feeInQuote
         outbox.append(.fill(record, outcome.position))
         risk.orderDidFill(fill)
-        if !outcome.realizedPnl.value.isZero || record.status == .filled {
-            risk.recordClosedTrade(realizedPnL: outcome.realizedPnl, for: name, at: clock)
-        }
         if record.status.isTerminal {
             endOrder(record)
+            // One closed trade per order that reduced a position (an opening order closes nothing),
+            // judged on its whole realized PnL, not per partial fill.
+            if !record.realizedPnl.value.isZero {
+                risk.recordClosedTrade(realizedPnL: record.realizedPnl, for: name, at: clock)
+            }
             if let average = record.avgFillPrice {
                 let contractValue = instrumentTable[record.symbol]?.contractValue?.value
                 let closed = ClosedTrade(strategy: name, symbol: record.symbol, completedAt: clock,
