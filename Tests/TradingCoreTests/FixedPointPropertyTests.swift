@@ -140,6 +140,20 @@ struct FixedPointPropertyTests {
         }
     }
 
+    @Test("parsing with excess decimals rounds like the exact reference")
+    func excessDecimalRounding() async {
+        await propertyCheck(count: 1000, input: Gen.int64(), Gen.int(in: 13...24), anyRule) { units, decimals, rule in
+            // units × 10^-decimals, written out in full.
+            let magnitude = String(units.magnitude)
+            let padded = String(repeating: "0", count: max(0, decimals + 1 - magnitude.count)) + magnitude
+            let text = (units < 0 ? "-" : "") + padded.dropLast(decimals) + "." + padded.suffix(decimals)
+            let divisor = DecimalInteger("1" + String(repeating: "0", count: decimals - 12))
+            let expected = DecimalInteger.divide(DecimalInteger(Int128(units)), by: divisor, rule).int128
+            let parsed = try FixedPoint(parsing: text, roundingExcessDecimals: rule)
+            #expect(parsed.raw == expected, "\(text) \(rule)")
+        }
+    }
+
     /// Checks one throwing operation against the reference: equal when it fits, overflow when not.
     static func check(_ expected: Int128?, _ operation: () throws(FixedPointArithmeticError) -> FixedPoint, _ label: String) {
         do {

@@ -18,15 +18,13 @@ let fixedPoints: [FixedPoint] = samples.map { FixedPoint($0) ?? .zero }
 let prices: [Price] = fixedPoints.map { Price($0) }
 let decimals: [Decimal] = samples.map { Decimal(string: $0) ?? 0 }
 
-let configuration = Benchmark.Configuration(
-    metrics: [.wallClock, .throughput, .mallocCountTotal, .cpuTotal],
-    scalingFactor: .kilo,
-    maxDuration: .seconds(3),
-    maxIterations: 1_000_000
-)
-
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = configuration
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .mallocCountTotal, .cpuTotal],
+        scalingFactor: .kilo,
+        maxDuration: .seconds(3),
+        maxIterations: 1_000_000
+    )
 
     // --- parse: 20 strings per inner iteration ---------------------------------------------
     Benchmark("parse 20 strings: FixedPoint.parse(bytes)") { benchmark in
