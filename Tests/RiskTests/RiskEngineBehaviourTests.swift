@@ -303,3 +303,26 @@ struct RiskEngineOperatorTests {
         #expect(breach.metricName == "max_order_quantity")
     }
 }
+
+@Suite("Risk engine: reduce-only orders")
+struct ReduceOnlyTests {
+    @Test(arguments: [InstrumentKind.spot, .swap], Side.allCases)
+    func reduceOnlyOrdersMayNotOpenOrFlip(_ kind: InstrumentKind, _ side: Side) {
+        let instrument = Fixture.instrument(kind).id
+        let engine = Fixture.engine()
+        engine.restorePosition(strategy: "alpha", instrument: instrument,
+                               quantity: side == .sell ? FixedPoint(5) : FixedPoint(-5), markPrice: Price(FixedPoint(100)))
+        var order = Fixture.order(side, "3", on: instrument)
+        order.reduceOnly = true
+        #expect(engine.check(order, market: Fixture.market()) == .accepted)
+        // 3 are already on their way: only 2 more can reduce.
+        order.quantity = Quantity(FixedPoint(3))
+        let decision = engine.check(order, market: Fixture.market())
+        #expect(decision == .rejected(RiskBreach(check: .reduceOnly, metricValue: FixedPoint(3), thresholdValue: FixedPoint(2))))
+        order.quantity = Quantity(FixedPoint(2))
+        #expect(engine.check(order, market: Fixture.market()) == .accepted)
+        var opening = Fixture.order(side.opposite, "1", on: instrument)
+        opening.reduceOnly = true
+        #expect(engine.check(opening, market: Fixture.market()).rejectedCheck == .reduceOnly)
+    }
+}

@@ -95,6 +95,7 @@ extension RiskEngine {
             return "the strategy is \(state)" + (state == "reducing" ? " and the order would not shrink its position" : "")
         case .instrumentNotAllowed: return "\(request.instrument.symbol) is not among the strategy's manifest symbols"
         case .invalidOrder: return "quantity and limit price must be positive (got \(metric))"
+        case .reduceOnly: return "reduce-only quantity \(metric) exceeds the \(threshold) the position can still be reduced by"
         case .bookOutOfSync: return "the order book is out of sync; only position-reducing orders pass"
         case .staleData: return "market data is \(metric) ms old (threshold \(threshold) ms); only position-reducing orders pass"
         case .dataQuality: return "a data-quality alert is open for the instrument; only position-reducing orders pass"

@@ -6,6 +6,7 @@ public enum RiskCheck: UInt8, Sendable, Hashable, CaseIterable, Codable {
     case strategyState
     case instrumentNotAllowed
     case invalidOrder
+    case reduceOnly
     case bookOutOfSync
     case staleData
     case dataQuality
@@ -28,6 +29,7 @@ public enum RiskCheck: UInt8, Sendable, Hashable, CaseIterable, Codable {
         case .strategyState: "strategy_state"
         case .instrumentNotAllowed: "instrument_not_allowed"
         case .invalidOrder: "invalid_order"
+        case .reduceOnly: "reduce_only"
         case .bookOutOfSync: "book_out_of_sync"
         case .staleData: "stale_data_ms"
         case .dataQuality: "data_quality"
@@ -52,6 +54,7 @@ public enum RiskCheck: UInt8, Sendable, Hashable, CaseIterable, Codable {
         case .strategyState: "state ordinal (0 active, 1 reducing, 2 halted, 3 paused, 4 stopped) vs highest allowed"
         case .instrumentNotAllowed: "none"
         case .invalidOrder: "the offending quantity or price"
+        case .reduceOnly: "the order quantity vs what it can still reduce"
         case .bookOutOfSync: "1 when out of sync"
         case .staleData: "age of the last market data in ms vs the threshold"
         case .dataQuality: "1 while a data-quality alert is open"

@@ -27,6 +27,7 @@ public enum RiskDecision: Sendable, Hashable {
     /// Send the order as it is.
     case accepted
     /// Send the order with `newQuantity` instead (on the lot grid, at least the minimum size).
+    /// The engine counts `newQuantity`, not the requested quantity, as open.
     case trimmed(newQuantity: Quantity, reason: RiskBreach)
     /// Do not send the order; tell the strategy why.
     case rejected(RiskBreach)

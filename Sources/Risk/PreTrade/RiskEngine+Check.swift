@@ -21,6 +21,10 @@ extension RiskEngine {
     /// using the instrument's market at this moment. An accepted or trimmed order is counted
     /// as open (and against the order rate) until ``orderDidEnd(strategy:instrument:side:positionSide:unfilledQuantity:)``.
     /// "Now" is the request's `createdAt` (event time in replay), so replays decide identically.
+    ///
+    /// An order counts as reducing when, even if every open order in the same direction fills
+    /// first, it can only shrink the position (never flip it). Reducing orders pass in the
+    /// `reducing` state and on bad market data; a `reduceOnly` order that is not reducing is refused.
     public func check(_ request: OrderRequest, market: MarketSnapshot) -> RiskDecision {
         guard let index = handles[request.strategy] else { return rejectUnknownStrategy(request) }
         return check(request, strategy: StrategyHandle(index: index), market: market)
@@ -58,6 +62,12 @@ extension RiskEngine {
         let selector = LegSelector(side: request.side, positionSide: request.positionSide)
         let leg = book.slots[slotIndex].leg(selector.leg)
         let reducing = leg.isReducing(up: selector.up, quantity: quantity)
+
+        // A reduce-only order must shrink the position even if the same-direction open orders fill first.
+        if request.reduceOnly && !reducing {
+            let reducible = selector.up ? (-(leg.position + leg.pendingUp)) : leg.position - leg.pendingDown
+            return reject(.reduceOnly, quantity, reducible.isNegative ? .zero : reducible)
+        }
 
         // Strategy state: halted, paused and stopped pass nothing; reducing only shrinking orders.
         if !book.state.allowsReducingOrders || (!reducing && !book.state.allowsNewExposure) {
