@@ -60,7 +60,7 @@ struct PriceTrack {
         }
         var verdict = QualityVerdict.accept
         if rules.zScore.action != .off {
-            let stepReturn = Double(value - reference) / Double(reference)
+            let stepReturn = Self.double(value - reference) / Self.double(reference)
             if returns.count >= rules.zScore.minSamples {
                 let z = returns.zScore(of: stepReturn, sigmaFloor: rules.zScore.minSigmaBasisPoints / 10_000)
                 if z > rules.zScore.threshold {
@@ -74,6 +74,14 @@ struct PriceTrack {
         }
         adopt(value, now: now)
         return verdict
+    }
+
+    /// A raw fixed-point value as a Double, without the generic (and slow) `Double(Int128)`.
+    static func double(_ raw: Int128) -> Double {
+        if let small = Int64(exactly: raw) { return Double(small) }
+        let high = Int64(truncatingIfNeeded: raw >> 64)
+        let low = UInt64(truncatingIfNeeded: raw)
+        return Double(high) * 18_446_744_073_709_551_616.0 + Double(low)
     }
 
     /// Whether |value - reference| <= limit ppm of reference, exactly (an overflow is a deviation).

@@ -3,6 +3,7 @@ import TradingCore
 /// A burst of rejections on one instrument: the risk engine turns it into a `risk_events` row of
 /// type `data_quality` and pauses the strategies trading that instrument.
 public struct QualityAlert: Hashable, Sendable, CustomStringConvertible {
+    /// The instrument whose strategies should pause.
     public var instrument: InstrumentId
     /// The feed-clock time of the rejection that completed the burst.
     public var raisedAt: Timestamp
@@ -17,6 +18,7 @@ public struct QualityAlert: Hashable, Sendable, CustomStringConvertible {
     /// The most frequent reason among the burst's rejections.
     public var dominantReason: QualityReason
 
+    /// Creates an alert (QualityControl does; tests and the risk engine may too).
     public init(instrument: InstrumentId, raisedAt: Timestamp, firstRejectionAt: Timestamp, rejections: Int, threshold: Int,
                 windowNanoseconds: Int64, dominantReason: QualityReason) {
         self.instrument = instrument

@@ -36,3 +36,21 @@ public enum QualityConfigurationError: Error, Hashable, Sendable, CustomStringCo
         }
     }
 }
+
+extension QualityConfigurationError {
+    /// The configuration error inside `error`, if any. Some decoders (Yams) wrap errors thrown by
+    /// a `Decodable` initializer in `DecodingError.dataCorrupted(context)` with the original as the
+    /// context's underlying error; this digs it out so the operator sees which field was wrong.
+    public static func find(in error: any Error) -> QualityConfigurationError? {
+        if let direct = error as? QualityConfigurationError { return direct }
+        guard let decoding = error as? DecodingError else { return nil }
+        let context: DecodingError.Context
+        switch decoding {
+        case .dataCorrupted(let found), .keyNotFound(_, let found), .typeMismatch(_, let found), .valueNotFound(_, let found):
+            context = found
+        @unknown default:
+            return nil
+        }
+        return context.underlyingError.flatMap { find(in: $0) }
+    }
+}

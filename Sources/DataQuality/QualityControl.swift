@@ -266,7 +266,8 @@ public final class QualityControl {
         let time = timing(eventTime: eventTime, ageFrom: eventTime, now: now, rules: state.rules.timestamp)
         guard time == .accept else { return time }
         guard isFullBook, bestBid > 0, bestAsk > 0 else { return verdict }
-        let mid = Price(FixedPoint(raw: (bestBid + bestAsk) / 2))
+        // Halving the difference cannot overflow, whatever the (positive) prices.
+        let mid = Price(FixedPoint(raw: bestBid + (bestAsk - bestBid) / 2))
         return state.bookMids.judge(mid, now: now, rules: state.rules).combined(with: verdict)
     }
 }

@@ -4,11 +4,14 @@ public struct QualityCounters: Hashable, Sendable {
     public private(set) var checked: UInt64 = 0
     /// Events accepted without a flag.
     public private(set) var accepted: UInt64 = 0
+    /// Events accepted with a flag.
     public private(set) var flagged: UInt64 = 0
+    /// Events rejected.
     public private(set) var rejected: UInt64 = 0
     private var flagsByReason = [UInt64](repeating: 0, count: QualityReason.allCases.count)
     private var rejectionsByReason = [UInt64](repeating: 0, count: QualityReason.allCases.count)
 
+    /// All zero.
     public init() {}
 
     mutating func count(_ verdict: QualityVerdict) {

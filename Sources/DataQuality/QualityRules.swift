@@ -14,6 +14,7 @@ public struct QualityRules: Hashable, Sendable {
         /// bar end, since the bar in progress legitimately started up to one interval ago.
         public var maxAgeNanoseconds: Int64
 
+        /// The documented defaults, or the values given.
         public init(enabled: Bool = true, futureSkewNanoseconds: Int64 = 2_000_000_000, maxAgeNanoseconds: Int64 = 30_000_000_000) {
             self.enabled = enabled
             self.futureSkewNanoseconds = futureSkewNanoseconds
@@ -37,6 +38,7 @@ public struct QualityRules: Hashable, Sendable {
         /// (`reanchor_after`, default 3, at least 2): a genuine move is not locked out.
         public var reanchorAfter: Int
 
+        /// The documented defaults, or the values given.
         public init(enabled: Bool = true, maxDeviationPartsPerMillion: Int64 = 50_000,
                     referenceMaxAgeNanoseconds: Int64 = 300_000_000_000, reanchorAfter: Int = 3) {
             self.enabled = enabled
@@ -80,6 +82,7 @@ public struct QualityRules: Hashable, Sendable {
         /// one-tick move must not count as infinitely unusual.
         public var minSigmaBasisPoints: Double
 
+        /// The documented defaults, or the values given.
         public init(action: OutlierAction = .flag, window: Int = 200, threshold: Double = 6, minSamples: Int = 50,
                     minSigmaBasisPoints: Double = 5) {
             self.action = action
@@ -102,6 +105,7 @@ public struct QualityRules: Hashable, Sendable {
         /// duplicate of a forgotten trade is older than the max age and refused as stale anyway.
         public var windowNanoseconds: Int64
 
+        /// The documented defaults, or the values given.
         public init(enabled: Bool = true, capacity: Int = 16_384, windowNanoseconds: Int64 = 60_000_000_000) {
             self.enabled = enabled
             self.capacity = capacity
@@ -115,6 +119,7 @@ public struct QualityRules: Hashable, Sendable {
         /// A ticker's crossed best bid/ask is always only flagged: its last price is still good.
         public var crossedAction: OutlierAction
 
+        /// The documented defaults, or the values given.
         public init(crossedAction: OutlierAction = .reject) {
             self.crossedAction = crossedAction
         }
@@ -131,6 +136,7 @@ public struct QualityRules: Hashable, Sendable {
         /// After an alert, the instrument raises no other for this long (`cooldown_ms`, default 60000).
         public var cooldownNanoseconds: Int64
 
+        /// The documented defaults, or the values given.
         public init(enabled: Bool = true, rejections: Int = 10, windowNanoseconds: Int64 = 10_000_000_000,
                     cooldownNanoseconds: Int64 = 60_000_000_000) {
             self.enabled = enabled
@@ -140,13 +146,20 @@ public struct QualityRules: Hashable, Sendable {
         }
     }
 
+    /// `timestamp:`
     public var timestamp: TimestampRules
+    /// `price:`
     public var price: PriceRules
+    /// `zscore:`
     public var zScore: ZScoreRules
+    /// `dedup:`
     public var dedup: DedupRules
+    /// `book:`
     public var book: BookRules
+    /// `burst:`
     public var burst: BurstRules
 
+    /// The documented defaults, or the sections given.
     public init(timestamp: TimestampRules = .init(), price: PriceRules = .init(), zScore: ZScoreRules = .init(),
                 dedup: DedupRules = .init(), book: BookRules = .init(), burst: BurstRules = .init()) {
         self.timestamp = timestamp

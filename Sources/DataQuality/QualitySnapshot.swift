@@ -4,15 +4,19 @@ import TradingCore
 public struct QualitySnapshot: Hashable, Sendable {
     /// One instrument's counters and dedup window.
     public struct InstrumentEntry: Hashable, Sendable {
+        /// The instrument.
         public var instrument: InstrumentId
+        /// Its verdict counts since the start.
         public var counters: QualityCounters
         /// Trade ids remembered now, and the configured bound.
         public var dedupEntries: Int
+        /// The configured bound (`dedup.capacity`).
         public var dedupCapacity: Int
         /// Ids forgotten by count while still inside the time window (capacity too small).
         public var dedupEarlyEvictions: UInt64
         /// The last rejection's reason and feed-clock time, if any.
         public var lastRejection: QualityReason?
+        /// When the last rejection happened (feed clock).
         public var lastRejectionAt: Timestamp?
     }
 

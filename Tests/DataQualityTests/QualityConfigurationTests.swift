@@ -104,6 +104,14 @@ import TradingCore
         #expect(error.description.contains(field))
     }
 
+    @Test func configurationErrorIsFoundInsideAWrappingDecodingError() {
+        let original = QualityConfigurationError.invalidValue(field: "quality.dedup.capacity", value: "0", requirement: "must be between 1 and 16777216")
+        let wrapped = DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "The given data was not valid YAML.", underlyingError: original))
+        #expect(QualityConfigurationError.find(in: wrapped) == original)
+        #expect(QualityConfigurationError.find(in: original) == original)
+        #expect(QualityConfigurationError.find(in: CocoaError(.fileNoSuchFile)) == nil)
+    }
+
     @Test func codeBuiltConfigurationIsValidatedToo() {
         var rules = QualityRules.standard
         rules.zScore.minSamples = 500
