@@ -88,8 +88,9 @@ SELECT create_hypertable('system_metrics', 'timestamp', chunk_time_interval => I
 
 ALTER TABLE market_ohlcv SET (timescaledb.compress, timescaledb.compress_segmentby = 'symbol, interval',
                               timescaledb.compress_orderby = 'timestamp DESC');
+-- Every unique key's columns are in segmentby/orderby, as compression requires on older releases.
 ALTER TABLE market_ticks SET (timescaledb.compress, timescaledb.compress_segmentby = 'symbol',
-                              timescaledb.compress_orderby = 'timestamp DESC, id DESC');
+                              timescaledb.compress_orderby = 'timestamp DESC, trade_id, id DESC');
 ALTER TABLE order_book_snapshots SET (timescaledb.compress, timescaledb.compress_segmentby = 'symbol',
                                       timescaledb.compress_orderby = 'timestamp DESC, id DESC');
 ALTER TABLE system_metrics SET (timescaledb.compress, timescaledb.compress_segmentby = 'metric_category, metric_name',

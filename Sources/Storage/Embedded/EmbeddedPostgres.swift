@@ -191,14 +191,12 @@ public final class EmbeddedPostgres: Sendable {
     }
 
     private func ensureDefaultDatabase() throws(StorageError) {
-        let marker = home + "/postgres/.database-created"
-        if FileManager.default.fileExists(atPath: marker) { return }
+        // Cheap enough to run on every start, and right even when the cluster was re-created.
         let outcome = try ProcessRunner.run(installation.tool("createdb"),
                                             ["-h", socketDirectory, "-p", "\(port)", "-U", Self.superuser, Self.defaultDatabase])
         if !outcome.succeeded && !outcome.output.contains("already exists") {
             throw .embeddedCluster(reason: "createdb \(Self.defaultDatabase) failed: \(outcome.output)")
         }
-        FileManager.default.createFile(atPath: marker, contents: nil)
     }
 
     // MARK: - Root support
