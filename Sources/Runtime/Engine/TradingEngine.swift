@@ -389,3 +389,14 @@ extension MarketEvent {
         }
     }
 }
+
+extension TradingEngine {
+    /// Takes over a state an operator already wrote (and audited) in the database: nothing is
+    /// recorded again; a halted or stopped strategy's resting orders are canceled.
+    public func adoptOperatorState(_ state: StrategyTradingState, for name: StrategyName) {
+        risk.adoptPersistedState(state, for: name)
+        if state == .halted || state == .stopped || state == .paused, let index = runnerIndex[name] {
+            cancelOpenOrders(of: index)
+        }
+    }
+}

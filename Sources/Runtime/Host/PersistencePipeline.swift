@@ -51,8 +51,11 @@ public final class PersistencePipeline {
 
     /// Runs both writers until ``finish()`` and empty queues.
     public func run() async {
-        let trading = self.trading
-        let market = self.market
+        await Self.run(trading, market)
+    }
+
+    /// Runs these writers until they are finished (for a task that must not capture the pipeline).
+    public static func run(_ trading: TradingRecordWriter, _ market: MarketDataWriter) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await trading.run() }
             group.addTask { await market.run() }

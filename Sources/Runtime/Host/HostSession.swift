@@ -1,0 +1,246 @@
+import Dispatch
+import Foundation
+import Logging
+import MarketData
+import PostgresNIO
+import Risk
+import Storage
+import TradingCore
+
+/// A running host: the engine fed by a live (or synthetic) feed, persistence off the engine's
+/// path, heartbeats and metrics in the database, operator changes applied within a second, and
+/// a graceful stop on SIGINT/SIGTERM. One loop owns the engine; everything else talks to it
+/// through the loop's input stream.
+public final class HostSession {
+    /// A deployed strategy the host runs: its row id and what the engine needs.
+    public struct Strategy {
+        public var id: UUID
+        public var engine: EngineStrategy
+        public init(id: UUID, engine: EngineStrategy) {
+            self.id = id
+            self.engine = engine
+        }
+    }
+
+    enum Input: Sendable {
+        case feed(FeedEvent)
+        case tick
+        case control([StrategyName: String])
+        case feedEnded
+        case shutdown(String)
+    }
+
+    let engine: TradingEngine
+    let persistence: PersistencePipeline
+    let feed: any MarketDataFeed
+    let liveFeed: OKXLiveFeed?
+    let target: DatabaseTarget
+    let settings: HostSettings
+    let logger: Logger
+    let hostRecordId = UUID()
+    let startedAt: Timestamp
+    let strategyNames: [StrategyName]
+    var lastStatuses: [StrategyName: String] = [:]
+    var lastHeartbeat = Timestamp.zero
+    var eventsSinceHeartbeat = 0
+    var lastQualityMetrics = Timestamp.zero
+
+    public init(engine: TradingEngine, persistence: PersistencePipeline, feed: any MarketDataFeed, liveFeed: OKXLiveFeed?,
+                target: DatabaseTarget, settings: HostSettings, strategies: [StrategyName], logger: Logger) {
+        self.engine = engine
+        self.persistence = persistence
+        self.feed = feed
+        self.liveFeed = liveFeed
+        self.target = target
+        self.settings = settings
+        self.strategyNames = strategies
+        self.logger = logger
+        self.startedAt = WallClock.now()
+    }
+
+    /// Runs until a signal, the end of a finite feed, or `duration` (wall time). Returns the
+    /// engine's summary after everything accepted has been written.
+    public func run(duration: Duration? = nil) async -> EngineSummary {
+        let (inputs, continuation) = AsyncStream<Input>.makeStream(bufferingPolicy: .unbounded)
+        let signals = Self.installSignalHandlers { signal in continuation.yield(.shutdown(signal)) }
+        defer { signals.forEach { $0.cancel() } }
+
+        let writers = Task { [trading = persistence.trading, market = persistence.market] in
+            await PersistencePipeline.run(trading, market)
+        }
+        let feedEvents = feed.events()
+        let feedTask = Task {
+            for await event in feedEvents { continuation.yield(.feed(event)) }
+            continuation.yield(.feedEnded)
+        }
+        liveFeed?.start()
+        let tickInterval = Duration.milliseconds(min(250, settings.host.controlPollMilliseconds))
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: tickInterval)
+                continuation.yield(.tick)
+            }
+        }
+        let target = self.target
+        let names = strategyNames
+        let pollInterval = Duration.milliseconds(settings.host.controlPollMilliseconds)
+        let deliver: @Sendable ([StrategyName: String]) -> Void = { continuation.yield(.control($0)) }
+        let control = Task {
+            await StrategyStatusPoller.poll(target: target, names: names, every: pollInterval, deliver)
+        }
+        let deadline = duration.map { ContinuousClock.now + $0 }
+
+        engine.start(at: WallClock.now())
+        await writeHeartbeat(stopped: false)
+        logger.notice("host started", metadata: ["feed": "\(self.feed.label)", "strategies": "\(strategyNames.map(\.rawValue))"])
+        loop: for await input in inputs {
+            switch input {
+            case .feed(let event):
+                handle(event)
+            case .tick:
+                await housekeeping()
+                if let deadline, ContinuousClock.now >= deadline {
+                    logger.notice("run duration reached; stopping")
+                    break loop
+                }
+            case .control(let statuses):
+                applyControl(statuses)
+            case .feedEnded:
+                logger.notice("feed ended; stopping")
+                break loop
+            case .shutdown(let signal):
+                logger.notice("\(signal) received; stopping gracefully")
+                break loop
+            }
+            if engine.outbox.count >= 256 { await persistence.submit(engine.drainOutbox()) }
+        }
+
+        // Stop intake first, then let the strategies stop, then flush everything accepted.
+        ticker.cancel()
+        control.cancel()
+        await liveFeed?.stop()
+        feedTask.cancel()
+        engine.stop(at: WallClock.now())
+        await persistence.submit(engine.drainOutbox())
+        await writeMetrics()
+        await writeHeartbeat(stopped: true)
+        await persistence.flush()
+        persistence.finish()
+        await writers.value
+        continuation.finish()
+        logger.notice("host stopped", metadata: ["events": "\(engine.summary.events)", "fills": "\(engine.summary.fills)"])
+        return engine.summary
+    }
+
+    private func handle(_ event: FeedEvent) {
+        switch event {
+        case .market(let marketEvent, let receivedAt):
+            engine.handle(marketEvent, receivedAt: receivedAt)
+            eventsSinceHeartbeat += 1
+        case .decodeFailure:
+            engine.noteDecodeFailure()
+        case .connection(let endpoint, let change):
+            logger.info("feed connection", metadata: ["endpoint": "\(endpoint)", "event": "\(change)"])
+            // A reconnect may have lost messages: references and books are not to be trusted blindly.
+            engine.noteFeedDiscontinuity()
+        case .exchangeMessage(let endpoint, let message):
+            logger.warning("message from OKX", metadata: ["endpoint": "\(endpoint)", "message": "\(message)"])
+        }
+        for instrument in engine.takeResubscribeRequests() {
+            liveFeed?.resubscribe(OKXSubscription(channel: "books", instId: instrument.symbol))
+        }
+    }
+
+    private func housekeeping() async {
+        let now = WallClock.now()
+        if now.nanoseconds(since: lastHeartbeat) >= Int64(settings.host.heartbeatSeconds) * 1_000_000_000 {
+            engine.recordQualityMetrics()
+            await persistence.submit(engine.drainOutbox())
+            await writeMetrics()
+            await writeHeartbeat(stopped: false)
+        }
+    }
+
+    /// Applies status changes operators made in the database (pause, resume, stop, halt).
+    private func applyControl(_ statuses: [StrategyName: String]) {
+        for (name, status) in statuses where lastStatuses[name] != status {
+            defer { lastStatuses[name] = status }
+            guard lastStatuses[name] != nil else { continue } // the first reading is the starting point
+            guard let state = Self.tradingState(status), engine.risk.state(of: name) != state else { continue }
+            logger.notice("operator changed a strategy", metadata: ["strategy": "\(name)", "status": "\(status)"])
+            engine.adoptOperatorState(state, for: name)
+        }
+    }
+
+    private func writeHeartbeat(stopped: Bool) async {
+        let now = WallClock.now()
+        let rate = eventsSinceHeartbeat > 0 && lastHeartbeat > .zero
+            ? FixedPoint(Int(Double(eventsSinceHeartbeat) / max(0.001, Double(now.nanoseconds(since: lastHeartbeat)) / 1e9)))
+            : FixedPoint.zero
+        let metrics = liveFeed?.metrics ?? []
+        let connected = liveFeed == nil ? true : metrics.contains { $0.isConnected }
+        let lag = metrics.map(\.lastLagNanoseconds).max().map { $0 / 1_000_000 }
+        let record = HostRecord(id: hostRecordId, hostName: ProcessInfo.processInfo.hostName,
+                                processId: Int(ProcessInfo.processInfo.processIdentifier), mode: engine.options.mode,
+                                strategies: strategyNames.map(\.rawValue), startedAt: startedAt, lastHeartbeat: now,
+                                feedConnected: connected, feedLagMs: lag, messageRate: rate,
+                                reconnects: metrics.map(\.reconnects).reduce(0, +), stoppedAt: stopped ? now : nil)
+        do {
+            try await persistence.trading.submit(.host(record))
+        } catch {
+            logger.error("heartbeat refused", metadata: ["error": "\(error)"])
+        }
+        lastHeartbeat = now
+        eventsSinceHeartbeat = 0
+    }
+
+    /// The host's own figures for system_metrics (category `host` and `writer`).
+    private func writeMetrics() async {
+        let now = WallClock.now()
+        let summary = engine.summary
+        let trading = persistence.trading.statistics
+        let market = persistence.market.statistics
+        let rows: [(String, String, Int)] = [
+            ("host", "events_total", summary.events), ("host", "decode_errors_total", summary.decodeErrors),
+            ("host", "quality_rejections_total", summary.rejected.values.reduce(0, +)),
+            ("host", "risk_rejections_total", summary.riskRejections), ("host", "fills_total", summary.fills),
+            ("host", "strategy_faults_total", summary.strategyFaults), ("host", "callback_budget_overruns_total", summary.budgetOverruns),
+            ("writer", "market_queue_depth", market.pending), ("writer", "market_written_total", market.written),
+            ("writer", "market_dropped_total", market.dropped), ("writer", "market_retried_total", market.retried),
+            ("writer", "trading_queue_depth", trading.pending), ("writer", "trading_written_total", trading.written),
+            ("writer", "trading_refused_total", trading.refused),
+        ]
+        let tags = RecordMapping.json(["host": hostRecordId.uuidString, "mode": engine.options.mode.rawValue])
+        for (category, name, value) in rows {
+            persistence.market.submit(.metric(SystemMetricRecord(timestamp: now, category: category, name: name,
+                                                                 value: FixedPoint(value), unit: "count", tags: tags)))
+        }
+        if let lag = liveFeed?.metrics.map(\.lastLagNanoseconds).max() {
+            persistence.market.submit(.metric(SystemMetricRecord(timestamp: now, category: "host", name: "feed_lag_ms",
+                                                                 value: FixedPoint(Int(lag / 1_000_000)), unit: "ms", tags: tags)))
+        }
+    }
+
+    /// The trading state a strategies.status value means for the engine; nil for statuses the
+    /// host does not act on (draft, archived, ...).
+    static func tradingState(_ status: String) -> StrategyTradingState? {
+        switch status {
+        case "active", "paper_trading": .active
+        case "reducing_only": .reducing
+        case "halted": .halted
+        case "paused": .paused
+        case "stopped": .stopped
+        default: nil
+        }
+    }
+
+    static func installSignalHandlers(_ handler: @escaping @Sendable (String) -> Void) -> [any DispatchSourceSignal] {
+        [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")].map { number, name in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { handler(name) }
+            source.resume()
+            return source
+        }
+    }
+}
