@@ -43,7 +43,7 @@ public final class HostSession {
     var lastStatuses: [StrategyName: String] = [:]
     var lastHeartbeat = Timestamp.zero
     var eventsSinceHeartbeat = 0
-    var lastQualityMetrics = Timestamp.zero
+    var metricsEndpoint: PrometheusEndpoint?
 
     public init(engine: TradingEngine, persistence: PersistencePipeline, feed: any MarketDataFeed, liveFeed: OKXLiveFeed?,
                 target: DatabaseTarget, settings: HostSettings, strategies: [StrategyName], logger: Logger) {
@@ -90,6 +90,14 @@ public final class HostSession {
         }
         let deadline = duration.map { ContinuousClock.now + $0 }
 
+        if settings.host.metricsPort > 0 {
+            do {
+                metricsEndpoint = try await PrometheusEndpoint.start(port: settings.host.metricsPort, logger: logger)
+            } catch {
+                logger.warning("Prometheus endpoint not started (is the port taken? set host.metrics_port)",
+                               metadata: ["port": "\(settings.host.metricsPort)", "error": "\(error)"])
+            }
+        }
         engine.start(at: WallClock.now())
         await writeHeartbeat(stopped: false)
         logger.notice("host started", metadata: ["feed": "\(self.feed.label)", "strategies": "\(strategyNames.map(\.rawValue))"])
@@ -127,6 +135,7 @@ public final class HostSession {
         await persistence.flush()
         persistence.finish()
         await writers.value
+        await metricsEndpoint?.close()
         continuation.finish()
         logger.notice("host stopped", metadata: ["events": "\(engine.summary.events)", "fills": "\(engine.summary.fills)"])
         return engine.summary
@@ -152,6 +161,7 @@ public final class HostSession {
     }
 
     private func housekeeping() async {
+        publishPrometheus()
         let now = WallClock.now()
         if now.nanoseconds(since: lastHeartbeat) >= Int64(settings.host.heartbeatSeconds) * 1_000_000_000 {
             engine.recordQualityMetrics()
@@ -192,6 +202,26 @@ public final class HostSession {
         }
         lastHeartbeat = now
         eventsSinceHeartbeat = 0
+    }
+
+    private func publishPrometheus() {
+        guard let metricsEndpoint else { return }
+        let summary = engine.summary
+        let trading = persistence.trading.statistics
+        let market = persistence.market.statistics
+        let lag = liveFeed?.metrics.map(\.lastLagNanoseconds).max() ?? 0
+        metricsEndpoint.publish([
+            ("ea_okx_events_total", "market events processed", "\(summary.events)"),
+            ("ea_okx_decode_errors_total", "frames that could not be decoded", "\(summary.decodeErrors)"),
+            ("ea_okx_quality_rejections_total", "events rejected by data quality", "\(summary.rejected.values.reduce(0, +))"),
+            ("ea_okx_risk_rejections_total", "orders rejected by the risk engine", "\(summary.riskRejections)"),
+            ("ea_okx_orders_total", "orders strategies placed", "\(summary.orders)"),
+            ("ea_okx_fills_total", "paper fills", "\(summary.fills)"),
+            ("ea_okx_market_queue_depth", "market-data rows waiting to be written", "\(market.pending)"),
+            ("ea_okx_market_dropped_total", "market-data rows dropped because the queue was full", "\(market.dropped)"),
+            ("ea_okx_trading_queue_depth", "trading records waiting to be written", "\(trading.pending)"),
+            ("ea_okx_feed_lag_seconds", "exchange time to receive time of the latest message", "\(Double(lag) / 1e9)"),
+        ])
     }
 
     /// The host's own figures for system_metrics (category `host` and `writer`).
