@@ -38,7 +38,7 @@ import TradingCore
 
     private func validator(deployed: [StrategyName: DeployedStrategySummary] = [:]) -> ManifestValidator {
         ManifestValidator(plugins: PluginLoader(searchPaths: [PluginTestSupport.binDirectory]),
-                          instrument: { PluginTestSupport.catalog.instrument($0) },
+                          instrument: { PluginTestSupport.catalog[$0] },
                           deployedStrategy: { deployed[$0] })
     }
 

@@ -60,7 +60,7 @@ public struct DatabaseDeploymentStore: StrategyDeploymentStore, Sendable {
                 id: current?.id ?? UUID(), name: manifest.name, strategyType: manifest.strategy, version: manifest.version,
                 parameters: manifest.parameters.jsonText, riskLimits: manifest.riskLimitsJSON,
                 symbols: manifest.instruments.map(\.symbol), status: status, allocatedCapital: manifest.allocatedCapital,
-                maxPositionSize: manifest.riskLimits[.maxPositionSize].map(Quantity.init),
+                maxPositionSize: manifest.riskLimits[.maxPositionSize].map { Quantity($0) },
                 maxLeverage: manifest.riskLimits[.maxLeverage] ?? .one, createdBy: user?.id, deployedAt: now)
             try await strategies.upsertDeployment(record, plugin: manifest.plugin, manifest: plan.newValue.jsonText)
             var newValue = plan.newValue

@@ -70,8 +70,10 @@ public enum DeployedStrategies {
             do {
                 let validated = try validator.validate(yaml: manifest, source: "strategies row \(row.name)")
                 return .success(DeployedStrategy(id: row.id, status: row.status, validated: validated))
+            } catch let failure as ManifestValidationFailure {
+                return .failure(DeployedStrategyFailure(name: row.name, errors: failure.errors))
             } catch {
-                return .failure(DeployedStrategyFailure(name: row.name, errors: error.errors))
+                return .failure(DeployedStrategyFailure(name: row.name, errors: [ManifestError(field: "(manifest)", reason: "\(error)")]))
             }
         }
     }

@@ -89,7 +89,7 @@ public struct OperatorAccess: Sendable {
 /// wrapper) so refusals keep their message.
 enum Transaction {
     static func run<Result: Sendable>(_ client: PostgresClient, logger: Logger,
-                                      _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+                                      _ body: (PostgresConnection) async throws -> sending Result) async throws -> Result {
         do {
             return try await client.withTransaction(logger: logger, body)
         } catch let error as PostgresTransactionError {

@@ -32,9 +32,10 @@ struct RiskCommand: AsyncParsableCommand {
                 severities.append(value)
             }
             guard limit > 0 else { throw ValidationError("--limit must be positive") }
+            let chosen = severities
             try await OperatorCLI.run {
                 try await DatabaseEnvironment.withDatabase { _, client in
-                    let rows = try await RiskEventDesk(client: client).list(unacknowledgedOnly: unacked, severities: severities, limit: limit)
+                    let rows = try await RiskEventDesk(client: client).list(unacknowledgedOnly: unacked, severities: chosen, limit: limit)
                     if json {
                         print(ParameterValue.array(rows.map { event, strategy in
                             .object([
