@@ -28,7 +28,7 @@ import TradingCore
     }
 
     static func replay(_ frames: [ReceivedFrame]) async throws -> (EngineSummary, [EngineRecord]) {
-        let engine = try TradingEngine(strategies: try strategies(), instruments: PluginTestSupport.catalog.values.sorted { $0.id < $1.id },
+        let engine = try TradingEngine(strategies: try strategies(), instruments: PluginTestSupport.catalog.instruments,
                                        quality: .standard, accountLimits: .init(), venue: .init(orderIdSessionTag: "T"),
                                        options: .init(mode: .replay, runTag: "T"), logger: Logger(label: "test.engine"))
         var records: [EngineRecord] = []

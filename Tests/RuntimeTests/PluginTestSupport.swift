@@ -73,7 +73,13 @@ enum PluginTestSupport {
                                     contractValue: Quantity(FixedPoint(units: 1, decimals: 1)), contractCurrency: "ETH")
 
     /// OKX's rules for the instruments the manifests use (tick, lot, min size, contract value).
-    static let catalog: [InstrumentId: Instrument] = Dictionary(uniqueKeysWithValues: [btcUSDT, ethUSDT, solUSDT, btcSwap, ethSwap].map { ($0.id, $0) })
+    static let catalog: InstrumentCatalog = {
+        do {
+            return try InstrumentCatalog(instruments: [btcUSDT, ethUSDT, solUSDT, btcSwap, ethSwap])
+        } catch {
+            fatalError("test instruments are invalid: \(error)")
+        }
+    }()
 
     /// Real BTC-USDT trades (Binance spot, 2024-08-08 23:54 to 2024-08-09 00:05 UTC), as TradeTicks.
     static func recordedTrades(limit: Int = .max) throws -> [TradeTick] {

@@ -8,7 +8,7 @@ import TradingCore
 
 /// Everything the host reads from config/runtime.yaml, each section decoded by its module's
 /// rules (unknown keys and bad values are refused naming the field).
-public struct HostSettings {
+public struct HostSettings: Sendable {
     public var quality: QualityConfiguration
     public var accountRisk: AccountRiskLimits
     public var paper: PaperSection
@@ -31,7 +31,7 @@ public struct HostSettings {
     }
 
     /// The `paper:` section: the paper venue's fees and latency and the portfolio's margin settings.
-    public struct PaperSection: Decodable {
+    public struct PaperSection: Decodable, Sendable {
         public var latencyMilliseconds: Int64 = 0
         public var orderIdTag: String = ""
         public var fees = FeeSchedule()
@@ -111,7 +111,7 @@ public struct HostSettings {
     }
 
     /// The `host:` section.
-    public struct HostSection: Decodable {
+    public struct HostSection: Decodable, Sendable {
         /// How often the host writes its heartbeat and metrics.
         public var heartbeatSeconds: Int = 2
         /// How often the host looks for operator changes (it also listens for NOTIFY).

@@ -176,7 +176,8 @@ public final class HostSession {
         for (name, status) in statuses where lastStatuses[name] != status {
             defer { lastStatuses[name] = status }
             guard lastStatuses[name] != nil else { continue } // the first reading is the starting point
-            guard let state = Self.tradingState(status), engine.risk.state(of: name) != state else { continue }
+            guard let state = StrategyStatus(rawValue: status).flatMap(StrategyStatusMapping.tradingState),
+                  engine.risk.state(of: name) != state else { continue }
             logger.notice("operator changed a strategy", metadata: ["strategy": "\(name)", "status": "\(status)"])
             engine.adoptOperatorState(state, for: name)
         }
@@ -248,19 +249,6 @@ public final class HostSession {
         if let lag = liveFeed?.metrics.map(\.lastLagNanoseconds).max() {
             persistence.market.submit(.metric(SystemMetricRecord(timestamp: now, category: "host", name: "feed_lag_ms",
                                                                  value: FixedPoint(Int(lag / 1_000_000)), unit: "ms", tags: tags)))
-        }
-    }
-
-    /// The trading state a strategies.status value means for the engine; nil for statuses the
-    /// host does not act on (draft, archived, ...).
-    static func tradingState(_ status: String) -> StrategyTradingState? {
-        switch status {
-        case "active", "paper_trading": .active
-        case "reducing_only": .reducing
-        case "halted": .halted
-        case "paused": .paused
-        case "stopped": .stopped
-        default: nil
         }
     }
 

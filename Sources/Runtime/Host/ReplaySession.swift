@@ -14,7 +14,8 @@ public enum ReplaySpeed: Sendable, Hashable, CustomStringConvertible {
         self = .multiple(factor)
     }
 
-    var feedSpeed: Double? {
+    /// The replay feed's speed argument: nil for as fast as possible.
+    public var feedSpeed: Double? {
         if case .multiple(let factor) = self { return factor }
         return nil
     }

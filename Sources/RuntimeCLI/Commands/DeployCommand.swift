@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Runtime
+import Storage
 import StrategyKit
 
 struct DeployCommand: AsyncParsableCommand {
@@ -10,7 +11,11 @@ struct DeployCommand: AsyncParsableCommand {
         discussion: """
             Checks the schema, loads the plugin (lib<plugin>.so from the plugin search path), checks the strategy type is \
             registered, decodes the parameters into the strategy's Parameters type, checks the instruments exist in the \
-            instruments catalog and the risk limits are sane. Nothing is written unless every check passes.
+            instruments catalog and the risk limits are sane. Nothing is written unless every check passes; a refused \
+            manifest only leaves an audit_logs row (success = false) naming the fields. Then, in one transaction, the \
+            strategies row is inserted or updated (a changed manifest gets a new version: its own when higher, else the \
+            deployed one with the patch number bumped) with the whole manifest, an audit_logs row records the acting user \
+            and the old and new manifest, and a running host is notified. The acting user needs role trader or admin.
             """
     )
 
@@ -26,8 +31,7 @@ struct DeployCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The instruments catalog.")
     var instruments = "config/instruments.yaml"
 
-    @Option(name: .long, help: "The acting user recorded in audit_logs (default: $USER).")
-    var user: String?
+    @OptionGroup var actingUser: ActingUserOption
 
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
@@ -45,15 +49,12 @@ struct DeployCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
+        guard dryRun else {
+            try await deployToDatabase(text: text, catalog: catalog)
+            return
+        }
         let loader = PluginLoader(searchPaths: pluginPath.map { $0.split(separator: ":").map(String.init) })
         let deployer = StrategyDeployer(plugins: loader, instrument: { catalog[$0] })
-
-        guard dryRun else {
-            // The database write is one call, wired when the Storage-backed store lands:
-            //   let store: any StrategyDeploymentStore = <Storage's strategies/audit_logs repository>
-            //   let plan = try await deployer.deploy(yaml: text, source: manifest, store: store, actingUser: actingUser)
-            throw NotImplementedYet(command: "deploy (without --dry-run: the database write)", issue: 6)
-        }
         do {
             let (validated, plan) = try await deployer.plan(yaml: text, source: manifest, store: nil)
             let manifest = validated.manifest
@@ -70,7 +71,7 @@ struct DeployCommand: AsyncParsableCommand {
                 print("  channels    \(manifest.channels.map(\.name).joined(separator: ", "))")
                 print("  capital     \(manifest.allocatedCapital)")
                 print("  limits      \(manifest.riskLimits.sorted { $0.key < $1.key }.map { "\($0.key.rawValue)=\($0.value)" }.joined(separator: " "))")
-                print("  would       \(plan.action.rawValue) the strategies row and write an audit_logs row as \(actingUser)")
+                print("  would       \(plan.action.rawValue) the strategies row and write an audit_logs row as \(acting)")
             }
         } catch let failure as ManifestValidationFailure {
             if json {
@@ -85,6 +86,54 @@ struct DeployCommand: AsyncParsableCommand {
         }
     }
 
-    private var actingUser: String { user ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown" }
+    private var acting: String { actingUser.name }
+
+    /// Authorizes the acting user, validates against what is deployed, writes (or records the refusal).
+    private func deployToDatabase(text: String, catalog: InstrumentCatalog) async throws {
+        let source = manifest
+        let searchPaths = pluginPath.map { $0.split(separator: ":").map(String.init) }
+        let json = json
+        let acting = acting
+        try await OperatorCLI.run {
+            try await DatabaseEnvironment.withDatabase { _, client in
+                let resource = (try? ManifestParser.parse(text, source: source).name.rawValue) ?? source
+                _ = try await OperatorAccess(client: client).authorize(
+                    acting, for: .deploy, action: DatabaseDeploymentStore.auditAction, resourceType: "strategy",
+                    resourceId: String(resource.prefix(100)), request: .object(["source": .string(source)]))
+                let store = DatabaseDeploymentStore(client: client)
+                let deployer = StrategyDeployer(plugins: PluginLoader(searchPaths: searchPaths), instrument: { catalog[$0] })
+                do {
+                    let plan = try await deployer.deploy(yaml: text, source: source, store: store, actingUser: acting)
+                    let deployed = try await StrategyRepository(client).deployment(named: plan.manifest.name)
+                    if json {
+                        print(ParameterValue.object([
+                            "valid": .bool(true), "action": .string(plan.action.rawValue), "version": .string(plan.manifest.version),
+                            "previous_version": plan.previousVersion.map { .string($0) } ?? .null,
+                            "status": deployed.map { .string($0.status.rawValue) } ?? .null,
+                            "id": deployed.map { .string($0.id.uuidString.lowercased()) } ?? .null, "manifest": plan.newValue,
+                        ]).jsonText)
+                    } else {
+                        let name = plan.manifest.name
+                        switch plan.action {
+                        case .create: print("deployed \(name) \(plan.manifest.version) as \(acting)")
+                        case .update: print("updated \(name) \(plan.previousVersion ?? "?") -> \(plan.manifest.version) as \(acting)")
+                        case .unchanged: print("\(name) \(plan.manifest.version) is already deployed as written; nothing changed")
+                        }
+                        if let deployed { print("  status \(deployed.status.rawValue), id \(deployed.id.uuidString.lowercased())") }
+                    }
+                } catch let failure as ManifestValidationFailure {
+                    if json {
+                        print(ParameterValue.object([
+                            "valid": .bool(false),
+                            "errors": .array(failure.errors.map { .object(["field": .string($0.field), "reason": .string($0.reason)]) }),
+                        ]).jsonText)
+                    } else {
+                        FileHandle.standardError.write(Data("\(source): refused, nothing deployed (the refusal is in audit_logs)\n\(failure.description)\n".utf8))
+                    }
+                    throw ExitCode(2)
+                }
+            }
+        }
+    }
 }
 

@@ -1,9 +1,67 @@
 import ArgumentParser
+import Foundation
+import Logging
+import MarketData
+import Runtime
+import Storage
 
 struct ReplayCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "replay", abstract: "Replay recorded OKX frames through the same host code on event time.")
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Replay recorded OKX frames through the same host code on event time.",
+        discussion: """
+            Plays recordings made by `runtime record` (or plain files of raw OKX frames, one per line) through \
+            quality control, the deployed strategies (from their plugins), the risk engine and the paper venue, \
+            on event time. Rows are written with mode=replay, never mistaken for paper or live ones. The same \
+            files give the same trades every time.
+            """
+    )
+
+    @Argument(help: "Recording or raw-frame files (JSONL).")
+    var files: [String]
+
+    @Option(name: .long, help: "Only these deployed strategies (comma-separated names).")
+    var strategies: String?
+
+    @Option(name: .long, help: "max (as fast as possible), or a multiple of event time such as 1x or 10x.")
+    var speed: String = "max"
+
+    @Flag(name: .long, help: "Do not write trades, positions, market data or risk events.")
+    var noPersist = false
+
+    @Flag(name: .long, help: "Print the summary as one JSON object.")
+    var json = false
 
     func run() async throws {
-        throw NotImplementedYet(command: "replay", issue: 9)
+        guard let replaySpeed = ReplaySpeed(speed) else {
+            throw ValidationError("--speed must be max or a positive multiple such as 1x or 10x, not '\(speed)'")
+        }
+        let missing = files.filter { !FileManager.default.isReadableFile(atPath: $0) }
+        guard missing.isEmpty else { throw ValidationError("cannot read \(missing.joined(separator: ", "))") }
+        let feed: ReplayFeed
+        do {
+            feed = try ReplayFeed(paths: files, speed: replaySpeed.feedSpeed)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let settings = try HostSettings.load()
+        let catalog = try InstrumentCatalog.load(contentsOf: ProjectPaths.instruments)
+        let logger = Logger(label: "runtime.replay")
+        let only = strategies.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let persist = !noPersist
+        let summary = try await DatabaseEnvironment.withDatabase(logger: logger) { target, client in
+            let plan = try await HostLauncher.prepare(mode: .replay, only: only, settings: settings, catalog: catalog,
+                                                      loader: PluginLoader(), target: target, client: client, logger: logger)
+            let writers = Task { [trading = plan.persistence.trading, market = plan.persistence.market] in
+                await PersistencePipeline.run(trading, market)
+            }
+            let summary = await ReplaySession.run(feed: feed, engine: plan.engine,
+                                                  persistence: persist ? plan.persistence : nil, logger: logger)
+            plan.persistence.finish()
+            await writers.value
+            return summary
+        }
+        let report = ReplayReport(summary: summary, files: files, speed: replaySpeed, persisted: persist)
+        print(json ? try JSONOutput.render(report) : report.text)
     }
 }

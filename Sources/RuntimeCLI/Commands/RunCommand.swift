@@ -1,9 +1,80 @@
 import ArgumentParser
+import Foundation
+import Logging
+import MarketData
+import Runtime
+import Storage
+import TradingCore
 
 struct RunCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "run", abstract: "Start the host: trade deployed strategies on the paper venue against the live OKX feed.")
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Start the host: trade deployed strategies on the paper venue against the live OKX feed.",
+        discussion: """
+            Loads the deployed strategies and their plugins from the database, subscribes the OKX feed to what \
+            they need (endpoints from config/runtime.yaml, OKX_WS_PUBLIC_URL / OKX_WS_BUSINESS_URL override), \
+            and trades on the paper venue, persisting everything with mode=paper. SIGINT or SIGTERM stops it \
+            gracefully: intake stops, the writers flush, the partial day is rolled up, the host is marked stopped.
+            """
+    )
+
+    @Flag(name: .long, help: "Trade on the paper venue (the only venue so far; the default).")
+    var paper = false
+
+    @Option(name: .long, help: "Only these deployed strategies (comma-separated names).")
+    var strategies: String?
+
+    @Flag(name: .long, help: "Use the seeded synthetic feed instead of OKX (clearly labelled SYNTHETIC).")
+    var synthetic = false
+
+    @Option(name: .long, help: "Stop after this long, e.g. 30s, 10m, 2h (default: until SIGINT/SIGTERM).")
+    var duration: String?
 
     func run() async throws {
-        throw NotImplementedYet(command: "run", issue: 9)
+        let runFor = try duration.map { text throws -> Duration in
+            guard let value = Self.parseDuration(text) else {
+                throw ValidationError("--duration must look like 30s, 10m or 2h, not '\(text)'")
+            }
+            return value
+        }
+        let settings = try HostSettings.load()
+        let catalog = try InstrumentCatalog.load(contentsOf: ProjectPaths.instruments)
+        let logger = Logger(label: "runtime.host")
+        let only = strategies.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let useSynthetic = synthetic
+        let summary = try await DatabaseEnvironment.withDatabase(logger: logger) { target, client in
+            let plan = try await HostLauncher.prepare(mode: .paper, only: only, settings: settings, catalog: catalog,
+                                                      loader: PluginLoader(), target: target, client: client, logger: logger)
+            defer { if let connection = plan.lockConnection { Task { try? await connection.close() } } }
+            let feed: any MarketDataFeed
+            let liveFeed: OKXLiveFeed?
+            if useSynthetic {
+                let instruments = Array(Set(plan.subscriptions.compactMap { $0.instId })).sorted()
+                let market = SyntheticMarket(instruments: try instruments.map { try InstrumentId(parsing: $0) },
+                                             seed: 42, start: WallClock.now())
+                feed = SyntheticFeed(market: market, steps: Int.max / 2, pacingNanoseconds: market.stepNanoseconds)
+                liveFeed = nil
+                logger.notice("SYNTHETIC market data: a seeded random walk, not OKX prices")
+            } else {
+                let okx = OKXLiveFeed(configuration: settings.feed, subscriptions: plan.subscriptions, logger: logger)
+                feed = okx
+                liveFeed = okx
+            }
+            let session = HostSession(engine: plan.engine, persistence: plan.persistence, feed: feed, liveFeed: liveFeed,
+                                      target: target, settings: settings, strategies: plan.strategies, logger: logger)
+            return await session.run(duration: runFor)
+        }
+        print("host stopped: \(summary.events) events, \(summary.orders) orders, \(summary.fills) fills, "
+              + "\(summary.riskRejections) risk rejections; see `runtime status`")
+    }
+
+    static func parseDuration(_ text: String) -> Duration? {
+        guard let unit = text.last, let value = Int(text.dropLast()), value > 0 else { return nil }
+        switch unit {
+        case "s": return .seconds(value)
+        case "m": return .seconds(value * 60)
+        case "h": return .seconds(value * 3600)
+        default: return nil
+        }
     }
 }

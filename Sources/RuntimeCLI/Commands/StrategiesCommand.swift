@@ -1,13 +1,17 @@
 import ArgumentParser
 import Foundation
 import Runtime
+import Storage
 import StrategyKit
 
 struct StrategiesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "strategies",
-        abstract: "List strategy manifests and whether each validates (plugin, parameters, instruments, limits)."
+        abstract: "List the deployed strategies (from the database) with status and mode; --files validates manifest files instead."
     )
+
+    @Flag(name: .customLong("files"), help: "List the manifest files in --directory and whether each validates, instead of the database.")
+    var manifestFiles = false
 
     @Option(name: .long, help: "The directory holding NAME.yaml manifests.")
     var directory = "strategies"
@@ -22,6 +26,10 @@ struct StrategiesCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
+        guard manifestFiles else {
+            try await listDeployed()
+            return
+        }
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
@@ -64,6 +72,44 @@ struct StrategiesCommand: AsyncParsableCommand {
         for row in [header] + rows {
             print(row.indices.map { $0 == row.count - 1 ? row[$0] : row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  "))
         }
-        print("\(summaries.filter(\.isValid).count) of \(summaries.count) manifests valid in \(directory)/ (deployed rows: see the database once deploy writes them)")
+        print("\(summaries.filter(\.isValid).count) of \(summaries.count) manifests valid in \(directory)/ (`runtime strategies` without --files lists what is deployed)")
+    }
+
+    /// The strategies table: what the host would run.
+    private func listDeployed() async throws {
+        let json = json
+        try await OperatorCLI.run {
+            try await DatabaseEnvironment.withDatabase { _, client in
+                let rows = try await StrategyRepository(client).deployments()
+                let listed = rows.map { row -> (StrategyDeploymentRecord, StrategyManifest?) in
+                    (row, row.manifest.flatMap { try? ManifestParser.parse($0, source: "strategies row \(row.name)") })
+                }
+                if json {
+                    print(ParameterValue.array(listed.map { row, manifest in
+                        .object([
+                            "id": .string(row.id.uuidString.lowercased()), "name": .string(row.name.rawValue),
+                            "plugin": row.plugin.map { .string($0) } ?? .null, "strategy": .string(row.strategyType),
+                            "version": .string(row.version), "status": .string(row.status.rawValue),
+                            "mode": manifest.map { .string($0.mode.rawValue) } ?? .null,
+                            "instruments": .array(row.symbols.map { .string($0) }),
+                            "channels": manifest.map { .array($0.channels.map { .string($0.name) }) } ?? .null,
+                            "allocated_capital": .string(row.allocatedCapital), "created_by": row.createdBy.map { .string($0) } ?? .null,
+                            "deployed_at": row.deployedAt.map { .string(OperatorCLI.time($0)) } ?? .null,
+                            "updated_at": .string(OperatorCLI.time(row.updatedAt)),
+                        ])
+                    }).jsonText)
+                    return
+                }
+                var table = TextTable("NAME", "PLUGIN.STRATEGY", "VERSION", "STATUS", "MODE", "INSTRUMENTS", "CAPITAL", "DEPLOYED (UTC)", "BY")
+                for (row, manifest) in listed {
+                    table.add(row.name.rawValue, "\(row.plugin ?? "?").\(row.strategyType)", row.version, row.status.rawValue,
+                              manifest?.mode.rawValue ?? "-", row.symbols.joined(separator: ","), row.allocatedCapital,
+                              OperatorCLI.time(row.deployedAt), row.createdBy ?? "-")
+                }
+                print(table.render())
+                print(rows.isEmpty ? "nothing deployed yet: `runtime deploy strategies/NAME.yaml` deploys a manifest"
+                                   : "\(rows.count) strateg\(rows.count == 1 ? "y" : "ies") deployed")
+            }
+        }
     }
 }

@@ -1,9 +1,73 @@
 import ArgumentParser
+import Foundation
+import Runtime
+import Storage
+import StrategyKit
 
 struct UsersCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "users", abstract: "Manage users and roles (admin, trader, viewer).")
+    static let configuration = CommandConfiguration(
+        commandName: "users",
+        abstract: "Manage users and roles (admin, trader, risk_officer, viewer).",
+        discussion: """
+            First setup: while there are no users, `runtime users add NAME --role admin` needs no acting user. Commands \
+            run without --user or RUNTIME_USER act as 'admin', which is created with role admin on first use when the \
+            users table is empty (so a fresh setup can deploy and trade at once); once users exist, every acting user \
+            must exist and have the role the command needs.
+            """,
+        subcommands: [Add.self, List.self]
+    )
 
-    func run() async throws {
-        throw NotImplementedYet(command: "users", issue: 9)
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a user (admin only, except the first admin).")
+
+        @Argument(help: "The username (3-50 of A-Z a-z 0-9 _ . -).")
+        var username: String
+
+        @Option(name: .long, help: "admin, trader, risk_officer or viewer.")
+        var role: String
+
+        @Option(name: .long, help: "The email (default: NAME@localhost).")
+        var email: String?
+
+        @OptionGroup var actingUser: ActingUserOption
+
+        func run() async throws {
+            guard let userRole = UserRole(rawValue: role) else {
+                throw ValidationError("--role must be one of \(UserRole.allCases.map(\.rawValue).joined(separator: ", ")), not '\(role)'")
+            }
+            try await OperatorCLI.run {
+                try await DatabaseEnvironment.withDatabase { _, client in
+                    let user = try await UserAdministration(client: client)
+                        .add(username: username, role: userRole, email: email, actingUser: actingUser.name)
+                    print("added \(user.username) (\(user.role.rawValue), \(user.email))")
+                }
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List users and their roles.")
+
+        @Flag(name: .long, help: "Print JSON.")
+        var json = false
+
+        func run() async throws {
+            try await OperatorCLI.run {
+                try await DatabaseEnvironment.withDatabase { _, client in
+                    let users = try await UserAdministration(client: client).list()
+                    if json {
+                        print(ParameterValue.array(users.map {
+                            .object(["username": .string($0.username), "role": .string($0.role.rawValue), "email": .string($0.email),
+                                     "active": .bool($0.isActive), "id": .string($0.id.uuidString.lowercased())])
+                        }).jsonText)
+                        return
+                    }
+                    var table = TextTable("USERNAME", "ROLE", "EMAIL", "ACTIVE")
+                    for user in users { table.add(user.username, user.role.rawValue, user.email, user.isActive ? "yes" : "no") }
+                    print(table.render())
+                    if users.isEmpty { print("no users yet: `runtime users add NAME --role admin` creates the first admin") }
+                }
+            }
+        }
     }
 }

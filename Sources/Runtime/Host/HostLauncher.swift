@@ -1,0 +1,143 @@
+import Foundation
+import Logging
+import MarketData
+import PostgresNIO
+import Risk
+import Storage
+import StrategyKit
+import TradingCore
+
+/// Everything a host (live paper trading or replay) needs, built from the database alone: the
+/// deployed strategies and their plugins, the positions and trading states they had, the engine,
+/// and the persistence pipeline.
+public struct HostPlan {
+    public let engine: TradingEngine
+    public let persistence: PersistencePipeline
+    public let strategies: [StrategyName]
+    /// What the live feed must subscribe: every strategy channel, plus a book for every traded
+    /// instrument (the paper venue fills against it).
+    public let subscriptions: [OKXSubscription]
+    /// Holds the strategies' advisory locks for as long as the host runs (live mode).
+    public let lockConnection: PostgresConnection?
+}
+
+/// Why a host could not start.
+public enum HostLaunchError: Error, CustomStringConvertible {
+    case notDeployed([String])
+    case nothingToRun(String)
+    case alreadyRunning([StrategyName])
+
+    public var description: String {
+        switch self {
+        case .notDeployed(let names):
+            "not deployed: \(names.joined(separator: ", ")) (deploy with `runtime deploy strategies/NAME.yaml`; `runtime strategies` lists what is deployed)"
+        case .nothingToRun(let reason):
+            "nothing to run: \(reason)"
+        case .alreadyRunning(let names):
+            "already running on another host: \(names.map(\.rawValue).joined(separator: ", ")) (a strategy runs on at most one host; stop the other host or leave these out with --strategies)"
+        }
+    }
+}
+
+public enum HostLauncher {
+    /// Builds the plan. `only` limits the strategies by name; in paper mode the positions and
+    /// trading states of the last run are restored and each strategy is locked to this host.
+    public static func prepare(mode: TradingMode, only: [String]?, settings: HostSettings, catalog: InstrumentCatalog,
+                               loader: PluginLoader, target: DatabaseTarget, client: PostgresClient,
+                               logger: Logger) async throws -> HostPlan {
+        var deployed = try await DeployedStrategies.load(session: client, loader: loader, catalog: catalog)
+        if let only {
+            let known = Set(deployed.map(\.name.rawValue))
+            let missing = only.filter { !known.contains($0) }
+            guard missing.isEmpty else { throw HostLaunchError.notDeployed(missing) }
+            deployed = deployed.filter { only.contains($0.name.rawValue) }
+        }
+        // Stopped, archived and draft strategies do not run; halted and paused ones load so
+        // that they keep their state (and their positions are marked) until an operator acts.
+        deployed = deployed.filter { $0.tradingState != nil && $0.tradingState != .stopped }
+        guard !deployed.isEmpty else {
+            throw HostLaunchError.nothingToRun("no deployed strategy is active, paused, reducing or halted")
+        }
+
+        var lockConnection: PostgresConnection?
+        if mode != .replay {
+            let connection = try await target.connect(logger: logger)
+            var refused: [StrategyName] = []
+            for strategy in deployed {
+                let rows = try await connection.query(
+                    "SELECT pg_try_advisory_lock(hashtextextended(\(strategy.id.uuidString), 0))", logger: logger)
+                for try await locked in rows.decode(Bool.self) where !locked { refused.append(strategy.name) }
+            }
+            guard refused.isEmpty else {
+                try? await connection.close()
+                throw HostLaunchError.alreadyRunning(refused)
+            }
+            lockConnection = connection
+        }
+
+        let ids = Dictionary(uniqueKeysWithValues: deployed.map { ($0.name, $0.id) })
+        let names = Dictionary(uniqueKeysWithValues: deployed.map { ($0.id, $0.name) })
+        var restored: [PortfolioPositionRecord] = []
+        if mode == .paper {
+            restored = try await restoredPositions(client: client, names: names)
+        }
+        let engineStrategies = try deployed.map { strategy in
+            try EngineStrategy(validated: strategy.validated,
+                               restoredRisk: StrategyRiskSnapshot(state: strategy.tradingState ?? .active))
+        }
+        var instruments: [InstrumentId: Instrument] = [:]
+        for strategy in engineStrategies { for instrument in strategy.instruments { instruments[instrument.id] = instrument } }
+
+        let runTag = String(UInt64(WallClock.now().millisecondsSinceEpoch), radix: 36).uppercased()
+        let engine = try TradingEngine(
+            strategies: engineStrategies, instruments: instruments.values.sorted { $0.id < $1.id },
+            quality: settings.quality, accountLimits: settings.accountRisk, venue: settings.paper.venue(runTag: runTag),
+            portfolio: settings.paper.portfolio, restoredPositions: restored,
+            options: .init(mode: mode, runTag: runTag,
+                           markIntervalNanoseconds: settings.host.markIntervalMilliseconds * 1_000_000,
+                           callbackBudget: .milliseconds(settings.host.callbackBudgetMilliseconds)),
+            logger: logger)
+        return HostPlan(engine: engine, persistence: PersistencePipeline(target: target, strategyIds: ids, logger: logger),
+                        strategies: engine.strategyNames, subscriptions: subscriptions(for: engineStrategies),
+                        lockConnection: lockConnection)
+    }
+
+    static func subscriptions(for strategies: [EngineStrategy]) -> [OKXSubscription] {
+        var wanted = Set<String>()
+        var result: [OKXSubscription] = []
+        func add(_ channel: String, _ instrument: InstrumentId) {
+            guard wanted.insert("\(channel)|\(instrument.symbol)").inserted else { return }
+            result.append(OKXSubscription(channel: channel, instId: instrument.symbol))
+        }
+        for strategy in strategies {
+            for instrument in strategy.instruments {
+                for channel in strategy.channels { add(channel.name, instrument.id) }
+                if !strategy.channels.contains(where: { if case .book = $0 { true } else { false } }) {
+                    add(BookChannel.books5.rawValue, instrument.id)
+                }
+            }
+        }
+        return result
+    }
+
+    /// The paper positions of the last run: per strategy and instrument, the row updated last
+    /// (a one-way position that flipped sides leaves a flat row for the side it left).
+    static func restoredPositions(client: PostgresClient, names: [UUID: StrategyName]) async throws -> [PortfolioPositionRecord] {
+        let rows = try await PositionRepository(client).positions(mode: .paper)
+        var latest: [String: Storage.PositionRecord] = [:]
+        for row in rows where names[row.strategyId] != nil {
+            let key = "\(row.strategyId)|\(row.instrument.symbol)"
+            if let existing = latest[key], existing.lastUpdated >= row.lastUpdated { continue }
+            latest[key] = row
+        }
+        return latest.keys.sorted().compactMap { key in
+            guard let row = latest[key], let name = names[row.strategyId] else { return nil }
+            return PortfolioPositionRecord(
+                strategy: name, symbol: row.instrument, positionSide: .net, side: row.side == .short ? .short : .long,
+                quantity: row.quantity, avgEntryPrice: row.avgEntryPrice, currentPrice: row.currentPrice,
+                unrealizedPnl: row.unrealizedPnl, realizedPnl: row.realizedPnl, fees: .zero, margin: row.margin,
+                leverage: row.leverage ?? .one, liquidationPrice: row.liquidationPrice, openedAt: row.openedAt,
+                lastUpdated: row.lastUpdated, mode: row.mode)
+        }
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import PostgresNIO
+import TradingCore
+
+/// A deployed strategy as the operators' commands and the host read it: the seed's columns plus
+/// the plugin and the whole deployed manifest (migration 005).
+public struct StrategyDeploymentRecord: Sendable, Hashable {
+    public var id: UUID
+    public var name: StrategyName
+    /// The plugin library (`lib<plugin>.so`); nil for rows not written by `runtime deploy`.
+    public var plugin: String?
+    public var strategyType: String
+    public var version: String
+    public var status: StrategyStatus
+    /// The deployed manifest as JSON object text; nil for rows not written by `runtime deploy`.
+    public var manifest: String?
+    public var symbols: [String]
+    /// Exact decimal text.
+    public var allocatedCapital: String
+    /// The username of `created_by`, when it still exists.
+    public var createdBy: String?
+    public var deployedAt: Timestamp?
+    public var updatedAt: Timestamp
+
+    public init(id: UUID, name: StrategyName, plugin: String?, strategyType: String, version: String, status: StrategyStatus,
+                manifest: String?, symbols: [String], allocatedCapital: String, createdBy: String?, deployedAt: Timestamp?,
+                updatedAt: Timestamp) {
+        self.id = id; self.name = name; self.plugin = plugin; self.strategyType = strategyType; self.version = version
+        self.status = status; self.manifest = manifest; self.symbols = symbols; self.allocatedCapital = allocatedCapital
+        self.createdBy = createdBy; self.deployedAt = deployedAt; self.updatedAt = updatedAt
+    }
+}
+
+extension StrategyRepository {
+    /// Inserts or updates the strategy with its plugin and full manifest (JSON object text) in one
+    /// statement. On update the row keeps its id and `created_by` (the first deployer); who
+    /// redeployed is recorded in audit_logs.
+    @discardableResult
+    public func upsertDeployment(_ strategy: StrategyRecord, plugin: String, manifest: String) async throws(StorageError) -> UUID {
+        try strategy.validate()
+        try RowCheck(table: "strategies").jsonObject(manifest, "manifest")
+        let rows = try await session.rows("deploy strategy \(strategy.name)", """
+            INSERT INTO strategies (id, name, strategy_type, version, parameters, risk_limits, symbols, status, allocated_capital,
+                max_position_size, max_leverage, created_by, deployed_at, stopped_at, plugin, manifest)
+            VALUES (\(strategy.id), \(strategy.name.rawValue), \(strategy.strategyType), \(strategy.version), \(strategy.parameters)::jsonb,
+                \(strategy.riskLimits)::jsonb, \(strategy.symbols)::text[], \(strategy.status.rawValue),
+                \(strategy.allocatedCapital.description)::numeric, \(strategy.maxPositionSize?.description)::numeric,
+                \(strategy.maxLeverage.description)::numeric, \(strategy.createdBy),
+                TIMESTAMPTZ 'epoch' + \(strategy.deployedAt.map(SQLValues.micros)) * INTERVAL '1 microsecond',
+                NULL, \(plugin), \(manifest)::jsonb)
+            ON CONFLICT (name) DO UPDATE SET strategy_type = EXCLUDED.strategy_type, version = EXCLUDED.version,
+                parameters = EXCLUDED.parameters, risk_limits = EXCLUDED.risk_limits, symbols = EXCLUDED.symbols,
+                status = EXCLUDED.status, allocated_capital = EXCLUDED.allocated_capital,
+                max_position_size = EXCLUDED.max_position_size, max_leverage = EXCLUDED.max_leverage,
+                deployed_at = EXCLUDED.deployed_at, stopped_at = NULL, plugin = EXCLUDED.plugin, manifest = EXCLUDED.manifest,
+                updated_at = now()
+            RETURNING id
+            """)
+        guard let row = rows.first else { throw .database(operation: "deploy strategy", message: "no id returned") }
+        return try row.value("id", table: "strategies")
+    }
+
+    /// The deployed strategy named `name`. With `lockingForUpdate` the row stays locked until the
+    /// session's transaction ends, so two operators changing it at once are serialized.
+    public func deployment(named name: StrategyName, lockingForUpdate: Bool = false) async throws(StorageError) -> StrategyDeploymentRecord? {
+        let lock = lockingForUpdate ? " FOR UPDATE OF s" : ""
+        return try await deployments(where: "WHERE s.name = $1" + lock, bindings: [name.rawValue]).first
+    }
+
+    /// Every strategy row, by name.
+    public func deployments() async throws(StorageError) -> [StrategyDeploymentRecord] {
+        try await deployments(where: "", bindings: [])
+    }
+
+    /// Strategy names by id (for listing rows that reference strategies).
+    public func namesById() async throws(StorageError) -> [UUID: StrategyName] {
+        let rows = try await session.rows("read strategy names", "SELECT id, name FROM strategies")
+        var names: [UUID: StrategyName] = [:]
+        for row in rows {
+            names[try row.value("id", as: UUID.self, table: "strategies")] = StrategyName(try row.value("name", as: String.self, table: "strategies"))
+        }
+        return names
+    }
+
+    /// Sets a strategy's status by id (inside the caller's transaction).
+    public func setStatus(_ status: StrategyStatus, id: UUID) async throws(StorageError) {
+        try await session.execute("set strategy status", """
+            UPDATE strategies SET status = \(status.rawValue), updated_at = now(),
+                stopped_at = CASE WHEN \(status.rawValue) = 'stopped' THEN now() ELSE NULL END
+            WHERE id = \(id)
+            """)
+    }
+
+    private func deployments(where clause: String, bindings: [String]) async throws(StorageError) -> [StrategyDeploymentRecord] {
+        let t = "strategies"
+        var query = PostgresQuery(unsafeSQL: """
+            SELECT s.id, s.name, s.plugin, s.strategy_type, s.version, s.status, s.manifest::text AS manifest, s.symbols,
+                s.allocated_capital::text AS allocated_capital, u.username AS created_by,
+                (extract(epoch FROM s.deployed_at) * 1000000)::int8 AS deployed_us,
+                (extract(epoch FROM s.updated_at) * 1000000)::int8 AS updated_us
+            FROM strategies s LEFT JOIN users u ON u.id = s.created_by
+            \(clause)
+            ORDER BY s.name
+            """)
+        for binding in bindings {
+            do { try query.binds.append(binding, context: .default) } catch {
+                throw .database(operation: "read strategies", message: "cannot bind \(binding): \(error)")
+            }
+        }
+        return try await session.rows("read strategies", query).map { row throws(StorageError) in
+            StrategyDeploymentRecord(
+                id: try row.value("id", table: t), name: StrategyName(try row.value("name", as: String.self, table: t)),
+                plugin: try row.value("plugin", table: t), strategyType: try row.value("strategy_type", table: t),
+                version: try row.value("version", table: t),
+                status: try SQLValues.enumValue(try row.value("status", table: t), table: t, column: "status"),
+                manifest: try row.value("manifest", table: t), symbols: try row.value("symbols", table: t),
+                allocatedCapital: try row.value("allocated_capital", table: t), createdBy: try row.value("created_by", table: t),
+                deployedAt: try row.value("deployed_us", as: Int64?.self, table: t).map(SQLValues.timestamp(micros:)),
+                updatedAt: SQLValues.timestamp(micros: try row.value("updated_us", table: t)))
+        }
+    }
+}
+
+extension UserRepository {
+    /// How many users exist (0 before the first setup).
+    public func count() async throws(StorageError) -> Int {
+        let rows = try await session.rows("count users", "SELECT count(*)::int8 AS n FROM users")
+        guard let row = rows.first else { return 0 }
+        return Int(try row.value("n", as: Int64.self, table: "users"))
+    }
+
+    /// Every user, by username.
+    public func all() async throws(StorageError) -> [UserRecord] {
+        let t = "users"
+        let rows = try await session.rows("read users", """
+            SELECT id, username, email, role, two_factor_enabled, risk_preferences::text AS risk_preferences, is_active
+            FROM users ORDER BY username
+            """)
+        return try rows.map { row throws(StorageError) in
+            UserRecord(id: try row.value("id", table: t), username: try row.value("username", table: t),
+                       email: try row.value("email", table: t),
+                       role: try SQLValues.enumValue(try row.value("role", table: t), table: t, column: "role"),
+                       twoFactorEnabled: try row.value("two_factor_enabled", table: t),
+                       riskPreferences: try row.value("risk_preferences", table: t), isActive: try row.value("is_active", table: t))
+        }
+    }
+
+    /// Takes a transaction-scoped advisory lock on the users table's setup, so two first-time
+    /// `users add` runs on an empty table cannot both become the bootstrap admin.
+    public func lockForSetup() async throws(StorageError) {
+        try await session.execute("lock user setup", "SELECT pg_advisory_xact_lock(hashtext('ea-okx.users.setup'))")
+    }
+}
+
+extension RiskEventRepository {
+    /// The event with this id, if any.
+    public func event(id: Int64) async throws(StorageError) -> RiskEventRecord? {
+        // Read through the filtered listing's decoder by narrowing on id.
+        let t = "risk_events"
+        let rows = try await session.rows("read risk event", """
+            SELECT id, acknowledged, acknowledged_by, strategy_id, event_type, severity, description,
+                (extract(epoch FROM created_at) * 1000000)::int8 AS created_us, mode
+            FROM risk_events WHERE id = \(id)
+            """)
+        return try rows.first.map { row throws(StorageError) in
+            RiskEventRecord(id: try row.value("id", table: t), eventType: try row.value("event_type", table: t),
+                            severity: try SQLValues.enumValue(try row.value("severity", table: t), table: t, column: "severity"),
+                            strategyId: try row.value("strategy_id", table: t), description: try row.value("description", table: t),
+                            acknowledged: try row.value("acknowledged", table: t), acknowledgedBy: try row.value("acknowledged_by", table: t),
+                            acknowledgedAt: nil, createdAt: SQLValues.timestamp(micros: try row.value("created_us", table: t)),
+                            mode: try row.value("mode", as: String?.self, table: t).map { text throws(StorageError) in
+                                try SQLValues.enumValue(text, table: t, column: "mode") })
+        }
+    }
+}
+
+/// PostgreSQL LISTEN/NOTIFY channels the runtime uses.
+public enum NotificationChannel: String, Sendable {
+    /// A strategy's status changed in the database (payload: the strategy name): a running host
+    /// re-reads it at once instead of waiting for its next poll.
+    case strategyControl = "strategy_control"
+
+    /// Sends `payload` on this channel. Inside a transaction it is delivered on commit (and
+    /// dropped on rollback), so listeners never see a change that did not happen.
+    public func notify(_ payload: String, on session: any DatabaseSession) async throws(StorageError) {
+        try await session.execute("notify \(rawValue)", "SELECT pg_notify(\(rawValue), \(payload))")
+    }
+}

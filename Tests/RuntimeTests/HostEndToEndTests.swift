@@ -1,0 +1,109 @@
+import Foundation
+import Logging
+import NIOCore
+import OKXTestServer
+import PostgresNIO
+import Storage
+import Testing
+
+/// The product as a user runs it: the `runtime` binary deploys two strategies, a host trades
+/// them on the paper venue against a local WebSocket server speaking OKX's protocol and serving
+/// real recorded OKX frames, an operator pauses one from the CLI, SIGTERM stops the host, and
+/// everything it accepted is in the database.
+@Suite struct HostEndToEndTests {
+    static let runtime = PluginTestSupport.binDirectory + "/runtime"
+
+    /// The 2022-05-13 BTC-USDT captures (trades, tickers, books5), their `ts` restamped to now so a
+    /// live host's staleness check accepts them; everything else byte for byte as OKX sent it.
+    static func restampedFixtureFrames() throws -> [String] {
+        func lines(_ file: String, prefix: Int = .max) throws -> [String] {
+            let path = PluginTestSupport.packageRoot.appendingPathComponent("Tests/Fixtures/okx/ws/\(file)").path
+            return try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").prefix(prefix).map(String.init)
+                .filter { $0.contains("\"instId\":\"BTC-USDT\"") }
+        }
+        let frames = try lines("books5.jsonl") + lines("tickers.jsonl", prefix: 19) + lines("trades.jsonl", prefix: 50)
+        let start = Int64(Date().timeIntervalSince1970 * 1000) + 2_000
+        let pattern = try NSRegularExpression(pattern: #""ts":"[0-9]+""#)
+        return frames.enumerated().map { index, frame in
+            let range = NSRange(frame.startIndex..., in: frame)
+            return pattern.stringByReplacingMatches(in: frame, range: range, withTemplate: "\"ts\":\"\(start + Int64(index) * 100)\"")
+        }
+    }
+
+    static func run(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: runtime)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.currentDirectoryURL = PluginTestSupport.packageRoot
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    static func count(_ client: PostgresClient, _ sql: String) async throws -> Int {
+        let rows = try await client.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "test"))
+        for try await value in rows.decode(Int.self) { return value }
+        return 0
+    }
+
+    @Test func hostTradesPausesAndStopsGracefully() async throws {
+        try await ScratchDatabase.with { database, client in
+            let server = try await OKXTestServer.start(script: OKXTestScript(frames: try Self.restampedFixtureFrames(),
+                                                                             interval: .milliseconds(100)))
+            defer { Task { try? await server.shutdown() } }
+            let environment = ["DATABASE_URL": database.target.url(), "OKX_WS_PUBLIC_URL": server.publicURL,
+                               "OKX_WS_BUSINESS_URL": server.businessURL, "RUNTIME_USER": "admin"]
+            // The market maker as shipped, but on the books5 channel the recording has for BTC-USDT.
+            let manifestPath = try PluginTestSupport.scratchDirectory("e2e") + "/market_maker_books5.yaml"
+            let shipped = try String(contentsOfFile: PluginTestSupport.packageRoot.appendingPathComponent("strategies/market_maker.yaml").path,
+                                     encoding: .utf8)
+            try shipped.replacingOccurrences(of: "  - books\n", with: "  - books5\n").write(toFile: manifestPath, atomically: true, encoding: .utf8)
+            for manifest in [PluginTestSupport.packageRoot.appendingPathComponent("strategies/sma_crossover.yaml").path, manifestPath] {
+                let deploy = try Self.run(["deploy", manifest], environment: environment)
+                #expect(deploy.status == 0, "deploy failed: \(deploy.output)")
+            }
+
+            let host = Process()
+            host.executableURL = URL(fileURLWithPath: Self.runtime)
+            host.arguments = ["run", "--paper"]
+            host.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            host.currentDirectoryURL = PluginTestSupport.packageRoot
+            let hostOutput = Pipe()
+            host.standardOutput = hostOutput
+            host.standardError = hostOutput
+            try host.run()
+
+            // Wait (bounded) for the host to subscribe and the server to serve every frame.
+            let served = await server.wait(timeout: .seconds(90)) { $0.allFramesServed }
+            #expect(served, "the host never subscribed to everything it was served")
+            try await Task.sleep(for: .seconds(3))
+            let pause = try Self.run(["pause", "sma_crossover"], environment: environment)
+            #expect(pause.status == 0, "pause failed: \(pause.output)")
+            try await Task.sleep(for: .seconds(2))
+
+            host.terminate() // SIGTERM
+            host.waitUntilExit()
+            let log = String(decoding: hostOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(host.terminationStatus == 0, "host log:\n\(log)")
+
+            #expect(try await Self.count(client, "SELECT count(*) FROM hosts WHERE stopped_at IS NOT NULL AND mode = 'paper'") == 1)
+            #expect(try await Self.count(client, "SELECT count(*) FROM market_ticks WHERE symbol = 'BTC-USDT'") > 0)
+            #expect(try await Self.count(client, "SELECT count(*) FROM trades t JOIN strategies s ON s.id = t.strategy_id WHERE s.name = 'market_maker' AND t.mode = 'paper'") > 0,
+                    "host log:\n\(log)")
+            #expect(try await Self.count(client, "SELECT count(*) FROM trades WHERE status IN ('pending', 'submitted', 'partially_filled') AND mode = 'paper'") == 0,
+                    "the market maker's quotes are canceled when it stops")
+            #expect(try await Self.count(client, "SELECT count(*) FROM strategies WHERE name = 'sma_crossover' AND status = 'paused'") == 1)
+            #expect(try await Self.count(client, "SELECT count(*) FROM audit_logs WHERE action LIKE '%pause%'") >= 1)
+            #expect(try await Self.count(client, "SELECT count(*) FROM system_metrics WHERE metric_category = 'host'") > 0)
+
+            let status = try Self.run(["status", "--json"], environment: environment)
+            #expect(status.status == 0, "status failed: \(status.output)")
+            #expect(status.output.contains("market_maker"))
+        }
+    }
+}
