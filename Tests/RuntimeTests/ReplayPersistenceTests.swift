@@ -1,0 +1,141 @@
+import Foundation
+import Logging
+import MarketData
+import PostgresNIO
+import Runtime
+import Storage
+import Testing
+import TradingCore
+
+/// Replays through the host's own launcher and writers into a real PostgreSQL: the rows a quant
+/// and a risk officer read afterwards must be consistent, complete and reproducible.
+@Suite struct ReplayPersistenceTests {
+    /// Four hours of a seeded BTC-USDT market across a UTC midnight (two dates to roll up).
+    static func frames() throws -> [ReceivedFrame] {
+        let market = SyntheticMarket(instruments: [try InstrumentId(parsing: "BTC-USDT")], seed: 11,
+                                     start: Timestamp(millisecondsSinceEpoch: 1_722_034_800_000), // 2024-07-26T23:00Z
+                                     stepNanoseconds: 200_000_000)
+        return SyntheticFeed(market: market, steps: 72_000).frames()
+    }
+
+    /// The shipped mean-reversion strategy under a tight loss limit, so that a loss moves it to
+    /// reduce-only and then halts it.
+    static func tightManifest() throws -> String {
+        let path = PluginTestSupport.packageRoot.appendingPathComponent("strategies/mean_reversion.yaml").path
+        return try String(contentsOfFile: path, encoding: .utf8)
+            .replacingOccurrences(of: "name: mean_reversion", with: "name: mr_tight")
+            .replacingOccurrences(of: "max_consecutive_losses: 8", with: "max_consecutive_losses: 2")
+    }
+
+    static func replay(_ client: PostgresClient, target: DatabaseTarget) async throws -> EngineSummary {
+        let settings = try HostSettings.load(path: PluginTestSupport.packageRoot.appendingPathComponent("config/runtime.yaml").path)
+        let logger = Logger(label: "test.replay")
+        let plan = try await HostLauncher.prepare(mode: .replay, only: nil, settings: settings, catalog: PluginTestSupport.catalog,
+                                                  loader: PluginLoader(searchPaths: [PluginTestSupport.binDirectory]),
+                                                  target: target, client: client, logger: logger)
+        let writers = Task { [trading = plan.persistence.trading, market = plan.persistence.market] in
+            await PersistencePipeline.run(trading, market)
+        }
+        let summary = await ReplaySession.run(feed: ReplayFeed(frames: try frames()), engine: plan.engine,
+                                              persistence: plan.persistence, logger: logger)
+        plan.persistence.finish()
+        await writers.value
+        #expect(plan.persistence.refusedBeforeSending == 0)
+        #expect(plan.persistence.trading.statistics.refused == 0)
+        return summary
+    }
+
+    static func strings(_ client: PostgresClient, _ sql: String) async throws -> [String] {
+        let rows = try await client.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "test"))
+        var result: [String] = []
+        for try await value in rows.decode(String.self) { result.append(value) }
+        return result
+    }
+
+    static func count(_ client: PostgresClient, _ sql: String) async throws -> Int {
+        Int(try await strings(client, "SELECT (\(sql))::text").first ?? "0") ?? 0
+    }
+
+    @Test func replayRowsAreConsistentRollUpExactlyAndDriveAStrategyToHalted() async throws {
+        try await ScratchDatabase.with { database, client in
+            for file in ["sma_crossover", "mean_reversion", "market_maker"] {
+                let path = PluginTestSupport.packageRoot.appendingPathComponent("strategies/\(file).yaml").path
+                try await OperatorTestSupport.deploy(try String(contentsOfFile: path, encoding: .utf8), client: client)
+            }
+            try await OperatorTestSupport.deploy(try Self.tightManifest(), client: client)
+            let summary = try await Self.replay(client, target: database.target)
+            #expect(summary.fills > 0)
+
+            // Every row is marked as replay; every filled order has its strategy's position row.
+            #expect(try await Self.count(client, "SELECT count(*) FROM trades WHERE mode <> 'replay'") == 0)
+            #expect(try await Self.count(client, "SELECT count(*) FROM trades WHERE filled_quantity > 0") > 0)
+            #expect(try await Self.count(client, """
+                SELECT count(DISTINCT t.strategy_id) FROM trades t WHERE t.filled_quantity > 0
+                AND NOT EXISTS (SELECT 1 FROM positions p WHERE p.strategy_id = t.strategy_id AND p.symbol = t.symbol AND p.mode = 'replay')
+                """) == 0)
+            #expect(try await Self.count(client, "SELECT count(*) FROM market_ticks") > 10_000)
+
+            // The daily rollup equals an independent computation over the trades table.
+            let rollups = try await Self.strings(client, """
+                SELECT s.name || ' ' || p.date || ' ' || p.total_trades || ' ' || p.winning_trades || ' ' || p.losing_trades
+                    || ' ' || p.total_pnl::text || ' ' || p.total_commission::text
+                FROM strategy_performance p JOIN strategies s ON s.id = p.strategy_id WHERE p.mode = 'replay' AND p.total_trades > 0
+                ORDER BY 1
+                """)
+            let recomputed = try await Self.strings(client, """
+                SELECT s.name || ' ' || (t.completed_at AT TIME ZONE 'UTC')::date || ' ' || count(*)
+                    || ' ' || count(*) FILTER (WHERE t.realized_pnl > 0) || ' ' || count(*) FILTER (WHERE t.realized_pnl < 0)
+                    || ' ' || sum(t.realized_pnl)::numeric(38,12)::text
+                    || ' ' || sum(CASE WHEN t.commission_asset = split_part(t.symbol, '-', 1)
+                                       THEN round(t.commission * t.avg_fill_price, 12) ELSE t.commission END)::numeric(38,12)::text
+                FROM trades t JOIN strategies s ON s.id = t.strategy_id
+                WHERE t.mode = 'replay' AND t.filled_quantity > 0 AND t.completed_at IS NOT NULL
+                GROUP BY s.name, (t.completed_at AT TIME ZONE 'UTC')::date ORDER BY 1
+                """)
+            #expect(!rollups.isEmpty)
+            #expect(rollups == recomputed)
+            #expect(Set(try await Self.strings(client, "SELECT DISTINCT date::text FROM strategy_performance WHERE mode = 'replay'")).count == 2)
+
+            // mr_tight went reduce-only, then halted, each with a risk event and an audit row by the
+            // risk engine, and no order of it reached the venue after the halt.
+            #expect(try await Self.strings(client, "SELECT status FROM strategies WHERE name = 'mr_tight'") == ["halted"])
+            let actions = try await Self.strings(client, """
+                SELECT r.action_taken FROM risk_events r JOIN strategies s ON s.id = r.strategy_id
+                WHERE s.name = 'mr_tight' AND r.event_type = 'limit_breach' ORDER BY r.created_at, r.id
+                """)
+            #expect(actions.contains("reducing") && actions.last == "halted", "\(actions)")
+            #expect(try await Self.count(client, "SELECT count(*) FROM audit_logs WHERE user_agent LIKE 'risk-engine%' AND new_value::text LIKE '%halted%'") >= 1)
+            #expect(try await Self.count(client, """
+                SELECT count(*) FROM trades t JOIN strategies s ON s.id = t.strategy_id
+                WHERE s.name = 'mr_tight' AND t.created_at > (SELECT min(r.created_at) FROM risk_events r
+                    WHERE r.strategy_id = s.id AND r.event_type = 'limit_breach' AND r.action_taken = 'halted')
+                """) == 0)
+        }
+    }
+
+    @Test func aReplayRunTwiceWritesIdenticalTrades() async throws {
+        try await ScratchDatabase.with { database, client in
+            for file in ["sma_crossover", "market_maker"] {
+                let path = PluginTestSupport.packageRoot.appendingPathComponent("strategies/\(file).yaml").path
+                try await OperatorTestSupport.deploy(try String(contentsOfFile: path, encoding: .utf8), client: client)
+            }
+            let query = """
+                SELECT s.name || ' ' || t.side || ' ' || t.order_type || ' ' || t.quantity::text || ' ' || coalesce(t.price::text, '-')
+                    || ' ' || t.status || ' ' || t.filled_quantity::text || ' ' || coalesce(t.avg_fill_price::text, '-')
+                    || ' ' || t.commission::text || ' ' || coalesce(t.realized_pnl::text, '-') || ' ' || t.created_at::text
+                FROM trades t JOIN strategies s ON s.id = t.strategy_id WHERE t.okx_order_id LIKE 'PAPER-' || $1 || '-%'
+                ORDER BY t.created_at, t.okx_order_id
+                """
+            _ = try await Self.replay(client, target: database.target)
+            try await Task.sleep(for: .milliseconds(5)) // a new run tag
+            _ = try await Self.replay(client, target: database.target)
+            let tags = try await Self.strings(client, "SELECT DISTINCT split_part(okx_order_id, '-', 2) FROM trades ORDER BY 1")
+            #expect(tags.count == 2)
+            guard tags.count == 2 else { return }
+            let first = try await Self.strings(client, query.replacingOccurrences(of: "$1", with: "'\(tags[0])'"))
+            let second = try await Self.strings(client, query.replacingOccurrences(of: "$1", with: "'\(tags[1])'"))
+            #expect(!first.isEmpty)
+            #expect(first == second)
+        }
+    }
+}
