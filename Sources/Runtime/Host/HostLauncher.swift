@@ -80,6 +80,11 @@ public enum HostLauncher {
         var restored: [PortfolioPositionRecord] = []
         if mode == .paper {
             restored = try await restoredPositions(client: client, names: names)
+        } else if mode == .replay {
+            // A replay starts flat: the replay positions of an earlier run are superseded, so that
+            // the positions table shows this run's (its trades stay, told apart by their order ids).
+            try await client.query("DELETE FROM positions WHERE mode = 'replay' AND strategy_id = ANY(\(deployed.map(\.id)))",
+                                   logger: logger)
         }
         let engineStrategies = try deployed.map { strategy in
             try EngineStrategy(validated: strategy.validated,

@@ -1,0 +1,63 @@
+import Foundation
+import MarketData
+import PostgresNIO
+import Storage
+import Testing
+import TradingCore
+
+/// A host killed with SIGKILL mid-replay leaves no trade without its position or the reverse
+/// (each fill is one transaction), and the next run starts cleanly from what was written.
+@Suite struct CrashConsistencyTests {
+    /// Signed position per strategy as the positions rows say, and as the fills in trades add up
+    /// (a spot buy's base-currency fee comes out of the holding).
+    static let positionsQuery = """
+        SELECT s.name || ' ' || sum(CASE p.side WHEN 'short' THEN -p.quantity ELSE p.quantity END)::numeric(38,12)::text
+        FROM positions p JOIN strategies s ON s.id = p.strategy_id WHERE p.mode = 'replay' GROUP BY s.name ORDER BY 1
+        """
+    static let fillsQuery = """
+        SELECT s.name || ' ' || sum(CASE t.side WHEN 'buy'
+                THEN t.filled_quantity - CASE WHEN t.commission_asset = split_part(t.symbol, '-', 1) THEN t.commission ELSE 0 END
+                ELSE -t.filled_quantity END)::numeric(38,12)::text
+        FROM trades t JOIN strategies s ON s.id = t.strategy_id
+        WHERE t.mode = 'replay' AND t.filled_quantity > 0 GROUP BY s.name ORDER BY 1
+        """
+
+    @Test func sigkillMidReplayLeavesTradesAndPositionsConsistent() async throws {
+        try await ScratchDatabase.with { database, client in
+            let path = PluginTestSupport.packageRoot.appendingPathComponent("strategies/market_maker.yaml").path
+            try await OperatorTestSupport.deploy(try String(contentsOfFile: path, encoding: .utf8), client: client)
+            let market = SyntheticMarket(instruments: [try InstrumentId(parsing: "BTC-USDT")], seed: 5,
+                                         start: Timestamp(millisecondsSinceEpoch: 1_722_000_000_000))
+            let recording = try PluginTestSupport.scratchDirectory("crash") + "/synthetic.jsonl"
+            let frames = SyntheticFeed(market: market, steps: 100_000).frames().map(\.text)
+            try (frames.joined(separator: "\n") + "\n").write(toFile: recording, atomically: true, encoding: .utf8)
+            let environment = ["DATABASE_URL": database.target.url(), "RUNTIME_USER": "admin"]
+
+            let replay = Process()
+            replay.executableURL = URL(fileURLWithPath: HostEndToEndTests.runtime)
+            replay.arguments = ["replay", recording]
+            replay.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            replay.currentDirectoryURL = PluginTestSupport.packageRoot
+            replay.standardOutput = FileHandle.nullDevice
+            replay.standardError = FileHandle.nullDevice
+            try replay.run()
+            // Kill it once fills are being written (bounded wait), wherever it is.
+            for _ in 0..<600 where replay.isRunning {
+                if try await HostEndToEndTests.count(client, "SELECT count(*) FROM trades WHERE filled_quantity > 0") > 20 { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            kill(replay.processIdentifier, SIGKILL)
+            replay.waitUntilExit()
+
+            let positions = try await ReplayPersistenceTests.strings(client, Self.positionsQuery)
+            let fills = try await ReplayPersistenceTests.strings(client, Self.fillsQuery)
+            #expect(!fills.isEmpty)
+            #expect(positions == fills)
+
+            // The next run starts from what was written and finishes cleanly.
+            let rerun = try HostEndToEndTests.run(["replay", recording, "--json"], environment: environment)
+            #expect(rerun.status == 0, "\(rerun.output)")
+            #expect(rerun.output.contains("\"decode_errors\" : 0"))
+        }
+    }
+}
