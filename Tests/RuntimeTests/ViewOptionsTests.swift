@@ -7,7 +7,7 @@ struct ViewOptionsTests {
     @Test("times parse as ISO 8601 or epoch milliseconds, to the same instant")
     func timeForms() throws {
         let expected = Timestamp(millisecondsSinceEpoch: 1_795_615_200_250)
-        #expect(try ViewOptions.time("1764079200250", option: "--from") == expected)
+        #expect(try ViewOptions.time("1795615200250", option: "--from") == expected)
         #expect(try ViewOptions.time("2026-11-25T14:00:00.250Z", option: "--from") == expected)
         #expect(try ViewOptions.time("2026-11-25T15:00:00.250+01:00", option: "--from") == expected)
         #expect(try ViewOptions.time("2026-11-25T14:00:00Z", option: "--from") == Timestamp(millisecondsSinceEpoch: 1_795_615_200_000))
