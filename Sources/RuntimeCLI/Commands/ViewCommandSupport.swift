@@ -16,7 +16,7 @@ enum ViewCommandSupport {
         do {
             target = try await DatabaseEnvironment.migratedTarget()
         } catch {
-            unreachable(String(describing: error), json: json)
+            unreachable(error is StorageError ? String(describing: error) : postgresErrorText(error), json: json)
         }
         do {
             return try await target.withClient { client in try await body(target, client) }
