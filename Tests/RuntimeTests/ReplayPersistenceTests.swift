@@ -18,13 +18,13 @@ import TradingCore
         return SyntheticFeed(market: market, steps: 72_000).frames()
     }
 
-    /// The shipped mean-reversion strategy under a tight loss limit, so that a loss moves it to
-    /// reduce-only and then halts it.
+    /// The shipped mean-reversion strategy under a tight daily loss limit (fees count), so that
+    /// losing 80 % of it moves the strategy to reduce-only and losing all of it halts it.
     static func tightManifest() throws -> String {
         let path = PluginTestSupport.packageRoot.appendingPathComponent("strategies/mean_reversion.yaml").path
         return try String(contentsOfFile: path, encoding: .utf8)
             .replacingOccurrences(of: "name: mean_reversion", with: "name: mr_tight")
-            .replacingOccurrences(of: "max_consecutive_losses: 8", with: "max_consecutive_losses: 2")
+            .replacingOccurrences(of: "max_daily_loss: 500", with: "max_daily_loss: 5")
     }
 
     static func replay(_ client: PostgresClient, target: DatabaseTarget) async throws -> EngineSummary {

@@ -90,9 +90,11 @@ extension TradingEngine {
             guard let index = runnerIndex[record.strategy] else { continue }
             let runner = runners[index]
             switch event {
-            case .sent, .expired:
+            case .sent:
                 outbox.append(.order(record))
-                if case .expired = event { endOrder(record) }
+            case .expired:
+                outbox.append(.order(record))
+                orderCompleted(record, strategy: index)
             case .accepted:
                 outbox.append(.order(record))
                 handle(runner.orderAccepted(record.clientOrderId, at: clock), strategy: index)
@@ -108,7 +110,7 @@ extension TradingEngine {
                 applyFill(fill, record: &filledRecord, strategy: index)
             case .canceled:
                 outbox.append(.order(record))
-                endOrder(record)
+                orderCompleted(record, strategy: index)
                 handle(runner.orderCanceled(record.clientOrderId, at: clock), strategy: index)
             case .amended:
                 outbox.append(.order(record))
@@ -147,24 +149,27 @@ extension TradingEngine {
         summary.strategies[name, default: .init()].fees += outcome.feeInQuote
         outbox.append(.fill(record, outcome.position))
         risk.orderDidFill(fill)
-        if record.status.isTerminal {
-            endOrder(record)
-            // One closed trade per order that reduced a position (an opening order closes nothing),
-            // judged on its whole realized PnL, not per partial fill.
-            if !record.realizedPnl.value.isZero {
-                risk.recordClosedTrade(realizedPnL: record.realizedPnl, for: name, at: clock)
-            }
-            if let average = record.avgFillPrice {
-                let contractValue = instrumentTable[record.symbol]?.contractValue?.value
-                let closed = ClosedTrade(strategy: name, symbol: record.symbol, completedAt: clock,
-                                         filledQuantity: record.filledQuantity, avgFillPrice: average,
-                                         commission: record.commission, commissionAsset: record.commissionAsset ?? record.symbol.quote,
-                                         realizedPnl: record.realizedPnl, contractValue: contractValue)
-                for row in performance.record(closed) { outbox.append(.performance(row)) }
-            }
-        }
+        if record.status.isTerminal { orderCompleted(record, strategy: index) }
         handle(runners[index].fill(fill), strategy: index)
         syncContextPosition(index, instrument: fill.instrument)
+    }
+
+    /// The order reached a final state: the risk engine stops counting its rest, and an order that
+    /// filled (even partly, then canceled) is one trade for the loss monitor and the daily rollup.
+    private func orderCompleted(_ record: TradeRecord, strategy index: Int) {
+        endOrder(record)
+        guard !record.filledQuantity.isZero, let average = record.avgFillPrice else { return }
+        let name = runners[index].name
+        // Judged on the order's whole realized PnL; an opening order closes nothing.
+        if !record.realizedPnl.value.isZero {
+            risk.recordClosedTrade(realizedPnL: record.realizedPnl, for: name, at: clock)
+        }
+        let contractValue = instrumentTable[record.symbol]?.contractValue?.value
+        let closed = ClosedTrade(strategy: name, symbol: record.symbol, completedAt: record.completedAt ?? clock,
+                                 filledQuantity: record.filledQuantity, avgFillPrice: average,
+                                 commission: record.commission, commissionAsset: record.commissionAsset ?? record.symbol.quote,
+                                 realizedPnl: record.realizedPnl, contractValue: contractValue)
+        for row in performance.record(closed) { outbox.append(.performance(row)) }
     }
 
     /// The order will not fill any further: the risk engine stops counting its rest.

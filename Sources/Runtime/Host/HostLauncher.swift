@@ -52,9 +52,13 @@ public enum HostLauncher {
             guard missing.isEmpty else { throw HostLaunchError.notDeployed(missing) }
             deployed = deployed.filter { only.contains($0.name.rawValue) }
         }
-        // Stopped, archived and draft strategies do not run; halted and paused ones load so
-        // that they keep their state (and their positions are marked) until an operator acts.
-        deployed = deployed.filter { $0.tradingState != nil && $0.tradingState != .stopped }
+        // Live and paper: stopped, archived and draft strategies do not run; halted and paused ones
+        // load so that they keep their state (and their positions are marked) until an operator
+        // acts. A replay is a simulation: every deployed strategy starts active in it, and what
+        // happens to it there never changes its status.
+        if mode != .replay {
+            deployed = deployed.filter { $0.tradingState != nil && $0.tradingState != .stopped }
+        }
         guard !deployed.isEmpty else {
             throw HostLaunchError.nothingToRun("no deployed strategy is active, paused, reducing or halted")
         }
@@ -88,7 +92,7 @@ public enum HostLauncher {
         }
         let engineStrategies = try deployed.map { strategy in
             try EngineStrategy(validated: strategy.validated,
-                               restoredRisk: StrategyRiskSnapshot(state: strategy.tradingState ?? .active))
+                               restoredRisk: StrategyRiskSnapshot(state: mode == .replay ? .active : strategy.tradingState ?? .active))
         }
         var instruments: [InstrumentId: Instrument] = [:]
         for strategy in engineStrategies { for instrument in strategy.instruments { instruments[instrument.id] = instrument } }
@@ -102,7 +106,7 @@ public enum HostLauncher {
                            markIntervalNanoseconds: settings.host.markIntervalMilliseconds * 1_000_000,
                            callbackBudget: .milliseconds(settings.host.callbackBudgetMilliseconds)),
             logger: logger)
-        return HostPlan(engine: engine, persistence: PersistencePipeline(target: target, strategyIds: ids, logger: logger),
+        return HostPlan(engine: engine, persistence: PersistencePipeline(target: target, strategyIds: ids, mode: mode, logger: logger),
                         strategies: engine.strategyNames, subscriptions: subscriptions(for: engineStrategies),
                         lockConnection: lockConnection)
     }

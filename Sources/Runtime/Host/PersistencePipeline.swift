@@ -14,10 +14,10 @@ public final class PersistencePipeline {
     /// Rows the writers refused before sending (a constraint the row would break); logged.
     public private(set) var refusedBeforeSending = 0
 
-    public init(target: DatabaseTarget, strategyIds: [StrategyName: UUID], logger: Logger) {
+    public init(target: DatabaseTarget, strategyIds: [StrategyName: UUID], mode: TradingMode, logger: Logger) {
         self.trading = TradingRecordWriter(target: target, logger: logger)
         self.market = MarketDataWriter(target: target, logger: logger)
-        self.mapping = RecordMapping(strategyIds: strategyIds)
+        self.mapping = RecordMapping(strategyIds: strategyIds, mode: mode)
         self.logger = logger
     }
 

@@ -13,10 +13,13 @@ import TradingCore
 struct RecordMapping {
     /// Strategy ids by name, from the strategies table.
     let strategyIds: [StrategyName: UUID]
+    /// The mode the rows are written in; a replay never changes a deployed strategy's status.
+    let mode: TradingMode
     private var lastSide: [String: PositionSide] = [:]
 
-    init(strategyIds: [StrategyName: UUID]) {
+    init(strategyIds: [StrategyName: UUID], mode: TradingMode) {
         self.strategyIds = strategyIds
+        self.mode = mode
     }
 
     enum Row {
@@ -41,7 +44,7 @@ struct RecordMapping {
             var rows: [Row] = []
             if let event = output.riskEvent { rows.append(.trading(.riskEvent(riskEventRow(event)))) }
             if let audit = output.auditRecord { rows.append(.trading(.audit(auditRow(audit)))) }
-            if case .transition(let transition) = output, let status = Self.status(transition.to) {
+            if mode != .replay, case .transition(let transition) = output, let status = Self.status(transition.to) {
                 rows.append(.trading(.strategyStatus(transition.strategy, status)))
             }
             return rows
@@ -51,7 +54,9 @@ struct RecordMapping {
                 strategyId: id, day: day.date.start, mode: day.mode, totalTrades: day.totalTrades,
                 winningTrades: day.winningTrades, losingTrades: day.losingTrades, totalPnl: day.totalPnl,
                 totalCommission: day.totalCommission, netPnl: day.netPnl, returnPct: day.returnPct,
-                sharpeRatio: day.sharpeRatio, maxDrawdown: day.maxDrawdown, winRate: day.winRate, avgWin: day.avgWin,
+                sharpeRatio: day.sharpeRatio, maxDrawdown: day.maxDrawdown,
+                // The portfolio states the win rate in percent; the table keeps a fraction (0...1).
+                winRate: day.winRate.flatMap { try? $0.divided(by: FixedPoint(100)) }, avgWin: day.avgWin,
                 avgLoss: day.avgLoss, profitFactor: day.profitFactor, totalVolume: day.totalVolume)))]
         case .tick(let trade):
             return [.market(.tick(trade))]
@@ -102,7 +107,7 @@ struct RecordMapping {
                         strategyId: event.strategy.flatMap { strategyIds[$0] }, symbol: event.symbol,
                         description: event.description, metricName: event.metricName, metricValue: event.metricValue,
                         thresholdValue: event.thresholdValue, actionTaken: event.actionTaken, createdAt: event.createdAt,
-                        mode: nil)
+                        mode: event.eventType == .killSwitch ? nil : mode)
     }
 
     private func auditRow(_ audit: AuditRecord) -> AuditLogRecord {
