@@ -63,12 +63,12 @@ extension StrategyRepository {
     /// The deployed strategy named `name`. With `lockingForUpdate` the row stays locked until the
     /// session's transaction ends, so two operators changing it at once are serialized.
     public func deployment(named name: StrategyName, lockingForUpdate: Bool = false) async throws(StorageError) -> StrategyDeploymentRecord? {
-        try await deployments(where: "WHERE s.name = $1", bindings: [name.rawValue], locking: lockingForUpdate).first
+        try await deployments(where: "WHERE s.name = $1", lock: lockingForUpdate ? "FOR UPDATE OF s" : "", bindings: [name.rawValue]).first
     }
 
     /// Every strategy row, by name.
     public func deployments() async throws(StorageError) -> [StrategyDeploymentRecord] {
-        try await deployments(where: "", bindings: [], locking: false)
+        try await deployments(where: "", lock: "", bindings: [])
     }
 
     /// Strategy names by id (for listing rows that reference strategies).
@@ -90,7 +90,7 @@ extension StrategyRepository {
             """)
     }
 
-    private func deployments(where clause: String, bindings: [String], locking: Bool) async throws(StorageError) -> [StrategyDeploymentRecord] {
+    private func deployments(where clause: String, lock: String, bindings: [String]) async throws(StorageError) -> [StrategyDeploymentRecord] {
         let t = "strategies"
         var query = PostgresQuery(unsafeSQL: """
             SELECT s.id, s.name, s.plugin, s.strategy_type, s.version, s.status, s.manifest::text AS manifest, s.symbols,
@@ -99,7 +99,8 @@ extension StrategyRepository {
                 (extract(epoch FROM s.updated_at) * 1000000)::int8 AS updated_us
             FROM strategies s LEFT JOIN users u ON u.id = s.created_by
             \(clause)
-            ORDER BY s.name\(locking ? " FOR UPDATE OF s" : "")
+            ORDER BY s.name
+            \(lock)
             """)
         for binding in bindings {
             do { try query.binds.append(binding, context: .default) } catch {
