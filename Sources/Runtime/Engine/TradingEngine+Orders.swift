@@ -144,12 +144,15 @@ extension TradingEngine {
             drainRisk()
             return
         }
+        // Whether this fill completed the order is the event's own word: the attributed record
+        // below is the order as it stands now, after every fill of the same walk through the book.
+        let completesOrder = record.status.isTerminal
         if let attributed = venue.attributeRealizedPnl(outcome.realizedPnl, to: fill.clientOrderId) { record = attributed }
         summary.strategies[name, default: .init()].realizedPnl += outcome.realizedPnl
         summary.strategies[name, default: .init()].fees += outcome.feeInQuote
         outbox.append(.fill(record, outcome.position))
         risk.orderDidFill(fill)
-        if record.status.isTerminal { orderCompleted(record, strategy: index) }
+        if completesOrder { orderCompleted(record, strategy: index) }
         handle(runners[index].fill(fill), strategy: index)
         syncContextPosition(index, instrument: fill.instrument)
     }
