@@ -13,7 +13,7 @@ import Testing
 @Suite struct HostEndToEndTests {
     static let runtime = PluginTestSupport.binDirectory + "/runtime"
 
-    /// The 2022-05-13 BTC-USDT captures (trades, tickers, books5), their `ts` restamped to now so a
+    /// The 2022 BTC-USDT captures (books5, then the 2022-05-13 trades), their `ts` restamped to now so a
     /// live host's staleness check accepts them; everything else byte for byte as OKX sent it.
     static func restampedFixtureFrames() throws -> [String] {
         func lines(_ file: String, prefix: Int = .max) throws -> [String] {
@@ -21,8 +21,8 @@ import Testing
             return try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").prefix(prefix).map(String.init)
                 .filter { $0.contains("\"instId\":\"BTC-USDT\"") }
         }
-        let frames = try lines("books5.jsonl") + lines("tickers.jsonl", prefix: 19) + lines("trades.jsonl", prefix: 50)
-        let start = Int64(Date().timeIntervalSince1970 * 1000) + 2_000
+        let frames = try lines("books5.jsonl") + lines("trades.jsonl", prefix: 50)
+        let start = Int64(Date().timeIntervalSince1970 * 1000)
         let pattern = try NSRegularExpression(pattern: #""ts":"[0-9]+""#)
         return frames.enumerated().map { index, frame in
             let range = NSRange(frame.startIndex..., in: frame)
@@ -80,7 +80,7 @@ import Testing
 
             // Wait (bounded) for the host to subscribe and the server to serve every frame.
             let served = await server.wait(timeout: .seconds(90)) { $0.allFramesServed }
-            #expect(served, "the host never subscribed to everything it was served")
+            #expect(served, "the host never subscribed to everything it was served: \(server.statistics)")
             try await Task.sleep(for: .seconds(3))
             let pause = try Self.run(["pause", "sma_crossover"], environment: environment)
             #expect(pause.status == 0, "pause failed: \(pause.output)")
@@ -91,7 +91,8 @@ import Testing
             let log = String(decoding: hostOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             #expect(host.terminationStatus == 0, "host log:\n\(log)")
 
-            #expect(try await Self.count(client, "SELECT count(*) FROM hosts WHERE stopped_at IS NOT NULL AND mode = 'paper'") == 1)
+            #expect(try await Self.count(client, "SELECT count(*) FROM hosts WHERE stopped_at IS NOT NULL AND mode = 'paper'") == 1,
+                    "host log:\n\(log)")
             #expect(try await Self.count(client, "SELECT count(*) FROM market_ticks WHERE symbol = 'BTC-USDT'") > 0)
             #expect(try await Self.count(client, "SELECT count(*) FROM trades t JOIN strategies s ON s.id = t.strategy_id WHERE s.name = 'market_maker' AND t.mode = 'paper'") > 0,
                     "host log:\n\(log)")

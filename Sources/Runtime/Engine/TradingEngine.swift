@@ -138,8 +138,12 @@ public final class TradingEngine {
     public func stop(at time: Timestamp) {
         advanceClock(to: time)
         for index in runners.indices {
-            _ = runners[index].stop(at: clock)
+            handle(runners[index].stop(at: clock), strategy: index)
+            processCommands(of: index)
         }
+        // Let the cancels strategies sent on stop arrive at the venue (they travel its latency).
+        venue.advance(to: clock.advanced(byNanoseconds: venue.configuration.latencyNanoseconds), events: &venueEvents)
+        processVenueEvents()
         appendMarks()
         for row in performance.partialDay(until: clock) { outbox.append(.performance(row)) }
         drainRisk()

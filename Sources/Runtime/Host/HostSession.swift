@@ -190,7 +190,8 @@ public final class HostSession {
             : FixedPoint.zero
         let metrics = liveFeed?.metrics ?? []
         let connected = liveFeed == nil ? true : metrics.contains { $0.isConnected }
-        let lag = metrics.map(\.lastLagNanoseconds).max().map { $0 / 1_000_000 }
+        // A local clock ahead of the exchange's shows as negative lag: report it as none.
+        let lag = metrics.map(\.lastLagNanoseconds).max().map { max(0, $0 / 1_000_000) }
         let record = HostRecord(id: hostRecordId, hostName: ProcessInfo.processInfo.hostName,
                                 processId: Int(ProcessInfo.processInfo.processIdentifier), mode: engine.options.mode,
                                 strategies: strategyNames.map(\.rawValue), startedAt: startedAt, lastHeartbeat: now,
@@ -248,7 +249,7 @@ public final class HostSession {
         }
         if let lag = liveFeed?.metrics.map(\.lastLagNanoseconds).max() {
             persistence.market.submit(.metric(SystemMetricRecord(timestamp: now, category: "host", name: "feed_lag_ms",
-                                                                 value: FixedPoint(Int(lag / 1_000_000)), unit: "ms", tags: tags)))
+                                                                 value: FixedPoint(Int(max(0, lag) / 1_000_000)), unit: "ms", tags: tags)))
         }
     }
 

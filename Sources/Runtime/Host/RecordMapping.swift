@@ -77,7 +77,11 @@ struct RecordMapping {
             commission: trade.commission, commissionAsset: trade.commissionAsset, realizedPnl: trade.realizedPnl,
             slippageBps: trade.slippageBps, status: trade.status, rejectReason: trade.rejectReason,
             createdAt: trade.createdAt, submittedAt: trade.submittedAt, firstFillAt: trade.firstFillAt,
-            completedAt: trade.completedAt, latencyMs: trade.latencyMs, totalLatencyMs: trade.totalLatencyMs, mode: trade.mode)
+            completedAt: trade.completedAt,
+            // The decision time is the exchange's clock and the venue's is ours; a skew between
+            // them must not make a latency negative (the table refuses that).
+            latencyMs: trade.latencyMs.map { max(0, $0) }, totalLatencyMs: trade.totalLatencyMs.map { max(0, $0) },
+            mode: trade.mode)
     }
 
     /// The row of the position's side, preceded by a flat row for the side it left (if it flipped).
