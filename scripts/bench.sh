@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Runs the benchmark suites in Benchmarks/ (ordo-one/benchmark) in a release build.
+# Benchmarks (release builds). The first release build takes several minutes.
 #
-#   scripts/bench.sh                       every suite
-#   scripts/bench.sh FixedPointText        one suite (a folder name under Benchmarks/Benchmarks/)
-#   scripts/bench.sh FixedPointText --filter 'parse.*'   extra arguments go to `benchmark run`
+#   scripts/bench.sh e2e [--events N] [--file PATH] [--no-db] ...
+#                     end-to-end throughput: one table (events/s without and with persistence,
+#                     batching writer vs one-row INSERTs vs psql \copy). `--help` lists the options.
+#   scripts/bench.sh e2e --rss [N]   peak RSS over an N-event replay (default 10,000,000)
+#   scripts/bench.sh                 every micro-benchmark suite (ordo-one/benchmark)
+#   scripts/bench.sh Decode          one suite (a folder name under Benchmarks/Benchmarks/)
+#   scripts/bench.sh HotPath --filter 'RiskEngine.*'   extra arguments go to `benchmark run`
 #
-# Results print as tables (wall clock, throughput, mallocs per iteration). Compare against a saved
-# baseline with `swift package --package-path Benchmarks benchmark baseline update NAME` and
-# `... benchmark baseline compare NAME`. The first release build takes several minutes.
+# Suites print tables (wall clock percentiles, throughput, mallocs and instructions per iteration).
+# Compare against a saved baseline with `swift package --package-path Benchmarks benchmark baseline
+# update NAME` and `... benchmark baseline compare NAME`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,12 +20,19 @@ if [ ! -f Benchmarks/Package.swift ]; then
   exit 1
 fi
 
+if [ "${1:-}" = "e2e" ]; then
+  shift
+  swift build --package-path Benchmarks -c release --product e2e >&2
+  bin="$(swift build --package-path Benchmarks -c release --show-bin-path)"
+  exec "$bin/e2e" "$@"
+fi
+
 target_args=()
 if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
   suite="$1"
   shift
   if [ ! -d "Benchmarks/Benchmarks/$suite" ]; then
-    echo "no suite '$suite'; suites are: $(ls Benchmarks/Benchmarks | tr '\n' ' ')" >&2
+    echo "no suite '$suite'; suites are: $(ls Benchmarks/Benchmarks | tr '\n' ' ') (or e2e)" >&2
     exit 1
   fi
   target_args=(--target "$suite")
