@@ -18,7 +18,7 @@ let fixedPoints: [FixedPoint] = samples.map { FixedPoint($0) ?? .zero }
 let prices: [Price] = fixedPoints.map { Price($0) }
 let decimals: [Decimal] = samples.map { Decimal(string: $0) ?? 0 }
 
-let configuration = Benchmark.Configuration(
+nonisolated(unsafe) let configuration = Benchmark.Configuration(
     metrics: [.wallClock, .throughput, .mallocCountTotal, .cpuTotal],
     scalingFactor: .kilo,
     maxDuration: .seconds(3),

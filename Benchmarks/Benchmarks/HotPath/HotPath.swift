@@ -113,7 +113,7 @@ let benchmarks: @Sendable () -> Void = {
     let riskCursor = Cursor()
     let quantity = Quantity(FixedPoint(units: 1, decimals: 2))
     let bid = Price(FixedPoint(60_000)), ask = Price(FixedPoint(units: 600_001, decimals: 1))
-    let percentiles = Benchmark.Configuration(metrics: [.wallClock, .mallocCountTotal, .cpuTotal], scalingFactor: .one,
+    let percentiles = Benchmark.Configuration(metrics: [.wallClock, .mallocCountTotal, .cpuTotal], timeUnits: .nanoseconds, scalingFactor: .one,
                                               maxDuration: .seconds(2), maxIterations: 200_000)
     Benchmark("RiskEngine.check, accepted limit order (+ orderDidEnd)", configuration: percentiles) { benchmark in
         for _ in benchmark.scaledIterations {
