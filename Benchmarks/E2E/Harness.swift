@@ -30,6 +30,9 @@ struct Harness {
             return
         }
         var table = Table()
+        // The database first: started after the replay, pg_ctl start (through runuser) was seen to
+        // hang in Foundation's Process.waitUntilExit.
+        let database = options.database ? try await ScratchDatabase.create() : nil
         // Input.
         let path: String
         if let file = options.file {
@@ -51,8 +54,7 @@ struct Harness {
                     + "\(bare.summary.orders) orders, \(bare.summary.fills) fills, \(bare.summary.riskRejections) risk rejections, "
                     + "quality rejected \(bare.summary.rejected.values.reduce(0, +))")
 
-        if options.database {
-            let database = try await ScratchDatabase.create()
+        if let database {
             do {
                 let persisted = try await replayWithPersistence(path: path, database: database)
                 table.row("(b) replay, ticks + trading records to PostgreSQL", value: persisted.eventsPerSecond, unit: "events/s",
