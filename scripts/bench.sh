@@ -24,7 +24,25 @@ if [ "${1:-}" = "e2e" ]; then
   shift
   swift build --package-path Benchmarks -c release --product e2e >&2
   bin="$(swift build --package-path Benchmarks -c release --show-bin-path)"
-  exec "$bin/e2e" "$@"
+  case " $* " in *" --no-db "*|*" --rss"*|*" --help "*) exec "$bin/e2e" "$@" ;; esac
+  if [ -n "${DATABASE_URL:-}" ]; then exec "$bin/e2e" "$@"; fi
+  # A throwaway PostgreSQL cluster (fsync off) in a temporary folder, stopped and removed on exit.
+  # (The harness can start one itself through Storage's ScratchDatabase, but from a plain
+  # executable on this machine its `pg_ctl start` never returned: see the benchmarks report.)
+  pgbin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+  if command -v pg_config >/dev/null 2>&1; then pgbin="$(pg_config --bindir)"; fi
+  home="$(mktemp -d /tmp/ea-okx-bench-pg.XXXXXX)"
+  as_server=()
+  if [ "$(id -u)" = 0 ]; then chown postgres "$home"; as_server=(runuser -u postgres --); fi
+  port=$((20000 + RANDOM % 20000))
+  cleanup() { "${as_server[@]}" "$pgbin/pg_ctl" stop -D "$home/data" -m immediate -s >/dev/null 2>&1 || true; rm -rf "$home"; }
+  trap cleanup EXIT
+  "${as_server[@]}" "$pgbin/initdb" -D "$home/data" -U runtime --auth=trust -E UTF8 >/dev/null
+  "${as_server[@]}" "$pgbin/pg_ctl" start -D "$home/data" -l "$home/server.log" -w -s \
+    -o "-k $home -p $port -c listen_addresses= -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  "$pgbin/createdb" -h "$home" -p "$port" -U runtime runtime
+  DATABASE_URL="postgresql://runtime@/runtime?host=$home&port=$port" "$bin/e2e" "$@"
+  exit $?
 fi
 
 target_args=()

@@ -32,7 +32,7 @@ struct Harness {
         var table = Table()
         // The database first: started after the replay, pg_ctl start (through runuser) was seen to
         // hang in Foundation's Process.waitUntilExit.
-        let database = options.database ? try await ScratchDatabase.create() : nil
+        let database = options.database ? try await BenchDatabase.open(logger: logger) : nil
         // Input.
         let path: String
         if let file = options.file {
@@ -99,7 +99,7 @@ struct Harness {
     /// Like (a) but with the outbox handed to a PersistencePipeline every 1,024 frames, as
     /// ReplaySession does. When the market-data queue passes half its capacity the replay waits for
     /// the writer (a replay should not drop data); the time includes the final flush.
-    func replayWithPersistence(path: String, database: ScratchDatabase) async throws -> ReplayFigures {
+    func replayWithPersistence(path: String, database: BenchDatabase) async throws -> ReplayFigures {
         let strategyId = try await database.target.withClient(logger: logger) { client in
             try await StrategyRepository(client).upsert(StrategyRecord(name: EngineSetup.strategyName, strategyType: "SMACrossover",
                                                                        version: "1.0.0", symbols: ["BTC-USDT"], status: .paperTrading,
@@ -196,7 +196,7 @@ struct Harness {
     /// The same tick rows three ways into `market_ticks` (emptied before each): the batching
     /// MarketDataWriter, one-row INSERTs (autocommit, one round trip each; over `insertRows` rows),
     /// and psql's `\copy` from a file in COPY text format (the rows' file is written beforehand).
-    func writerComparison(database: ScratchDatabase, table: inout Table) async throws {
+    func writerComparison(database: BenchDatabase, table: inout Table) async throws {
         var market = SyntheticInput.market(seed: options.seed &+ 1)
         var codec = OKXCodec()
         var ticks: [TradeTick] = []
@@ -327,5 +327,26 @@ struct Table {
             Swift.print(label.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + " | "
                 + String(repeating: " ", count: valueWidth - value.count) + value + " | " + detail)
         }
+    }
+}
+
+/// Where (b) and the writer comparison write: `$DATABASE_URL` when set (migrated here; bench.sh e2e
+/// starts a throwaway cluster for it), else a ScratchDatabase on an embedded cluster.
+struct BenchDatabase {
+    let target: DatabaseTarget
+    private let scratch: ScratchDatabase?
+
+    static func open(logger: Logger) async throws -> BenchDatabase {
+        if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty {
+            let target = try DatabaseTarget(url: url)
+            _ = try await Migrator(logger: logger).migrate(target: target)
+            return BenchDatabase(target: target, scratch: nil)
+        }
+        let scratch = try await ScratchDatabase.create()
+        return BenchDatabase(target: scratch.target, scratch: scratch)
+    }
+
+    func drop() async throws {
+        try await scratch?.drop()
     }
 }
