@@ -6,6 +6,7 @@
 #                     batching writer vs one-row INSERTs vs psql \copy). `--help` lists the options.
 #   scripts/bench.sh e2e --rss [N]   peak RSS over an N-event replay (default 10,000,000)
 #   scripts/bench.sh                 every micro-benchmark suite (ordo-one/benchmark)
+#   scripts/bench.sh direct [Suite...]   the suites' executables run standalone, one summary line each
 #   scripts/bench.sh Decode          one suite (a folder name under Benchmarks/Benchmarks/)
 #   scripts/bench.sh HotPath --filter 'RiskEngine.*'   extra arguments go to `benchmark run`
 #
@@ -43,6 +44,23 @@ if [ "${1:-}" = "e2e" ]; then
   "$pgbin/createdb" -h "$home" -p "$port" -U runtime runtime
   DATABASE_URL="postgresql://runtime@/runtime?host=$home&port=$port" "$bin/e2e" "$@"
   exit $?
+fi
+
+if [ "${1:-}" = "direct" ]; then
+  # The suites' executables run standalone (no BenchmarkTool): for machines where the benchmark
+  # plugin's own release build of BenchmarkTool fails. Prints one summary line per benchmark.
+  shift
+  swift build --package-path Benchmarks -c release >&2
+  bin="$(swift build --package-path Benchmarks -c release --show-bin-path)"
+  suites=("$@")
+  [ ${#suites[@]} -gt 0 ] || suites=($(ls Benchmarks/Benchmarks))
+  for suite in "${suites[@]}"; do
+    out="$(mktemp)"
+    "$bin/$suite" --quiet true > "$out" 2>&1
+    python3 Benchmarks/summarize.py "$out"
+    rm -f "$out"
+  done
+  exit 0
 fi
 
 target_args=()
