@@ -60,9 +60,17 @@ let books5 = dataFrames("books5", channel: "books5")
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = Benchmark.Configuration(
         metrics: [.wallClock, .throughput, .mallocCountTotal, .cpuTotal],
+        // 1,000 operations per sample: the per-sample overhead of the runner (clock and malloc
+        // statistics reads) stays out of the per-operation figures.
+        scalingFactor: .kilo,
         maxDuration: .seconds(2),
         maxIterations: 200_000
     )
+
+    // What the runner itself costs per sample (time and allocations): subtract from the rest.
+    Benchmark("baseline: empty iteration") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(benchmark) }
+    }
 
     // One iteration decodes one frame (cycling through the fixture's frames).
     func codec(_ label: String, _ frames: [[UInt8]]) {

@@ -75,9 +75,17 @@ let smaParameters: ParameterValue = .object([
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = Benchmark.Configuration(
         metrics: [.wallClock, .throughput, .mallocCountTotal, .cpuTotal],
+        // 1,000 operations per sample: the per-sample overhead of the runner (clock and malloc
+        // statistics reads) stays out of the per-operation figures.
+        scalingFactor: .kilo,
         maxDuration: .seconds(2),
         maxIterations: 300_000
     )
+
+    // What the runner itself costs per sample (time and allocations): subtract from the rest.
+    Benchmark("baseline: empty iteration") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(benchmark) }
+    }
 
     // One iteration applies one recorded update; at the end of the stream it starts over with the snapshot.
     Benchmark("book update apply (BookSynchronizer, recorded books stream)") { benchmark in
@@ -115,6 +123,9 @@ let benchmarks: @Sendable () -> Void = {
     let bid = Price(FixedPoint(60_000)), ask = Price(FixedPoint(units: 600_001, decimals: 1))
     let percentiles = Benchmark.Configuration(metrics: [.wallClock, .mallocCountTotal, .cpuTotal], timeUnits: .nanoseconds, scalingFactor: .one,
                                               maxDuration: .seconds(2), maxIterations: 200_000)
+    Benchmark("baseline: empty iteration, one per sample", configuration: percentiles) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(benchmark) }
+    }
     Benchmark("RiskEngine.check, accepted limit order (+ orderDidEnd)", configuration: percentiles) { benchmark in
         for _ in benchmark.scaledIterations {
             riskCursor.index += 1
