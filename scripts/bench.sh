@@ -47,8 +47,10 @@ if [ "${1:-}" = "e2e" ]; then
 fi
 
 if [ "${1:-}" = "direct" ]; then
-  # The suites' executables run standalone (no BenchmarkTool): for machines where the benchmark
-  # plugin's own release build of BenchmarkTool fails. Prints one summary line per benchmark.
+  # The suites' executables run standalone (no BenchmarkTool), one summary line per benchmark.
+  # Needed while ordo-one's Benchmark module fails to build once our `Runtime` module exists in the
+  # build folder (it tests `canImport(Runtime)`, meaning Swift's own Runtime module): build it
+  # first with `swift build --package-path Benchmarks -c release --target Benchmark`.
   shift
   swift build --package-path Benchmarks -c release >&2
   bin="$(swift build --package-path Benchmarks -c release --show-bin-path)"
