@@ -50,6 +50,10 @@ func importedModules(of suite: String) -> Set<String> {
     return modules
 }
 
+/// Strategy plugins (lib<Name>.so) built next to a suite that imports Runtime, so PluginLoader
+/// finds them in the executable's directory like the host does.
+let strategyPlugins = ["SMACrossover"]
+
 func dependencies(of suite: String) -> [Target.Dependency] {
     let imports = importedModules(of: suite)
     var result: [Target.Dependency] = [.product(name: "Benchmark", package: "benchmark")]
@@ -59,18 +63,42 @@ func dependencies(of suite: String) -> [Target.Dependency] {
     for module in imports.intersection(rootModules).sorted() {
         result.append(.product(name: module, package: rootIdentity))
     }
+    if imports.contains("Runtime") {
+        result += strategyPlugins.map { .product(name: $0, package: rootIdentity) }
+    }
     return result
 }
 
 let package = Package(
     name: "Benchmarks",
     platforms: [.macOS(.v15)],
+    products: [.executable(name: "e2e", targets: ["E2E"])],
     dependencies: [
         .package(path: ".."),
         .package(path: "../Sources/StrategyKit"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.25.0"),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
-    targets: suites.map { suite in
+    targets: [
+        // The end-to-end throughput harness (scripts/bench.sh e2e): a plain executable, not a suite.
+        .executableTarget(
+            name: "E2E",
+            dependencies: [
+                .product(name: "StrategyKit", package: "StrategyKit"),
+                .product(name: "MarketData", package: rootIdentity),
+                .product(name: "DataQuality", package: rootIdentity),
+                .product(name: "Risk", package: rootIdentity),
+                .product(name: "Execution", package: rootIdentity),
+                .product(name: "Portfolio", package: rootIdentity),
+                .product(name: "Storage", package: rootIdentity),
+                .product(name: "Runtime", package: rootIdentity),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ] + strategyPlugins.map { .product(name: $0, package: rootIdentity) },
+            path: "E2E"
+        ),
+    ] + suites.map { suite in
         .executableTarget(
             name: suite,
             dependencies: dependencies(of: suite),

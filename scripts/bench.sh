@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Runs the benchmark suites in Benchmarks/ (ordo-one/benchmark) in a release build.
+# Benchmarks (release builds). The first release build takes several minutes.
 #
-#   scripts/bench.sh                       every suite
-#   scripts/bench.sh FixedPointText        one suite (a folder name under Benchmarks/Benchmarks/)
-#   scripts/bench.sh FixedPointText --filter 'parse.*'   extra arguments go to `benchmark run`
+#   scripts/bench.sh e2e [--events N] [--file PATH] [--no-db] ...
+#                     end-to-end throughput: one table (events/s without and with persistence,
+#                     batching writer vs one-row INSERTs vs psql \copy). `--help` lists the options.
+#   scripts/bench.sh e2e --rss [N]   peak RSS over an N-event replay (default 10,000,000)
+#   scripts/bench.sh                 every micro-benchmark suite (ordo-one/benchmark)
+#   scripts/bench.sh direct [Suite...]   the suites' executables run standalone, one summary line each
+#   scripts/bench.sh Decode          one suite (a folder name under Benchmarks/Benchmarks/)
+#   scripts/bench.sh HotPath --filter 'RiskEngine.*'   extra arguments go to `benchmark run`
 #
-# Results print as tables (wall clock, throughput, mallocs per iteration). Compare against a saved
-# baseline with `swift package --package-path Benchmarks benchmark baseline update NAME` and
-# `... benchmark baseline compare NAME`. The first release build takes several minutes.
+# Suites print tables (wall clock percentiles, throughput, mallocs and instructions per iteration).
+# Compare against a saved baseline with `swift package --package-path Benchmarks benchmark baseline
+# update NAME` and `... benchmark baseline compare NAME`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,12 +21,56 @@ if [ ! -f Benchmarks/Package.swift ]; then
   exit 1
 fi
 
+if [ "${1:-}" = "e2e" ]; then
+  shift
+  swift build --package-path Benchmarks -c release --product e2e >&2
+  bin="$(swift build --package-path Benchmarks -c release --show-bin-path)"
+  case " $* " in *" --no-db "*|*" --rss"*|*" --help "*) exec "$bin/e2e" "$@" ;; esac
+  if [ -n "${DATABASE_URL:-}" ]; then exec "$bin/e2e" "$@"; fi
+  # A throwaway PostgreSQL cluster (fsync off) in a temporary folder, stopped and removed on exit.
+  # (The harness can start one itself through Storage's ScratchDatabase, but from a plain
+  # executable on this machine its `pg_ctl start` never returned: see the benchmarks report.)
+  pgbin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+  if command -v pg_config >/dev/null 2>&1; then pgbin="$(pg_config --bindir)"; fi
+  home="$(mktemp -d /tmp/ea-okx-bench-pg.XXXXXX)"
+  as_server=()
+  if [ "$(id -u)" = 0 ]; then chown postgres "$home"; as_server=(runuser -u postgres --); fi
+  port=$((20000 + RANDOM % 20000))
+  cleanup() { "${as_server[@]}" "$pgbin/pg_ctl" stop -D "$home/data" -m immediate -s >/dev/null 2>&1 || true; rm -rf "$home"; }
+  trap cleanup EXIT
+  "${as_server[@]}" "$pgbin/initdb" -D "$home/data" -U runtime --auth=trust -E UTF8 >/dev/null
+  "${as_server[@]}" "$pgbin/pg_ctl" start -D "$home/data" -l "$home/server.log" -w -s \
+    -o "-k $home -p $port -c listen_addresses= -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  "$pgbin/createdb" -h "$home" -p "$port" -U runtime runtime
+  DATABASE_URL="postgresql://runtime@/runtime?host=$home&port=$port" "$bin/e2e" "$@"
+  exit $?
+fi
+
+if [ "${1:-}" = "direct" ]; then
+  # The suites' executables run standalone (no BenchmarkTool), one summary line per benchmark.
+  # Needed while ordo-one's Benchmark module fails to build once our `Runtime` module exists in the
+  # build folder (it tests `canImport(Runtime)`, meaning Swift's own Runtime module): build it
+  # first with `swift build --package-path Benchmarks -c release --target Benchmark`.
+  shift
+  swift build --package-path Benchmarks -c release >&2
+  bin="$(swift build --package-path Benchmarks -c release --show-bin-path)"
+  suites=("$@")
+  [ ${#suites[@]} -gt 0 ] || suites=($(ls Benchmarks/Benchmarks))
+  for suite in "${suites[@]}"; do
+    out="$(mktemp)"
+    "$bin/$suite" --quiet true > "$out" 2>&1
+    python3 Benchmarks/summarize.py "$out"
+    rm -f "$out"
+  done
+  exit 0
+fi
+
 target_args=()
 if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
   suite="$1"
   shift
   if [ ! -d "Benchmarks/Benchmarks/$suite" ]; then
-    echo "no suite '$suite'; suites are: $(ls Benchmarks/Benchmarks | tr '\n' ' ')" >&2
+    echo "no suite '$suite'; suites are: $(ls Benchmarks/Benchmarks | tr '\n' ' ') (or e2e)" >&2
     exit 1
   fi
   target_args=(--target "$suite")
