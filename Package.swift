@@ -25,7 +25,7 @@ let package = Package(
     ]
     // One library product per host module, for the Benchmarks/ package (and tools) that depend on
     // this package by path; the SDK modules come from Sources/StrategyKit's own product.
-    + ["MarketData", "DataQuality", "Risk", "Execution", "Portfolio", "Storage", "Runtime", "OKXTestServer"]
+    + ["MarketData", "DataQuality", "Risk", "Execution", "Portfolio", "Storage", "RuntimeHost", "OKXTestServer"]
         .map { Product.library(name: $0, targets: [$0]) }
     + strategyPlugins.map { .library(name: $0, type: .dynamic, targets: [$0]) },
     dependencies: [
@@ -64,7 +64,9 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
-        .target(name: "Runtime", dependencies: [
+        // The host (named apart from Swift's own `Runtime` module, which packages such as
+        // ordo-one/benchmark probe with canImport(Runtime)).
+        .target(name: "RuntimeHost", dependencies: [
             sdk, logging, "MarketData", "DataQuality", "Risk", "Execution", "Portfolio", "Storage",
             .product(name: "Yams", package: "Yams"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -73,7 +75,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .executableTarget(name: "RuntimeCLI", dependencies: [
-            "Runtime", "Storage", "MarketData", "OKXTestServer", "Risk", "Execution", "Portfolio", "DataQuality", sdk, logging,
+            "RuntimeHost", "Storage", "MarketData", "OKXTestServer", "Risk", "Execution", "Portfolio", "DataQuality", sdk, logging,
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -89,7 +91,7 @@ let package = Package(
         .testTarget(name: "PortfolioTests", dependencies: ["Portfolio", sdk]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", sdk, .product(name: "PostgresNIO", package: "postgres-nio")]),
         .testTarget(name: "RuntimeTests", dependencies: [
-            "Runtime", "Storage", "MarketData", "OKXTestServer", "Risk", "Execution", "Portfolio", "DataQuality", sdk,
+            "RuntimeHost", "Storage", "MarketData", "OKXTestServer", "Risk", "Execution", "Portfolio", "DataQuality", sdk,
             .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         // `swift package --allow-writing-to-package-directory new-strategy NAME` scaffolds strategies/NAME/ and its manifest.

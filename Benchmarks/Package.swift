@@ -17,7 +17,7 @@ let rootIdentity = rootFolder.lastPathComponent.lowercased()
 /// Modules of the SDK package (one dynamic product holds both).
 let sdkModules: Set<String> = ["TradingCore", "StrategyKit"]
 /// Modules the root package exposes as library products of the same name.
-let rootModules: Set<String> = ["MarketData", "DataQuality", "Risk", "Execution", "Portfolio", "Storage", "Runtime", "OKXTestServer"]
+let rootModules: Set<String> = ["MarketData", "DataQuality", "Risk", "Execution", "Portfolio", "Storage", "RuntimeHost", "OKXTestServer"]
 
 let suites: [String] = {
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: benchmarksFolder.path)) ?? []
@@ -50,7 +50,7 @@ func importedModules(of suite: String) -> Set<String> {
     return modules
 }
 
-/// Strategy plugins (lib<Name>.so) built next to a suite that imports Runtime, so PluginLoader
+/// Strategy plugins (lib<Name>.so) built next to a suite that imports RuntimeHost, so PluginLoader
 /// finds them in the executable's directory like the host does.
 let strategyPlugins = ["SMACrossover"]
 
@@ -63,7 +63,7 @@ func dependencies(of suite: String) -> [Target.Dependency] {
     for module in imports.intersection(rootModules).sorted() {
         result.append(.product(name: module, package: rootIdentity))
     }
-    if imports.contains("Runtime") {
+    if imports.contains("RuntimeHost") {
         result += strategyPlugins.map { .product(name: $0, package: rootIdentity) }
     }
     return result
@@ -92,7 +92,7 @@ let package = Package(
                 .product(name: "Execution", package: rootIdentity),
                 .product(name: "Portfolio", package: rootIdentity),
                 .product(name: "Storage", package: rootIdentity),
-                .product(name: "Runtime", package: rootIdentity),
+                .product(name: "RuntimeHost", package: rootIdentity),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ] + strategyPlugins.map { .product(name: $0, package: rootIdentity) },

@@ -3,7 +3,7 @@ import Execution
 import Foundation
 import Logging
 import Risk
-import Runtime
+import RuntimeHost
 import StrategyKit
 import TradingCore
 

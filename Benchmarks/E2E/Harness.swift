@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import MarketData
 import PostgresNIO
-import Runtime
+import RuntimeHost
 import Storage
 import TradingCore
 

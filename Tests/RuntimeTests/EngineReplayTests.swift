@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import MarketData
-import Runtime
+import RuntimeHost
 import Testing
 import TradingCore
 

@@ -1,5 +1,5 @@
 import Foundation
-import Runtime
+import RuntimeHost
 import StrategyKit
 import Testing
 import TradingCore

@@ -1,5 +1,5 @@
 import Testing
-@testable import Runtime
+@testable import RuntimeHost
 
 @Suite struct RuntimeModuleTests {
     @Test func moduleLoads() {

@@ -1,4 +1,4 @@
-import Runtime
+import RuntimeHost
 import Testing
 import TradingCore
 

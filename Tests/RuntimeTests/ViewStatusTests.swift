@@ -1,6 +1,6 @@
 import Foundation
 import PostgresNIO
-import Runtime
+import RuntimeHost
 import Storage
 import Testing
 import TradingCore

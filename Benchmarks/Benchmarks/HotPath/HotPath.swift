@@ -8,7 +8,7 @@ import DataQuality
 import Foundation
 import MarketData
 import Risk
-import Runtime
+import RuntimeHost
 import StrategyKit
 import TradingCore
 

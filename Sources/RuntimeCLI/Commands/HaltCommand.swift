@@ -1,6 +1,6 @@
 import ArgumentParser
 import Risk
-import Runtime
+import RuntimeHost
 import StrategyKit
 
 struct HaltCommand: AsyncParsableCommand {

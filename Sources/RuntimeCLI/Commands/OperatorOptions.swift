@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import Risk
-import Runtime
+import RuntimeHost
 import Storage
 import StrategyKit
 import TradingCore

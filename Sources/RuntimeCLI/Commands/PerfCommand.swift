@@ -1,5 +1,5 @@
 import ArgumentParser
-import Runtime
+import RuntimeHost
 import TradingCore
 
 struct PerfCommand: AsyncParsableCommand {

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import MarketData
-import Runtime
+import RuntimeHost
 import Storage
 
 struct ReplayCommand: AsyncParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Runtime
+import RuntimeHost
 import Storage
 import TradingCore
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import PostgresNIO
-import Runtime
+import RuntimeHost
 import Storage
 import StrategyKit
 import TradingCore
