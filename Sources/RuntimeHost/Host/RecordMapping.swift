@@ -80,7 +80,9 @@ struct RecordMapping {
             completedAt: trade.completedAt,
             // The decision time is the exchange's clock and the venue's is ours; a skew between
             // them must not make a latency negative (the table refuses that).
-            latencyMs: trade.latencyMs.map { max(0, $0) }, totalLatencyMs: trade.totalLatencyMs.map { max(0, $0) },
+            // them must not make a latency negative (the table refuses that), and a replay whose
+            // clock jumps between recordings months apart must not overflow the integer column.
+            latencyMs: trade.latencyMs.map(Self.milliseconds), totalLatencyMs: trade.totalLatencyMs.map(Self.milliseconds),
             mode: trade.mode)
     }
 
@@ -130,6 +132,8 @@ struct RecordMapping {
         case .stopped: .stopped
         }
     }
+
+    static func milliseconds(_ value: Int) -> Int { min(max(0, value), Int(Int32.max)) }
 
     static func json(_ tags: [String: String]) -> String {
         let data = (try? JSONSerialization.data(withJSONObject: tags, options: [.sortedKeys])) ?? Data("{}".utf8)
