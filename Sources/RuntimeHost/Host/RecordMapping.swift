@@ -79,7 +79,6 @@ struct RecordMapping {
             createdAt: trade.createdAt, submittedAt: trade.submittedAt, firstFillAt: trade.firstFillAt,
             completedAt: trade.completedAt,
             // The decision time is the exchange's clock and the venue's is ours; a skew between
-            // them must not make a latency negative (the table refuses that).
             // them must not make a latency negative (the table refuses that), and a replay whose
             // clock jumps between recordings months apart must not overflow the integer column.
             latencyMs: trade.latencyMs.map(Self.milliseconds), totalLatencyMs: trade.totalLatencyMs.map(Self.milliseconds),
