@@ -13,10 +13,3 @@ struct RuntimeCommand: AsyncParsableCommand {
         ]
     )
 }
-
-/// A command whose implementation has not landed yet; it fails instead of pretending to work.
-struct NotImplementedYet: Error, CustomStringConvertible {
-    var command: String
-    var issue: Int
-    var description: String { "`runtime \(command)` is not implemented yet (tracked in issue \(issue))" }
-}
