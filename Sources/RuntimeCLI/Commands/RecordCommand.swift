@@ -1,4 +1,5 @@
 import ArgumentParser
+import RuntimeHost
 import Foundation
 import Logging
 import MarketData
@@ -35,7 +36,7 @@ struct RecordCommand: AsyncParsableCommand {
     func run() async throws {
         let subscriptions = try Self.subscriptions(instruments: instruments, channels: channels)
         let limit = try duration.map(Self.parseDuration)
-        let section = try FeedSectionReader.read(path: config)
+        let section = try RuntimeConfiguration(contentsOf: config).section("feed", as: [String: String].self)
         let feedConfiguration = try FeedConfiguration(section: section, environment: ProcessInfo.processInfo.environment)
         let recorder = try FrameRecorder(path: out)
         let logger = Logger(label: "runtime.record")
@@ -116,48 +117,5 @@ struct RecordCommand: AsyncParsableCommand {
             throw ValidationError("--duration '\(text)': expected a positive whole number with s, m or h, e.g. 10m")
         }
         return .seconds(value * multiplier)
-    }
-}
-
-/// Reads the flat `key: value` pairs of the `feed:` section of the runtime config. Deliberately small:
-/// the section holds scalars only; the host's full configuration loader reads the whole file.
-enum FeedSectionReader {
-    static func read(path: String) throws -> [String: String] {
-        guard FileManager.default.fileExists(atPath: path) else { return [:] }
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-        var inSection = false
-        var values: [String: String] = [:]
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = String(rawLine)
-            let indented = line.first == " " || line.first == "\t"
-            let content = stripComment(line).trimmingCharacters(in: .whitespaces)
-            if !indented {
-                inSection = content == "feed:" || content.hasPrefix("feed:") && content.dropFirst(5).trimmingCharacters(in: .whitespaces) == "{}"
-                continue
-            }
-            guard inSection, !content.isEmpty, let colon = content.firstIndex(of: ":") else { continue }
-            let key = content[..<colon].trimmingCharacters(in: .whitespaces)
-            var value = content[content.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
-                value = String(value.dropFirst().dropLast())
-            }
-            values[key] = value
-        }
-        return values
-    }
-
-    /// The line without a trailing `# comment` (a `#` inside quotes is kept).
-    private static func stripComment(_ line: String) -> String {
-        var quote: Character?
-        for (offset, character) in line.enumerated() {
-            if let open = quote {
-                if character == open { quote = nil }
-            } else if character == "\"" || character == "'" {
-                quote = character
-            } else if character == "#" {
-                return String(line.prefix(offset))
-            }
-        }
-        return line
     }
 }

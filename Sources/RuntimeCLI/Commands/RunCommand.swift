@@ -31,12 +31,7 @@ struct RunCommand: AsyncParsableCommand {
     var duration: String?
 
     func run() async throws {
-        let runFor = try duration.map { text throws -> Duration in
-            guard let value = Self.parseDuration(text) else {
-                throw ValidationError("--duration must look like 30s, 10m or 2h, not '\(text)'")
-            }
-            return value
-        }
+        let runFor = try duration.map(RecordCommand.parseDuration)
         let settings = try HostSettings.load()
         let catalog = try InstrumentCatalog.load(contentsOf: ProjectPaths.instruments)
         let logger = Logger(label: "runtime.host")
@@ -66,15 +61,5 @@ struct RunCommand: AsyncParsableCommand {
         }
         print("host stopped: \(summary.events) events, \(summary.orders) orders, \(summary.fills) fills, "
               + "\(summary.riskRejections) risk rejections; see `runtime status`")
-    }
-
-    static func parseDuration(_ text: String) -> Duration? {
-        guard let unit = text.last, let value = Int(text.dropLast()), value > 0 else { return nil }
-        switch unit {
-        case "s": return .seconds(value)
-        case "m": return .seconds(value * 60)
-        case "h": return .seconds(value * 3600)
-        default: return nil
-        }
     }
 }
