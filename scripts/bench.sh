@@ -48,9 +48,8 @@ fi
 
 if [ "${1:-}" = "direct" ]; then
   # The suites' executables run standalone (no BenchmarkTool), one summary line per benchmark.
-  # Needed while ordo-one's Benchmark module fails to build once our `Runtime` module exists in the
-  # build folder (it tests `canImport(Runtime)`, meaning Swift's own Runtime module): build it
-  # first with `swift build --package-path Benchmarks -c release --target Benchmark`.
+  # (Written while the host module was called Runtime, which ordo-one's canImport(Runtime) took for
+  # Swift's own; the module is RuntimeHost now, and this mode stays as the quick one-line summary.)
   shift
   swift build --package-path Benchmarks -c release >&2
   bin="$(swift build --package-path Benchmarks -c release --show-bin-path)"
