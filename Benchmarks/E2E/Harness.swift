@@ -106,7 +106,8 @@ struct Harness {
                                                                        allocatedCapital: Money(FixedPoint(10_000))))
         }
         let engine = try EngineSetup.engine(persistMarketData: true, runTag: "b", logger: logger)
-        let pipeline = PersistencePipeline(target: database.target, strategyIds: [EngineSetup.strategyName: strategyId], logger: logger)
+        let pipeline = PersistencePipeline(target: database.target, strategyIds: [EngineSetup.strategyName: strategyId],
+                                           mode: .replay, logger: logger)
         let box = Unchecked(value: pipeline)
         let writers = Task { await box.value.run() }
 
