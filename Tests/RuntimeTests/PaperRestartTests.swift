@@ -41,14 +41,14 @@ import TradingCore
                                       target: database.target, settings: try Self.settings(), strategies: first.strategies,
                                       logger: Logger(label: "test.restart"))
             let summary = await session.run()
-            try await first.lockConnection?.close()
+            await first.releaseLocks()
             #expect(summary.fills > 0)
             let before = Self.fingerprint(first.engine.portfolio.records())
             #expect(!before.isEmpty, "the market maker should hold inventory when it stops")
 
             let second = try await Self.plan(client, target: database.target)
             let after = Self.fingerprint(second.engine.portfolio.records())
-            try await second.lockConnection?.close()
+            await second.releaseLocks()
             #expect(after == before)
         }
     }

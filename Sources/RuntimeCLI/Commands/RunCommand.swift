@@ -40,7 +40,6 @@ struct RunCommand: AsyncParsableCommand {
         let summary = try await DatabaseEnvironment.withDatabase(logger: logger) { target, client in
             let plan = try await HostLauncher.prepare(mode: .paper, only: only, settings: settings, catalog: catalog,
                                                       loader: PluginLoader(), target: target, client: client, logger: logger)
-            defer { if let connection = plan.lockConnection { Task { try? await connection.close() } } }
             let feed: any MarketDataFeed
             let liveFeed: OKXLiveFeed?
             if useSynthetic {
@@ -57,7 +56,9 @@ struct RunCommand: AsyncParsableCommand {
             }
             let session = HostSession(engine: plan.engine, persistence: plan.persistence, feed: feed, liveFeed: liveFeed,
                                       target: target, settings: settings, strategies: plan.strategies, logger: logger)
-            return await session.run(duration: runFor)
+            let summary = await session.run(duration: runFor)
+            await plan.releaseLocks()
+            return summary
         }
         print("host stopped: \(summary.events) events, \(summary.orders) orders, \(summary.fills) fills, "
               + "\(summary.riskRejections) risk rejections; see `runtime status`")

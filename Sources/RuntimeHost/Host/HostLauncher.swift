@@ -19,6 +19,14 @@ public struct HostPlan {
     public let subscriptions: [OKXSubscription]
     /// Holds the strategies' advisory locks for as long as the host runs (live mode).
     public let lockConnection: PostgresConnection?
+
+    /// Gives the strategies free for another host: unlocks explicitly (the server would only
+    /// notice a closed connection a moment later), then closes the connection.
+    public func releaseLocks() async {
+        guard let lockConnection else { return }
+        _ = try? await lockConnection.query("SELECT pg_advisory_unlock_all()", logger: Logger(label: "runtime.host.locks"))
+        try? await lockConnection.close()
+    }
 }
 
 /// Why a host could not start.
