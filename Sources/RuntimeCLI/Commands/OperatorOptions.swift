@@ -17,6 +17,32 @@ struct ActingUserOption: ParsableArguments {
     var name: String { ActingUser.requestedName(flag: user) }
 }
 
+/// The arguments of `pause`, `resume` and `stop`: which strategy, who acts, why, and the output form.
+struct StrategyControlArguments: ParsableArguments {
+    @Argument(help: "The strategy name.")
+    var name: String
+
+    @OptionGroup var actingUser: ActingUserOption
+
+    @Option(name: .long, help: "Why (recorded in audit_logs).")
+    var reason: String?
+
+    @Flag(name: .long, help: "Print the result as JSON.")
+    var json = false
+
+    /// Applies `command` to the named strategy (see ``OperatorCLI/control(_:name:user:reason:json:)``).
+    func apply(_ command: OperatorCommand) async throws {
+        try await OperatorCLI.control(command, name: name, user: actingUser, reason: reason, json: json)
+    }
+
+    /// What the three commands' help says about how a change takes effect.
+    static let discussion = """
+        Changes strategies.status in the database through the trading-state rules, writes an audit_logs row with \
+        the acting user (old and new state as JSON) and notifies a running host (NOTIFY strategy_control), which \
+        applies the change at once. An illegal transition is refused with a non-zero exit.
+        """
+}
+
 /// What the operator commands share: refusals on stderr with a non-zero exit, not a usage dump.
 enum OperatorCLI {
     /// Runs `body`; an ``OperatorError`` is printed as `runtime: refused: ...` and exits 1.

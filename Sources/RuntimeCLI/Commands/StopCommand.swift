@@ -1,29 +1,15 @@
 import ArgumentParser
-import Risk
 
 struct StopCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stop",
         abstract: "Stop a strategy: it stops trading on this deployment (trader or admin).",
-        discussion: """
-            Changes strategies.status in the database through the trading-state rules, writes an audit_logs row with \
-            the acting user (old and new state as JSON) and notifies a running host (NOTIFY strategy_control), which \
-            applies the change at once. An illegal transition is refused with a non-zero exit.
-            """
+        discussion: StrategyControlArguments.discussion
     )
 
-    @Argument(help: "The strategy name.")
-    var name: String
-
-    @OptionGroup var actingUser: ActingUserOption
-
-    @Option(name: .long, help: "Why (recorded in audit_logs).")
-    var reason: String?
-
-    @Flag(name: .long, help: "Print the result as JSON.")
-    var json = false
+    @OptionGroup var arguments: StrategyControlArguments
 
     func run() async throws {
-        try await OperatorCLI.control(.stop, name: name, user: actingUser, reason: reason, json: json)
+        try await arguments.apply(.stop)
     }
 }
