@@ -190,8 +190,7 @@ public final class HostSession {
             : FixedPoint.zero
         let metrics = liveFeed?.metrics ?? []
         let connected = liveFeed == nil ? true : metrics.contains { $0.isConnected }
-        // A local clock ahead of the exchange's shows as negative lag: report it as none.
-        let lag = metrics.map(\.lastLagNanoseconds).max().map { max(0, $0 / 1_000_000) }
+        let lag = feedLagNanoseconds.map { $0 / 1_000_000 }
         let record = HostRecord(id: hostRecordId, hostName: ProcessInfo.processInfo.hostName,
                                 processId: Int(ProcessInfo.processInfo.processIdentifier), mode: engine.options.mode,
                                 strategies: strategyNames.map(\.rawValue), startedAt: startedAt, lastHeartbeat: now,
@@ -206,50 +205,55 @@ public final class HostSession {
         eventsSinceHeartbeat = 0
     }
 
-    private func publishPrometheus() {
-        guard let metricsEndpoint else { return }
+    /// The host's counters, one list for both system_metrics (by category) and Prometheus.
+    private func counters() -> [(category: String, name: String, help: String, value: Int)] {
         let summary = engine.summary
         let trading = persistence.trading.statistics
         let market = persistence.market.statistics
-        let lag = liveFeed?.metrics.map(\.lastLagNanoseconds).max() ?? 0
-        metricsEndpoint.publish([
-            ("ea_okx_events_total", "market events processed", "\(summary.events)"),
-            ("ea_okx_decode_errors_total", "frames that could not be decoded", "\(summary.decodeErrors)"),
-            ("ea_okx_quality_rejections_total", "events rejected by data quality", "\(summary.rejected.values.reduce(0, +))"),
-            ("ea_okx_risk_rejections_total", "orders rejected by the risk engine", "\(summary.riskRejections)"),
-            ("ea_okx_orders_total", "orders strategies placed", "\(summary.orders)"),
-            ("ea_okx_fills_total", "paper fills", "\(summary.fills)"),
-            ("ea_okx_market_queue_depth", "market-data rows waiting to be written", "\(market.pending)"),
-            ("ea_okx_market_dropped_total", "market-data rows dropped because the queue was full", "\(market.dropped)"),
-            ("ea_okx_trading_queue_depth", "trading records waiting to be written", "\(trading.pending)"),
-            ("ea_okx_feed_lag_seconds", "exchange time to receive time of the latest message", "\(Double(lag) / 1e9)"),
+        return [
+            ("host", "events_total", "market events processed", summary.events),
+            ("host", "decode_errors_total", "frames that could not be decoded", summary.decodeErrors),
+            ("host", "quality_rejections_total", "events rejected by data quality", summary.rejected.values.reduce(0, +)),
+            ("host", "risk_rejections_total", "orders rejected by the risk engine", summary.riskRejections),
+            ("host", "orders_total", "orders strategies placed", summary.orders),
+            ("host", "fills_total", "paper fills", summary.fills),
+            ("host", "strategy_faults_total", "strategies halted for throwing", summary.strategyFaults),
+            ("host", "callback_budget_overruns_total", "strategy callbacks over their time budget", summary.budgetOverruns),
+            ("writer", "market_queue_depth", "market-data rows waiting to be written", market.pending),
+            ("writer", "market_written_total", "market-data rows written", market.written),
+            ("writer", "market_dropped_total", "market-data rows dropped because the queue was full", market.dropped),
+            ("writer", "market_retried_total", "market-data batches retried", market.retried),
+            ("writer", "trading_queue_depth", "trading records waiting to be written", trading.pending),
+            ("writer", "trading_written_total", "trading records written", trading.written),
+            ("writer", "trading_refused_total", "trading records the server refused", trading.refused),
+        ]
+    }
+
+    /// Exchange time to receive time of the latest message, nanoseconds. A local clock ahead of the
+    /// exchange's shows as negative lag: it is reported as none.
+    private var feedLagNanoseconds: Int64? {
+        liveFeed?.metrics.map(\.lastLagNanoseconds).max().map { max(0, $0) }
+    }
+
+    private func publishPrometheus() {
+        guard let metricsEndpoint else { return }
+        metricsEndpoint.publish(counters().map { ("ea_okx_\($0.name)", $0.help, "\($0.value)") } + [
+            ("ea_okx_feed_lag_seconds", "exchange time to receive time of the latest message",
+             "\(Double(feedLagNanoseconds ?? 0) / 1e9)"),
         ])
     }
 
     /// The host's own figures for system_metrics (category `host` and `writer`).
     private func writeMetrics() async {
         let now = WallClock.now()
-        let summary = engine.summary
-        let trading = persistence.trading.statistics
-        let market = persistence.market.statistics
-        let rows: [(String, String, Int)] = [
-            ("host", "events_total", summary.events), ("host", "decode_errors_total", summary.decodeErrors),
-            ("host", "quality_rejections_total", summary.rejected.values.reduce(0, +)),
-            ("host", "risk_rejections_total", summary.riskRejections), ("host", "fills_total", summary.fills),
-            ("host", "strategy_faults_total", summary.strategyFaults), ("host", "callback_budget_overruns_total", summary.budgetOverruns),
-            ("writer", "market_queue_depth", market.pending), ("writer", "market_written_total", market.written),
-            ("writer", "market_dropped_total", market.dropped), ("writer", "market_retried_total", market.retried),
-            ("writer", "trading_queue_depth", trading.pending), ("writer", "trading_written_total", trading.written),
-            ("writer", "trading_refused_total", trading.refused),
-        ]
         let tags = RecordMapping.json(["host": hostRecordId.uuidString, "mode": engine.options.mode.rawValue])
-        for (category, name, value) in rows {
-            persistence.market.submit(.metric(SystemMetricRecord(timestamp: now, category: category, name: name,
-                                                                 value: FixedPoint(value), unit: "count", tags: tags)))
+        for counter in counters() {
+            persistence.market.submit(.metric(SystemMetricRecord(timestamp: now, category: counter.category, name: counter.name,
+                                                                 value: FixedPoint(counter.value), unit: "count", tags: tags)))
         }
-        if let lag = liveFeed?.metrics.map(\.lastLagNanoseconds).max() {
+        if let lag = feedLagNanoseconds {
             persistence.market.submit(.metric(SystemMetricRecord(timestamp: now, category: "host", name: "feed_lag_ms",
-                                                                 value: FixedPoint(Int(max(0, lag) / 1_000_000)), unit: "ms", tags: tags)))
+                                                                 value: FixedPoint(Int(lag / 1_000_000)), unit: "ms", tags: tags)))
         }
     }
 
