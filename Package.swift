@@ -87,8 +87,10 @@ let package = Package(
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "OKXTestServer", sdk]),
         .testTarget(name: "DataQualityTests", dependencies: ["DataQuality", "MarketData", sdk]),
         .testTarget(name: "RiskTests", dependencies: ["Risk", sdk, .product(name: "Yams", package: "Yams")]),
-        .testTarget(name: "ExecutionTests", dependencies: ["Execution", sdk]),
-        .testTarget(name: "PortfolioTests", dependencies: ["Portfolio", sdk]),
+        // Literal constructors and sample instruments shared by the trading tests.
+        .target(name: "TradingTestSupport", dependencies: [sdk], path: "Tests/TradingTestSupport"),
+        .testTarget(name: "ExecutionTests", dependencies: ["Execution", "TradingTestSupport", sdk]),
+        .testTarget(name: "PortfolioTests", dependencies: ["Portfolio", "TradingTestSupport", sdk]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", sdk, .product(name: "PostgresNIO", package: "postgres-nio")]),
         .testTarget(name: "RuntimeTests", dependencies: [
             "RuntimeHost", "Storage", "MarketData", "OKXTestServer", "Risk", "Execution", "Portfolio", "DataQuality", sdk,

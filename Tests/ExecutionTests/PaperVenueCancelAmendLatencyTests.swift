@@ -1,5 +1,6 @@
 import Testing
 import TradingCore
+import TradingTestSupport
 @testable import Execution
 
 @Suite("PaperVenue cancels, amendments, latency")

@@ -1,5 +1,6 @@
 import Testing
 import TradingCore
+import TradingTestSupport
 @testable import Execution
 
 /// Random order flow against a random market, checked against the fill model's invariants.

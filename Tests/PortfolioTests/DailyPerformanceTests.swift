@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TradingCore
+import TradingTestSupport
 @testable import Portfolio
 
 /// 2024-03-01T00:00:00Z

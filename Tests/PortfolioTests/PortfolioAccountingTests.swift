@@ -1,5 +1,6 @@
 import Testing
 import TradingCore
+import TradingTestSupport
 @testable import Portfolio
 
 @Suite("Portfolio accounting")
