@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MarketData
+import Portfolio
 import PostgresNIO
 import Risk
 import Storage
@@ -119,6 +120,9 @@ public enum HostLauncher {
                            markIntervalNanoseconds: settings.host.markIntervalMilliseconds * 1_000_000,
                            callbackBudget: .milliseconds(settings.host.callbackBudgetMilliseconds)),
             logger: logger)
+        if mode == .paper {
+            engine.restoreClosedTrades(try await closedTradesToday(client: client, names: names, instruments: instruments))
+        }
         return HostPlan(engine: engine, persistence: PersistencePipeline(target: target, strategyIds: ids, mode: mode, logger: logger),
                         strategies: engine.strategyNames, subscriptions: subscriptions(for: engineStrategies),
                         lockConnection: lockConnection)
@@ -179,5 +183,33 @@ public enum HostLauncher {
                 leverage: row.leverage ?? .one, liquidationPrice: row.liquidationPrice, openedAt: row.openedAt,
                 lastUpdated: row.lastUpdated, mode: row.mode)
         }
+    }
+
+    /// The paper orders of the running strategies that completed today (UTC, by the wall clock,
+    /// which is a paper host's event time) with some size filled, as the daily rollup counts them:
+    /// a host restarted mid-day upserts the day's strategy_performance row again on its next
+    /// rollup, and that row must count the trades of the run before as well.
+    static func closedTradesToday(client: PostgresClient, names: [UUID: StrategyName],
+                                  instruments: [InstrumentId: Instrument]) async throws -> [ClosedTrade] {
+        let today = UTCDate(containing: WallClock.now())
+        return try await TradeRepository(client).completedTrades(mode: .paper, completedFrom: today.start, to: today.end)
+            .compactMap { trade in
+                guard let name = names[trade.strategyId], let completedAt = trade.completedAt,
+                      let average = trade.avgFillPrice else { return nil }
+                return ClosedTrade(strategy: name, symbol: trade.instrument, completedAt: completedAt,
+                                   filledQuantity: trade.filledQuantity, avgFillPrice: average, commission: trade.commission,
+                                   commissionAsset: trade.commissionAsset ?? trade.instrument.quote,
+                                   realizedPnl: trade.realizedPnl ?? .zero,
+                                   contractValue: instruments[trade.instrument]?.contractValue?.value)
+            }
+    }
+}
+
+extension TradingEngine {
+    /// Gives the daily rollup the trades that completed earlier today, before the first event
+    /// (see ``DailyPerformanceTracker``). Equity samples are not persisted: the day's return,
+    /// drawdown and Sharpe ratio start again from the first sample after the restart.
+    func restoreClosedTrades(_ trades: [ClosedTrade]) {
+        for trade in trades { _ = performance.record(trade) }
     }
 }

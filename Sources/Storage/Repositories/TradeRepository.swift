@@ -134,6 +134,19 @@ public struct TradeRepository: Sendable {
         return try await session.rows("read trades", query).map { row throws(StorageError) in try Self.decode(row) }
     }
 
+    /// The orders of one mode that completed in [from, to) with some size filled (filled, or
+    /// partly filled and then canceled), in completion order: the trades a daily rollup counts.
+    public func completedTrades(mode: TradingMode, completedFrom from: Timestamp, to: Timestamp) async throws(StorageError) -> [TradeRecord] {
+        let query: PostgresQuery = """
+            SELECT \(unescaped: Self.columns) FROM trades
+            WHERE mode = \(mode.rawValue) AND filled_quantity > 0
+              AND completed_at >= TIMESTAMPTZ 'epoch' + \(SQLValues.micros(from)) * INTERVAL '1 microsecond'
+              AND completed_at <  TIMESTAMPTZ 'epoch' + \(SQLValues.micros(to)) * INTERVAL '1 microsecond'
+            ORDER BY completed_at, client_order_id
+            """
+        return try await session.rows("read completed trades", query).map { row throws(StorageError) in try Self.decode(row) }
+    }
+
     /// The trade with this client order id, if any.
     public func trade(clientOrderId: ClientOrderId) async throws(StorageError) -> TradeRecord? {
         let query: PostgresQuery = "SELECT \(unescaped: Self.columns) FROM trades WHERE client_order_id = \(clientOrderId.rawValue)"
