@@ -115,8 +115,8 @@ public struct HostSettings: Sendable {
         /// How often the host writes its heartbeat and metrics.
         public var heartbeatSeconds: Int = 2
         /// How often the host polls for operator changes while its LISTEN connection is down, and
-        /// retries that connection (while it is up, changes arrive by NOTIFY and a poll runs every
-        /// 5 s at most, for changes made without one).
+        /// retries that connection. While it is up, changes arrive by NOTIFY, and the host polls
+        /// only every 5 s (or this interval if longer) for changes made without a NOTIFY.
         public var controlPollMilliseconds: Int = 500
         /// Positions revalued into the database and equity sampled this often (event time).
         public var markIntervalMilliseconds: Int64 = 1000
