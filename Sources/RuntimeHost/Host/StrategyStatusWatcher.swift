@@ -10,8 +10,9 @@ import TradingCore
 /// The CLI sends `NOTIFY strategy_control` with every change it commits. The watcher LISTENs on a
 /// connection of its own and re-reads the statuses at each notification, so a change reaches the
 /// host as soon as it is committed. Polling stays as the fallback: every `interval` while the
-/// listening connection is down (the server restarting) and every ``listeningPollInterval`` while
-/// it is up (for a status changed with plain SQL, which sends no NOTIFY). Every reading is
+/// listening connection is down (the server restarting) and every ``listeningPollInterval`` (or
+/// `interval`, if longer) while it is up, for a status changed with plain SQL, which sends no
+/// NOTIFY. Every reading is
 /// delivered whole; the host acts only on what changed.
 enum StrategyStatusWatcher {
     /// How often statuses are re-read while the LISTEN connection is up.
