@@ -5,6 +5,7 @@ import OKXTestServer
 import PostgresNIO
 import Storage
 import Testing
+import TradingCore
 
 /// The product as a user runs it: the `runtime` binary deploys two strategies, a host trades
 /// them on the paper venue against a local WebSocket server speaking OKX's protocol and serving
@@ -49,6 +50,50 @@ import Testing
         let rows = try await client.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "test"))
         for try await value in rows.decode(Int.self) { return value }
         return 0
+    }
+
+    static func strings(_ client: PostgresClient, _ sql: String) async throws -> [String] {
+        let rows = try await client.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "test"))
+        var result: [String] = []
+        for try await value in rows.decode(String.self) { result.append(value) }
+        return result
+    }
+
+    /// Per strategy and instrument, the paper position as the positions rows hold it (signed:
+    /// a one-way position that flipped keeps a flat row for the side it left).
+    static let positionsBySum = """
+        SELECT s.name || ' ' || p.symbol || ' ' || sum(CASE p.side WHEN 'short' THEN -p.quantity ELSE p.quantity END)::numeric(38,12)::text
+        FROM positions p JOIN strategies s ON s.id = p.strategy_id WHERE p.mode = 'paper'
+        GROUP BY s.name, p.symbol ORDER BY 1
+        """
+    /// The same from the trades rows: the signed sum of the fills (a spot buy's base-currency fee
+    /// comes out of what it receives).
+    static let fillsBySum = """
+        SELECT s.name || ' ' || t.symbol || ' ' || sum(CASE t.side WHEN 'buy'
+                THEN t.filled_quantity - CASE WHEN t.commission_asset = split_part(t.symbol, '-', 1) THEN t.commission ELSE 0 END
+                ELSE -t.filled_quantity END)::numeric(38,12)::text
+        FROM trades t JOIN strategies s ON s.id = t.strategy_id
+        WHERE t.mode = 'paper' AND t.filled_quantity > 0 GROUP BY s.name, t.symbol ORDER BY 1
+        """
+
+    /// What `runtime positions --json` prints, one line per position like ``positionsBySum``'s
+    /// rows that are not flat, with entry and realized PnL.
+    static func cliPositions(_ output: String) throws -> [String] {
+        let array = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String: Any]], "not a JSON array: \(output)")
+        return try array.map { object in
+            let text = { (key: String) throws -> String in try #require(object[key] as? String, "\(key) missing in \(object)") }
+            return "\(try text("strategy")) \(try text("instrument")) \(try text("mode")) \(try text("side")) \(try text("quantity"))"
+                + " \(try text("avg_entry_price")) \(try text("realized_pnl"))"
+        }.sorted()
+    }
+
+    /// A row with its NUMERIC words (`0.002000000000`) in FixedPoint's canonical form (`0.002`),
+    /// the form the CLI prints, so the two compare as text.
+    static func canonical(_ row: String) -> String {
+        row.split(separator: " ").map { word in
+            guard word.contains("."), let value = try? FixedPoint(parsing: String(word)) else { return String(word) }
+            return value.description
+        }.joined(separator: " ")
     }
 
     @Test func hostTradesPausesAndStopsGracefully() async throws {
@@ -102,9 +147,32 @@ import Testing
             #expect(try await Self.count(client, "SELECT count(*) FROM audit_logs WHERE action LIKE '%pause%'") >= 1)
             #expect(try await Self.count(client, "SELECT count(*) FROM system_metrics WHERE metric_category = 'host'") > 0)
 
+            // The host applied the pause (it learned of it by NOTIFY or, failing that, by polling).
+            #expect(log.contains("operator changed a strategy"), "host log:\n\(log)")
+
+            // Positions after the fills: every filled paper trade's strategy and instrument has
+            // its position, equal to the signed sum of its fills, and `runtime positions --json`
+            // shows the same holdings.
+            let positions = try await Self.strings(client, Self.positionsBySum)
+            #expect(positions.contains { $0.hasPrefix("market_maker BTC-USDT ") })
+            #expect(positions == (try await Self.strings(client, Self.fillsBySum)))
+            let cli = try Self.run(["positions", "--json", "--mode", "paper"], environment: environment)
+            #expect(cli.status == 0, "positions failed: \(cli.output)")
+            let rows = try await Self.strings(client, """
+                SELECT s.name || ' ' || p.symbol || ' ' || p.mode || ' ' || p.side || ' ' || p.quantity::text
+                    || ' ' || p.avg_entry_price::text || ' ' || p.realized_pnl::text
+                FROM positions p JOIN strategies s ON s.id = p.strategy_id WHERE p.mode = 'paper' AND p.quantity > 0 ORDER BY 1
+                """)
+            #expect(try Self.cliPositions(cli.output) == rows.map(Self.canonical).sorted())
+
             let status = try Self.run(["status", "--json"], environment: environment)
             #expect(status.status == 0, "status failed: \(status.output)")
             #expect(status.output.contains("market_maker"))
+
+            // No command warns that a database client was used before it ran.
+            for output in [pause.output, cli.output, status.output, log] {
+                #expect(!output.contains("hasn't been called yet"), "\(output)")
+            }
         }
     }
 }

@@ -19,7 +19,7 @@ import TradingCore
     }
 
     /// The shipped market maker renamed and with tighter limits, e.g. a daily loss limit that its
-    /// fees reach (80 % of it moves it to reduce-only) or a short run of losing trades (halts it).
+    /// fees and adverse fills reach (80 % of it moves it to reduce-only, the limit halts it).
     static func tightManifest(name: String, _ limits: [String: String]) throws -> String {
         let path = PluginTestSupport.packageRoot.appendingPathComponent("strategies/market_maker.yaml").path
         var text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "name: market_maker", with: "name: \(name)")
@@ -62,9 +62,9 @@ import TradingCore
                 let path = PluginTestSupport.packageRoot.appendingPathComponent("strategies/\(file).yaml").path
                 try await OperatorTestSupport.deploy(try String(contentsOfFile: path, encoding: .utf8), client: client)
             }
-            try await OperatorTestSupport.deploy(try Self.tightManifest(name: "mm_reduce", ["max_daily_loss: 300": "max_daily_loss: 0.6"]),
-                                                 client: client)
-            try await OperatorTestSupport.deploy(try Self.tightManifest(name: "mm_halt", ["max_consecutive_losses: 20": "max_consecutive_losses: 4"]),
+            // A daily loss limit of 0.3 USDT: at 0.24 (80 %) the monitor moves mm_risk to
+            // reduce-only, and its loss keeps growing (fees, adverse marks) to the limit, which halts it.
+            try await OperatorTestSupport.deploy(try Self.tightManifest(name: "mm_risk", ["max_daily_loss: 300": "max_daily_loss: 0.3"]),
                                                  client: client)
             let summary = try await Self.replay(client, target: database.target)
             #expect(summary.fills > 0)
@@ -99,29 +99,54 @@ import TradingCore
             #expect(rollups == recomputed, "\(rollups.joined(separator: "\n"))\n---\n\(recomputed.joined(separator: "\n"))")
             #expect(Set(try await Self.strings(client, "SELECT DISTINCT date::text FROM strategy_performance WHERE mode = 'replay'")).count == 2)
 
-            // mm_reduce went reduce-only and mm_halt was halted by the risk engine's monitors, each
-            // with a risk event and an audit row, and no order of mm_halt reached the venue after
-            // its halt. A replay is a simulation: the deployed strategies' own status is left as is.
-            func breaches(_ name: String) async throws -> [String] {
-                try await Self.strings(client, """
-                    SELECT r.action_taken FROM risk_events r JOIN strategies s ON s.id = r.strategy_id
-                    WHERE s.name = '\(name)' AND r.event_type = 'limit_breach' AND r.mode = 'replay' ORDER BY r.created_at, r.id
-                    """)
-            }
-            #expect(try await breaches("mm_reduce").first == "reducing")
-            #expect(try await breaches("mm_halt").last == "halted")
-            for (name, state) in [("mm_reduce", "reducing"), ("mm_halt", "halted")] {
-                #expect(try await Self.count(client, """
-                    SELECT count(*) FROM audit_logs WHERE user_agent LIKE 'risk-engine%' AND resource_id = '\(name)'
-                    AND new_value::text LIKE '%\(state)%'
-                    """) >= 1, "no audit row for \(name) -> \(state)")
-            }
-            #expect(try await Self.strings(client, "SELECT status FROM strategies WHERE name IN ('mm_reduce', 'mm_halt')") == ["paper_trading", "paper_trading"])
+            // mm_risk went active -> reducing -> halted in this one replay: per transition one
+            // risk_events row and one audit_logs row by the risk engine (old and new state as
+            // JSON), in that order, at the same event time.
+            let transitions = try await Self.strings(client, """
+                SELECT r.event_type || ' ' || r.severity || ' ' || r.action_taken || ' ' || r.metric_name
+                    || ' ' || (r.metric_value >= r.threshold_value) || ' ' || r.threshold_value::text || ' ' || r.mode
+                FROM risk_events r JOIN strategies s ON s.id = r.strategy_id
+                WHERE s.name = 'mm_risk' AND r.event_type = 'limit_breach' ORDER BY r.created_at, r.id
+                """)
+            #expect(transitions == ["limit_breach warning reducing daily_loss true 0.240000000000 replay",
+                                    "limit_breach critical halted daily_loss true 0.300000000000 replay"])
+            let audits = try await Self.strings(client, """
+                SELECT a.action || ' ' || a.user_agent || ' ' || (a.user_id IS NULL) || ' ' || a.success
+                    || ' ' || (a.old_value ->> 'status') || ' -> ' || (a.new_value ->> 'status')
+                    || ' ' || (a.new_value ->> 'metric_name') || ' ' || (a.new_value ->> 'threshold_value')
+                FROM audit_logs a WHERE a.resource_type = 'strategy' AND a.resource_id = 'mm_risk' AND a.user_agent LIKE 'risk-engine%'
+                ORDER BY a.created_at, a.id
+                """)
+            #expect(audits == ["strategy.reducing risk-engine true true active -> reducing daily_loss 0.24",
+                               "strategy.halt risk-engine true true reducing -> halted daily_loss 0.3"])
+            #expect(try await Self.count(client, """
+                SELECT count(*) FROM risk_events r JOIN strategies s ON s.id = r.strategy_id
+                JOIN audit_logs a ON a.resource_id = s.name AND a.user_agent LIKE 'risk-engine%' AND a.created_at = r.created_at
+                    AND a.new_value ->> 'status' = r.action_taken
+                WHERE s.name = 'mm_risk' AND r.event_type = 'limit_breach'
+                """) == 2, "each transition's risk event and audit row carry the same event time")
+            // A replay is a simulation: the deployed strategy's own status is left as it was.
+            #expect(try await Self.strings(client, "SELECT status FROM strategies WHERE name = 'mm_risk'") == ["paper_trading"])
+
+            // After the halt the market maker keeps quoting, and the risk engine refuses every
+            // quote (strategy_state rejections, aggregated), so none reaches the venue: no trades
+            // row of mm_risk is created after the halt.
+            let halt = """
+                (SELECT r.created_at FROM risk_events r JOIN strategies s ON s.id = r.strategy_id
+                 WHERE s.name = 'mm_risk' AND r.event_type = 'limit_breach' AND r.action_taken = 'halted')
+                """
+            #expect(try await Self.count(client, """
+                SELECT count(*) FROM risk_events r JOIN strategies s ON s.id = r.strategy_id
+                WHERE s.name = 'mm_risk' AND r.event_type IN ('order_rejected', 'rejection_summary')
+                  AND r.metric_name LIKE 'strategy_state%' AND r.created_at > \(halt)
+                """) > 0, "the halted strategy kept sending orders")
             #expect(try await Self.count(client, """
                 SELECT count(*) FROM trades t JOIN strategies s ON s.id = t.strategy_id
-                WHERE s.name = 'mm_halt' AND t.created_at > (SELECT min(r.created_at) FROM risk_events r
-                    WHERE r.strategy_id = s.id AND r.event_type = 'limit_breach' AND r.action_taken = 'halted')
+                WHERE s.name = 'mm_risk' AND t.created_at > \(halt)
                 """) == 0)
+            #expect(try await Self.count(client, """
+                SELECT count(*) FROM trades t JOIN strategies s ON s.id = t.strategy_id WHERE s.name = 'mm_risk'
+                """) > 0, "mm_risk traded before its halt")
         }
     }
 

@@ -114,7 +114,9 @@ public struct HostSettings: Sendable {
     public struct HostSection: Decodable, Sendable {
         /// How often the host writes its heartbeat and metrics.
         public var heartbeatSeconds: Int = 2
-        /// How often the host looks for operator changes (it also listens for NOTIFY).
+        /// How often the host polls for operator changes while its LISTEN connection is down, and
+        /// retries that connection. While it is up, changes arrive by NOTIFY, and the host polls
+        /// only every 5 s (or this interval if longer) for changes made without a NOTIFY.
         public var controlPollMilliseconds: Int = 500
         /// Positions revalued into the database and equity sampled this often (event time).
         public var markIntervalMilliseconds: Int64 = 1000

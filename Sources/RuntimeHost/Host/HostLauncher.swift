@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MarketData
+import Portfolio
 import PostgresNIO
 import Risk
 import Storage
@@ -34,6 +35,8 @@ public enum HostLaunchError: Error, CustomStringConvertible {
     case notDeployed([String])
     case nothingToRun(String)
     case alreadyRunning([StrategyName])
+    /// A persisted fee was charged in an asset that is neither the instrument's base nor its quote.
+    case unexpectedCommissionAsset(strategy: StrategyName, instrument: InstrumentId, asset: String)
 
     public var description: String {
         switch self {
@@ -43,6 +46,9 @@ public enum HostLaunchError: Error, CustomStringConvertible {
             "nothing to run: \(reason)"
         case .alreadyRunning(let names):
             "already running on another host: \(names.map(\.rawValue).joined(separator: ", ")) (a strategy runs on at most one host; stop the other host or leave these out with --strategies)"
+        case .unexpectedCommissionAsset(let strategy, let instrument, let asset):
+            "trades of \(strategy) on \(instrument) paid fees in \(asset), which is neither \(instrument.base) nor \(instrument.quote): "
+                + "the positions cannot be restored with their fees (check trades.commission_asset)"
         }
     }
 }
@@ -114,6 +120,9 @@ public enum HostLauncher {
                            markIntervalNanoseconds: settings.host.markIntervalMilliseconds * 1_000_000,
                            callbackBudget: .milliseconds(settings.host.callbackBudgetMilliseconds)),
             logger: logger)
+        if mode == .paper {
+            engine.restoreClosedTrades(try await closedTradesToday(client: client, names: names, instruments: instruments))
+        }
         return HostPlan(engine: engine, persistence: PersistencePipeline(target: target, strategyIds: ids, mode: mode, logger: logger),
                         strategies: engine.strategyNames, subscriptions: subscriptions(for: engineStrategies),
                         lockConnection: lockConnection)
@@ -138,7 +147,11 @@ public enum HostLauncher {
     }
 
     /// The paper positions of the last run: per strategy and instrument, the row updated last
-    /// (a one-way position that flipped sides leaves a flat row for the side it left).
+    /// (a one-way position that flipped sides leaves a flat row for the side it left), with the
+    /// fees of every paper fill of that strategy and instrument. The positions table has no fees
+    /// column, but a position's fees are cumulative over its whole life, like its realized PnL,
+    /// so they are the sum over the trades table, valued as ``Portfolio`` values them: a fee
+    /// in the quote currency as charged, one in the base currency at its fill price.
     static func restoredPositions(client: PostgresClient, names: [UUID: StrategyName]) async throws -> [PortfolioPositionRecord] {
         let rows = try await PositionRepository(client).positions(mode: .paper)
         var latest: [String: Storage.PositionRecord] = [:]
@@ -147,14 +160,56 @@ public enum HostLauncher {
             if let existing = latest[key], existing.lastUpdated >= row.lastUpdated { continue }
             latest[key] = row
         }
+        var fees: [String: Money] = [:]
+        for total in try await TradeRepository(client).commissionTotals(mode: .paper) {
+            guard let name = names[total.strategyId] else { continue }
+            let instrument = total.instrument
+            let inQuote: Money
+            if total.asset == instrument.quote {
+                inQuote = total.commission
+            } else if total.asset == instrument.base {
+                inQuote = total.valuedAtFillPrice
+            } else {
+                throw HostLaunchError.unexpectedCommissionAsset(strategy: name, instrument: instrument, asset: total.asset)
+            }
+            fees["\(total.strategyId)|\(instrument.symbol)", default: .zero] += inQuote
+        }
         return latest.keys.sorted().compactMap { key in
             guard let row = latest[key], let name = names[row.strategyId] else { return nil }
             return PortfolioPositionRecord(
                 strategy: name, symbol: row.instrument, positionSide: .net, side: row.side == .short ? .short : .long,
                 quantity: row.quantity, avgEntryPrice: row.avgEntryPrice, currentPrice: row.currentPrice,
-                unrealizedPnl: row.unrealizedPnl, realizedPnl: row.realizedPnl, fees: .zero, margin: row.margin,
+                unrealizedPnl: row.unrealizedPnl, realizedPnl: row.realizedPnl, fees: fees[key] ?? .zero, margin: row.margin,
                 leverage: row.leverage ?? .one, liquidationPrice: row.liquidationPrice, openedAt: row.openedAt,
                 lastUpdated: row.lastUpdated, mode: row.mode)
         }
+    }
+
+    /// The paper orders of the running strategies that completed today (UTC, by the wall clock,
+    /// which is a paper host's event time) with some size filled, as the daily rollup counts them:
+    /// a host restarted mid-day upserts the day's strategy_performance row again on its next
+    /// rollup, and that row must count the trades of the run before as well.
+    static func closedTradesToday(client: PostgresClient, names: [UUID: StrategyName],
+                                  instruments: [InstrumentId: Instrument]) async throws -> [ClosedTrade] {
+        let today = UTCDate(containing: WallClock.now())
+        return try await TradeRepository(client).completedTrades(mode: .paper, completedFrom: today.start, to: today.end)
+            .compactMap { trade in
+                guard let name = names[trade.strategyId], let completedAt = trade.completedAt,
+                      let average = trade.avgFillPrice else { return nil }
+                return ClosedTrade(strategy: name, symbol: trade.instrument, completedAt: completedAt,
+                                   filledQuantity: trade.filledQuantity, avgFillPrice: average, commission: trade.commission,
+                                   commissionAsset: trade.commissionAsset ?? trade.instrument.quote,
+                                   realizedPnl: trade.realizedPnl ?? .zero,
+                                   contractValue: instruments[trade.instrument]?.contractValue?.value)
+            }
+    }
+}
+
+extension TradingEngine {
+    /// Gives the daily rollup the trades that completed earlier today, before the first event
+    /// (see ``DailyPerformanceTracker``). Equity samples are not persisted: the day's return,
+    /// drawdown and Sharpe ratio start again from the first sample after the restart.
+    func restoreClosedTrades(_ trades: [ClosedTrade]) {
+        for trade in trades { _ = performance.record(trade) }
     }
 }

@@ -86,7 +86,7 @@ public final class HostSession {
         let pollInterval = Duration.milliseconds(settings.host.controlPollMilliseconds)
         let deliver: @Sendable ([StrategyName: String]) -> Void = { continuation.yield(.control($0)) }
         let control = Task {
-            await StrategyStatusPoller.poll(target: target, names: names, every: pollInterval, deliver)
+            await StrategyStatusWatcher.watch(target: target, names: names, pollEvery: pollInterval, deliver)
         }
         let deadline = duration.map { ContinuousClock.now + $0 }
 

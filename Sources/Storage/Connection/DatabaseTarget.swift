@@ -154,8 +154,18 @@ public struct DatabaseTarget: Sendable, Equatable, CustomStringConvertible {
                                              _ body: @Sendable (PostgresClient) async throws -> Result) async throws -> Result {
         let client = PostgresClient(configuration: clientConfiguration(), backgroundLogger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
+            // The body waits until the child task has started and is entering run(). A query
+            // leased before run() has begun still works, but PostgresNIO warns that run() "hasn't
+            // been called yet": without this wait the body won that race at every command's start.
+            // (PostgresNIO has no public "running" signal; what is left is the child's step from
+            // finish() into run(), which the body, woken on another thread, practically never wins.)
+            let (started, starting) = AsyncStream<Void>.makeStream()
+            group.addTask {
+                starting.finish()
+                await client.run()
+            }
             defer { group.cancelAll() }
+            for await _ in started {}
             return try await body(client)
         }
     }

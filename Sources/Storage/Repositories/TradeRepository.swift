@@ -134,6 +134,19 @@ public struct TradeRepository: Sendable {
         return try await session.rows("read trades", query).map { row throws(StorageError) in try Self.decode(row) }
     }
 
+    /// The orders of one mode that completed in [from, to) with some size filled (filled, or
+    /// partly filled and then canceled), in completion order: the trades a daily rollup counts.
+    public func completedTrades(mode: TradingMode, completedFrom from: Timestamp, to: Timestamp) async throws(StorageError) -> [TradeRecord] {
+        let query: PostgresQuery = """
+            SELECT \(unescaped: Self.columns) FROM trades
+            WHERE mode = \(mode.rawValue) AND filled_quantity > 0
+              AND completed_at >= TIMESTAMPTZ 'epoch' + \(SQLValues.micros(from)) * INTERVAL '1 microsecond'
+              AND completed_at <  TIMESTAMPTZ 'epoch' + \(SQLValues.micros(to)) * INTERVAL '1 microsecond'
+            ORDER BY completed_at, client_order_id
+            """
+        return try await session.rows("read completed trades", query).map { row throws(StorageError) in try Self.decode(row) }
+    }
+
     /// The trade with this client order id, if any.
     public func trade(clientOrderId: ClientOrderId) async throws(StorageError) -> TradeRecord? {
         let query: PostgresQuery = "SELECT \(unescaped: Self.columns) FROM trades WHERE client_order_id = \(clientOrderId.rawValue)"
@@ -172,5 +185,52 @@ public struct TradeRepository: Sendable {
             latencyMs: try row.value("latency_ms", as: Int?.self, table: t),
             totalLatencyMs: try row.value("total_latency_ms", as: Int?.self, table: t),
             mode: try SQLValues.enumValue(try row.value("mode", table: t), table: t, column: "mode"))
+    }
+}
+
+/// The fees one strategy paid on one instrument in one commission asset, summed over its filled
+/// orders: what a restarted host needs to give its positions back their fees.
+public struct CommissionTotal: Sendable, Hashable {
+    public var strategyId: UUID
+    public var instrument: InstrumentId
+    /// The asset the fees were charged in (trades.commission_asset).
+    public var asset: String
+    /// The sum of trades.commission, in ``asset``.
+    public var commission: Money
+    /// The sum of each order's commission × its average fill price, each product rounded half away
+    /// from zero at 12 decimals: a base-currency fee valued in the quote currency at the price it
+    /// was paid at (as the portfolio values it).
+    public var valuedAtFillPrice: Money
+
+    public init(strategyId: UUID, instrument: InstrumentId, asset: String, commission: Money, valuedAtFillPrice: Money) {
+        self.strategyId = strategyId; self.instrument = instrument; self.asset = asset
+        self.commission = commission; self.valuedAtFillPrice = valuedAtFillPrice
+    }
+}
+
+extension TradeRepository {
+    /// Fees of the filled orders of one mode, per strategy, instrument and commission asset,
+    /// ordered by those three.
+    public func commissionTotals(mode: TradingMode) async throws(StorageError) -> [CommissionTotal] {
+        let query: PostgresQuery = """
+            SELECT strategy_id, symbol, commission_asset, sum(commission)::text AS commission,
+                sum(round(commission * avg_fill_price, 12))::text AS valued
+            FROM trades
+            WHERE mode = \(mode.rawValue) AND filled_quantity > 0 AND commission_asset IS NOT NULL AND avg_fill_price IS NOT NULL
+            GROUP BY strategy_id, symbol, commission_asset
+            ORDER BY strategy_id, symbol, commission_asset
+            """
+        let t = Self.table
+        return try await session.rows("read commission totals", query).map { row throws(StorageError) in
+            func fp(_ column: String) throws(StorageError) -> FixedPoint {
+                try SQLValues.fixedPoint(try row.value(column, as: String.self, table: t), table: t, column: column)
+            }
+            let symbol: String = try row.value("symbol", table: t)
+            let instrument: InstrumentId
+            do { instrument = try InstrumentId(parsing: symbol) } catch { throw .decoding(table: t, column: "symbol", value: symbol, reason: "\(error)") }
+            return CommissionTotal(strategyId: try row.value("strategy_id", table: t), instrument: instrument,
+                                   asset: try row.value("commission_asset", table: t), commission: Money(try fp("commission")),
+                                   valuedAtFillPrice: Money(try fp("valued")))
+        }
     }
 }
