@@ -288,34 +288,36 @@ public struct OKXCodec: Sendable {
         var volume: Quantity?, volumeCurrency: Quantity?, timestamp: Timestamp?
         var seen: UInt16 = 0
         var isFirst = true
+        // By key length first: a ticker has sixteen keys, so most are told apart by one comparison.
         while let key = try scanner.nextKey(isFirst: &isFirst) {
-            if key.equals("last") {
-                last = try FieldParsing.price(try scanner.readString(field: "last"), field: "last")
-            } else if key.equals("lastSz") {
-                lastSize = try FieldParsing.quantity(try scanner.readString(field: "lastSz"), field: "lastSz")
-            } else if key.equals("askPx") {
-                askPrice = try FieldParsing.optionalPrice(try scanner.readString(field: "askPx"), field: "askPx"); seen |= 1
-            } else if key.equals("askSz") {
-                askSize = try FieldParsing.optionalQuantity(try scanner.readString(field: "askSz"), field: "askSz"); seen |= 2
-            } else if key.equals("bidPx") {
-                bidPrice = try FieldParsing.optionalPrice(try scanner.readString(field: "bidPx"), field: "bidPx"); seen |= 4
-            } else if key.equals("bidSz") {
-                bidSize = try FieldParsing.optionalQuantity(try scanner.readString(field: "bidSz"), field: "bidSz"); seen |= 8
-            } else if key.equals("open24h") {
-                open = try FieldParsing.price(try scanner.readString(field: "open24h"), field: "open24h")
-            } else if key.equals("high24h") {
-                high = try FieldParsing.price(try scanner.readString(field: "high24h"), field: "high24h")
-            } else if key.equals("low24h") {
-                low = try FieldParsing.price(try scanner.readString(field: "low24h"), field: "low24h")
-            } else if key.equals("vol24h") {
-                volume = try FieldParsing.quantity(try scanner.readString(field: "vol24h"), field: "vol24h")
-            } else if key.equals("volCcy24h") {
-                volumeCurrency = try FieldParsing.quantity(try scanner.readString(field: "volCcy24h"), field: "volCcy24h")
-            } else if key.equals("ts") {
+            switch key.count {
+            case 2 where key.equals("ts"):
                 timestamp = try FieldParsing.milliseconds(try scanner.readString(field: "ts"), field: "ts")
-            } else if key.equals("instId") {
+            case 4 where key.equals("last"):
+                last = try FieldParsing.price(try scanner.readString(field: "last"), field: "last")
+            case 5 where key.equals("askPx"):
+                askPrice = try FieldParsing.optionalPrice(try scanner.readString(field: "askPx"), field: "askPx"); seen |= 1
+            case 5 where key.equals("askSz"):
+                askSize = try FieldParsing.optionalQuantity(try scanner.readString(field: "askSz"), field: "askSz"); seen |= 2
+            case 5 where key.equals("bidPx"):
+                bidPrice = try FieldParsing.optionalPrice(try scanner.readString(field: "bidPx"), field: "bidPx"); seen |= 4
+            case 5 where key.equals("bidSz"):
+                bidSize = try FieldParsing.optionalQuantity(try scanner.readString(field: "bidSz"), field: "bidSz"); seen |= 8
+            case 6 where key.equals("instId"):
                 try checkInstrument(try scanner.readString(field: "instId"), instrument)
-            } else {
+            case 6 where key.equals("lastSz"):
+                lastSize = try FieldParsing.quantity(try scanner.readString(field: "lastSz"), field: "lastSz")
+            case 6 where key.equals("low24h"):
+                low = try FieldParsing.price(try scanner.readString(field: "low24h"), field: "low24h")
+            case 6 where key.equals("vol24h"):
+                volume = try FieldParsing.quantity(try scanner.readString(field: "vol24h"), field: "vol24h")
+            case 7 where key.equals("open24h"):
+                open = try FieldParsing.price(try scanner.readString(field: "open24h"), field: "open24h")
+            case 7 where key.equals("high24h"):
+                high = try FieldParsing.price(try scanner.readString(field: "high24h"), field: "high24h")
+            case 9 where key.equals("volCcy24h"):
+                volumeCurrency = try FieldParsing.quantity(try scanner.readString(field: "volCcy24h"), field: "volCcy24h")
+            default:
                 try scanner.skipValue(depth: 3)
             }
         }
