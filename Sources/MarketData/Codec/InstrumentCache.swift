@@ -7,6 +7,8 @@ import TradingCore
 struct InstrumentCache {
     /// Every id with a ``SymbolKey``, in the order first seen.
     private var known: [ResolvedInstrument] = []
+    /// `known[i].key`, apart: a slot is confirmed without copying the whole entry.
+    private var knownKeys: [SymbolKey] = []
     /// Direct-mapped: a key's slot holds the index in `known` of the last id seen there, or -1.
     private var slots: [Int32] = []
     /// Every entry of `known` by key (for ids whose slot another id took).
@@ -21,10 +23,7 @@ struct InstrumentCache {
     mutating func instrument(_ text: JSONBytes, field: StaticString) throws(OKXDecodeError) -> ResolvedInstrument {
         if let key = SymbolKey(text.bytes), !slots.isEmpty {
             let position = Int(slots[key.slot(bits: Self.slotBits)])
-            if position >= 0 {
-                let candidate = known[position]
-                if candidate.key == key { return candidate }
-            }
+            if position >= 0 && knownKeys[position] == key { return known[position] }
         }
         return try lookUp(text, field: field)
     }
@@ -55,6 +54,7 @@ struct InstrumentCache {
             positions[key] = known.count
             slots[key.slot(bits: Self.slotBits)] = Int32(known.count)
             known.append(resolved)
+            knownKeys.append(key)
         } else if key == nil, longEntries.count < Self.capacity {
             longEntries[hash] = instrument
         }

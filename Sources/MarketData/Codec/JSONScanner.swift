@@ -83,6 +83,34 @@ struct JSONScanner {
     /// The next key of the object being read (the `:` is consumed), or nil at its closing `}`.
     /// `isFirst` tracks whether a comma is due; start it at true.
     @inline(__always) mutating func nextKey(isFirst: inout Bool) throws(OKXDecodeError) -> JSONBytes? {
+        // The compact layout OKX sends: `,"key":` (or `"key":` first) with no whitespace to skip.
+        if index &+ 1 < count {
+            let next = byte(at: index)
+            if next == UInt8(ascii: ",") && !isFirst && byte(at: index &+ 1) == UInt8(ascii: "\"") {
+                index &+= 1
+                return try keyAtQuote()
+            }
+            if next == UInt8(ascii: "\"") && isFirst {
+                isFirst = false
+                return try keyAtQuote()
+            }
+        }
+        return try nextKeyInGeneral(isFirst: &isFirst)
+    }
+
+    /// Reads `"key":` from the quote at `index`.
+    @inline(__always) private mutating func keyAtQuote() throws(OKXDecodeError) -> JSONBytes {
+        let key = try readStringContents()
+        if index < count && byte(at: index) == UInt8(ascii: ":") {
+            index &+= 1
+        } else {
+            try expect(UInt8(ascii: ":"))
+        }
+        return key
+    }
+
+    /// ``nextKey(isFirst:)`` with whitespace and the closing brace.
+    private mutating func nextKeyInGeneral(isFirst: inout Bool) throws(OKXDecodeError) -> JSONBytes? {
         var next = try peek()
         if next == UInt8(ascii: "}") {
             index &+= 1
