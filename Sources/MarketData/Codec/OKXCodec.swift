@@ -473,6 +473,8 @@ public struct OKXCodec: Sendable {
             guard let price, let size, let orders, count == 4 else {
                 throw .invalidValue(field: "\(field)", value: "\(count) fields", reason: "a book level has 4 fields")
             }
+            // One allocation for the up to 5 levels of books5 and most updates (growing from 1 would take 4).
+            if levels.isEmpty { levels.reserveCapacity(8) }
             levels.append(BookLevel(price: price, size: size, orderCount: orders))
         }
         return levels
