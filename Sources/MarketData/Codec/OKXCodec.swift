@@ -16,7 +16,80 @@ public struct OKXCodec: Sendable {
     public init() {}
 
     /// Decodes one text frame.
+    ///
+    /// Push frames in OKX's usual layout (`arg`, maybe `action`, then `data` last) are read in one
+    /// forward pass (``decodeUsualPush(_:)``). Everything else (control events, `data` before `arg`,
+    /// repeated or trailing keys, and every malformed frame) is decoded by
+    /// ``decodeValidatingFirst(_:)``, which checks the whole frame's structure before its values. So
+    /// errors are the same whichever path a frame took, and both paths give equal values for every
+    /// frame the fast one accepts.
     public mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(OKXDecodeError) -> OKXMessage {
+        do {
+            return try decodeUsualPush(bytes)
+        } catch {
+            return try decodeValidatingFirst(bytes)
+        }
+    }
+
+    /// The fast path: a push frame `{"arg":{...}, ["action":..., ...] "data":[...]}` read in one pass, its
+    /// `data` decoded where it stands. Throws for any other frame; the error only means "not here" (see
+    /// ``declined``), the general path then decodes the frame or reports what is wrong with it.
+    mutating func decodeUsualPush(_ bytes: UnsafeBufferPointer<UInt8>) throws(OKXDecodeError) -> OKXMessage {
+        var scanner = JSONScanner(bytes)
+        guard !bytes.isEmpty, try scanner.peek() == UInt8(ascii: "{") else { throw Self.declined }
+        scanner.skipByte()
+        var sawArg = false
+        var channelName: JSONBytes?
+        var instIdText: JSONBytes?
+        var action: JSONBytes?
+        var isFirst = true
+        while true {
+            guard let key = try scanner.nextKey(isFirst: &isFirst) else { throw Self.declined }
+            if key.equals("data") {
+                break
+            } else if key.equals("arg") {
+                guard !sawArg else { throw Self.declined }
+                sawArg = true
+                try scanner.beginObject(field: "arg")
+                var isFirstInArg = true
+                while let argKey = try scanner.nextKey(isFirst: &isFirstInArg) {
+                    if argKey.equals("channel") {
+                        channelName = try scanner.readString(field: "arg.channel")
+                    } else if argKey.equals("instId") {
+                        instIdText = try scanner.readString(field: "arg.instId")
+                    } else {
+                        try scanner.skipValue(depth: 2)
+                    }
+                }
+            } else if key.equals("action") {
+                action = try scanner.readString(field: "action")
+            } else if key.equals("event") || key.equals("code") || key.equals("msg") || key.equals("connId")
+                        || key.equals("channel") || key.equals("connCount") {
+                throw Self.declined
+            } else {
+                try scanner.skipValue(depth: 1)
+            }
+        }
+        guard let channelName, let instIdText, let kind = OKXChannelKind.classify(channelName) else { throw Self.declined }
+        switch kind {
+        case .unsupported: throw Self.declined
+        case .book(let channel) where !channel.isFullSnapshotEachPush && action == nil: throw Self.declined
+        default: break
+        }
+        let instrument = try instruments.instrument(instIdText, field: "arg.instId")
+        let message = try Self.data(&scanner, kind: kind, channelName: channelName, instrument: instrument, action: action)
+        // `data` came last: only the closing brace may follow (anything else goes the general way).
+        guard try scanner.peek() == UInt8(ascii: "}") else { throw Self.declined }
+        scanner.skipByte()
+        try scanner.expectEnd()
+        return message
+    }
+
+    /// What the fast path throws for a frame it leaves to the general path (no allocation).
+    static var declined: OKXDecodeError { .unrecognizedMessage(reason: "") }
+
+    /// The general path: validates the whole frame's structure first, then reads what it needs.
+    mutating func decodeValidatingFirst(_ bytes: UnsafeBufferPointer<UInt8>) throws(OKXDecodeError) -> OKXMessage {
         if Self.isPong(bytes) { return .control(.pong) }
         var scanner = JSONScanner(bytes)
         guard (try? scanner.peek()) == UInt8(ascii: "{") else {
@@ -102,41 +175,72 @@ public struct OKXCodec: Sendable {
         if kind == .unsupported { return .unsupportedChannel(channel: channelName.text, instId: instIdText?.text) }
         guard let instIdText else { throw .missingField(field: "arg.instId", context: "\(channelName.text) push") }
         let instrument = try instruments.instrument(instIdText, field: "arg.instId")
-
         var data = JSONScanner(bytes, at: dataStart)
+        return try Self.data(&data, kind: kind, channelName: channelName, instrument: instrument, action: action)
+    }
+
+    /// The `data` array of a push on a market-data channel, the scanner standing at it.
+    ///
+    /// One item (the common case) becomes `.market` directly, several `.marketBatch` in the order sent.
+    @inline(__always)
+    private static func data(_ data: inout JSONScanner, kind: OKXChannelKind, channelName: JSONBytes,
+                             instrument: ResolvedInstrument, action: JSONBytes?) throws(OKXDecodeError) -> OKXMessage {
         try data.beginArray(field: "data")
-        var first: MarketEvent?
-        var more: [MarketEvent] = []
         var isFirstElement = true
-        while try data.nextElement(isFirst: &isFirstElement) {
-            let event: MarketEvent
-            switch kind {
-            case .trades: event = .trade(try Self.trade(&data, instrument: instrument))
-            case .tickers: event = .ticker(try Self.ticker(&data, instrument: instrument))
-            case .candle(let interval): event = .candle(try Self.candle(&data, instrument: instrument, interval: interval))
-            case .book(let channel):
-                event = .book(try Self.book(&data, instrument: instrument, channel: channel, action: action))
-            case .unsupported: throw .unknownChannel(channelName.text)  // handled above
-            }
-            if first == nil {
-                first = event
-            } else {
-                if more.isEmpty, let first { more.append(first) }
-                more.append(event)
-            }
+        guard try data.nextElement(isFirst: &isFirstElement) else {
+            throw .missingField(field: "data[0]", context: "\(channelName.text) push (empty data array)")
         }
-        if !more.isEmpty { return .marketBatch(more) }
-        guard let first else { throw .missingField(field: "data[0]", context: "\(channelName.text) push (empty data array)") }
-        return .market(first)
-    }
-
-    private static func checkInstrument(_ text: JSONBytes, _ instrument: InstrumentId) throws(OKXDecodeError) {
-        guard InstrumentCache.symbol(instrument.symbol, equals: text.bytes) else {
-            throw .invalidValue(field: "data.instId", value: text.text, reason: "differs from arg.instId '\(instrument.symbol)'")
+        // One specialised branch per kind, so the single item is built where it is returned.
+        switch kind {
+        case .trades:
+            let trade = try Self.trade(&data, instrument: instrument)
+            if try !data.nextElement(isFirst: &isFirstElement) { return .market(.trade(trade)) }
+            return try batch(&data, first: .trade(trade), kind: kind, channelName: channelName, instrument: instrument, action: action)
+        case .tickers:
+            let ticker = try Self.ticker(&data, instrument: instrument)
+            if try !data.nextElement(isFirst: &isFirstElement) { return .market(.ticker(ticker)) }
+            return try batch(&data, first: .ticker(ticker), kind: kind, channelName: channelName, instrument: instrument, action: action)
+        default:
+            let first = try Self.element(&data, kind: kind, channelName: channelName, instrument: instrument, action: action)
+            if try !data.nextElement(isFirst: &isFirstElement) { return .market(first) }
+            return try batch(&data, first: first, kind: kind, channelName: channelName, instrument: instrument, action: action)
         }
     }
 
-    private static func trade(_ scanner: inout JSONScanner, instrument: InstrumentId) throws(OKXDecodeError) -> TradeTick {
+    /// The rest of a `data` array with more than one item (its second item's comma consumed).
+    private static func batch(_ data: inout JSONScanner, first: MarketEvent, kind: OKXChannelKind, channelName: JSONBytes,
+                              instrument: ResolvedInstrument, action: JSONBytes?) throws(OKXDecodeError) -> OKXMessage {
+        var events = [first]
+        var isFirstElement = false
+        repeat {
+            events.append(try Self.element(&data, kind: kind, channelName: channelName, instrument: instrument, action: action))
+        } while try data.nextElement(isFirst: &isFirstElement)
+        return .marketBatch(events)
+    }
+
+    @inline(__always)
+    private static func element(_ data: inout JSONScanner, kind: OKXChannelKind, channelName: JSONBytes,
+                                instrument: ResolvedInstrument, action: JSONBytes?) throws(OKXDecodeError) -> MarketEvent {
+        switch kind {
+        case .trades: .trade(try Self.trade(&data, instrument: instrument))
+        case .tickers: .ticker(try Self.ticker(&data, instrument: instrument))
+        case .candle(let interval): .candle(try Self.candle(&data, instrument: instrument.id, interval: interval))
+        case .book(let channel): .book(try Self.book(&data, instrument: instrument, channel: channel, action: action))
+        case .unsupported: throw .unknownChannel(channelName.text)  // handled by the callers
+        }
+    }
+
+    @inline(__always)
+    private static func checkInstrument(_ text: JSONBytes, _ instrument: ResolvedInstrument) throws(OKXDecodeError) {
+        guard instrument.isNamed(by: text) else { throw instrumentMismatch(text, instrument.id) }
+    }
+
+    @inline(never)
+    private static func instrumentMismatch(_ text: JSONBytes, _ instrument: InstrumentId) -> OKXDecodeError {
+        .invalidValue(field: "data.instId", value: text.text, reason: "differs from arg.instId '\(instrument.symbol)'")
+    }
+
+    private static func trade(_ scanner: inout JSONScanner, instrument: ResolvedInstrument) throws(OKXDecodeError) -> TradeTick {
         try scanner.beginObject(field: "data[]")
         var tradeId: JSONBytes?
         var price: Price?
@@ -145,19 +249,20 @@ public struct OKXCodec: Sendable {
         var timestamp: Timestamp?
         var count: Int?
         var isFirst = true
+        // In the order OKX sends them.
         while let key = try scanner.nextKey(isFirst: &isFirst) {
-            if key.equals("px") {
+            if key.equals("instId") {
+                try checkInstrument(try scanner.readString(field: "instId"), instrument)
+            } else if key.equals("tradeId") {
+                tradeId = try scanner.readString(field: "tradeId")
+            } else if key.equals("px") {
                 price = try FieldParsing.price(try scanner.readString(field: "px"), field: "px")
             } else if key.equals("sz") {
                 size = try FieldParsing.quantity(try scanner.readString(field: "sz"), field: "sz")
-            } else if key.equals("ts") {
-                timestamp = try FieldParsing.milliseconds(try scanner.readString(field: "ts"), field: "ts")
             } else if key.equals("side") {
                 side = try FieldParsing.side(try scanner.readString(field: "side"), field: "side")
-            } else if key.equals("tradeId") {
-                tradeId = try scanner.readString(field: "tradeId")
-            } else if key.equals("instId") {
-                try checkInstrument(try scanner.readString(field: "instId"), instrument)
+            } else if key.equals("ts") {
+                timestamp = try FieldParsing.milliseconds(try scanner.readString(field: "ts"), field: "ts")
             } else if key.equals("count") {
                 count = Int(try FieldParsing.unsignedInteger(try scanner.readString(field: "count"), field: "count", maximum: Int64(Int32.max)))
             } else {
@@ -172,45 +277,47 @@ public struct OKXCodec: Sendable {
         guard let size else { throw .missingField(field: "sz", context: "trades data") }
         guard let side else { throw .missingField(field: "side", context: "trades data") }
         guard let timestamp else { throw .missingField(field: "ts", context: "trades data") }
-        return TradeTick(instrument: instrument, tradeId: TradeId(String(decoding: tradeId.bytes, as: UTF8.self)), price: price,
+        return TradeTick(instrument: instrument.id, tradeId: TradeId(String(decoding: tradeId.bytes, as: UTF8.self)), price: price,
                          quantity: size, side: side, timestamp: timestamp, aggregatedCount: count)
     }
 
-    private static func ticker(_ scanner: inout JSONScanner, instrument: InstrumentId) throws(OKXDecodeError) -> Ticker {
+    private static func ticker(_ scanner: inout JSONScanner, instrument: ResolvedInstrument) throws(OKXDecodeError) -> Ticker {
         try scanner.beginObject(field: "data[]")
         var last: Price?, lastSize: Quantity?, open: Price?, high: Price?, low: Price?
         var bidPrice: Price?, bidSize: Quantity?, askPrice: Price?, askSize: Quantity?
         var volume: Quantity?, volumeCurrency: Quantity?, timestamp: Timestamp?
         var seen: UInt16 = 0
         var isFirst = true
+        // By key length first: a ticker has sixteen keys, so most are told apart by one comparison.
         while let key = try scanner.nextKey(isFirst: &isFirst) {
-            if key.equals("last") {
-                last = try FieldParsing.price(try scanner.readString(field: "last"), field: "last")
-            } else if key.equals("lastSz") {
-                lastSize = try FieldParsing.quantity(try scanner.readString(field: "lastSz"), field: "lastSz")
-            } else if key.equals("askPx") {
-                askPrice = try FieldParsing.optionalPrice(try scanner.readString(field: "askPx"), field: "askPx"); seen |= 1
-            } else if key.equals("askSz") {
-                askSize = try FieldParsing.optionalQuantity(try scanner.readString(field: "askSz"), field: "askSz"); seen |= 2
-            } else if key.equals("bidPx") {
-                bidPrice = try FieldParsing.optionalPrice(try scanner.readString(field: "bidPx"), field: "bidPx"); seen |= 4
-            } else if key.equals("bidSz") {
-                bidSize = try FieldParsing.optionalQuantity(try scanner.readString(field: "bidSz"), field: "bidSz"); seen |= 8
-            } else if key.equals("open24h") {
-                open = try FieldParsing.price(try scanner.readString(field: "open24h"), field: "open24h")
-            } else if key.equals("high24h") {
-                high = try FieldParsing.price(try scanner.readString(field: "high24h"), field: "high24h")
-            } else if key.equals("low24h") {
-                low = try FieldParsing.price(try scanner.readString(field: "low24h"), field: "low24h")
-            } else if key.equals("vol24h") {
-                volume = try FieldParsing.quantity(try scanner.readString(field: "vol24h"), field: "vol24h")
-            } else if key.equals("volCcy24h") {
-                volumeCurrency = try FieldParsing.quantity(try scanner.readString(field: "volCcy24h"), field: "volCcy24h")
-            } else if key.equals("ts") {
+            switch key.count {
+            case 2 where key.equals("ts"):
                 timestamp = try FieldParsing.milliseconds(try scanner.readString(field: "ts"), field: "ts")
-            } else if key.equals("instId") {
+            case 4 where key.equals("last"):
+                last = try FieldParsing.price(try scanner.readString(field: "last"), field: "last")
+            case 5 where key.equals("askPx"):
+                askPrice = try FieldParsing.optionalPrice(try scanner.readString(field: "askPx"), field: "askPx"); seen |= 1
+            case 5 where key.equals("askSz"):
+                askSize = try FieldParsing.optionalQuantity(try scanner.readString(field: "askSz"), field: "askSz"); seen |= 2
+            case 5 where key.equals("bidPx"):
+                bidPrice = try FieldParsing.optionalPrice(try scanner.readString(field: "bidPx"), field: "bidPx"); seen |= 4
+            case 5 where key.equals("bidSz"):
+                bidSize = try FieldParsing.optionalQuantity(try scanner.readString(field: "bidSz"), field: "bidSz"); seen |= 8
+            case 6 where key.equals("instId"):
                 try checkInstrument(try scanner.readString(field: "instId"), instrument)
-            } else {
+            case 6 where key.equals("lastSz"):
+                lastSize = try FieldParsing.quantity(try scanner.readString(field: "lastSz"), field: "lastSz")
+            case 6 where key.equals("low24h"):
+                low = try FieldParsing.price(try scanner.readString(field: "low24h"), field: "low24h")
+            case 6 where key.equals("vol24h"):
+                volume = try FieldParsing.quantity(try scanner.readString(field: "vol24h"), field: "vol24h")
+            case 7 where key.equals("open24h"):
+                open = try FieldParsing.price(try scanner.readString(field: "open24h"), field: "open24h")
+            case 7 where key.equals("high24h"):
+                high = try FieldParsing.price(try scanner.readString(field: "high24h"), field: "high24h")
+            case 9 where key.equals("volCcy24h"):
+                volumeCurrency = try FieldParsing.quantity(try scanner.readString(field: "volCcy24h"), field: "volCcy24h")
+            default:
                 try scanner.skipValue(depth: 3)
             }
         }
@@ -226,7 +333,7 @@ public struct OKXCodec: Sendable {
         guard let volume else { throw .missingField(field: "vol24h", context: "tickers data") }
         guard let volumeCurrency else { throw .missingField(field: "volCcy24h", context: "tickers data") }
         guard let timestamp else { throw .missingField(field: "ts", context: "tickers data") }
-        return Ticker(instrument: instrument, last: last, lastSize: lastSize, bidPrice: bidPrice, bidSize: bidSize,
+        return Ticker(instrument: instrument.id, last: last, lastSize: lastSize, bidPrice: bidPrice, bidSize: bidSize,
                       askPrice: askPrice, askSize: askSize, open24h: open, high24h: high, low24h: low,
                       volume24h: volume, volumeCurrency24h: volumeCurrency, timestamp: timestamp)
     }
@@ -286,7 +393,7 @@ public struct OKXCodec: Sendable {
         return candle
     }
 
-    private static func book(_ scanner: inout JSONScanner, instrument: InstrumentId, channel: BookChannel,
+    private static func book(_ scanner: inout JSONScanner, instrument: ResolvedInstrument, channel: BookChannel,
                              action actionText: JSONBytes?) throws(OKXDecodeError) -> BookUpdate {
         let action: BookUpdate.Action
         if channel.isFullSnapshotEachPush {
@@ -336,7 +443,7 @@ public struct OKXCodec: Sendable {
         guard let bids else { throw .missingField(field: "bids", context: "\(channel.rawValue) data") }
         guard let asks else { throw .missingField(field: "asks", context: "\(channel.rawValue) data") }
         guard let timestamp else { throw .missingField(field: "ts", context: "\(channel.rawValue) data") }
-        return BookUpdate(instrument: instrument, channel: channel, action: action, bids: bids, asks: asks,
+        return BookUpdate(instrument: instrument.id, channel: channel, action: action, bids: bids, asks: asks,
                           timestamp: timestamp, checksum: checksum, seqId: seqId, prevSeqId: prevSeqId)
     }
 
@@ -366,6 +473,8 @@ public struct OKXCodec: Sendable {
             guard let price, let size, let orders, count == 4 else {
                 throw .invalidValue(field: "\(field)", value: "\(count) fields", reason: "a book level has 4 fields")
             }
+            // One allocation for the up to 5 levels of books5 and most updates (growing from 1 would take 4).
+            if levels.isEmpty { levels.reserveCapacity(8) }
             levels.append(BookLevel(price: price, size: size, orderCount: orders))
         }
         return levels
