@@ -18,18 +18,22 @@ public final class Portfolio {
     public let configuration: PortfolioConfiguration
     private var instruments: [InstrumentId: Instrument]
     private var capital: [StrategyName: Money]
+    // Properties marked on every event skip Swift's dynamic exclusivity checks: the host's one
+    // event loop owns the portfolio and no method holds an access across a call back into it.
+
     /// Every position ever opened, flat ones included (their realized PnL and fees count), by
     /// slot: marks on every event update them in place, without hashing a key.
-    private var slots: [Position] = []
+    @exclusivity(unchecked) private var slots: [Position] = []
     private var slotsByKey: [PositionKey: Int] = [:]
     /// Whether each slot's mark changed since the last ``takeDirtyRecords()``.
-    private var dirtySlots: [Bool] = []
-    private var dirtyCount = 0
+    @exclusivity(unchecked) private var dirtySlots: [Bool] = []
+    @exclusivity(unchecked) private var dirtyCount = 0
     /// Each marked instrument's position slots; `lastMarked` caches the latest instrument's index.
     private var markedInstruments: [InstrumentId] = []
     private var slotsOfInstrument: [[Int]] = []
     private var markedIndexById: [InstrumentId: Int] = [:]
-    private var lastMarked = 0
+    @exclusivity(unchecked) private var lastMarked = 0
+    @exclusivity(unchecked) private var lastLookup = 0
 
     /// Every position ever opened, flat ones included (their realized PnL and fees count).
     public var positions: [PositionKey: Position] {
@@ -152,7 +156,13 @@ public final class Portfolio {
     }
 
     /// One position, nil if the strategy never traded the instrument on that side.
-    public func position(_ key: PositionKey) -> Position? { slotsByKey[key].map { slots[$0] } }
+    public func position(_ key: PositionKey) -> Position? {
+        // The host asks for the same few keys over and over (after every mark interval).
+        if lastLookup < slots.count, slots[lastLookup].key == key { return slots[lastLookup] }
+        guard let slot = slotsByKey[key] else { return nil }
+        lastLookup = slot
+        return slots[slot]
+    }
 
     /// A strategy's equity: allocated capital + realized + unrealized − fees.
     public func equity(of strategy: StrategyName) -> Money {

@@ -51,11 +51,13 @@ public final class SMACrossover: Strategy {
     private let parameters: Parameters
     private let source: PriceSource
     private let allowShort: Bool
+    // Per-trade state skips Swift's dynamic exclusivity checks: the host calls a strategy from
+    // one event loop and these are never accessed across a call back into the strategy.
     /// One trend per instrument, by the index of ``instruments`` (mutated in place: taking a
     /// trend out of a dictionary and writing it back would copy its averages' windows).
-    private var trends: [Trend] = []
+    @exclusivity(unchecked) private var trends: [Trend] = []
     private let instruments: [InstrumentId]
-    private var lastIndex = 0
+    @exclusivity(unchecked) private var lastIndex = 0
 
     /// Checks the parameters and prepares one pair of averages per instrument.
     public init(context: StrategyContext, parameters: Parameters) throws {

@@ -78,16 +78,19 @@ public final class StrategyRunner {
     public let strategy: any Strategy
     /// The strategy's context.
     public let context: StrategyContext
+    // Read and written around every callback; the one event loop owning the runner never
+    // overlaps two accesses, so they skip Swift's dynamic exclusivity checks.
+
     /// How long one callback may take before it is reported.
-    public var callbackBudget: Duration
+    @exclusivity(unchecked) public var callbackBudget: Duration
     /// Called for each callback that exceeds the budget (the host logs it and counts it in metrics).
     public var onBudgetExceeded: ((CallbackBudgetOverrun) -> Void)?
     /// Where the strategy is in its life.
-    public private(set) var state: State = .created
+    @exclusivity(unchecked) public private(set) var state: State = .created
     /// How many callbacks exceeded the budget.
     public private(set) var budgetOverrunCount = 0
     /// The longest callback so far.
-    public private(set) var slowestCallback: Duration = .zero
+    @exclusivity(unchecked) public private(set) var slowestCallback: Duration = .zero
 
     private let clock = ContinuousClock()
 

@@ -26,22 +26,25 @@ public final class StrategyContext {
     /// Where the strategy's messages go.
     public var logger: StrategyLogger
 
+    // Properties the host updates on every event skip Swift's dynamic exclusivity checks: one
+    // event loop owns the context and no method holds an access across a call back into it.
+
     /// The strategy's clock: the time of the event being delivered (event time in replay, so never
     /// read the wall clock in a strategy).
-    public private(set) var now: Timestamp
+    @exclusivity(unchecked) public private(set) var now: Timestamp
     /// The strategy's instruments, in manifest order.
     public let instrumentIds: [InstrumentId]
     private let instrumentTable: [InstrumentId: Instrument]
     /// Positions of ``instrumentIds``, by the same index: the host updates marks on every event,
     /// and an index (found through a one-entry cache) costs no hashing.
-    private var positionSlots: [StrategyPosition]
+    @exclusivity(unchecked) private var positionSlots: [StrategyPosition]
     private let slotTable: [InstrumentId: Int]
-    private var lastSlot = 0
+    @exclusivity(unchecked) private var lastSlot = 0
     /// Positions the host set on instruments outside the manifest (normally none).
     private var otherPositions: [InstrumentId: StrategyPosition] = [:]
     /// The strategy's unfinished orders, oldest first.
-    public private(set) var openOrders: [OpenOrder]
-    private var outbox: [OrderCommand]
+    @exclusivity(unchecked) public private(set) var openOrders: [OpenOrder]
+    @exclusivity(unchecked) private var outbox: [OrderCommand]
     private let clientOrderIdPrefix: String
     private var nextOrderNumber: UInt64
 
