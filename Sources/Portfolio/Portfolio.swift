@@ -28,6 +28,8 @@ public final class Portfolio {
     /// Whether each slot's mark changed since the last ``takeDirtyRecords()``.
     @exclusivity(unchecked) private var dirtySlots: [Bool] = []
     @exclusivity(unchecked) private var dirtyCount = 0
+    /// The dirty slots in key order, a buffer reused by ``drainDirtyRecords(_:)``.
+    private var dirtyOrder: [Int] = []
     /// Each marked instrument's position slots; `lastMarked` caches the latest instrument's index.
     private var markedInstruments: [InstrumentId] = []
     private var slotsOfInstrument: [[Int]] = []
@@ -141,13 +143,22 @@ public final class Portfolio {
         guard dirtyCount > 0 else { return [] }
         var records: [PositionRecord] = []
         records.reserveCapacity(dirtyCount)
+        drainDirtyRecords { records.append($0) }
+        return records
+    }
+
+    /// ``takeDirtyRecords()`` without building an array (the host calls it at every mark
+    /// interval): hands each record to `body`, in key order, and clears the dirty set.
+    public func drainDirtyRecords(_ body: (PositionRecord) throws -> Void) rethrows {
+        guard dirtyCount > 0 else { return }
+        dirtyOrder.removeAll(keepingCapacity: true)
         for slot in dirtySlots.indices where dirtySlots[slot] {
-            records.append(slots[slot].record(mode: mode))
+            dirtyOrder.append(slot)
             dirtySlots[slot] = false
         }
         dirtyCount = 0
-        if records.count > 1 { records.sort { $0.key < $1.key } }
-        return records
+        if dirtyOrder.count > 1 { dirtyOrder.sort { slots[$0].key < slots[$1].key } }
+        for slot in dirtyOrder { try body(slots[slot].record(mode: mode)) }
     }
 
     /// Every position's record, in key order (for persistence checks and restarts).

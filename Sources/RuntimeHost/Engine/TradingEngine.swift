@@ -319,7 +319,7 @@ public final class TradingEngine {
     func appendMarks() {
         lastMarkTime = clock
         venue.forgetCompletedOrders()
-        for record in portfolio.takeDirtyRecords() { outbox.append(.positionMark(record)) }
+        portfolio.drainDirtyRecords { outbox.append(.positionMark($0)) }
         for index in runners.indices {
             let sample = portfolio.equitySample(of: runners[index].name, at: clock)
             for row in performance.record(sample) { outbox.append(.performance(row)) }
