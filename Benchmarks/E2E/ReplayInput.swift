@@ -76,14 +76,14 @@ struct FrameFileReader {
             let atEnd = read == 0
             var consumed = 0
             try buffer.withUnsafeBufferPointer { pointer in
+                guard let base = pointer.baseAddress else { return }
                 var lineStart = 0
-                var index = 0
-                while index < filled {
-                    if pointer[index] == 0x0A {
-                        try emit(UnsafeBufferPointer(rebasing: pointer[lineStart..<index]), body)
-                        lineStart = index + 1
-                    }
-                    index += 1
+                // memchr finds each newline with vector instructions (a byte-by-byte loop was
+                // about 5% of the replay's time).
+                while lineStart < filled, let found = memchr(base + lineStart, 0x0A, filled - lineStart) {
+                    let index = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+                    try emit(UnsafeBufferPointer(rebasing: pointer[lineStart..<index]), body)
+                    lineStart = index + 1
                 }
                 if atEnd, lineStart < filled {
                     try emit(UnsafeBufferPointer(rebasing: pointer[lineStart..<filled]), body)

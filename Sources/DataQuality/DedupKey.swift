@@ -10,11 +10,21 @@ struct DedupKey: Hashable {
     let rawValue: UInt64
 
     init(_ tradeId: TradeId) {
+        // Over contiguous bytes (a small string is spilled to the stack), not the generic
+        // UTF8View iterator, which decodes the string's representation byte by byte.
+        if let key = tradeId.rawValue.utf8.withContiguousStorageIfAvailable({ Self.rawValue(of: $0) }) {
+            rawValue = key
+        } else {
+            rawValue = Self.rawValue(of: tradeId.rawValue.utf8)
+        }
+    }
+
+    private static func rawValue<Bytes: Sequence<UInt8>>(of bytes: Bytes) -> UInt64 {
         var numeric: UInt64 = 0
         var digits = 0
         var isNumeric = true
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in tradeId.rawValue.utf8 {
+        for byte in bytes {
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
             if isNumeric {
                 if byte >= 48, byte <= 57, digits < 18, !(digits == 1 && numeric == 0) {
@@ -25,7 +35,7 @@ struct DedupKey: Hashable {
                 }
             }
         }
-        rawValue = isNumeric && digits > 0 ? numeric + 1 : hash | (1 << 63)
+        return isNumeric && digits > 0 ? numeric + 1 : hash | (1 << 63)
     }
 
     init(rawValue: UInt64) {

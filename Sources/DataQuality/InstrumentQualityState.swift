@@ -2,17 +2,19 @@ import TradingCore
 
 /// Everything QualityControl keeps for one instrument: its resolved rules, dedup window, one
 /// price track per stream, counters and burst detector. A class so the event loop mutates it in
-/// place through one dictionary lookup (no copy-on-write of the nested buffers).
+/// place through one dictionary lookup (no copy-on-write of the nested buffers). The fields
+/// checked on every event skip Swift's dynamic exclusivity checks: one event loop owns them and
+/// no check holds an access across a call that could reach the same state again.
 final class InstrumentQualityState {
     let instrument: InstrumentId
     let rules: QualityRules
-    var dedup: TradeIdWindow
-    var trades: PriceTrack
-    var tickers: PriceTrack
-    var bookMids: PriceTrack
+    @exclusivity(unchecked) var dedup: TradeIdWindow
+    @exclusivity(unchecked) var trades: PriceTrack
+    @exclusivity(unchecked) var tickers: PriceTrack
+    @exclusivity(unchecked) var bookMids: PriceTrack
     /// One track per candle interval (bars of different lengths are different streams).
     var candles: [PriceTrack]
-    var counters = QualityCounters()
+    @exclusivity(unchecked) var counters = QualityCounters()
     /// The counters as of the last metrics drain, for deltas.
     var countersAtLastDrain = QualityCounters()
     var earlyEvictionsAtLastDrain: UInt64 = 0

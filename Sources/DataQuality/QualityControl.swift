@@ -24,9 +24,10 @@ import TradingCore
 public final class QualityControl {
     public let configuration: QualityConfiguration
     private var states: [InstrumentId: InstrumentQualityState] = [:]
+    // Per-event state skips Swift's dynamic exclusivity checks (one event loop, no re-entry).
     /// The last instrument's state: consecutive events of one instrument skip the dictionary.
-    private var lastState: InstrumentQualityState?
-    private var alerts: [QualityAlert] = []
+    @exclusivity(unchecked) private var lastState: InstrumentQualityState?
+    @exclusivity(unchecked) private var alerts: [QualityAlert] = []
     /// Alerts raised since the start (drained or not).
     public private(set) var alertsRaised: UInt64 = 0
 

@@ -18,10 +18,29 @@ public final class Portfolio {
     public let configuration: PortfolioConfiguration
     private var instruments: [InstrumentId: Instrument]
     private var capital: [StrategyName: Money]
+    // Properties marked on every event skip Swift's dynamic exclusivity checks: the host's one
+    // event loop owns the portfolio and no method holds an access across a call back into it.
+
+    /// Every position ever opened, flat ones included (their realized PnL and fees count), by
+    /// slot: marks on every event update them in place, without hashing a key.
+    @exclusivity(unchecked) private var slots: [Position] = []
+    private var slotsByKey: [PositionKey: Int] = [:]
+    /// Whether each slot's mark changed since the last ``takeDirtyRecords()``.
+    @exclusivity(unchecked) private var dirtySlots: [Bool] = []
+    @exclusivity(unchecked) private var dirtyCount = 0
+    /// The dirty slots in key order, a buffer reused by ``drainDirtyRecords(_:)``.
+    private var dirtyOrder: [Int] = []
+    /// Each marked instrument's position slots; `lastMarked` caches the latest instrument's index.
+    private var markedInstruments: [InstrumentId] = []
+    private var slotsOfInstrument: [[Int]] = []
+    private var markedIndexById: [InstrumentId: Int] = [:]
+    @exclusivity(unchecked) private var lastMarked = 0
+    @exclusivity(unchecked) private var lastLookup = 0
+
     /// Every position ever opened, flat ones included (their realized PnL and fees count).
-    public private(set) var positions: [PositionKey: Position] = [:]
-    private var keysByInstrument: [InstrumentId: [PositionKey]] = [:]
-    private var dirty: Set<PositionKey> = []
+    public var positions: [PositionKey: Position] {
+        Dictionary(uniqueKeysWithValues: slotsByKey.map { ($0.key, slots[$0.value]) })
+    }
 
     /// An empty portfolio.
     public init(instruments: [Instrument], allocatedCapital: [StrategyName: Money] = [:],
@@ -40,11 +59,10 @@ public final class Portfolio {
         self.init(instruments: instruments, allocatedCapital: allocatedCapital, configuration: configuration, mode: mode)
         for record in records {
             let key = record.key
-            guard positions[key] == nil else { throw .duplicateRecord(key) }
+            guard slotsByKey[key] == nil else { throw .duplicateRecord(key) }
             guard let instrument = self.instruments[record.symbol] else { throw .unknownInstrument(record.symbol) }
-            positions[key] = Position(restoring: record, contractValue: instrument.contractValue?.value,
-                                      maintenanceMarginRate: configuration.maintenanceMarginRate(for: record.symbol))
-            keysByInstrument[record.symbol, default: []].append(key)
+            addSlot(Position(restoring: record, contractValue: instrument.contractValue?.value,
+                             maintenanceMarginRate: configuration.maintenanceMarginRate(for: record.symbol)))
         }
     }
 
@@ -58,7 +76,8 @@ public final class Portfolio {
     public func apply(_ fill: Fill) throws(PortfolioError) -> FillOutcome {
         guard let instrument = instruments[fill.instrument] else { throw .unknownInstrument(fill.instrument) }
         let key = PositionKey(strategy: fill.strategy, instrument: fill.instrument, positionSide: fill.positionSide)
-        var position = positions[key] ?? newPosition(key, instrument: instrument, at: fill.timestamp)
+        let existingSlot = slotsByKey[key]
+        var position = existingSlot.map { slots[$0] } ?? newPosition(key, instrument: instrument, at: fill.timestamp)
         let outcome: FillOutcome
         do {
             var size = fill.quantity.value
@@ -82,8 +101,15 @@ public final class Portfolio {
         } catch {
             throw .arithmetic(key, .overflow(operation: "\(error)"))
         }
-        positions[key] = position
-        dirty.remove(key)
+        if let existingSlot {
+            slots[existingSlot] = position
+            if dirtySlots[existingSlot] {
+                dirtySlots[existingSlot] = false
+                dirtyCount -= 1
+            }
+        } else {
+            addSlot(position)
+        }
         return outcome
     }
 
@@ -91,42 +117,68 @@ public final class Portfolio {
     /// whose value changed become dirty; the host persists them at a bounded rate with
     /// ``takeDirtyRecords()``.
     public func mark(_ instrument: InstrumentId, price: Price, at time: Timestamp) {
-        guard let keys = keysByInstrument[instrument] else { return }
-        for key in keys {
+        guard let index = markedIndex(of: instrument) else { return }
+        for slot in slotsOfInstrument[index] {
             // A flat position has nothing to mark; leaving it alone keeps its row unchanged.
-            guard var position = positions[key], !position.isFlat else { continue }
+            // An unchanged price changes nothing either (checked here to skip the copy below).
+            guard !slots[slot].isFlat, slots[slot].currentPrice != price else { continue }
             // A mark that overflows leaves the position at its last mark; nothing realistic does.
+            var position = slots[slot]
             if (try? position.mark(to: price, at: time)) == true {
-                positions[key] = position
-                dirty.insert(key)
+                slots[slot] = position
+                if !dirtySlots[slot] {
+                    dirtySlots[slot] = true
+                    dirtyCount += 1
+                }
             }
         }
     }
 
     /// Whether positions changed by marks since the last ``takeDirtyRecords()``.
-    public var hasDirtyPositions: Bool { !dirty.isEmpty }
+    public var hasDirtyPositions: Bool { dirtyCount > 0 }
 
     /// Records of the positions whose marks changed since the last call, in key order, and
     /// clears the dirty set. (Fills return their record directly and are not repeated here.)
     public func takeDirtyRecords() -> [PositionRecord] {
-        guard !dirty.isEmpty else { return [] }
-        let records = dirty.sorted().compactMap { positions[$0]?.record(mode: mode) }
-        dirty.removeAll(keepingCapacity: true)
+        guard dirtyCount > 0 else { return [] }
+        var records: [PositionRecord] = []
+        records.reserveCapacity(dirtyCount)
+        drainDirtyRecords { records.append($0) }
         return records
+    }
+
+    /// ``takeDirtyRecords()`` without building an array (the host calls it at every mark
+    /// interval): hands each record to `body`, in key order, and clears the dirty set.
+    public func drainDirtyRecords(_ body: (PositionRecord) throws -> Void) rethrows {
+        guard dirtyCount > 0 else { return }
+        dirtyOrder.removeAll(keepingCapacity: true)
+        for slot in dirtySlots.indices where dirtySlots[slot] {
+            dirtyOrder.append(slot)
+            dirtySlots[slot] = false
+        }
+        dirtyCount = 0
+        if dirtyOrder.count > 1 { dirtyOrder.sort { slots[$0].key < slots[$1].key } }
+        for slot in dirtyOrder { try body(slots[slot].record(mode: mode)) }
     }
 
     /// Every position's record, in key order (for persistence checks and restarts).
     public func records() -> [PositionRecord] {
-        positions.keys.sorted().compactMap { positions[$0]?.record(mode: mode) }
+        slots.sorted { $0.key < $1.key }.map { $0.record(mode: mode) }
     }
 
     /// One position, nil if the strategy never traded the instrument on that side.
-    public func position(_ key: PositionKey) -> Position? { positions[key] }
+    public func position(_ key: PositionKey) -> Position? {
+        // The host asks for the same few keys over and over (after every mark interval).
+        if lastLookup < slots.count, slots[lastLookup].key == key { return slots[lastLookup] }
+        guard let slot = slotsByKey[key] else { return nil }
+        lastLookup = slot
+        return slots[slot]
+    }
 
     /// A strategy's equity: allocated capital + realized + unrealized − fees.
     public func equity(of strategy: StrategyName) -> Money {
         var total = allocatedCapital(of: strategy)
-        for (key, position) in positions where key.strategy == strategy {
+        for position in slots where position.key.strategy == strategy {
             total += position.realizedPnl + position.unrealizedPnl - position.fees
         }
         return total
@@ -139,12 +191,34 @@ public final class Portfolio {
 
     /// The strategies that have capital or positions, sorted.
     public var strategies: [StrategyName] {
-        Set(capital.keys).union(positions.keys.map(\.strategy)).sorted()
+        Set(capital.keys).union(slots.map(\.key.strategy)).sorted()
+    }
+
+    /// Stores a position not held yet in a new slot.
+    private func addSlot(_ position: Position) {
+        let slot = slots.count
+        slots.append(position)
+        dirtySlots.append(false)
+        slotsByKey[position.key] = slot
+        if let index = markedIndex(of: position.key.instrument) {
+            slotsOfInstrument[index].append(slot)
+        } else {
+            markedIndexById[position.key.instrument] = markedInstruments.count
+            markedInstruments.append(position.key.instrument)
+            slotsOfInstrument.append([slot])
+        }
+    }
+
+    /// The index of `instrument` in ``markedInstruments``, nil if no position was opened in it.
+    private func markedIndex(of instrument: InstrumentId) -> Int? {
+        if lastMarked < markedInstruments.count, markedInstruments[lastMarked] == instrument { return lastMarked }
+        guard let index = markedIndexById[instrument] else { return nil }
+        lastMarked = index
+        return index
     }
 
     private func newPosition(_ key: PositionKey, instrument: Instrument, at time: Timestamp) -> Position {
-        keysByInstrument[key.instrument, default: []].append(key)
-        return Position(key: key, contractValue: instrument.contractValue?.value,
+        Position(key: key, contractValue: instrument.contractValue?.value,
                         leverage: configuration.leverage(for: key.instrument),
                         maintenanceMarginRate: configuration.maintenanceMarginRate(for: key.instrument), at: time)
     }

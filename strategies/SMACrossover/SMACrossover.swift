@@ -51,7 +51,13 @@ public final class SMACrossover: Strategy {
     private let parameters: Parameters
     private let source: PriceSource
     private let allowShort: Bool
-    private var trends: [InstrumentId: Trend] = [:]
+    // Per-trade state skips Swift's dynamic exclusivity checks: the host calls a strategy from
+    // one event loop and these are never accessed across a call back into the strategy.
+    /// One trend per instrument, by the index of ``instruments`` (mutated in place: taking a
+    /// trend out of a dictionary and writing it back would copy its averages' windows).
+    @exclusivity(unchecked) private var trends: [Trend] = []
+    private let instruments: [InstrumentId]
+    @exclusivity(unchecked) private var lastIndex = 0
 
     /// Checks the parameters and prepares one pair of averages per instrument.
     public init(context: StrategyContext, parameters: Parameters) throws {
@@ -72,10 +78,11 @@ public final class SMACrossover: Strategy {
         self.parameters = parameters
         self.source = parameters.priceSource ?? .trades
         self.allowShort = parameters.allowShort ?? false
-        for instrument in context.instrumentIds {
-            trends[instrument] = Trend(fast: try SimpleMovingAverage(period: parameters.fastPeriod),
-                                       slow: try SimpleMovingAverage(period: parameters.slowPeriod),
-                                       sampler: try TimeBarSampler(seconds: barSeconds))
+        self.instruments = context.instrumentIds
+        for _ in instruments {
+            trends.append(Trend(fast: try SimpleMovingAverage(period: parameters.fastPeriod),
+                                slow: try SimpleMovingAverage(period: parameters.slowPeriod),
+                                sampler: try TimeBarSampler(seconds: barSeconds)))
         }
     }
 
@@ -112,20 +119,29 @@ public final class SMACrossover: Strategy {
         context.logger.warning("order \(rejection.clientOrderId) refused: \(rejection.reason)")
     }
 
+    /// The index of `instrument` in ``instruments`` (events of one instrument come in runs).
+    private func index(of instrument: InstrumentId) -> Int? {
+        if lastIndex < instruments.count, instruments[lastIndex] == instrument { return lastIndex }
+        guard let index = instruments.firstIndex(of: instrument) else { return nil }
+        lastIndex = index
+        return index
+    }
+
     private func sample(_ instrument: InstrumentId, price: Price, at time: Timestamp) throws {
-        guard let close = trends[instrument]?.sampler.update(price: price.value.doubleValue, at: time) else { return }
+        guard let index = index(of: instrument),
+              let close = trends[index].sampler.update(price: price.value.doubleValue, at: time) else { return }
         try barClosed(instrument, close: close)
     }
 
     private func barClosed(_ instrument: InstrumentId, close: Double) throws {
-        guard var trend = trends[instrument] else { return }
-        trend.fast.update(close)
-        trend.slow.update(close)
-        defer { trends[instrument] = trend }
-        guard let fast = trend.fast.value, let slow = trend.slow.value else { return }
-        let regime = fast > slow ? 1 : (fast < slow ? -1 : trend.regime)
-        let crossed = trend.regime != 0 && regime != trend.regime
-        trend.regime = regime
+        guard let index = index(of: instrument) else { return }
+        trends[index].fast.update(close)
+        trends[index].slow.update(close)
+        guard let fast = trends[index].fast.value, let slow = trends[index].slow.value else { return }
+        let previous = trends[index].regime
+        let regime = fast > slow ? 1 : (fast < slow ? -1 : previous)
+        let crossed = previous != 0 && regime != previous
+        trends[index].regime = regime
         guard crossed else { return }
         context.logger.info("\(instrument): fast \(fast) crossed \(regime > 0 ? "above" : "below") slow \(slow)")
         let target: FixedPoint = regime > 0 ? parameters.orderQuantity.value : (allowShort ? parameters.orderQuantity.value.negated : .zero)

@@ -21,9 +21,11 @@ public final class RiskEngine {
     /// The account-wide settings.
     public let account: AccountRiskLimits
 
-    var books: [StrategyBook] = []
+    // Read on every event (pending outputs) and every order; the host's one event loop owns the
+    // engine and never overlaps two accesses, so these skip Swift's dynamic exclusivity checks.
+    @exclusivity(unchecked) var books: [StrategyBook] = []
     var handles: [StrategyName: Int] = [:]
-    var outbox: RiskOutbox
+    @exclusivity(unchecked) var outbox: RiskOutbox
     var killSwitchEngaged: Bool
     /// Sum of every strategy's gross notional, for the account cap.
     var accountGrossNotional = FixedPoint.zero

@@ -32,7 +32,7 @@ extension TradingEngine {
         case .submit(var request):
             summary.orders += 1
             summary.strategies[name, default: .init()].orders += 1
-            let market = markets[request.instrument]?.snapshot
+            let market = markets.existingSlot(of: request.instrument).map { markets[$0].snapshot }
                 ?? MarketSnapshot(bestBid: nil, bestAsk: nil, bookIsValid: false, lastDataTime: .zero)
             switch risk.check(request, strategy: handles[index], market: market) {
             case .accepted:
@@ -76,7 +76,8 @@ extension TradingEngine {
     /// Strategy callbacks here may queue commands whose venue events append to the same buffer;
     /// a nested call returns at once and the outermost loop processes them in order.
     func processVenueEvents() {
-        guard !processingVenueEvents else { return }
+        // Most events produce no venue events: return before touching the buffer.
+        guard !processingVenueEvents, !venueEvents.isEmpty else { return }
         processingVenueEvents = true
         defer {
             processingVenueEvents = false

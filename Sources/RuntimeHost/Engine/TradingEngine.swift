@@ -45,27 +45,33 @@ public final class TradingEngine {
     public let portfolio: Portfolio
     let logger: Logger
 
-    var codec = OKXCodec()
+    // State touched on every event skips Swift's dynamic exclusivity checks (they were about a
+    // tenth of the replay's time): one event loop owns the engine, and no method holds an access
+    // to one of these properties across a call that could reach it again (the re-entrant
+    // venue-event loop reads its buffer by index, one element at a time).
+    @exclusivity(unchecked) var codec = OKXCodec()
     let instrumentTable: [InstrumentId: Instrument]
-    var markets: [InstrumentId: InstrumentMarket] = [:]
-    var runners: [StrategyRunner] = []
-    var handles: [RiskEngine.StrategyHandle] = []
-    var masks: [ChannelMask] = []
-    var subscribers: [InstrumentId: [Int]] = [:]
+    @exclusivity(unchecked) var markets = MarketTable()
+    @exclusivity(unchecked) var runners: [StrategyRunner] = []
+    @exclusivity(unchecked) var handles: [RiskEngine.StrategyHandle] = []
+    @exclusivity(unchecked) var masks: [ChannelMask] = []
     var runnerIndex: [StrategyName: Int] = [:]
-    var performance: DailyPerformanceTracker
-    var venueEvents: [VenueEvent] = []
-    var processingVenueEvents = false
-    var lastMarkTime = Timestamp.zero
+    @exclusivity(unchecked) var performance: DailyPerformanceTracker
+    @exclusivity(unchecked) var venueEvents: [VenueEvent] = []
+    @exclusivity(unchecked) var processingVenueEvents = false
+    @exclusivity(unchecked) var lastMarkTime = Timestamp.zero
+    /// Buffers of ``topOfBook(from:)``.
+    @exclusivity(unchecked) var topOfBookBids: [BookLevel] = []
+    @exclusivity(unchecked) var topOfBookAsks: [BookLevel] = []
     /// Requests the feed should act on: instruments whose book needs a fresh snapshot.
     public private(set) var resubscribeRequests: [InstrumentId] = []
 
     /// What passed through, for the replay summary and metrics.
-    public internal(set) var summary = EngineSummary()
+    @exclusivity(unchecked) public internal(set) var summary = EngineSummary()
     /// Records to persist, oldest first; the host drains it with ``drainOutbox()``.
-    public internal(set) var outbox: [EngineRecord] = []
+    @exclusivity(unchecked) public internal(set) var outbox: [EngineRecord] = []
     /// The engine clock: the latest `now` it was given.
-    public private(set) var clock = Timestamp.zero
+    @exclusivity(unchecked) public private(set) var clock = Timestamp.zero
 
     /// Builds the engine and creates each strategy through its plugin registration.
     /// - Throws: a strategy's parameter or initialisation error, naming the strategy.
@@ -83,7 +89,7 @@ public final class TradingEngine {
                                        configuration: portfolioConfiguration, mode: options.mode)
         self.performance = DailyPerformanceTracker(mode: options.mode)
         self.instrumentTable = Dictionary(instruments.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        for instrument in instruments { markets[instrument.id] = InstrumentMarket(instrument: instrument.id) }
+        for instrument in instruments { _ = markets.slot(for: instrument.id) }
 
         // Strategies run in name order so that replays are deterministic whatever the input order.
         for strategy in strategies.sorted(by: { $0.name < $1.name }) {
@@ -106,10 +112,7 @@ public final class TradingEngine {
             masks.append(ChannelMask(strategy.channels))
             handles.append(risk.register(strategy: strategy.name, instruments: strategy.instruments,
                                          limits: strategy.riskLimits, restoring: strategy.restoredRisk))
-            for instrument in strategy.instruments {
-                subscribers[instrument.id, default: []].append(index)
-                if markets[instrument.id] == nil { markets[instrument.id] = InstrumentMarket(instrument: instrument.id) }
-            }
+            for instrument in strategy.instruments { markets.subscribe(index, to: instrument.id) }
             summary.strategies[strategy.name] = EngineSummary.StrategyFigures()
         }
         for record in restoredPositions {
@@ -187,21 +190,22 @@ public final class TradingEngine {
         guard verdict.isAccepted else { return }
 
         let instrument = event.instrument
-        var market = markets[instrument] ?? InstrumentMarket(instrument: instrument)
-        market.lastDataTime = event.timestamp
+        // The market is mutated in place in its slot (see MarketTable).
+        let slot = markets.slot(for: instrument)
+        markets[slot].lastDataTime = event.timestamp
         var bookChanged = false
         switch event {
         case .trade(let trade):
-            market.lastTradePrice = trade.price
+            markets[slot].lastTradePrice = trade.price
             if options.persistMarketData { outbox.append(.tick(trade)) }
         case .ticker(let ticker):
-            market.tickerBid = ticker.bidPrice
-            market.tickerAsk = ticker.askPrice
+            markets[slot].tickerBid = ticker.bidPrice
+            markets[slot].tickerAsk = ticker.askPrice
         case .candle(let candle):
             if options.persistMarketData, candle.isConfirmed != false { outbox.append(.candle(candle)) }
         case .book(let update):
-            market.hasBookFeed = true
-            switch market.book.apply(update, now: now) {
+            markets[slot].hasBookFeed = true
+            switch markets[slot].book.apply(update, now: now) {
             case .applied:
                 bookChanged = true
             case .heartbeat:
@@ -214,36 +218,40 @@ public final class TradingEngine {
                 quality.noteDiscontinuity(instrument: instrument)
             }
         }
-        markets[instrument] = market
 
         // The venue sees the market before strategies react, as an exchange would.
         switch event {
         case .book where !bookChanged:
             venue.advance(to: clock, events: &venueEvents)
-        case .ticker(let ticker) where !market.hasBookFeed:
-            venue.handle(.book(Self.topOfBook(from: ticker)), events: &venueEvents)
+        case .ticker(let ticker) where !markets[slot].hasBookFeed:
+            venue.handle(.book(topOfBook(from: ticker)), events: &venueEvents)
         default:
             venue.handle(event, events: &venueEvents)
         }
         processVenueEvents()
 
-        if let mark = market.markPrice, event.isPriceEvent {
-            portfolio.mark(instrument, price: mark, at: clock)
+        let markPrice = markets[slot].markPrice
+        if let markPrice, event.isPriceEvent {
+            portfolio.mark(instrument, price: markPrice, at: clock)
         }
 
-        if let indices = subscribers[instrument] {
-            for index in indices where masks[index].wants(event) {
-                if let mark = market.markPrice { runners[index].context.updateMark(instrument, price: mark) }
-                let result: CallbackResult
-                if case .book = event {
-                    guard bookChanged else { continue }
-                    result = runners[index].deliverBook(market.book.book)
-                } else {
-                    result = runners[index].deliver(event)
-                }
-                handle(result, strategy: index)
-                processCommands(of: index)
+        for index in markets.subscribers[slot] where masks[index].wants(event) {
+            let result: CallbackResult
+            switch event {
+            case .trade, .ticker:
+                // deliver(_:) marks the strategy's position at the trade or last price itself,
+                // overwriting any mark set here, so setting one first would be wasted work.
+                result = runners[index].deliver(event)
+            case .candle:
+                if let markPrice { runners[index].context.updateMark(instrument, price: markPrice) }
+                result = runners[index].deliver(event)
+            case .book:
+                if let markPrice { runners[index].context.updateMark(instrument, price: markPrice) }
+                guard bookChanged else { continue }
+                result = runners[index].deliverBook(markets[slot].book.book)
             }
+            handle(result, strategy: index)
+            processCommands(of: index)
         }
         if clock.nanoseconds(since: lastMarkTime) >= options.markIntervalNanoseconds { appendMarks() }
         if risk.pendingOutputCount > 0 { drainRisk() }
@@ -270,7 +278,7 @@ public final class TradingEngine {
 
     /// The feed reconnected or lost data: quality references and books must not be trusted blindly.
     public func noteFeedDiscontinuity() {
-        for instrument in markets.keys.sorted() { quality.noteDiscontinuity(instrument: instrument) }
+        for slot in markets.sortedSlots { quality.noteDiscontinuity(instrument: markets.ids[slot]) }
     }
 
     // MARK: Internals
@@ -311,15 +319,15 @@ public final class TradingEngine {
     func appendMarks() {
         lastMarkTime = clock
         venue.forgetCompletedOrders()
-        for record in portfolio.takeDirtyRecords() { outbox.append(.positionMark(record)) }
+        portfolio.drainDirtyRecords { outbox.append(.positionMark($0)) }
         for index in runners.indices {
             let sample = portfolio.equitySample(of: runners[index].name, at: clock)
             for row in performance.record(sample) { outbox.append(.performance(row)) }
             risk.recordEquity(sample.equity, for: runners[index].name, at: clock)
             for instrument in runners[index].context.instrumentIds { syncContextPosition(index, instrument: instrument) }
         }
-        for (instrument, market) in markets.sorted(by: { $0.key < $1.key }) {
-            if let mark = market.markPrice { risk.markToMarket(instrument: instrument, price: mark) }
+        for slot in markets.sortedSlots {
+            if let mark = markets[slot].markPrice { risk.markToMarket(instrument: markets.ids[slot], price: mark) }
         }
     }
 
@@ -348,13 +356,16 @@ public final class TradingEngine {
     /// A frame the feed could not decode (counted; the feed already logged it).
     public func noteDecodeFailure() { summary.decodeErrors += 1 }
 
-    static func topOfBook(from ticker: Ticker) -> BookUpdate {
-        var bids: [BookLevel] = []
-        var asks: [BookLevel] = []
-        if let price = ticker.bidPrice, let size = ticker.bidSize { bids.append(BookLevel(price: price, size: size, orderCount: 1)) }
-        if let price = ticker.askPrice, let size = ticker.askSize { asks.append(BookLevel(price: price, size: size, orderCount: 1)) }
-        return BookUpdate(instrument: ticker.instrument, channel: .bboTbt, action: .snapshot, bids: bids, asks: asks,
-                          timestamp: ticker.timestamp)
+    /// The ticker's best bid and ask as a one-level book snapshot for the venue. The level arrays
+    /// are the engine's, reused: the venue copies levels into its own book, so once the update is
+    /// gone they are unique again and refilling them does not allocate.
+    func topOfBook(from ticker: Ticker) -> BookUpdate {
+        topOfBookBids.removeAll(keepingCapacity: true)
+        topOfBookAsks.removeAll(keepingCapacity: true)
+        if let price = ticker.bidPrice, let size = ticker.bidSize { topOfBookBids.append(BookLevel(price: price, size: size, orderCount: 1)) }
+        if let price = ticker.askPrice, let size = ticker.askSize { topOfBookAsks.append(BookLevel(price: price, size: size, orderCount: 1)) }
+        return BookUpdate(instrument: ticker.instrument, channel: .bboTbt, action: .snapshot, bids: topOfBookBids,
+                          asks: topOfBookAsks, timestamp: ticker.timestamp)
     }
 
     static func strategyLogger(_ logger: Logger, name: StrategyName) -> StrategyLogger {

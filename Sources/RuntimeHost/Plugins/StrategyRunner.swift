@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import StrategyKit
 import TradingCore
 
@@ -78,24 +83,33 @@ public final class StrategyRunner {
     public let strategy: any Strategy
     /// The strategy's context.
     public let context: StrategyContext
+    // Read and written around every callback; the one event loop owning the runner never
+    // overlaps two accesses, so they skip Swift's dynamic exclusivity checks.
+
     /// How long one callback may take before it is reported.
-    public var callbackBudget: Duration
+    @exclusivity(unchecked) public var callbackBudget: Duration {
+        didSet { budgetNanoseconds = Self.nanoseconds(callbackBudget) }
+    }
     /// Called for each callback that exceeds the budget (the host logs it and counts it in metrics).
     public var onBudgetExceeded: ((CallbackBudgetOverrun) -> Void)?
     /// Where the strategy is in its life.
-    public private(set) var state: State = .created
+    @exclusivity(unchecked) public private(set) var state: State = .created
     /// How many callbacks exceeded the budget.
     public private(set) var budgetOverrunCount = 0
     /// The longest callback so far.
-    public private(set) var slowestCallback: Duration = .zero
+    @exclusivity(unchecked) public private(set) var slowestCallback: Duration = .zero
 
-    private let clock = ContinuousClock()
+    /// ``callbackBudget`` in whole nanoseconds, compared with each callback's run time.
+    @exclusivity(unchecked) private var budgetNanoseconds: Int64
+    /// ``slowestCallback`` in nanoseconds.
+    @exclusivity(unchecked) private var slowestNanoseconds: Int64 = 0
 
     /// Wraps a created strategy. `callbackBudget` defaults to 1 ms.
     public init(strategy: any Strategy, context: StrategyContext, callbackBudget: Duration = .milliseconds(1)) {
         self.strategy = strategy
         self.context = context
         self.callbackBudget = callbackBudget
+        self.budgetNanoseconds = Self.nanoseconds(callbackBudget)
     }
 
     /// Creates the strategy from its registration (decoding the context's parameters).
@@ -199,7 +213,7 @@ public final class StrategyRunner {
     private func invoke(_ callback: StrategyCallback, at time: Timestamp, _ body: (any Strategy) throws -> Void) -> CallbackResult {
         guard state == .running else { return .skipped }
         context.setClock(time)
-        let started = clock.now
+        let started = Self.monotonicNanoseconds()
         let thrown: (any Error)?
         do {
             try body(strategy)
@@ -207,14 +221,34 @@ public final class StrategyRunner {
         } catch {
             thrown = error
         }
-        let elapsed = clock.now - started
-        if elapsed > slowestCallback { slowestCallback = elapsed }
+        let elapsed = Self.monotonicNanoseconds() &- started
+        if elapsed > slowestNanoseconds {
+            slowestNanoseconds = elapsed
+            slowestCallback = .nanoseconds(elapsed)
+        }
         if let thrown { return halt(callback, at: time, message: String(describing: thrown)) }
-        guard elapsed > callbackBudget else { return .completed }
+        guard elapsed > budgetNanoseconds else { return .completed }
         budgetOverrunCount += 1
-        let overrun = CallbackBudgetOverrun(strategy: name, callback: callback, elapsed: elapsed, budget: callbackBudget)
+        let overrun = CallbackBudgetOverrun(strategy: name, callback: callback, elapsed: .nanoseconds(elapsed),
+                                            budget: callbackBudget)
         onBudgetExceeded?(overrun)
         return .completedOverBudget(overrun)
+    }
+
+    /// The monotonic clock in nanoseconds: two readings per callback, so read directly rather
+    /// than through ContinuousClock, whose instants and durations are 128-bit attoseconds.
+    private static func monotonicNanoseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Int64(now.tv_sec) &* 1_000_000_000 &+ Int64(now.tv_nsec)
+    }
+
+    /// A duration in whole nanoseconds (saturating; budgets are milliseconds).
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds < 0 ? .min : .max }
+        return scaled.addingReportingOverflow(attoseconds / 1_000_000_000).overflow ? .max : scaled + attoseconds / 1_000_000_000
     }
 
     private func halt(_ callback: StrategyCallback, at time: Timestamp, message: String) -> CallbackResult {

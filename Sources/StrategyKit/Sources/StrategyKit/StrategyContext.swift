@@ -26,16 +26,25 @@ public final class StrategyContext {
     /// Where the strategy's messages go.
     public var logger: StrategyLogger
 
+    // Properties the host updates on every event skip Swift's dynamic exclusivity checks: one
+    // event loop owns the context and no method holds an access across a call back into it.
+
     /// The strategy's clock: the time of the event being delivered (event time in replay, so never
     /// read the wall clock in a strategy).
-    public private(set) var now: Timestamp
+    @exclusivity(unchecked) public private(set) var now: Timestamp
     /// The strategy's instruments, in manifest order.
     public let instrumentIds: [InstrumentId]
     private let instrumentTable: [InstrumentId: Instrument]
-    private var positionTable: [InstrumentId: StrategyPosition]
+    /// Positions of ``instrumentIds``, by the same index: the host updates marks on every event,
+    /// and an index (found through a one-entry cache) costs no hashing.
+    @exclusivity(unchecked) private var positionSlots: [StrategyPosition]
+    private let slotTable: [InstrumentId: Int]
+    @exclusivity(unchecked) private var lastSlot = 0
+    /// Positions the host set on instruments outside the manifest (normally none).
+    private var otherPositions: [InstrumentId: StrategyPosition] = [:]
     /// The strategy's unfinished orders, oldest first.
-    public private(set) var openOrders: [OpenOrder]
-    private var outbox: [OrderCommand]
+    @exclusivity(unchecked) public private(set) var openOrders: [OpenOrder]
+    @exclusivity(unchecked) private var outbox: [OrderCommand]
     private let clientOrderIdPrefix: String
     private var nextOrderNumber: UInt64
 
@@ -70,7 +79,8 @@ public final class StrategyContext {
         }
         self.instrumentIds = ids
         self.instrumentTable = table
-        self.positionTable = Dictionary(uniqueKeysWithValues: ids.map { ($0, StrategyPosition(instrument: $0)) })
+        self.positionSlots = ids.map { StrategyPosition(instrument: $0) }
+        self.slotTable = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
         self.openOrders = []
         self.outbox = []
         self.outbox.reserveCapacity(16)
@@ -85,7 +95,8 @@ public final class StrategyContext {
 
     /// The strategy's position in `instrument` (flat if it never traded it).
     public func position(_ instrument: InstrumentId) -> StrategyPosition {
-        positionTable[instrument] ?? StrategyPosition(instrument: instrument)
+        if let slot = slot(of: instrument) { return positionSlots[slot] }
+        return otherPositions[instrument] ?? StrategyPosition(instrument: instrument)
     }
 
     /// All positions, in manifest instrument order.
@@ -105,10 +116,14 @@ public final class StrategyContext {
     public func openOrder(_ id: ClientOrderId) -> OpenOrder? { openOrders.first { $0.clientOrderId == id } }
 
     /// Realized PnL over all instruments, before fees.
-    public var realizedPnL: Money { positionTable.values.reduce(Money.zero) { $0 + $1.realizedPnL } }
+    public var realizedPnL: Money {
+        positionSlots.reduce(Money.zero) { $0 + $1.realizedPnL } + otherPositions.values.reduce(Money.zero) { $0 + $1.realizedPnL }
+    }
 
     /// Fees paid over all instruments.
-    public var fees: Money { positionTable.values.reduce(Money.zero) { $0 + $1.fees } }
+    public var fees: Money {
+        positionSlots.reduce(Money.zero) { $0 + $1.fees } + otherPositions.values.reduce(Money.zero) { $0 + $1.fees }
+    }
 
     /// Unrealized PnL of `instrument` at its mark price (zero if flat or no mark yet).
     public func unrealizedPnL(_ instrument: InstrumentId) -> Money {
@@ -277,12 +292,20 @@ public final class StrategyContext {
 
     /// Host: records the latest price of an instrument, for unrealized PnL.
     public func updateMark(_ instrument: InstrumentId, price: Price) {
-        positionTable[instrument]?.markPrice = price
+        if let slot = slot(of: instrument) {
+            positionSlots[slot].markPrice = price
+        } else {
+            otherPositions[instrument]?.markPrice = price
+        }
     }
 
     /// Host: replaces a position with the portfolio's authoritative values.
     public func replacePosition(_ position: StrategyPosition) {
-        positionTable[position.instrument] = position
+        if let slot = slot(of: position.instrument) {
+            positionSlots[slot] = position
+        } else {
+            otherPositions[position.instrument] = position
+        }
     }
 
     /// Host: the order was accepted and is working. Returns the updated order, nil if unknown.
@@ -328,7 +351,7 @@ public final class StrategyContext {
             if openOrders[index].remainingQuantity.isZero { openOrders.remove(at: index) }
         }
         guard let metadata = instrumentTable[fill.instrument] else { return }
-        var position = positionTable[fill.instrument] ?? StrategyPosition(instrument: fill.instrument)
+        var position = self.position(fill.instrument)
         let signedFill = fill.side == .buy ? fill.quantity.value : fill.quantity.value.negated
         let current = position.netQuantity
         if current.isZero || current.isNegative == signedFill.isNegative {
@@ -355,10 +378,18 @@ public final class StrategyContext {
             position.fees += Money(try fill.fee.value.multiplied(by: fill.price.value))
         }
         position.markPrice = fill.price
-        positionTable[fill.instrument] = position
+        replacePosition(position)
     }
 
     // MARK: - Private
+
+    /// The index of `instrument` in ``instrumentIds``, nil for any other.
+    private func slot(of instrument: InstrumentId) -> Int? {
+        if lastSlot < instrumentIds.count, instrumentIds[lastSlot] == instrument { return lastSlot }
+        guard let slot = slotTable[instrument] else { return nil }
+        lastSlot = slot
+        return slot
+    }
 
     private func makeClientOrderId() -> ClientOrderId {
         defer { nextOrderNumber += 1 }

@@ -21,11 +21,19 @@ public struct OrderBook: Hashable, Sendable {
 
     /// Replaces both sides (a snapshot). Zero-size levels are dropped; levels are sorted.
     public mutating func replace(bids newBids: [BookLevel], asks newAsks: [BookLevel], timestamp: Timestamp) {
-        bids = newBids.filter { !$0.size.isZero }
-        asks = newAsks.filter { !$0.size.isZero }
+        Self.assign(newBids, to: &bids)
+        Self.assign(newAsks, to: &asks)
         if !Self.isSorted(bids, descending: true) { bids.sort { $0.price > $1.price } }
         if !Self.isSorted(asks, descending: false) { asks.sort { $0.price < $1.price } }
         self.timestamp = timestamp
+    }
+
+    /// Copies the non-empty levels of `source` into `levels`, reusing its storage (a book fed
+    /// snapshots on every push then stops allocating once its arrays are big enough).
+    private static func assign(_ source: [BookLevel], to levels: inout [BookLevel]) {
+        levels.removeAll(keepingCapacity: true)
+        levels.reserveCapacity(source.count)
+        for level in source where !level.size.isZero { levels.append(level) }
     }
 
     /// Sets one level: a zero size deletes it, otherwise it is inserted or replaced.
