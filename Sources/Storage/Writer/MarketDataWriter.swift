@@ -166,7 +166,9 @@ public final class MarketDataWriter: Sendable {
                         session = live
                         if lostConnection { state.withLock { $0.statistics.reconnects += 1 } }
                     }
-                    let outcome = try await write(batch, on: live, route: &route)
+                    let currentRoute = route
+                    let (outcome, nextRoute) = try await live.guarded.run { _ in try await self.write(batch, on: live, route: currentRoute) }
+                    route = nextRoute
                     finishBatch(count: batch.count, written: outcome.written, duplicates: outcome.duplicates, rejected: 0)
                     break
                 } catch let error where Self.isDataError(error) {
@@ -249,10 +251,11 @@ public final class MarketDataWriter: Sendable {
 
     /// A connection and the staging tables created on it so far (created on first use, outside
     /// any batch's transaction so that a rolled-back batch does not take them along).
-    final class WriterSession {
-        let connection: PostgresConnection
-        var staging: Set<StagingTable> = []
-        init(connection: PostgresConnection) { self.connection = connection }
+    final class WriterSession: Sendable {
+        let guarded: ConnectionLossGuard
+        let staging = Mutex<Set<StagingTable>>([])
+        var connection: PostgresConnection { guarded.connection }
+        init(connection: PostgresConnection) { self.guarded = ConnectionLossGuard(connection) }
     }
 
     /// Session-local tables for the rows that need SQL between COPY and the target table.
@@ -275,18 +278,16 @@ public final class MarketDataWriter: Sendable {
     /// Writes one batch. Ticks go `.direct` while that works; after a batch met a stored tick
     /// they go `.staged` until a staged batch finds no duplicate (a replay or reconnect re-sends a
     /// run of ticks, not one), then `.direct` again.
-    private func write(_ batch: [MarketDataRow], on session: WriterSession, route: inout TickRoute) async throws -> Outcome {
+    private func write(_ batch: [MarketDataRow], on session: WriterSession, route: TickRoute) async throws -> (Outcome, TickRoute) {
         if route == .direct {
             do {
-                return try await attempt(batch, on: session, ticks: .direct)
+                return (try await attempt(batch, on: session, ticks: .direct), .direct)
             } catch let error where postgresSQLState(error) == Self.uniqueViolation {
                 logger.debug("batch holds ticks already stored; writing it through the staging table")
-                route = .staged
             }
         }
         let outcome = try await attempt(batch, on: session, ticks: .staged)
-        if outcome.duplicates == 0 { route = .direct }
-        return outcome
+        return (outcome, outcome.duplicates == 0 ? .direct : .staged)
     }
 
     /// One transaction: each kind of row streamed with COPY. Ticks first, so that a unique
@@ -355,16 +356,16 @@ public final class MarketDataWriter: Sendable {
     }
 
     private func prepare(_ table: StagingTable, on session: WriterSession) async throws {
-        guard !session.staging.contains(table) else { return }
+        guard !session.staging.withLock({ $0.contains(table) }) else { return }
         try await session.connection.query(PostgresQuery(unsafeSQL: table.definition), logger: logger)
-        session.staging.insert(table)
+        session.staging.withLock { _ = $0.insert(table) }
     }
 
     private func writeOneByOne(_ batch: [MarketDataRow], on session: WriterSession) async -> Outcome {
         var total = Outcome()
         for row in batch {
             do {
-                let outcome = try await attempt([row], on: session, ticks: .staged)
+                let outcome = try await session.guarded.run { _ in try await self.attempt([row], on: session, ticks: .staged) }
                 total.written += outcome.written
                 total.duplicates += outcome.duplicates
             } catch {

@@ -148,30 +148,33 @@ public final class TradingRecordWriter: Sendable {
 
     /// Writes queued changes until `finish()` and an empty queue, or cancellation.
     public func run() async {
-        var connection: PostgresConnection?
-        defer { if let connection { Task { try? await connection.close() } } }
+        var session: ConnectionLossGuard?
+        defer { if let connection = session?.connection { Task { try? await connection.close() } } }
         while !Task.isCancelled {
             guard let batch = await nextBatch() else { break }
             var backoff = Duration.milliseconds(50)
             var lost = false
             while !Task.isCancelled {
                 do {
-                    let live: PostgresConnection
-                    if let existing = connection, !existing.isClosed {
+                    let live: ConnectionLossGuard
+                    if let existing = session, !existing.connection.isClosed {
                         live = existing
                     } else {
-                        live = try await target.connect(logger: logger)
-                        connection = live
+                        live = ConnectionLossGuard(try await target.connect(logger: logger))
+                        session = live
                         if lost { state.withLock { $0.statistics.reconnects += 1 } }
                     }
                     do {
-                        try await write(batch, on: live)
+                        try await live.run { connection in try await self.write(batch, on: connection) }
                         finishBatch(written: batch.count, refused: [])
                     } catch let error where MarketDataWriter.isDataError(error) {
                         var refusedChanges: [(TradingRecordChange, String)] = []
                         var written = 0
                         for change in batch {
-                            do { try await write([change], on: live); written += 1 } catch let error where MarketDataWriter.isDataError(error) {
+                            do {
+                                try await live.run { connection in try await self.write([change], on: connection) }
+                                written += 1
+                            } catch let error where MarketDataWriter.isDataError(error) {
                                 logger.error("trading record refused by the server", metadata: ["change": "\(change)", "error": "\(postgresErrorText(error))"])
                                 refusedChanges.append((change, postgresErrorText(error)))
                             }
@@ -183,8 +186,8 @@ public final class TradingRecordWriter: Sendable {
                     lost = true
                     state.withLock { $0.statistics.retried += 1 }
                     logger.warning("trading records not written yet; retrying", metadata: ["error": "\(postgresErrorText(error))"])
-                    if let stale = connection { try? await stale.close() }
-                    connection = nil
+                    if let stale = session?.connection { try? await stale.close() }
+                    session = nil
                     try? await Task.sleep(for: backoff)
                     backoff = min(backoff * 2, .seconds(5))
                 }
