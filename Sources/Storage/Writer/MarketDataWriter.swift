@@ -71,34 +71,25 @@ public final class MarketDataWriter: Sendable {
         case rejected(StorageError)
     }
 
-    private struct State {
-        var queue: [MarketDataRow] = []
-        var inFlight = 0
-        var statistics = Statistics()
-        var drainWaiter: CheckedContinuation<Void, Never>?
-        var idleWaiters: [CheckedContinuation<Void, Never>] = []
-        var finishing = false
-    }
-
     private let target: DatabaseTarget
     private let configuration: Configuration
     private let logger: Logger
-    private let state = Mutex(State())
+    private let queue: BatchQueue<MarketDataRow>
+    private let counts = Mutex(Statistics())
 
     public init(target: DatabaseTarget, configuration: Configuration = Configuration(),
                 logger: Logger = Logger(label: "storage.market-data-writer")) {
         self.target = target
         self.configuration = configuration
         self.logger = logger
+        self.queue = BatchQueue(capacity: configuration.capacity, batchSize: configuration.batchSize)
     }
 
     /// The counts so far.
     public var statistics: Statistics {
-        state.withLock { state in
-            var statistics = state.statistics
-            statistics.pending = state.queue.count + state.inFlight
-            return statistics
-        }
+        var statistics = counts.withLock { $0 }
+        statistics.pending = queue.pending
+        return statistics
     }
 
     /// Queues a row without blocking. See the type's documentation.
@@ -107,43 +98,24 @@ public final class MarketDataWriter: Sendable {
         do {
             try row.validate()
         } catch {
-            state.withLock { $0.statistics.rejected += 1 }
+            counts.withLock { $0.rejected += 1 }
             return .rejected(error)
         }
-        let (accepted, waiter) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
-            if state.queue.count >= configuration.capacity {
-                state.statistics.dropped += 1
-                return (false, nil)
-            }
-            state.queue.append(row)
-            let waiter = state.drainWaiter
-            state.drainWaiter = nil
-            return (true, waiter)
+        guard queue.offer(row) else {
+            counts.withLock { $0.dropped += 1 }
+            return .dropped
         }
-        waiter?.resume()
-        return accepted ? .accepted : .dropped
+        return .accepted
     }
 
     /// Waits until every row accepted so far has been written (or rejected).
     public func flush() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumeNow = state.withLock { state -> Bool in
-                if state.queue.isEmpty && state.inFlight == 0 { return true }
-                state.idleWaiters.append(continuation)
-                return false
-            }
-            if resumeNow { continuation.resume() }
-        }
+        await queue.flush()
     }
 
     /// Asks `run()` to return once the queue is empty.
     public func finish() {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            state.finishing = true
-            defer { state.drainWaiter = nil }
-            return state.drainWaiter
-        }
-        waiter?.resume()
+        queue.finish()
     }
 
     /// Drains the queue until `finish()` was called and the queue is empty, or the task is
@@ -153,7 +125,7 @@ public final class MarketDataWriter: Sendable {
         defer { if let connection = session?.connection { Task { try? await connection.close() } } }
         var route = TickRoute.direct
         while !Task.isCancelled {
-            guard let batch = await nextBatch() else { break }
+            guard let batch = await queue.nextBatch() else { break }
             var backoff = configuration.initialBackoff
             var lostConnection = false
             while !Task.isCancelled {
@@ -164,24 +136,24 @@ public final class MarketDataWriter: Sendable {
                     } else {
                         live = WriterSession(connection: try await target.connect(logger: logger))
                         session = live
-                        if lostConnection { state.withLock { $0.statistics.reconnects += 1 } }
+                        if lostConnection { counts.withLock { $0.reconnects += 1 } }
                     }
                     let currentRoute = route
                     let (outcome, nextRoute) = try await live.guarded.run { _ in try await self.write(batch, on: live, route: currentRoute) }
                     route = nextRoute
-                    finishBatch(count: batch.count, written: outcome.written, duplicates: outcome.duplicates, rejected: 0)
+                    finishBatch(outcome)
                     break
                 } catch let error where Self.isDataError(error) {
                     // Pre-validation should make this impossible; isolate the bad rows rather than wedge.
                     logger.error("batch refused as bad data; writing its rows one by one", metadata: ["error": "\(postgresErrorText(error))"])
                     if let live = session {
                         let outcome = await writeOneByOne(batch, on: live)
-                        finishBatch(count: batch.count, written: outcome.written, duplicates: outcome.duplicates, rejected: outcome.rejected)
+                        finishBatch(outcome)
                     }
                     break
                 } catch {
                     lostConnection = true
-                    state.withLock { $0.statistics.retried += 1 }
+                    counts.withLock { $0.retried += 1 }
                     logger.warning("market data batch not written; retrying", metadata: ["error": "\(postgresErrorText(error))", "rows": "\(batch.count)"])
                     if let stale = session?.connection { try? await stale.close() }
                     session = nil
@@ -192,49 +164,13 @@ public final class MarketDataWriter: Sendable {
         }
     }
 
-    // MARK: - Queue
-
-    private func nextBatch() async -> [MarketDataRow]? {
-        while true {
-            let (batch, finished) = state.withLock { state -> ([MarketDataRow]?, Bool) in
-                if state.queue.isEmpty { return (nil, state.finishing) }
-                let count = min(configuration.batchSize, state.queue.count)
-                let batch: [MarketDataRow]
-                if count == state.queue.count {
-                    batch = state.queue
-                    state.queue = []
-                    state.queue.reserveCapacity(min(configuration.capacity, 4 * configuration.batchSize))
-                } else {
-                    batch = Array(state.queue.prefix(count))
-                    state.queue.removeFirst(count)
-                }
-                state.inFlight = batch.count
-                return (batch, false)
-            }
-            if let batch { return batch }
-            if finished || Task.isCancelled { return nil }
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow = state.withLock { state -> Bool in
-                    if !state.queue.isEmpty || state.finishing { return true }
-                    state.drainWaiter = continuation
-                    return false
-                }
-                if resumeNow { continuation.resume() }
-            }
+    private func finishBatch(_ outcome: Outcome) {
+        counts.withLock { statistics in
+            statistics.written += outcome.written
+            statistics.duplicates += outcome.duplicates
+            statistics.rejected += outcome.rejected
         }
-    }
-
-    private func finishBatch(count: Int, written: Int, duplicates: Int, rejected: Int) {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.inFlight = 0
-            state.statistics.written += written
-            state.statistics.duplicates += duplicates
-            state.statistics.rejected += rejected
-            guard state.queue.isEmpty else { return [] }
-            defer { state.idleWaiters.removeAll() }
-            return state.idleWaiters
-        }
-        for waiter in waiters { waiter.resume() }
+        queue.batchDone()
     }
 
     // MARK: - Writing

@@ -57,93 +57,61 @@ public enum TradingRecordChange: Sendable, Hashable {
 public final class TradingRecordWriter: Sendable {
     /// What happened so far.
     public struct Statistics: Sendable, Equatable {
+        /// Changes stored.
         public var written = 0
+        /// Batch attempts that failed and were retried (e.g. while the server was down).
         public var retried = 0
+        /// Changes the server refused (see ``TradingRecordWriter/refused``).
         public var refused = 0
+        /// Changes waiting in the queue or in the batch being written.
         public var pending = 0
+        /// Successful reconnects after a lost connection.
         public var reconnects = 0
     }
 
-    private struct State {
-        var queue: [TradingRecordChange] = []
-        var inFlight = 0
+    private struct Counts {
         var statistics = Statistics()
         var refused: [(TradingRecordChange, String)] = []
-        var drainWaiter: CheckedContinuation<Void, Never>?
-        var spaceWaiters: [CheckedContinuation<Void, Never>] = []
-        var idleWaiters: [CheckedContinuation<Void, Never>] = []
-        var finishing = false
     }
 
     private let target: DatabaseTarget
-    private let capacity: Int
-    private let batchSize: Int
     private let logger: Logger
-    private let state = Mutex(State())
+    private let queue: BatchQueue<TradingRecordChange>
+    private let counts = Mutex(Counts())
 
     public init(target: DatabaseTarget, capacity: Int = 50_000, batchSize: Int = 200,
                 logger: Logger = Logger(label: "storage.trading-record-writer")) {
         self.target = target
-        self.capacity = capacity
-        self.batchSize = batchSize
+        self.queue = BatchQueue(capacity: capacity, batchSize: batchSize)
         self.logger = logger
     }
 
+    /// The counts so far.
     public var statistics: Statistics {
-        state.withLock { state in
-            var statistics = state.statistics
-            statistics.pending = state.queue.count + state.inFlight
-            return statistics
-        }
+        var statistics = counts.withLock { $0.statistics }
+        statistics.pending = queue.pending
+        return statistics
     }
 
     /// Changes the server refused, with its reason.
     public var refused: [(change: TradingRecordChange, reason: String)] {
-        state.withLock { $0.refused.map { (change: $0.0, reason: $0.1) } }
+        counts.withLock { $0.refused.map { (change: $0.0, reason: $0.1) } }
     }
 
     /// Validates and queues a change, waiting for room when the queue is full.
     public func submit(_ change: TradingRecordChange) async throws(StorageError) {
         try change.validate()
-        while true {
-            let (appended, waiter) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
-                guard state.queue.count < capacity else { return (false, nil) }
-                state.queue.append(change)
-                defer { state.drainWaiter = nil }
-                return (true, state.drainWaiter)
-            }
-            if appended { waiter?.resume(); return }
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow = state.withLock { state -> Bool in
-                    if state.queue.count < capacity { return true }
-                    state.spaceWaiters.append(continuation)
-                    return false
-                }
-                if resumeNow { continuation.resume() }
-            }
-        }
+        await queue.append(change)
     }
 
     /// Waits until everything submitted so far is written (or refused).
     public func flush() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumeNow = state.withLock { state -> Bool in
-                if state.queue.isEmpty && state.inFlight == 0 { return true }
-                state.idleWaiters.append(continuation)
-                return false
-            }
-            if resumeNow { continuation.resume() }
-        }
+        await queue.flush()
     }
 
     /// Asks `run()` to return once everything is written.
     public func finish() {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            state.finishing = true
-            defer { state.drainWaiter = nil }
-            return state.drainWaiter
-        }
-        waiter?.resume()
+        queue.finish()
     }
 
     /// Writes queued changes until `finish()` and an empty queue, or cancellation.
@@ -151,7 +119,7 @@ public final class TradingRecordWriter: Sendable {
         var session: ConnectionLossGuard?
         defer { if let connection = session?.connection { Task { try? await connection.close() } } }
         while !Task.isCancelled {
-            guard let batch = await nextBatch() else { break }
+            guard let batch = await queue.nextBatch() else { break }
             var backoff = Duration.milliseconds(50)
             var lost = false
             while !Task.isCancelled {
@@ -162,7 +130,7 @@ public final class TradingRecordWriter: Sendable {
                     } else {
                         live = ConnectionLossGuard(try await target.connect(logger: logger))
                         session = live
-                        if lost { state.withLock { $0.statistics.reconnects += 1 } }
+                        if lost { counts.withLock { $0.statistics.reconnects += 1 } }
                     }
                     do {
                         try await live.run { connection in try await self.write(batch, on: connection) }
@@ -184,7 +152,7 @@ public final class TradingRecordWriter: Sendable {
                     break
                 } catch {
                     lost = true
-                    state.withLock { $0.statistics.retried += 1 }
+                    counts.withLock { $0.statistics.retried += 1 }
                     logger.warning("trading records not written yet; retrying", metadata: ["error": "\(postgresErrorText(error))"])
                     if let stale = session?.connection { try? await stale.close() }
                     session = nil
@@ -198,12 +166,7 @@ public final class TradingRecordWriter: Sendable {
     private func write(_ batch: [TradingRecordChange], on connection: PostgresConnection) async throws {
         try await connection.query("BEGIN", logger: logger)
         do {
-            for change in batch {
-                do { try await change.apply(on: connection) } catch {
-                    // Surface the server's own error so the caller can classify it.
-                    throw error
-                }
-            }
+            for change in batch { try await change.apply(on: connection) }
             try await connection.query("COMMIT", logger: logger)
         } catch {
             _ = try? await connection.query("ROLLBACK", logger: logger)
@@ -211,41 +174,12 @@ public final class TradingRecordWriter: Sendable {
         }
     }
 
-    private func nextBatch() async -> [TradingRecordChange]? {
-        while true {
-            let (batch, finished, spaceWaiters) = state.withLock { state -> ([TradingRecordChange]?, Bool, [CheckedContinuation<Void, Never>]) in
-                if state.queue.isEmpty { return (nil, state.finishing, []) }
-                let count = min(batchSize, state.queue.count)
-                let batch = Array(state.queue.prefix(count))
-                state.queue.removeFirst(count)
-                state.inFlight = count
-                defer { state.spaceWaiters.removeAll() }
-                return (batch, false, state.spaceWaiters)
-            }
-            for waiter in spaceWaiters { waiter.resume() }
-            if let batch { return batch }
-            if finished || Task.isCancelled { return nil }
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow = state.withLock { state -> Bool in
-                    if !state.queue.isEmpty || state.finishing { return true }
-                    state.drainWaiter = continuation
-                    return false
-                }
-                if resumeNow { continuation.resume() }
-            }
-        }
-    }
-
     private func finishBatch(written: Int, refused: [(TradingRecordChange, String)]) {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.inFlight = 0
-            state.statistics.written += written
-            state.statistics.refused += refused.count
-            state.refused.append(contentsOf: refused)
-            guard state.queue.isEmpty else { return [] }
-            defer { state.idleWaiters.removeAll() }
-            return state.idleWaiters
+        counts.withLock { counts in
+            counts.statistics.written += written
+            counts.statistics.refused += refused.count
+            counts.refused.append(contentsOf: refused)
         }
-        for waiter in waiters { waiter.resume() }
+        queue.batchDone()
     }
 }
