@@ -31,13 +31,15 @@ public final class MarketDataWriter: Sendable {
     public struct Configuration: Sendable {
         /// Rows the queue holds before new rows are dropped.
         public var capacity: Int
-        /// Rows per transaction.
+        /// Rows per transaction (one COPY per kind of row). Past a few thousand rows the
+        /// per-transaction cost hardly shows; 20,000 measured a little ahead of 5,000 in
+        /// `scripts/bench.sh e2e --writer-only`.
         public var batchSize: Int
         /// First reconnect delay; doubles up to `maximumBackoff`.
         public var initialBackoff: Duration
         public var maximumBackoff: Duration
 
-        public init(capacity: Int = 200_000, batchSize: Int = 5_000, initialBackoff: Duration = .milliseconds(50),
+        public init(capacity: Int = 200_000, batchSize: Int = 20_000, initialBackoff: Duration = .milliseconds(50),
                     maximumBackoff: Duration = .seconds(5)) {
             self.capacity = capacity; self.batchSize = batchSize
             self.initialBackoff = initialBackoff; self.maximumBackoff = maximumBackoff
