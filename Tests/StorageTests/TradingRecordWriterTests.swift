@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PostgresNIO
 @testable import Storage
 import Testing
@@ -40,6 +41,30 @@ import TradingCore
 }
 
 @Suite struct TradingRecordWriterRestartTests {
+    /// After a lost COMMIT answer the writer asks the server how that transaction ended: a
+    /// committed one is not written again, a rolled-back or never-finished one is.
+    @Test func aTransactionInDoubtIsResolvedByTheServer() async throws {
+        try await ScratchDatabase.with { database, _ in
+            let logger = Logger(label: "test")
+            func transaction(_ end: String) async throws -> String {
+                let connection = try await database.target.connect()
+                defer { Task { try? await connection.close() } }
+                try await connection.query("BEGIN", logger: logger)
+                try await connection.query("CREATE TEMP TABLE doubt (x int)", logger: logger)
+                var xid = ""
+                for try await value in try await connection.query("SELECT pg_current_xact_id()::text", logger: logger).decode(String.self) { xid = value }
+                try await connection.query(PostgresQuery(unsafeSQL: end), logger: logger)
+                return xid
+            }
+            let committed = try await transaction("COMMIT")
+            let rolledBack = try await transaction("ROLLBACK")
+            let asker = ConnectionLossGuard(try await database.target.connect())
+            #expect(try await TradingRecordWriter.committed(committed, on: asker, logger: logger))
+            #expect(try await !TradingRecordWriter.committed(rolledBack, on: asker, logger: logger))
+            try await asker.connection.close()
+        }
+    }
+
     private func count(_ target: DatabaseTarget, _ sql: String) async throws -> Int {
         try await target.withClient { client in
             var result = 0

@@ -122,6 +122,10 @@ public final class TradingRecordWriter: Sendable {
             guard let batch = await queue.nextBatch() else { break }
             var backoff = Duration.milliseconds(50)
             var lost = false
+            // Set once this batch's COMMIT was sent; when its answer is lost with the connection,
+            // the server is asked how that transaction ended before the batch is written again
+            // (risk events and audit rows are plain INSERTs: written twice they would be two rows).
+            let commit = CommitInDoubt()
             while !Task.isCancelled {
                 do {
                     let live: ConnectionLossGuard
@@ -132,8 +136,17 @@ public final class TradingRecordWriter: Sendable {
                         session = live
                         if lost { counts.withLock { $0.statistics.reconnects += 1 } }
                     }
+                    if let transaction = commit.transaction {
+                        let done = try await Self.committed(transaction, on: live, logger: logger)
+                        commit.answered()
+                        if done {
+                            logger.info("the batch whose COMMIT answer was lost had committed; not writing it again", metadata: ["xid": "\(transaction)"])
+                            finishBatch(written: batch.count, refused: [])
+                            break
+                        }
+                    }
                     do {
-                        try await live.run { connection in try await self.write(batch, on: connection) }
+                        try await live.run { connection in try await self.write(batch, on: connection, commit: commit) }
                         finishBatch(written: batch.count, refused: [])
                     } catch let error where MarketDataWriter.isDataError(error) {
                         var refusedChanges: [(TradingRecordChange, String)] = []
@@ -163,11 +176,19 @@ public final class TradingRecordWriter: Sendable {
         }
     }
 
-    private func write(_ batch: [TradingRecordChange], on connection: PostgresConnection) async throws {
+    private func write(_ batch: [TradingRecordChange], on connection: PostgresConnection, commit: CommitInDoubt? = nil) async throws {
         try await connection.query("BEGIN", logger: logger)
         do {
             for change in batch { try await change.apply(on: connection) }
+            if let commit {
+                var transaction: String?
+                for try await xid in try await connection.query("SELECT pg_current_xact_id()::text", logger: logger).decode(String.self) {
+                    transaction = xid
+                }
+                commit.sending(transaction)
+            }
             try await connection.query("COMMIT", logger: logger)
+            commit?.answered()
         } catch {
             _ = try? await connection.query("ROLLBACK", logger: logger)
             throw error
@@ -182,4 +203,34 @@ public final class TradingRecordWriter: Sendable {
         }
         queue.batchDone()
     }
+
+    /// Whether transaction `xid` committed, asked on a new connection after the old one was lost
+    /// with a COMMIT unanswered. Waits while the old session's transaction is still in progress
+    /// (the server has not noticed the lost connection yet). Unknown (too old, or lost with a
+    /// crash) counts as not committed.
+    static func committed(_ xid: String, on session: ConnectionLossGuard, logger: Logger) async throws -> Bool {
+        var delay = Duration.milliseconds(10)
+        while true {
+            let status: String? = try await session.run { connection in
+                var status: String?
+                for try await value in try await connection.query("SELECT pg_xact_status(\(xid)::xid8)::text", logger: logger).decode(String?.self) {
+                    status = value
+                }
+                return status
+            }
+            if status != "in progress" { return status == "committed" }
+            try await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(1))
+        }
+    }
+}
+
+/// The transaction id of a batch whose COMMIT was sent and not yet answered.
+final class CommitInDoubt: Sendable {
+    private let xid = Mutex<String?>(nil)
+
+    func sending(_ transaction: String?) { xid.withLock { $0 = transaction } }
+    func answered() { xid.withLock { $0 = nil } }
+    /// The transaction in doubt, if any.
+    var transaction: String? { xid.withLock { $0 } }
 }
