@@ -29,6 +29,19 @@ struct Harness {
             try runRSS(trades: rssEvents)
             return
         }
+        if options.writerOnly {
+            var table = Table()
+            let database = try await BenchDatabase.open(logger: logger)
+            do {
+                try await writerComparison(database: database, table: &table)
+                try await database.drop()
+            } catch {
+                try? await database.drop()
+                throw error
+            }
+            table.print()
+            return
+        }
         var table = Table()
         // The database first: started after the replay, pg_ctl start (through runuser) was seen to
         // hang in Foundation's Process.waitUntilExit.

@@ -12,11 +12,15 @@ struct HarnessOptions {
     /// Rows for the writer comparison (batching writer and psql \copy); one-row INSERTs use `insertRows`.
     var writerRows = 200_000
     var insertRows = 20_000
+    /// Only the writer comparison (batching writer vs one-row INSERTs vs psql \copy), no replays.
+    var writerOnly = false
     /// When set, only the peak-RSS replay of this many trade messages runs.
     var rssEvents: Int?
 
     static let usage = """
         usage: e2e [--events N] [--file PATH] [--seed S] [--no-db] [--writer-rows N] [--insert-rows N]
+               e2e --writer-only [--writer-rows N] [--insert-rows N]
+                                    only the writer comparison table (no replays)
                e2e --rss [N]        peak RSS over an N-trade replay (default 10,000,000), nothing else
 
         Replays N seeded synthetic OKX trade frames (BTC-USDT, interleaved with one tickers frame per
@@ -52,6 +56,7 @@ struct HarnessOptions {
             case "--no-db": database = false
             case "--writer-rows": writerRows = try count("--writer-rows")
             case "--insert-rows": insertRows = try count("--insert-rows")
+            case "--writer-only": writerOnly = true
             case "--rss":
                 if index + 1 < arguments.count, !arguments[index + 1].hasPrefix("-") {
                     rssEvents = try count("--rss")
@@ -61,6 +66,9 @@ struct HarnessOptions {
             default: throw Invalid(description: "unknown argument \(arguments[index])")
             }
             index += 1
+        }
+        if writerOnly && !database {
+            throw Invalid(description: "--writer-only needs the database; drop --no-db")
         }
     }
 }

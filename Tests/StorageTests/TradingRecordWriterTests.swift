@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PostgresNIO
 @testable import Storage
 import Testing
@@ -36,5 +37,106 @@ import TradingCore
             #expect(try await PositionRepository(client).positions(mode: .replay).first?.quantity == Quantity(FixedPoint(10)))
             #expect(try await RiskEventRepository(client).events().count == 1)
         }
+    }
+}
+
+@Suite struct TradingRecordWriterRestartTests {
+    /// After a lost COMMIT answer the writer asks the server how that transaction ended: a
+    /// committed one is not written again, a rolled-back or never-finished one is.
+    @Test func aTransactionInDoubtIsResolvedByTheServer() async throws {
+        try await ScratchDatabase.with { database, _ in
+            let logger = Logger(label: "test")
+            func transaction(_ end: String) async throws -> String {
+                let connection = try await database.target.connect()
+                defer { Task { try? await connection.close() } }
+                try await connection.query("BEGIN", logger: logger)
+                try await connection.query("CREATE TEMP TABLE doubt (x int)", logger: logger)
+                var xid = ""
+                for try await value in try await connection.query("SELECT pg_current_xact_id()::text", logger: logger).decode(String.self) { xid = value }
+                try await connection.query(PostgresQuery(unsafeSQL: end), logger: logger)
+                return xid
+            }
+            let committed = try await transaction("COMMIT")
+            let rolledBack = try await transaction("ROLLBACK")
+            let asker = ConnectionLossGuard(try await database.target.connect())
+            #expect(try await TradingRecordWriter.committed(committed, on: asker, logger: logger))
+            #expect(try await !TradingRecordWriter.committed(rolledBack, on: asker, logger: logger))
+            try await asker.connection.close()
+        }
+    }
+
+    private func count(_ target: DatabaseTarget, _ sql: String) async throws -> Int {
+        try await target.withClient { client in
+            var result = 0
+            for try await value in try await client.query(PostgresQuery(unsafeSQL: sql)).decode(Int.self) { result = value }
+            return result
+        }
+    }
+
+    /// The server is stopped while the writer is writing and started again later. The queue is
+    /// small, so submitters wait (never drop) while the server is away. Afterwards every accepted
+    /// trade, risk event and audit row is stored exactly once and the position holds its last
+    /// state; the outage shows as retries, nothing is refused.
+    @Test func survivesAServerRestartMidStream() async throws {
+        let cluster = try ScratchDatabase.makeTemporaryCluster()
+        defer { ScratchDatabase.removeTemporaryCluster(cluster) }
+        let target = try cluster.start()
+        _ = try await Migrator().migrate(target: target)
+        let strategyId = try await target.withClient { client in
+            try await StrategyRepository(client).upsert(StrategyRecord(name: "restart", strategyType: "t", version: "1", symbols: ["BTC-USDT"]))
+        }
+        let instrument = try InstrumentId(parsing: "BTC-USDT")
+        let time = Timestamp.utc(2026, 11, 20, 9)
+        let total = 600
+        func changes(_ index: Int) -> [TradingRecordChange] {
+            let trade = TradeRecord(clientOrderId: ClientOrderId("r-\(index)"), strategyId: strategyId, instrument: instrument, side: .buy,
+                                    orderType: .market, quantity: Quantity(FixedPoint(1)), price: nil, avgFillPrice: Price(FixedPoint(100 + index)),
+                                    filledQuantity: Quantity(FixedPoint(1)), status: .filled, createdAt: time, mode: .paper)
+            let position = PositionRecord(strategyId: strategyId, instrument: instrument, side: .long, quantity: Quantity(FixedPoint(index + 1)),
+                                          avgEntryPrice: Price(FixedPoint(100)), openedAt: time, lastUpdated: time, mode: .paper)
+            var result: [TradingRecordChange] = [.trade(trade, position: position)]
+            if index % 10 == 0 {
+                result.append(.riskEvent(RiskEventRecord(eventType: "drawdown", severity: .warning, strategyId: strategyId,
+                                                         description: "event \(index)", createdAt: time, mode: .paper)))
+            }
+            if index % 7 == 0 {
+                result.append(.audit(AuditLogRecord(userId: nil, action: "order.filled", resourceType: "trade", resourceId: "r-\(index)",
+                                                    success: true, createdAt: time)))
+            }
+            return result
+        }
+        let writer = TradingRecordWriter(target: target, capacity: 64, batchSize: 16)
+        let drain = Task { await writer.run() }
+        let submitter = Task {
+            for index in 0..<total {
+                for change in changes(index) { try await writer.submit(change) }
+            }
+        }
+        // Stop the server while the writer is busy, keep it away for a while (submitters wait
+        // on the full queue meanwhile), then start it again.
+        while writer.statistics.written < 150 { try await Task.sleep(for: .milliseconds(5)) }
+        try cluster.stop()
+        try await Task.sleep(for: .milliseconds(500))
+        let pendingWhileDown = writer.statistics.pending
+        _ = try cluster.start()
+        try await submitter.value
+        await writer.flush()
+        writer.finish()
+        await drain.value
+
+        let statistics = writer.statistics
+        let riskEvents = (0..<total).filter { $0 % 10 == 0 }.count
+        let audits = (0..<total).filter { $0 % 7 == 0 }.count
+        #expect(pendingWhileDown > 0)
+        #expect(statistics.retried > 0)
+        #expect(statistics.refused == 0)
+        #expect(statistics.pending == 0)
+        #expect(statistics.written == total + riskEvents + audits)
+        #expect(try await count(target, "SELECT count(*)::int FROM trades") == total)
+        #expect(try await count(target, "SELECT count(DISTINCT client_order_id)::int FROM trades") == total)
+        #expect(try await count(target, "SELECT count(*)::int FROM risk_events") == riskEvents)
+        #expect(try await count(target, "SELECT count(DISTINCT description)::int FROM risk_events") == riskEvents)
+        #expect(try await count(target, "SELECT count(*)::int FROM audit_logs WHERE resource_type = 'trade'") == audits)
+        #expect(try await count(target, "SELECT quantity::int FROM positions") == total)
     }
 }

@@ -44,6 +44,60 @@ import TradingCore
         #expect(try await count(target, "SELECT count(*)::int FROM market_ticks") == Set(ticks.map(\.tradeId.rawValue)).count)
     }
 
+    /// Ticks are copied straight into market_ticks; a batch re-sending stored ticks (a replay, a
+    /// reconnect) is written through the staging table instead, skipping exactly the duplicates,
+    /// and the batches after it are written again.
+    @Test func reSentTicksAreSkippedByTheirUniqueKey() async throws {
+        try await ScratchDatabase.with { database, _ in
+            let writer = MarketDataWriter(target: database.target, configuration: .init(capacity: 10_000, batchSize: 1_000))
+            var generator = TickGenerator(seed: 11)
+            let ticks = try generator.ticks(symbol: "BTC-USDT", count: 3_000, start: Timestamp.utc(2026, 11, 20), spanSeconds: 3_600, base: 90_000)
+            let distinct = Set(ticks.map { "\($0.tradeId.rawValue)|\($0.timestamp.nanosecondsSinceEpoch / 1_000)" }).count
+            let drain = Task { await writer.run() }
+            for tick in ticks[0..<1_000] { writer.submit(.tick(tick)) }
+            await writer.flush()
+            // Half stored already, half new; then new ones only; then everything once more.
+            for tick in ticks[500..<1_500] { writer.submit(.tick(tick)) }
+            await writer.flush()
+            for tick in ticks[1_500...] { writer.submit(.tick(tick)) }
+            await writer.flush()
+            for tick in ticks { writer.submit(.tick(tick)) }
+            await writer.flush()
+            writer.finish()
+            await drain.value
+            let statistics = writer.statistics
+            #expect(statistics.written == distinct)
+            #expect(statistics.written + statistics.duplicates == 1_000 + 1_000 + 1_500 + 3_000)
+            #expect(statistics.rejected == 0)
+            #expect(try await count(database.target, "SELECT count(*)::int FROM market_ticks") == distinct)
+        }
+    }
+
+    /// Rows whose time has no partition (a 2022 replay, a clock far ahead) go through the direct
+    /// COPY too: none is refused, and a re-sent one is still skipped as a duplicate.
+    @Test func rowsWithoutAPartitionAreWrittenByTheBatchingWriter() async throws {
+        try await ScratchDatabase.with { database, _ in
+            let writer = MarketDataWriter(target: database.target)
+            let drain = Task { await writer.run() }
+            var generator = TickGenerator(seed: 5)
+            let old = try generator.ticks(symbol: "BTC-USDT", count: 300, start: Timestamp.utc(2022, 3, 1), spanSeconds: 86_400, base: 40_000)
+            let ahead = try generator.ticks(symbol: "BTC-USDT", count: 300, start: Timestamp.utc(2031, 1, 1), spanSeconds: 86_400, base: 90_000)
+            let metric = SystemMetricRecord(timestamp: Timestamp.utc(2022, 3, 1), category: "feed", name: "lag", value: FixedPoint(1))
+            for tick in old + ahead { #expect(writer.submit(.tick(tick)) == .accepted) }
+            #expect(writer.submit(.metric(metric)) == .accepted)
+            await writer.flush()
+            for tick in old.prefix(10) { writer.submit(.tick(tick)) }
+            await writer.flush()
+            writer.finish()
+            await drain.value
+            let distinct = Set((old + ahead).map { "\($0.tradeId.rawValue)|\($0.timestamp.nanosecondsSinceEpoch / 1_000)" }).count
+            #expect(writer.statistics.rejected == 0)
+            #expect(writer.statistics.written == distinct + 1)
+            #expect(try await count(database.target, "SELECT count(*)::int FROM market_ticks") == distinct)
+            #expect(try await count(database.target, "SELECT count(*)::int FROM system_metrics") == 1)
+        }
+    }
+
     /// A full queue drops new market-data rows and counts them; the caller never waits.
     @Test func fullQueueDropsAndCounts() async throws {
         let database = try await ScratchDatabase.create()

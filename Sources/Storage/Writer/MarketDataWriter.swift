@@ -12,10 +12,15 @@ import TradingCore
 ///   `capacity` rows the new row is dropped and counted (market data only: trades, positions,
 ///   risk events and audit rows go through `TradingRecordWriter`, which never drops).
 /// - `run()` drains the queue: up to `batchSize` rows per transaction, each kind streamed with
-///   `COPY ... FROM STDIN` (postgres-nio 1.33 supports COPY in text format only, not binary) into
-///   a session-local staging table and moved into the target with one `INSERT ... SELECT`:
-///   duplicate ticks are skipped by their unique key (`ON CONFLICT DO NOTHING`), a newer version
-///   of a candle replaces the stored one.
+///   `COPY ... FROM STDIN` in text format (postgres-nio 1.33 supports COPY in text format only,
+///   not binary; `CopyTextEncoder` writes the text without `String` temporaries). Ticks, book
+///   snapshots and metrics are copied straight into their tables, so each row passes the server
+///   once. A tick batch that meets an already stored tick (a replay, a reconnect re-sending
+///   ticks) fails as a whole on the unique key and is written again through a session-local
+///   staging table with `INSERT ... SELECT ... ON CONFLICT DO NOTHING`, which skips the
+///   duplicates; candles always take that way, so that a newer version of a bar replaces the
+///   stored one. Rows whose time has no partition land in the DEFAULT partition (plain flavor)
+///   or a new chunk (TimescaleDB), so they never make a write fail.
 /// - When the server goes away the batch in hand is kept, the connection is re-opened with
 ///   exponential backoff and the batch retried; rows submitted meanwhile wait in the queue up to
 ///   its bound. A batch the server refuses as bad data is retried row by row so that only the bad
@@ -26,13 +31,15 @@ public final class MarketDataWriter: Sendable {
     public struct Configuration: Sendable {
         /// Rows the queue holds before new rows are dropped.
         public var capacity: Int
-        /// Rows per transaction.
+        /// Rows per transaction (one COPY per kind of row). Past a few thousand rows the
+        /// per-transaction cost hardly shows; 20,000 measured a little ahead of 5,000 in
+        /// `scripts/bench.sh e2e --writer-only`.
         public var batchSize: Int
         /// First reconnect delay; doubles up to `maximumBackoff`.
         public var initialBackoff: Duration
         public var maximumBackoff: Duration
 
-        public init(capacity: Int = 200_000, batchSize: Int = 5_000, initialBackoff: Duration = .milliseconds(50),
+        public init(capacity: Int = 200_000, batchSize: Int = 20_000, initialBackoff: Duration = .milliseconds(50),
                     maximumBackoff: Duration = .seconds(5)) {
             self.capacity = capacity; self.batchSize = batchSize
             self.initialBackoff = initialBackoff; self.maximumBackoff = maximumBackoff
@@ -66,34 +73,25 @@ public final class MarketDataWriter: Sendable {
         case rejected(StorageError)
     }
 
-    private struct State {
-        var queue: [MarketDataRow] = []
-        var inFlight = 0
-        var statistics = Statistics()
-        var drainWaiter: CheckedContinuation<Void, Never>?
-        var idleWaiters: [CheckedContinuation<Void, Never>] = []
-        var finishing = false
-    }
-
     private let target: DatabaseTarget
     private let configuration: Configuration
     private let logger: Logger
-    private let state = Mutex(State())
+    private let queue: BatchQueue<MarketDataRow>
+    private let counts = Mutex(Statistics())
 
     public init(target: DatabaseTarget, configuration: Configuration = Configuration(),
                 logger: Logger = Logger(label: "storage.market-data-writer")) {
         self.target = target
         self.configuration = configuration
         self.logger = logger
+        self.queue = BatchQueue(capacity: configuration.capacity, batchSize: configuration.batchSize)
     }
 
     /// The counts so far.
     public var statistics: Statistics {
-        state.withLock { state in
-            var statistics = state.statistics
-            statistics.pending = state.queue.count + state.inFlight
-            return statistics
-        }
+        var statistics = counts.withLock { $0 }
+        statistics.pending = queue.pending
+        return statistics
     }
 
     /// Queues a row without blocking. See the type's documentation.
@@ -102,82 +100,65 @@ public final class MarketDataWriter: Sendable {
         do {
             try row.validate()
         } catch {
-            state.withLock { $0.statistics.rejected += 1 }
+            counts.withLock { $0.rejected += 1 }
             return .rejected(error)
         }
-        let (accepted, waiter) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
-            if state.queue.count >= configuration.capacity {
-                state.statistics.dropped += 1
-                return (false, nil)
-            }
-            state.queue.append(row)
-            let waiter = state.drainWaiter
-            state.drainWaiter = nil
-            return (true, waiter)
+        guard queue.offer(row) else {
+            counts.withLock { $0.dropped += 1 }
+            return .dropped
         }
-        waiter?.resume()
-        return accepted ? .accepted : .dropped
+        return .accepted
     }
 
     /// Waits until every row accepted so far has been written (or rejected).
     public func flush() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumeNow = state.withLock { state -> Bool in
-                if state.queue.isEmpty && state.inFlight == 0 { return true }
-                state.idleWaiters.append(continuation)
-                return false
-            }
-            if resumeNow { continuation.resume() }
-        }
+        await queue.flush()
     }
 
     /// Asks `run()` to return once the queue is empty.
     public func finish() {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            state.finishing = true
-            defer { state.drainWaiter = nil }
-            return state.drainWaiter
-        }
-        waiter?.resume()
+        queue.finish()
     }
 
     /// Drains the queue until `finish()` was called and the queue is empty, or the task is
     /// cancelled. Run it in a task of its own.
     public func run() async {
-        var connection: PostgresConnection?
-        defer { if let connection { Task { try? await connection.close() } } }
+        var session: WriterSession?
+        defer { if let connection = session?.connection { Task { try? await connection.close() } } }
+        var route = TickRoute.direct
         while !Task.isCancelled {
-            guard let batch = await nextBatch() else { break }
+            guard let batch = await queue.nextBatch() else { break }
             var backoff = configuration.initialBackoff
             var lostConnection = false
             while !Task.isCancelled {
                 do {
-                    let live: PostgresConnection
-                    if let existing = connection, !existing.isClosed {
+                    let live: WriterSession
+                    if let existing = session, !existing.connection.isClosed {
                         live = existing
                     } else {
-                        live = try await openConnection()
-                        connection = live
-                        if lostConnection { state.withLock { $0.statistics.reconnects += 1 } }
+                        live = WriterSession(connection: try await target.connect(logger: logger))
+                        session = live
+                        if lostConnection { counts.withLock { $0.reconnects += 1 } }
                     }
-                    let outcome = try await write(batch, on: live)
-                    finishBatch(count: batch.count, written: outcome.written, duplicates: outcome.duplicates, rejected: 0)
+                    let currentRoute = route
+                    let (outcome, nextRoute) = try await live.guarded.run { _ in try await self.write(batch, on: live, route: currentRoute) }
+                    route = nextRoute
+                    finishBatch(outcome)
                     break
                 } catch let error where Self.isDataError(error) {
                     // Pre-validation should make this impossible; isolate the bad rows rather than wedge.
                     logger.error("batch refused as bad data; writing its rows one by one", metadata: ["error": "\(postgresErrorText(error))"])
-                    if let live = connection {
-                        _ = try? await live.query("ROLLBACK", logger: logger)
+                    if let live = session {
                         let outcome = await writeOneByOne(batch, on: live)
-                        finishBatch(count: batch.count, written: outcome.written, duplicates: outcome.duplicates, rejected: outcome.rejected)
+                        finishBatch(outcome)
                     }
                     break
                 } catch {
                     lostConnection = true
-                    state.withLock { $0.statistics.retried += 1 }
+                    counts.withLock { $0.retried += 1 }
                     logger.warning("market data batch not written; retrying", metadata: ["error": "\(postgresErrorText(error))", "rows": "\(batch.count)"])
-                    if let stale = connection { try? await stale.close() }
-                    connection = nil
+                    if let stale = session?.connection { try? await stale.close() }
+                    session = nil
                     try? await Task.sleep(for: backoff)
                     backoff = min(backoff * 2, configuration.maximumBackoff)
                 }
@@ -185,123 +166,111 @@ public final class MarketDataWriter: Sendable {
         }
     }
 
-    // MARK: - Queue
-
-    private func nextBatch() async -> [MarketDataRow]? {
-        while true {
-            let (batch, finished) = state.withLock { state -> ([MarketDataRow]?, Bool) in
-                if state.queue.isEmpty { return (nil, state.finishing) }
-                let count = min(configuration.batchSize, state.queue.count)
-                let batch: [MarketDataRow]
-                if count == state.queue.count {
-                    batch = state.queue
-                    state.queue = []
-                    state.queue.reserveCapacity(min(configuration.capacity, 4 * configuration.batchSize))
-                } else {
-                    batch = Array(state.queue.prefix(count))
-                    state.queue.removeFirst(count)
-                }
-                state.inFlight = batch.count
-                return (batch, false)
-            }
-            if let batch { return batch }
-            if finished || Task.isCancelled { return nil }
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow = state.withLock { state -> Bool in
-                    if !state.queue.isEmpty || state.finishing { return true }
-                    state.drainWaiter = continuation
-                    return false
-                }
-                if resumeNow { continuation.resume() }
-            }
+    private func finishBatch(_ outcome: Outcome) {
+        counts.withLock { statistics in
+            statistics.written += outcome.written
+            statistics.duplicates += outcome.duplicates
+            statistics.rejected += outcome.rejected
         }
-    }
-
-    private func finishBatch(count: Int, written: Int, duplicates: Int, rejected: Int) {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.inFlight = 0
-            state.statistics.written += written
-            state.statistics.duplicates += duplicates
-            state.statistics.rejected += rejected
-            guard state.queue.isEmpty else { return [] }
-            defer { state.idleWaiters.removeAll() }
-            return state.idleWaiters
-        }
-        for waiter in waiters { waiter.resume() }
+        queue.batchDone()
     }
 
     // MARK: - Writing
 
-    private func openConnection() async throws -> PostgresConnection {
-        let connection = try await target.connect(logger: logger)
-        do {
-            for statement in Self.stagingTables {
-                try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-            }
-        } catch {
-            try? await connection.close()
-            throw error
-        }
-        return connection
+    /// How ticks reach `market_ticks`.
+    enum TickRoute {
+        /// COPY straight into the table: one pass through the server. A batch holding a tick
+        /// that is already stored fails as a whole (unique violation) and is written `.staged`.
+        case direct
+        /// COPY into a session-local staging table, then `INSERT ... SELECT ... ON CONFLICT DO
+        /// NOTHING`: duplicates are skipped, at the price of a second pass.
+        case staged
     }
 
-    static let stagingTables = [
-        "CREATE TEMP TABLE IF NOT EXISTS writer_ticks (symbol text, ts_us int8, trade_id text, price numeric, quantity numeric, side text, is_block bool) ON COMMIT DELETE ROWS",
-        "CREATE TEMP TABLE IF NOT EXISTS writer_candles (seq int8, symbol text, bar text, ts_us int8, open numeric, high numeric, low numeric, close numeric, volume numeric, quote_volume numeric) ON COMMIT DELETE ROWS",
-        "CREATE TEMP TABLE IF NOT EXISTS writer_books (symbol text, ts_us int8, bids jsonb, asks jsonb, checksum int4, depth_level text) ON COMMIT DELETE ROWS",
-        "CREATE TEMP TABLE IF NOT EXISTS writer_metrics (ts_us int8, category text, name text, value numeric, unit text, tags jsonb) ON COMMIT DELETE ROWS",
-    ]
+    /// A connection and the staging tables created on it so far (created on first use, outside
+    /// any batch's transaction so that a rolled-back batch does not take them along).
+    final class WriterSession: Sendable {
+        let guarded: ConnectionLossGuard
+        let staging = Mutex<Set<StagingTable>>([])
+        var connection: PostgresConnection { guarded.connection }
+        init(connection: PostgresConnection) { self.guarded = ConnectionLossGuard(connection) }
+    }
+
+    /// Session-local tables for the rows that need SQL between COPY and the target table.
+    enum StagingTable: String {
+        case ticks = "writer_ticks"
+        case candles = "writer_candles"
+
+        var definition: String {
+            switch self {
+            case .ticks:
+                "CREATE TEMP TABLE IF NOT EXISTS writer_ticks (symbol text, ts timestamptz, trade_id text, price numeric, quantity numeric, side text, is_block bool) ON COMMIT DELETE ROWS"
+            case .candles:
+                "CREATE TEMP TABLE IF NOT EXISTS writer_candles (seq int8, symbol text, bar text, ts timestamptz, open numeric, high numeric, low numeric, close numeric, volume numeric, quote_volume numeric) ON COMMIT DELETE ROWS"
+            }
+        }
+    }
 
     private struct Outcome { var written = 0; var duplicates = 0; var rejected = 0 }
 
-    private func write(_ batch: [MarketDataRow], on connection: PostgresConnection) async throws -> Outcome {
-        var ticks = ByteBuffer(), candles = ByteBuffer(), books = ByteBuffer(), metrics = ByteBuffer()
-        var tickCount = 0, candleCount = 0, bookCount = 0, metricCount = 0
-        for (sequence, row) in batch.enumerated() {
-            switch row {
-            case .tick(let tick, let isBlock):
-                tickCount += 1
-                CopyText.fields(&ticks, [tick.instrument.symbol, String(SQLValues.micros(tick.timestamp)), tick.tradeId.rawValue,
-                                         tick.price.description, tick.quantity.description, tick.side.rawValue, isBlock ? "t" : "f"])
-            case .candle(let candle):
-                candleCount += 1
-                CopyText.fields(&candles, [String(sequence), candle.instrument.symbol, candle.interval.rawValue, String(SQLValues.micros(candle.openTime)),
-                                           candle.open.description, candle.high.description, candle.low.description, candle.close.description,
-                                           candle.volume.description, candle.volumeQuote?.description])
-            case .book(let book):
-                bookCount += 1
-                CopyText.fields(&books, [book.instrument.symbol, String(SQLValues.micros(book.timestamp)), BookSnapshotRecord.json(book.bids),
-                                         BookSnapshotRecord.json(book.asks), book.checksum.map { String($0) }, book.channel.rawValue])
-            case .metric(let metric):
-                metricCount += 1
-                CopyText.fields(&metrics, [String(SQLValues.micros(metric.timestamp)), metric.category, metric.name, metric.value.description,
-                                           metric.unit, metric.tags])
+    /// Writes one batch. Ticks go `.direct` while that works; after a batch met a stored tick
+    /// they go `.staged` until a staged batch finds no duplicate (a replay or reconnect re-sends a
+    /// run of ticks, not one), then `.direct` again.
+    private func write(_ batch: [MarketDataRow], on session: WriterSession, route: TickRoute) async throws -> (Outcome, TickRoute) {
+        if route == .direct {
+            do {
+                return (try await attempt(batch, on: session, ticks: .direct), .direct)
+            } catch let error where postgresSQLState(error) == Self.uniqueViolation {
+                logger.debug("batch holds ticks already stored; writing it through the staging table")
             }
         }
+        let outcome = try await attempt(batch, on: session, ticks: .staged)
+        return (outcome, outcome.duplicates == 0 ? .direct : .staged)
+    }
+
+    /// One transaction: each kind of row streamed with COPY. Ticks first, so that a unique
+    /// violation in a direct COPY loses nothing else of the batch.
+    private func attempt(_ batch: [MarketDataRow], on session: WriterSession, ticks route: TickRoute) async throws -> Outcome {
+        var tickCount = 0, candleCount = 0, bookCount = 0, metricCount = 0
+        for row in batch {
+            switch row {
+            case .tick: tickCount += 1
+            case .candle: candleCount += 1
+            case .book: bookCount += 1
+            case .metric: metricCount += 1
+            }
+        }
+        if tickCount > 0 && route == .staged { try await prepare(.ticks, on: session) }
+        if candleCount > 0 { try await prepare(.candles, on: session) }
+        let connection = session.connection
         var outcome = Outcome()
         try await connection.query("BEGIN", logger: logger)
         do {
             if tickCount > 0 {
-                try await copy(ticks, into: "writer_ticks", on: connection)
-                let inserted = try await count(connection, """
-                    WITH inserted AS (
-                        INSERT INTO market_ticks (symbol, timestamp, trade_id, price, quantity, side, is_block_trade)
-                        SELECT symbol, TIMESTAMPTZ 'epoch' + ts_us * INTERVAL '1 microsecond', trade_id, price, quantity, side, is_block
-                        FROM writer_ticks
-                        ON CONFLICT DO NOTHING RETURNING 1)
-                    SELECT count(*) FROM inserted
-                    """)
-                outcome.written += inserted
-                outcome.duplicates += tickCount - inserted
+                switch route {
+                case .direct:
+                    try await copy(batch, into: "market_ticks", Self.tickColumns, on: connection, encode: Self.encodeTick)
+                    outcome.written += tickCount
+                case .staged:
+                    try await copy(batch, into: StagingTable.ticks.rawValue, [], on: connection, encode: Self.encodeTick)
+                    let inserted = try await count(connection, """
+                        WITH inserted AS (
+                            INSERT INTO market_ticks (symbol, timestamp, trade_id, price, quantity, side, is_block_trade)
+                            SELECT symbol, ts, trade_id, price, quantity, side, is_block FROM writer_ticks
+                            ON CONFLICT DO NOTHING RETURNING 1)
+                        SELECT count(*) FROM inserted
+                        """)
+                    outcome.written += inserted
+                    outcome.duplicates += tickCount - inserted
+                }
             }
             if candleCount > 0 {
-                try await copy(candles, into: "writer_candles", on: connection)
+                try await copy(batch, into: StagingTable.candles.rawValue, [], on: connection, encode: Self.encodeCandle)
                 outcome.written += try await count(connection, """
                     WITH inserted AS (
                         INSERT INTO market_ohlcv (symbol, interval, timestamp, open, high, low, close, volume, quote_volume)
-                        SELECT DISTINCT ON (symbol, bar, ts_us) symbol, bar, TIMESTAMPTZ 'epoch' + ts_us * INTERVAL '1 microsecond',
-                               open, high, low, close, volume, quote_volume
-                        FROM writer_candles ORDER BY symbol, bar, ts_us, seq DESC
+                        SELECT DISTINCT ON (symbol, bar, ts) symbol, bar, ts, open, high, low, close, volume, quote_volume
+                        FROM writer_candles ORDER BY symbol, bar, ts, seq DESC
                         ON CONFLICT (symbol, interval, timestamp) DO UPDATE SET open = EXCLUDED.open, high = EXCLUDED.high,
                             low = EXCLUDED.low, close = EXCLUDED.close, volume = EXCLUDED.volume, quote_volume = EXCLUDED.quote_volume
                         RETURNING 1)
@@ -309,24 +278,12 @@ public final class MarketDataWriter: Sendable {
                     """)
             }
             if bookCount > 0 {
-                try await copy(books, into: "writer_books", on: connection)
-                outcome.written += try await count(connection, """
-                    WITH inserted AS (
-                        INSERT INTO order_book_snapshots (symbol, timestamp, bids, asks, checksum, depth_level)
-                        SELECT symbol, TIMESTAMPTZ 'epoch' + ts_us * INTERVAL '1 microsecond', bids, asks, checksum, depth_level FROM writer_books
-                        RETURNING 1)
-                    SELECT count(*) FROM inserted
-                    """)
+                try await copy(batch, into: "order_book_snapshots", Self.bookColumns, on: connection, encode: Self.encodeBook)
+                outcome.written += bookCount
             }
             if metricCount > 0 {
-                try await copy(metrics, into: "writer_metrics", on: connection)
-                outcome.written += try await count(connection, """
-                    WITH inserted AS (
-                        INSERT INTO system_metrics (timestamp, metric_category, metric_name, metric_value, unit, tags)
-                        SELECT TIMESTAMPTZ 'epoch' + ts_us * INTERVAL '1 microsecond', category, name, value, unit, coalesce(tags, '{}') FROM writer_metrics
-                        RETURNING 1)
-                    SELECT count(*) FROM inserted
-                    """)
+                try await copy(batch, into: "system_metrics", Self.metricColumns, on: connection, encode: Self.encodeMetric)
+                outcome.written += metricCount
             }
             try await connection.query("COMMIT", logger: logger)
         } catch {
@@ -336,11 +293,17 @@ public final class MarketDataWriter: Sendable {
         return outcome
     }
 
-    private func writeOneByOne(_ batch: [MarketDataRow], on connection: PostgresConnection) async -> Outcome {
+    private func prepare(_ table: StagingTable, on session: WriterSession) async throws {
+        guard !session.staging.withLock({ $0.contains(table) }) else { return }
+        try await session.connection.query(PostgresQuery(unsafeSQL: table.definition), logger: logger)
+        session.staging.withLock { _ = $0.insert(table) }
+    }
+
+    private func writeOneByOne(_ batch: [MarketDataRow], on session: WriterSession) async -> Outcome {
         var total = Outcome()
         for row in batch {
             do {
-                let outcome = try await write([row], on: connection)
+                let outcome = try await session.guarded.run { _ in try await self.attempt([row], on: session, ticks: .staged) }
                 total.written += outcome.written
                 total.duplicates += outcome.duplicates
             } catch {
@@ -351,10 +314,77 @@ public final class MarketDataWriter: Sendable {
         return total
     }
 
-    private func copy(_ buffer: ByteBuffer, into table: String, on connection: PostgresConnection) async throws {
-        try await connection.copyFrom(table: table, logger: logger) { writer in
-            try await writer.write(buffer)
+    /// Bytes per COPY data message: the server parses one chunk while the next is encoded.
+    static let copyChunkBytes = 64 * 1024
+
+    /// Streams the rows `encode` accepts (it returns false for other kinds) in COPY text format.
+    private func copy(_ batch: [MarketDataRow], into table: String, _ columns: [String], on connection: PostgresConnection,
+                      encode: (inout CopyTextEncoder, MarketDataRow, Int) -> Bool) async throws {
+        try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
+            var encoder = CopyTextEncoder(capacity: Self.copyChunkBytes + 1024)
+            for (sequence, row) in batch.enumerated() {
+                guard encode(&encoder, row, sequence) else { continue }
+                encoder.endRow()
+                if encoder.byteCount >= Self.copyChunkBytes {
+                    try await writer.write(encoder.take(reservingCapacity: Self.copyChunkBytes + 1024))
+                }
+            }
+            if !encoder.isEmpty { try await writer.write(encoder.take()) }
         }
+    }
+
+    static let tickColumns = ["symbol", "timestamp", "trade_id", "price", "quantity", "side", "is_block_trade"]
+    static let bookColumns = ["symbol", "timestamp", "bids", "asks", "checksum", "depth_level"]
+    static let metricColumns = ["timestamp", "metric_category", "metric_name", "metric_value", "unit", "tags"]
+
+    static func encodeTick(_ encoder: inout CopyTextEncoder, _ row: MarketDataRow, _ sequence: Int) -> Bool {
+        guard case .tick(let tick, let isBlock) = row else { return false }
+        encoder.text(tick.instrument.symbol)
+        encoder.timestamp(tick.timestamp)
+        encoder.text(tick.tradeId.rawValue)
+        encoder.fixedPoint(tick.price.value)
+        encoder.fixedPoint(tick.quantity.value)
+        encoder.text(tick.side.rawValue)
+        encoder.bool(isBlock)
+        return true
+    }
+
+    /// `sequence` (the row's place in the batch) lets the newest version of a bar win.
+    static func encodeCandle(_ encoder: inout CopyTextEncoder, _ row: MarketDataRow, _ sequence: Int) -> Bool {
+        guard case .candle(let candle) = row else { return false }
+        encoder.integer(sequence)
+        encoder.text(candle.instrument.symbol)
+        encoder.text(candle.interval.rawValue)
+        encoder.timestamp(candle.openTime)
+        encoder.fixedPoint(candle.open.value)
+        encoder.fixedPoint(candle.high.value)
+        encoder.fixedPoint(candle.low.value)
+        encoder.fixedPoint(candle.close.value)
+        encoder.fixedPoint(candle.volume.value)
+        encoder.fixedPoint(candle.volumeQuote?.value)
+        return true
+    }
+
+    static func encodeBook(_ encoder: inout CopyTextEncoder, _ row: MarketDataRow, _ sequence: Int) -> Bool {
+        guard case .book(let book) = row else { return false }
+        encoder.text(book.instrument.symbol)
+        encoder.timestamp(book.timestamp)
+        encoder.text(BookSnapshotRecord.json(book.bids))
+        encoder.text(BookSnapshotRecord.json(book.asks))
+        encoder.integer(book.checksum)
+        encoder.text(book.channel.rawValue)
+        return true
+    }
+
+    static func encodeMetric(_ encoder: inout CopyTextEncoder, _ row: MarketDataRow, _ sequence: Int) -> Bool {
+        guard case .metric(let metric) = row else { return false }
+        encoder.timestamp(metric.timestamp)
+        encoder.text(metric.category)
+        encoder.text(metric.name)
+        encoder.fixedPoint(metric.value)
+        encoder.text(metric.unit)
+        encoder.text(metric.tags)
+        return true
     }
 
     private func count(_ connection: PostgresConnection, _ sql: String) async throws -> Int {
@@ -363,33 +393,11 @@ public final class MarketDataWriter: Sendable {
         return result
     }
 
+    static let uniqueViolation = "23505"
+
     /// Server-side refusals of the data itself (SQLSTATE classes 22 and 23), as opposed to a lost connection.
     static func isDataError(_ error: any Error) -> Bool {
         guard let state = postgresSQLState(error) ?? (error as? StorageError)?.sqlState else { return false }
         return state.hasPrefix("22") || state.hasPrefix("23")
-    }
-}
-
-/// PostgreSQL COPY text format: tab-separated, `\N` for NULL, backslash escapes.
-enum CopyText {
-    static func fields(_ buffer: inout ByteBuffer, _ values: [String?]) {
-        for (index, value) in values.enumerated() {
-            if index > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
-            guard let value else { buffer.writeStaticString("\\N"); continue }
-            if value.utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
-                for byte in value.utf8 {
-                    switch byte {
-                    case 0x5C: buffer.writeStaticString("\\\\")
-                    case 0x09: buffer.writeStaticString("\\t")
-                    case 0x0A: buffer.writeStaticString("\\n")
-                    case 0x0D: buffer.writeStaticString("\\r")
-                    default: buffer.writeInteger(byte)
-                    }
-                }
-            } else {
-                buffer.writeString(value)
-            }
-        }
-        buffer.writeInteger(UInt8(ascii: "\n"))
     }
 }

@@ -57,121 +57,105 @@ public enum TradingRecordChange: Sendable, Hashable {
 public final class TradingRecordWriter: Sendable {
     /// What happened so far.
     public struct Statistics: Sendable, Equatable {
+        /// Changes stored.
         public var written = 0
+        /// Batch attempts that failed and were retried (e.g. while the server was down).
         public var retried = 0
+        /// Changes the server refused (see ``TradingRecordWriter/refused``).
         public var refused = 0
+        /// Changes waiting in the queue or in the batch being written.
         public var pending = 0
+        /// Successful reconnects after a lost connection.
         public var reconnects = 0
     }
 
-    private struct State {
-        var queue: [TradingRecordChange] = []
-        var inFlight = 0
+    private struct Counts {
         var statistics = Statistics()
         var refused: [(TradingRecordChange, String)] = []
-        var drainWaiter: CheckedContinuation<Void, Never>?
-        var spaceWaiters: [CheckedContinuation<Void, Never>] = []
-        var idleWaiters: [CheckedContinuation<Void, Never>] = []
-        var finishing = false
     }
 
     private let target: DatabaseTarget
-    private let capacity: Int
-    private let batchSize: Int
     private let logger: Logger
-    private let state = Mutex(State())
+    private let queue: BatchQueue<TradingRecordChange>
+    private let counts = Mutex(Counts())
 
     public init(target: DatabaseTarget, capacity: Int = 50_000, batchSize: Int = 200,
                 logger: Logger = Logger(label: "storage.trading-record-writer")) {
         self.target = target
-        self.capacity = capacity
-        self.batchSize = batchSize
+        self.queue = BatchQueue(capacity: capacity, batchSize: batchSize)
         self.logger = logger
     }
 
+    /// The counts so far.
     public var statistics: Statistics {
-        state.withLock { state in
-            var statistics = state.statistics
-            statistics.pending = state.queue.count + state.inFlight
-            return statistics
-        }
+        var statistics = counts.withLock { $0.statistics }
+        statistics.pending = queue.pending
+        return statistics
     }
 
     /// Changes the server refused, with its reason.
     public var refused: [(change: TradingRecordChange, reason: String)] {
-        state.withLock { $0.refused.map { (change: $0.0, reason: $0.1) } }
+        counts.withLock { $0.refused.map { (change: $0.0, reason: $0.1) } }
     }
 
     /// Validates and queues a change, waiting for room when the queue is full.
     public func submit(_ change: TradingRecordChange) async throws(StorageError) {
         try change.validate()
-        while true {
-            let (appended, waiter) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
-                guard state.queue.count < capacity else { return (false, nil) }
-                state.queue.append(change)
-                defer { state.drainWaiter = nil }
-                return (true, state.drainWaiter)
-            }
-            if appended { waiter?.resume(); return }
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow = state.withLock { state -> Bool in
-                    if state.queue.count < capacity { return true }
-                    state.spaceWaiters.append(continuation)
-                    return false
-                }
-                if resumeNow { continuation.resume() }
-            }
-        }
+        await queue.append(change)
     }
 
     /// Waits until everything submitted so far is written (or refused).
     public func flush() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumeNow = state.withLock { state -> Bool in
-                if state.queue.isEmpty && state.inFlight == 0 { return true }
-                state.idleWaiters.append(continuation)
-                return false
-            }
-            if resumeNow { continuation.resume() }
-        }
+        await queue.flush()
     }
 
     /// Asks `run()` to return once everything is written.
     public func finish() {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            state.finishing = true
-            defer { state.drainWaiter = nil }
-            return state.drainWaiter
-        }
-        waiter?.resume()
+        queue.finish()
     }
 
     /// Writes queued changes until `finish()` and an empty queue, or cancellation.
     public func run() async {
-        var connection: PostgresConnection?
-        defer { if let connection { Task { try? await connection.close() } } }
+        var session: ConnectionLossGuard?
+        defer { if let connection = session?.connection { Task { try? await connection.close() } } }
         while !Task.isCancelled {
-            guard let batch = await nextBatch() else { break }
+            guard let batch = await queue.nextBatch() else { break }
             var backoff = Duration.milliseconds(50)
             var lost = false
+            // Set once this batch's COMMIT was sent; when its answer is lost with the connection,
+            // the server is asked how that transaction ended before the batch is written again
+            // (risk events and audit rows are plain INSERTs: written twice they would be two rows).
+            let commit = CommitInDoubt()
             while !Task.isCancelled {
                 do {
-                    let live: PostgresConnection
-                    if let existing = connection, !existing.isClosed {
+                    let live: ConnectionLossGuard
+                    if let existing = session, !existing.connection.isClosed {
                         live = existing
                     } else {
-                        live = try await target.connect(logger: logger)
-                        connection = live
-                        if lost { state.withLock { $0.statistics.reconnects += 1 } }
+                        live = ConnectionLossGuard(try await target.connect(logger: logger))
+                        session = live
+                        if lost { counts.withLock { $0.statistics.reconnects += 1 } }
+                    }
+                    if let transaction = commit.transaction {
+                        let done = try await Self.committed(transaction, on: live, logger: logger)
+                        commit.answered()
+                        if done {
+                            logger.info("the batch whose COMMIT answer was lost had committed; not writing it again", metadata: ["xid": "\(transaction)"])
+                            finishBatch(written: batch.count, refused: [])
+                            break
+                        }
                     }
                     do {
-                        try await write(batch, on: live)
+                        try await live.run { connection in try await self.write(batch, on: connection, commit: commit) }
                         finishBatch(written: batch.count, refused: [])
                     } catch let error where MarketDataWriter.isDataError(error) {
                         var refusedChanges: [(TradingRecordChange, String)] = []
                         var written = 0
                         for change in batch {
-                            do { try await write([change], on: live); written += 1 } catch let error where MarketDataWriter.isDataError(error) {
+                            do {
+                                try await live.run { connection in try await self.write([change], on: connection) }
+                                written += 1
+                            } catch let error where MarketDataWriter.isDataError(error) {
                                 logger.error("trading record refused by the server", metadata: ["change": "\(change)", "error": "\(postgresErrorText(error))"])
                                 refusedChanges.append((change, postgresErrorText(error)))
                             }
@@ -181,10 +165,10 @@ public final class TradingRecordWriter: Sendable {
                     break
                 } catch {
                     lost = true
-                    state.withLock { $0.statistics.retried += 1 }
+                    counts.withLock { $0.statistics.retried += 1 }
                     logger.warning("trading records not written yet; retrying", metadata: ["error": "\(postgresErrorText(error))"])
-                    if let stale = connection { try? await stale.close() }
-                    connection = nil
+                    if let stale = session?.connection { try? await stale.close() }
+                    session = nil
                     try? await Task.sleep(for: backoff)
                     backoff = min(backoff * 2, .seconds(5))
                 }
@@ -192,57 +176,61 @@ public final class TradingRecordWriter: Sendable {
         }
     }
 
-    private func write(_ batch: [TradingRecordChange], on connection: PostgresConnection) async throws {
+    private func write(_ batch: [TradingRecordChange], on connection: PostgresConnection, commit: CommitInDoubt? = nil) async throws {
         try await connection.query("BEGIN", logger: logger)
         do {
-            for change in batch {
-                do { try await change.apply(on: connection) } catch {
-                    // Surface the server's own error so the caller can classify it.
-                    throw error
+            for change in batch { try await change.apply(on: connection) }
+            if let commit {
+                var transaction: String?
+                for try await xid in try await connection.query("SELECT pg_current_xact_id()::text", logger: logger).decode(String.self) {
+                    transaction = xid
                 }
+                commit.sending(transaction)
             }
             try await connection.query("COMMIT", logger: logger)
+            commit?.answered()
         } catch {
             _ = try? await connection.query("ROLLBACK", logger: logger)
             throw error
         }
     }
 
-    private func nextBatch() async -> [TradingRecordChange]? {
-        while true {
-            let (batch, finished, spaceWaiters) = state.withLock { state -> ([TradingRecordChange]?, Bool, [CheckedContinuation<Void, Never>]) in
-                if state.queue.isEmpty { return (nil, state.finishing, []) }
-                let count = min(batchSize, state.queue.count)
-                let batch = Array(state.queue.prefix(count))
-                state.queue.removeFirst(count)
-                state.inFlight = count
-                defer { state.spaceWaiters.removeAll() }
-                return (batch, false, state.spaceWaiters)
-            }
-            for waiter in spaceWaiters { waiter.resume() }
-            if let batch { return batch }
-            if finished || Task.isCancelled { return nil }
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow = state.withLock { state -> Bool in
-                    if !state.queue.isEmpty || state.finishing { return true }
-                    state.drainWaiter = continuation
-                    return false
-                }
-                if resumeNow { continuation.resume() }
-            }
+    private func finishBatch(written: Int, refused: [(TradingRecordChange, String)]) {
+        counts.withLock { counts in
+            counts.statistics.written += written
+            counts.statistics.refused += refused.count
+            counts.refused.append(contentsOf: refused)
         }
+        queue.batchDone()
     }
 
-    private func finishBatch(written: Int, refused: [(TradingRecordChange, String)]) {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.inFlight = 0
-            state.statistics.written += written
-            state.statistics.refused += refused.count
-            state.refused.append(contentsOf: refused)
-            guard state.queue.isEmpty else { return [] }
-            defer { state.idleWaiters.removeAll() }
-            return state.idleWaiters
+    /// Whether transaction `xid` committed, asked on a new connection after the old one was lost
+    /// with a COMMIT unanswered. Waits while the old session's transaction is still in progress
+    /// (the server has not noticed the lost connection yet). Unknown (too old, or lost with a
+    /// crash) counts as not committed.
+    static func committed(_ xid: String, on session: ConnectionLossGuard, logger: Logger) async throws -> Bool {
+        var delay = Duration.milliseconds(10)
+        while true {
+            let status: String? = try await session.run { connection in
+                var status: String?
+                for try await value in try await connection.query("SELECT pg_xact_status(\(xid)::xid8)::text", logger: logger).decode(String?.self) {
+                    status = value
+                }
+                return status
+            }
+            if status != "in progress" { return status == "committed" }
+            try await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(1))
         }
-        for waiter in waiters { waiter.resume() }
     }
+}
+
+/// The transaction id of a batch whose COMMIT was sent and not yet answered.
+final class CommitInDoubt: Sendable {
+    private let xid = Mutex<String?>(nil)
+
+    func sending(_ transaction: String?) { xid.withLock { $0 = transaction } }
+    func answered() { xid.withLock { $0 = nil } }
+    /// The transaction in doubt, if any.
+    var transaction: String? { xid.withLock { $0 } }
 }
