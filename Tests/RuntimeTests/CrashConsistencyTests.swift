@@ -43,14 +43,14 @@ import TradingCore
             try replay.run()
             // Kill it once fills are being written (bounded wait), wherever it is.
             for _ in 0..<600 where replay.isRunning {
-                if try await HostEndToEndTests.count(client, "SELECT count(*) FROM trades WHERE filled_quantity > 0") > 20 { break }
+                if try await SQLTestQueries.count(client, "SELECT count(*) FROM trades WHERE filled_quantity > 0") > 20 { break }
                 try await Task.sleep(for: .milliseconds(100))
             }
             kill(replay.processIdentifier, SIGKILL)
             replay.waitUntilExit()
 
-            let positions = try await ReplayPersistenceTests.strings(client, Self.positionsQuery)
-            let fills = try await ReplayPersistenceTests.strings(client, Self.fillsQuery)
+            let positions = try await SQLTestQueries.strings(client, Self.positionsQuery)
+            let fills = try await SQLTestQueries.strings(client, Self.fillsQuery)
             #expect(!fills.isEmpty)
             #expect(positions == fills)
 

@@ -46,19 +46,6 @@ import TradingCore
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    static func count(_ client: PostgresClient, _ sql: String) async throws -> Int {
-        let rows = try await client.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "test"))
-        for try await value in rows.decode(Int.self) { return value }
-        return 0
-    }
-
-    static func strings(_ client: PostgresClient, _ sql: String) async throws -> [String] {
-        let rows = try await client.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "test"))
-        var result: [String] = []
-        for try await value in rows.decode(String.self) { result.append(value) }
-        return result
-    }
-
     /// Per strategy and instrument, the paper position as the positions rows hold it (signed:
     /// a one-way position that flipped keeps a flat row for the side it left).
     static let positionsBySum = """
@@ -136,16 +123,16 @@ import TradingCore
             let log = String(decoding: hostOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             #expect(host.terminationStatus == 0, "host log:\n\(log)")
 
-            #expect(try await Self.count(client, "SELECT count(*) FROM hosts WHERE stopped_at IS NOT NULL AND mode = 'paper'") == 1,
+            #expect(try await SQLTestQueries.count(client, "SELECT count(*) FROM hosts WHERE stopped_at IS NOT NULL AND mode = 'paper'") == 1,
                     "host log:\n\(log)")
-            #expect(try await Self.count(client, "SELECT count(*) FROM market_ticks WHERE symbol = 'BTC-USDT'") > 0)
-            #expect(try await Self.count(client, "SELECT count(*) FROM trades t JOIN strategies s ON s.id = t.strategy_id WHERE s.name = 'market_maker' AND t.mode = 'paper'") > 0,
+            #expect(try await SQLTestQueries.count(client, "SELECT count(*) FROM market_ticks WHERE symbol = 'BTC-USDT'") > 0)
+            #expect(try await SQLTestQueries.count(client, "SELECT count(*) FROM trades t JOIN strategies s ON s.id = t.strategy_id WHERE s.name = 'market_maker' AND t.mode = 'paper'") > 0,
                     "host log:\n\(log)")
-            #expect(try await Self.count(client, "SELECT count(*) FROM trades WHERE status IN ('pending', 'submitted', 'partially_filled') AND mode = 'paper'") == 0,
+            #expect(try await SQLTestQueries.count(client, "SELECT count(*) FROM trades WHERE status IN ('pending', 'submitted', 'partially_filled') AND mode = 'paper'") == 0,
                     "the market maker's quotes are canceled when it stops")
-            #expect(try await Self.count(client, "SELECT count(*) FROM strategies WHERE name = 'sma_crossover' AND status = 'paused'") == 1)
-            #expect(try await Self.count(client, "SELECT count(*) FROM audit_logs WHERE action LIKE '%pause%'") >= 1)
-            #expect(try await Self.count(client, "SELECT count(*) FROM system_metrics WHERE metric_category = 'host'") > 0)
+            #expect(try await SQLTestQueries.count(client, "SELECT count(*) FROM strategies WHERE name = 'sma_crossover' AND status = 'paused'") == 1)
+            #expect(try await SQLTestQueries.count(client, "SELECT count(*) FROM audit_logs WHERE action LIKE '%pause%'") >= 1)
+            #expect(try await SQLTestQueries.count(client, "SELECT count(*) FROM system_metrics WHERE metric_category = 'host'") > 0)
 
             // The host applied the pause (it learned of it by NOTIFY or, failing that, by polling).
             #expect(log.contains("operator changed a strategy"), "host log:\n\(log)")
@@ -153,12 +140,12 @@ import TradingCore
             // Positions after the fills: every filled paper trade's strategy and instrument has
             // its position, equal to the signed sum of its fills, and `runtime positions --json`
             // shows the same holdings.
-            let positions = try await Self.strings(client, Self.positionsBySum)
+            let positions = try await SQLTestQueries.strings(client, Self.positionsBySum)
             #expect(positions.contains { $0.hasPrefix("market_maker BTC-USDT ") })
-            #expect(positions == (try await Self.strings(client, Self.fillsBySum)))
+            #expect(positions == (try await SQLTestQueries.strings(client, Self.fillsBySum)))
             let cli = try Self.run(["positions", "--json", "--mode", "paper"], environment: environment)
             #expect(cli.status == 0, "positions failed: \(cli.output)")
-            let rows = try await Self.strings(client, """
+            let rows = try await SQLTestQueries.strings(client, """
                 SELECT s.name || ' ' || p.symbol || ' ' || p.mode || ' ' || p.side || ' ' || p.quantity::text
                     || ' ' || p.avg_entry_price::text || ' ' || p.realized_pnl::text
                 FROM positions p JOIN strategies s ON s.id = p.strategy_id WHERE p.mode = 'paper' AND p.quantity > 0 ORDER BY 1

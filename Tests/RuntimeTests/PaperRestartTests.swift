@@ -62,13 +62,6 @@ import TradingCore
         return summary
     }
 
-    static func strings(_ client: PostgresClient, _ sql: String) async throws -> [String] {
-        let rows = try await client.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "test"))
-        var result: [String] = []
-        for try await value in rows.decode(String.self) { result.append(value) }
-        return result
-    }
-
     @Test func theDailyRollupAfterARestartCountsTheTradesOfTheRunBefore() async throws {
         try await ScratchDatabase.with { database, client in
             let path = PluginTestSupport.packageRoot.appendingPathComponent("strategies/market_maker.yaml").path
@@ -92,12 +85,12 @@ import TradingCore
             #expect(first.fills > 0 && second.fills > 0)
 
             // Per UTC date: the second host's row counts the first host's trades of the day too.
-            let rollups = try await Self.strings(client, """
+            let rollups = try await SQLTestQueries.strings(client, """
                 SELECT p.date || ' ' || p.total_trades || ' ' || p.winning_trades || ' ' || p.losing_trades
                     || ' ' || p.total_pnl::text || ' ' || p.total_commission::text
                 FROM strategy_performance p WHERE p.mode = 'paper' AND p.total_trades > 0 ORDER BY 1
                 """)
-            let recomputed = try await Self.strings(client, """
+            let recomputed = try await SQLTestQueries.strings(client, """
                 SELECT (t.completed_at AT TIME ZONE 'UTC')::date || ' ' || count(*)
                     || ' ' || count(*) FILTER (WHERE t.realized_pnl > 0) || ' ' || count(*) FILTER (WHERE t.realized_pnl < 0)
                     || ' ' || sum(t.realized_pnl)::numeric(38,12)::text

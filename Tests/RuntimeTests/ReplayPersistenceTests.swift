@@ -45,17 +45,6 @@ import TradingCore
         return summary
     }
 
-    static func strings(_ client: PostgresClient, _ sql: String) async throws -> [String] {
-        let rows = try await client.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "test"))
-        var result: [String] = []
-        for try await value in rows.decode(String.self) { result.append(value) }
-        return result
-    }
-
-    static func count(_ client: PostgresClient, _ sql: String) async throws -> Int {
-        Int(try await strings(client, "SELECT (\(sql))::text").first ?? "0") ?? 0
-    }
-
     @Test func replayRowsAreConsistentRollUpExactlyAndCarryTheRiskMonitorsDecisions() async throws {
         try await ScratchDatabase.with { database, client in
             for file in ["sma_crossover", "mean_reversion", "market_maker"] {
@@ -70,22 +59,22 @@ import TradingCore
             #expect(summary.fills > 0)
 
             // Every row is marked as replay; every filled order has its strategy's position row.
-            #expect(try await Self.count(client, "SELECT count(*) FROM trades WHERE mode <> 'replay'") == 0)
-            #expect(try await Self.count(client, "SELECT count(*) FROM trades WHERE filled_quantity > 0") > 0)
-            #expect(try await Self.count(client, """
+            #expect(try await SQLTestQueries.count(client, "SELECT count(*) FROM trades WHERE mode <> 'replay'") == 0)
+            #expect(try await SQLTestQueries.count(client, "SELECT count(*) FROM trades WHERE filled_quantity > 0") > 0)
+            #expect(try await SQLTestQueries.count(client, """
                 SELECT count(DISTINCT t.strategy_id) FROM trades t WHERE t.filled_quantity > 0
                 AND NOT EXISTS (SELECT 1 FROM positions p WHERE p.strategy_id = t.strategy_id AND p.symbol = t.symbol AND p.mode = 'replay')
                 """) == 0)
-            #expect(try await Self.count(client, "SELECT count(*) FROM market_ticks") > 10_000)
+            #expect(try await SQLTestQueries.count(client, "SELECT count(*) FROM market_ticks") > 10_000)
 
             // The daily rollup equals an independent computation over the trades table.
-            let rollups = try await Self.strings(client, """
+            let rollups = try await SQLTestQueries.strings(client, """
                 SELECT s.name || ' ' || p.date || ' ' || p.total_trades || ' ' || p.winning_trades || ' ' || p.losing_trades
                     || ' ' || p.total_pnl::text || ' ' || p.total_commission::text
                 FROM strategy_performance p JOIN strategies s ON s.id = p.strategy_id WHERE p.mode = 'replay' AND p.total_trades > 0
                 ORDER BY 1
                 """)
-            let recomputed = try await Self.strings(client, """
+            let recomputed = try await SQLTestQueries.strings(client, """
                 SELECT s.name || ' ' || (t.completed_at AT TIME ZONE 'UTC')::date || ' ' || count(*)
                     || ' ' || count(*) FILTER (WHERE t.realized_pnl > 0) || ' ' || count(*) FILTER (WHERE t.realized_pnl < 0)
                     || ' ' || sum(t.realized_pnl)::numeric(38,12)::text
@@ -97,12 +86,12 @@ import TradingCore
                 """)
             #expect(!rollups.isEmpty)
             #expect(rollups == recomputed, "\(rollups.joined(separator: "\n"))\n---\n\(recomputed.joined(separator: "\n"))")
-            #expect(Set(try await Self.strings(client, "SELECT DISTINCT date::text FROM strategy_performance WHERE mode = 'replay'")).count == 2)
+            #expect(Set(try await SQLTestQueries.strings(client, "SELECT DISTINCT date::text FROM strategy_performance WHERE mode = 'replay'")).count == 2)
 
             // mm_risk went active -> reducing -> halted in this one replay: per transition one
             // risk_events row and one audit_logs row by the risk engine (old and new state as
             // JSON), in that order, at the same event time.
-            let transitions = try await Self.strings(client, """
+            let transitions = try await SQLTestQueries.strings(client, """
                 SELECT r.event_type || ' ' || r.severity || ' ' || r.action_taken || ' ' || r.metric_name
                     || ' ' || (r.metric_value >= r.threshold_value) || ' ' || r.threshold_value::text || ' ' || r.mode
                 FROM risk_events r JOIN strategies s ON s.id = r.strategy_id
@@ -110,7 +99,7 @@ import TradingCore
                 """)
             #expect(transitions == ["limit_breach warning reducing daily_loss true 0.240000000000 replay",
                                     "limit_breach critical halted daily_loss true 0.300000000000 replay"])
-            let audits = try await Self.strings(client, """
+            let audits = try await SQLTestQueries.strings(client, """
                 SELECT a.action || ' ' || a.user_agent || ' ' || (a.user_id IS NULL) || ' ' || a.success
                     || ' ' || (a.old_value ->> 'status') || ' -> ' || (a.new_value ->> 'status')
                     || ' ' || (a.new_value ->> 'metric_name') || ' ' || (a.new_value ->> 'threshold_value')
@@ -119,14 +108,14 @@ import TradingCore
                 """)
             #expect(audits == ["strategy.reducing risk-engine true true active -> reducing daily_loss 0.24",
                                "strategy.halt risk-engine true true reducing -> halted daily_loss 0.3"])
-            #expect(try await Self.count(client, """
+            #expect(try await SQLTestQueries.count(client, """
                 SELECT count(*) FROM risk_events r JOIN strategies s ON s.id = r.strategy_id
                 JOIN audit_logs a ON a.resource_id = s.name AND a.user_agent LIKE 'risk-engine%' AND a.created_at = r.created_at
                     AND a.new_value ->> 'status' = r.action_taken
                 WHERE s.name = 'mm_risk' AND r.event_type = 'limit_breach'
                 """) == 2, "each transition's risk event and audit row carry the same event time")
             // A replay is a simulation: the deployed strategy's own status is left as it was.
-            #expect(try await Self.strings(client, "SELECT status FROM strategies WHERE name = 'mm_risk'") == ["paper_trading"])
+            #expect(try await SQLTestQueries.strings(client, "SELECT status FROM strategies WHERE name = 'mm_risk'") == ["paper_trading"])
 
             // After the halt the market maker keeps quoting, and the risk engine refuses every
             // quote (strategy_state rejections, aggregated), so none reaches the venue: no trades
@@ -135,16 +124,16 @@ import TradingCore
                 (SELECT r.created_at FROM risk_events r JOIN strategies s ON s.id = r.strategy_id
                  WHERE s.name = 'mm_risk' AND r.event_type = 'limit_breach' AND r.action_taken = 'halted')
                 """
-            #expect(try await Self.count(client, """
+            #expect(try await SQLTestQueries.count(client, """
                 SELECT count(*) FROM risk_events r JOIN strategies s ON s.id = r.strategy_id
                 WHERE s.name = 'mm_risk' AND r.event_type IN ('order_rejected', 'rejection_summary')
                   AND r.metric_name LIKE 'strategy_state%' AND r.created_at > \(halt)
                 """) > 0, "the halted strategy kept sending orders")
-            #expect(try await Self.count(client, """
+            #expect(try await SQLTestQueries.count(client, """
                 SELECT count(*) FROM trades t JOIN strategies s ON s.id = t.strategy_id
                 WHERE s.name = 'mm_risk' AND t.created_at > \(halt)
                 """) == 0)
-            #expect(try await Self.count(client, """
+            #expect(try await SQLTestQueries.count(client, """
                 SELECT count(*) FROM trades t JOIN strategies s ON s.id = t.strategy_id WHERE s.name = 'mm_risk'
                 """) > 0, "mm_risk traded before its halt")
         }
@@ -166,11 +155,11 @@ import TradingCore
             _ = try await Self.replay(client, target: database.target)
             try await Task.sleep(for: .milliseconds(5)) // a new run tag
             _ = try await Self.replay(client, target: database.target)
-            let tags = try await Self.strings(client, "SELECT DISTINCT split_part(okx_order_id, '-', 2) FROM trades ORDER BY 1")
+            let tags = try await SQLTestQueries.strings(client, "SELECT DISTINCT split_part(okx_order_id, '-', 2) FROM trades ORDER BY 1")
             #expect(tags.count == 2)
             guard tags.count == 2 else { return }
-            let first = try await Self.strings(client, query.replacingOccurrences(of: "$1", with: "'\(tags[0])'"))
-            let second = try await Self.strings(client, query.replacingOccurrences(of: "$1", with: "'\(tags[1])'"))
+            let first = try await SQLTestQueries.strings(client, query.replacingOccurrences(of: "$1", with: "'\(tags[0])'"))
+            let second = try await SQLTestQueries.strings(client, query.replacingOccurrences(of: "$1", with: "'\(tags[1])'"))
             #expect(!first.isEmpty)
             #expect(first == second)
         }
