@@ -1,4 +1,5 @@
 import Foundation
+import PostgresNIO
 @testable import Storage
 import TradingCore
 
@@ -89,4 +90,15 @@ extension Timestamp {
     }
 
     static var now: Timestamp { Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000)) }
+}
+
+extension DatabaseTarget {
+    /// The whole number a one-column query returns (its last row's, where there are several).
+    func count(_ sql: String) async throws -> Int {
+        try await withClient { client in
+            var result = 0
+            for try await value in try await client.query(PostgresQuery(unsafeSQL: sql)).decode(Int.self) { result = value }
+            return result
+        }
+    }
 }

@@ -65,14 +65,6 @@ import TradingCore
         }
     }
 
-    private func count(_ target: DatabaseTarget, _ sql: String) async throws -> Int {
-        try await target.withClient { client in
-            var result = 0
-            for try await value in try await client.query(PostgresQuery(unsafeSQL: sql)).decode(Int.self) { result = value }
-            return result
-        }
-    }
-
     /// The server is stopped while the writer is writing and started again later. The queue is
     /// small, so submitters wait (never drop) while the server is away. Afterwards every accepted
     /// trade, risk event and audit row is stored exactly once and the position holds its last
@@ -132,11 +124,11 @@ import TradingCore
         #expect(statistics.refused == 0)
         #expect(statistics.pending == 0)
         #expect(statistics.written == total + riskEvents + audits)
-        #expect(try await count(target, "SELECT count(*)::int FROM trades") == total)
-        #expect(try await count(target, "SELECT count(DISTINCT client_order_id)::int FROM trades") == total)
-        #expect(try await count(target, "SELECT count(*)::int FROM risk_events") == riskEvents)
-        #expect(try await count(target, "SELECT count(DISTINCT description)::int FROM risk_events") == riskEvents)
-        #expect(try await count(target, "SELECT count(*)::int FROM audit_logs WHERE resource_type = 'trade'") == audits)
-        #expect(try await count(target, "SELECT quantity::int FROM positions") == total)
+        #expect(try await target.count("SELECT count(*)::int FROM trades") == total)
+        #expect(try await target.count("SELECT count(DISTINCT client_order_id)::int FROM trades") == total)
+        #expect(try await target.count("SELECT count(*)::int FROM risk_events") == riskEvents)
+        #expect(try await target.count("SELECT count(DISTINCT description)::int FROM risk_events") == riskEvents)
+        #expect(try await target.count("SELECT count(*)::int FROM audit_logs WHERE resource_type = 'trade'") == audits)
+        #expect(try await target.count("SELECT quantity::int FROM positions") == total)
     }
 }

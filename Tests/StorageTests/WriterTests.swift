@@ -5,14 +5,6 @@ import Testing
 import TradingCore
 
 @Suite struct WriterTests {
-    private func count(_ target: DatabaseTarget, _ sql: String) async throws -> Int {
-        try await target.withClient { client in
-            var result = 0
-            for try await value in try await client.query(PostgresQuery(unsafeSQL: sql)).decode(Int.self) { result = value }
-            return result
-        }
-    }
-
     /// The server is stopped mid-stream and started again: everything the writer accepted is
     /// written exactly once, nothing is dropped, and the outage shows as retries.
     @Test func survivesAServerRestartMidStream() async throws {
@@ -41,7 +33,7 @@ import TradingCore
         #expect(statistics.rejected == 0)
         #expect(statistics.retried > 0)
         #expect(statistics.written + statistics.duplicates == ticks.count)
-        #expect(try await count(target, "SELECT count(*)::int FROM market_ticks") == Set(ticks.map(\.tradeId.rawValue)).count)
+        #expect(try await target.count("SELECT count(*)::int FROM market_ticks") == Set(ticks.map(\.tradeId.rawValue)).count)
     }
 
     /// Ticks are copied straight into market_ticks; a batch re-sending stored ticks (a replay, a
@@ -69,7 +61,7 @@ import TradingCore
             #expect(statistics.written == distinct)
             #expect(statistics.written + statistics.duplicates == 1_000 + 1_000 + 1_500 + 3_000)
             #expect(statistics.rejected == 0)
-            #expect(try await count(database.target, "SELECT count(*)::int FROM market_ticks") == distinct)
+            #expect(try await database.target.count("SELECT count(*)::int FROM market_ticks") == distinct)
         }
     }
 
@@ -93,8 +85,8 @@ import TradingCore
             let distinct = Set((old + ahead).map { "\($0.tradeId.rawValue)|\($0.timestamp.nanosecondsSinceEpoch / 1_000)" }).count
             #expect(writer.statistics.rejected == 0)
             #expect(writer.statistics.written == distinct + 1)
-            #expect(try await count(database.target, "SELECT count(*)::int FROM market_ticks") == distinct)
-            #expect(try await count(database.target, "SELECT count(*)::int FROM system_metrics") == 1)
+            #expect(try await database.target.count("SELECT count(*)::int FROM market_ticks") == distinct)
+            #expect(try await database.target.count("SELECT count(*)::int FROM system_metrics") == 1)
         }
     }
 
