@@ -164,20 +164,10 @@ private enum OKXDecodeErrorDepth {
         var lines: [String] = []
         for file in FixtureFiles.webSocketFiles { lines += try FixtureFiles.lines(file).prefix(20) }
         var random = SplitMix64(seed: 2026)
-        let alphabet = Array(#"{}[]",:0123456789.-eE"\ ntrufals"#.utf8) + [0x00, 0xFF, 0x7F, 0x0A]
         var decoded = 0
         var refused = 0
         for _ in 0..<20_000 {
-            var bytes = Array(lines[Int(random.next() % UInt64(lines.count))].utf8)
-            for _ in 0...(random.next() % 3) {
-                guard !bytes.isEmpty else { break }
-                let position = Int(random.next() % UInt64(bytes.count))
-                switch random.next() % 3 {
-                case 0: bytes[position] = alphabet[Int(random.next() % UInt64(alphabet.count))]
-                case 1: bytes.remove(at: position)
-                default: bytes.insert(alphabet[Int(random.next() % UInt64(alphabet.count))], at: position)
-                }
-            }
+            let bytes = FrameMutation.mutated(lines[Int(random.next() % UInt64(lines.count))], maximumEdits: 3, random: &random)
             var codec = OKXCodec()
             let result: Result<OKXMessage, OKXDecodeError> = bytes.withUnsafeBufferPointer { buffer in
                 do throws(OKXDecodeError) { return .success(try codec.decode(buffer)) } catch { return .failure(error) }
