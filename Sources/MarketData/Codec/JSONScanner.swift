@@ -98,7 +98,8 @@ struct JSONScanner {
         return try nextKeyInGeneral(isFirst: &isFirst)
     }
 
-    /// Reads `"key":` from the quote at `index`.
+    /// Reads `"key":` from the quote at `index` (the colon checked first without the whitespace
+    /// skip, as compact frames have none before it).
     @inline(__always) private mutating func keyAtQuote() throws(OKXDecodeError) -> JSONBytes {
         let key = try readStringContents()
         if index < count && byte(at: index) == UInt8(ascii: ":") {
@@ -123,14 +124,7 @@ struct JSONScanner {
         }
         isFirst = false
         guard next == UInt8(ascii: "\"") else { throw .malformedJSON(offset: index, reason: "expected a quoted key, found \(Self.describe(next))") }
-        let key = try readStringContents()
-        // The common `"key":` with no whitespace before the colon.
-        if index < count && byte(at: index) == UInt8(ascii: ":") {
-            index &+= 1
-        } else {
-            try expect(UInt8(ascii: ":"))
-        }
-        return key
+        return try keyAtQuote()
     }
 
     /// Whether another element of the array being read follows (its leading comma consumed); false at `]`.
