@@ -74,16 +74,21 @@ struct DeployCommand: AsyncParsableCommand {
                 print("  would       \(plan.action.rawValue) the strategies row and write an audit_logs row as \(acting)")
             }
         } catch let failure as ManifestValidationFailure {
-            if json {
-                print(ParameterValue.object([
-                    "valid": .bool(false),
-                    "errors": .array(failure.errors.map { .object(["field": .string($0.field), "reason": .string($0.reason)]) }),
-                ]).jsonText)
-            } else {
-                FileHandle.standardError.write(Data("\(manifest): refused, nothing written\n\(failure.description)\n".utf8))
-            }
-            throw ExitCode(2)
+            throw Self.refuse(failure, json: json, headline: "\(manifest): refused, nothing written")
         }
+    }
+
+    /// Prints a manifest's refusal (every field and reason; as JSON with --json) and gives the exit code.
+    private static func refuse(_ failure: ManifestValidationFailure, json: Bool, headline: String) -> ExitCode {
+        if json {
+            print(ParameterValue.object([
+                "valid": .bool(false),
+                "errors": .array(failure.errors.map { .object(["field": .string($0.field), "reason": .string($0.reason)]) }),
+            ]).jsonText)
+        } else {
+            FileHandle.standardError.write(Data("\(headline)\n\(failure.description)\n".utf8))
+        }
+        return ExitCode(2)
     }
 
     private var acting: String { actingUser.name }
@@ -122,15 +127,7 @@ struct DeployCommand: AsyncParsableCommand {
                         if let deployed { print("  status \(deployed.status.rawValue), id \(deployed.id.uuidString.lowercased())") }
                     }
                 } catch let failure as ManifestValidationFailure {
-                    if json {
-                        print(ParameterValue.object([
-                            "valid": .bool(false),
-                            "errors": .array(failure.errors.map { .object(["field": .string($0.field), "reason": .string($0.reason)]) }),
-                        ]).jsonText)
-                    } else {
-                        FileHandle.standardError.write(Data("\(source): refused, nothing deployed (the refusal is in audit_logs)\n\(failure.description)\n".utf8))
-                    }
-                    throw ExitCode(2)
+                    throw Self.refuse(failure, json: json, headline: "\(source): refused, nothing deployed (the refusal is in audit_logs)")
                 }
             }
         }
