@@ -18,7 +18,7 @@ for path in sys.argv[1:]:
             flush(); name=m.group(1); metric=None; rows=[]; continue
         if line.strip().endswith(':') and not line.strip()[0].isdigit() and not line.startswith('#'):
             flush(); metric=line.strip()[:-1]; rows=[]; continue
-        m=re.match(r'\s+([\d.]+)\s+([\d.]+)\s+\d+',line)
+        m=re.match(r'\s*([\d.]+)\s+([\d.]+)\s+\d+',line)
         if m and metric: rows.append((float(m.group(1)),float(m.group(2))))
     flush()
     for n,ms in out.items():

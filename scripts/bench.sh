@@ -5,6 +5,7 @@
 #                     end-to-end throughput: one table (events/s without and with persistence,
 #                     batching writer vs one-row INSERTs vs psql \copy). `--help` lists the options.
 #   scripts/bench.sh e2e --rss [N]   peak RSS over an N-event replay (default 10,000,000)
+#   scripts/bench.sh e2e --writer-only   only the batching writer vs one-row INSERTs vs psql \copy table
 #   scripts/bench.sh                 every micro-benchmark suite (ordo-one/benchmark)
 #   scripts/bench.sh direct [Suite...]   the suites' executables run standalone, one summary line each
 #   scripts/bench.sh Decode          one suite (a folder name under Benchmarks/Benchmarks/)
