@@ -59,8 +59,8 @@ import TradingCore
             let committed = try await transaction("COMMIT")
             let rolledBack = try await transaction("ROLLBACK")
             let asker = ConnectionLossGuard(try await database.target.connect())
-            #expect(try await TradingRecordWriter.committed(committed, on: asker, logger: logger))
-            #expect(try await !TradingRecordWriter.committed(rolledBack, on: asker, logger: logger))
+            #expect(try await TransactionStatus.committed(committed, on: asker, logger: logger))
+            #expect(try await !TransactionStatus.committed(rolledBack, on: asker, logger: logger))
             try await asker.connection.close()
         }
     }
