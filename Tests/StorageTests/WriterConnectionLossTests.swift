@@ -5,8 +5,9 @@ import PostgresNIO
 import Testing
 import TradingCore
 
-/// What the writers leave behind when the server goes away. The restart test runs its own
-/// throwaway cluster.
+/// What the writers leave behind when the server goes away, and how they settle a COMMIT whose
+/// answer was lost. Each test runs its own throwaway cluster (they restart it or change its
+/// settings).
 @Suite struct WriterConnectionLossTests {
     private let logger = Logger(label: "test")
 
@@ -86,5 +87,60 @@ import TradingCore
 
     private func waitUntilZero(_ target: DatabaseTarget, _ sql: String) async throws {
         while try await target.count(sql) > 0 { try await Task.sleep(for: .milliseconds(10)) }
+    }
+
+    /// The server is made to hold the writer's COMMIT (a synchronous standby that does not
+    /// exist), and the writer's backend is then terminated: the transaction is committed, its
+    /// answer lost. The writer asks the server on its next connection and does not write the
+    /// batch again — book snapshots and metrics have no unique key, so a second write would
+    /// store every row twice.
+    @Test func aMarketDataCommitInDoubtIsResolvedByTheServer() async throws {
+        let cluster = try ScratchDatabase.makeTemporaryCluster()
+        defer { ScratchDatabase.removeTemporaryCluster(cluster) }
+        let target = try cluster.start()
+        _ = try await Migrator().migrate(target: target)
+        try await holdCommits(true, on: target)
+        let writer = MarketDataWriter(target: target, configuration: .init(capacity: 10_000, batchSize: 1_000,
+                                                                            initialBackoff: .milliseconds(20), maximumBackoff: .milliseconds(200)))
+        let rows = try bookAndMetricRows(300, from: Timestamp.utc(2026, 11, 20, 8))
+        let drain = Task { await writer.run() }
+        for row in rows[..<400] { #expect(writer.submit(row) == .accepted) }
+        try await waitUntilPositive(target, "SELECT count(*)::int FROM pg_stat_activity WHERE wait_event = 'SyncRep'")
+        #expect(try await target.count("SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity WHERE wait_event = 'SyncRep'") == 1)
+        try await holdCommits(false, on: target)
+        await writer.flush()
+        for row in rows[400...] { #expect(writer.submit(row) == .accepted) }
+        await writer.flush()
+        writer.finish()
+        await drain.value
+
+        #expect(writer.statistics.retried > 0)
+        #expect(writer.statistics.written == rows.count)
+        #expect(try await target.count("SELECT count(*)::int FROM order_book_snapshots") == rows.count / 2)
+        #expect(try await target.count("SELECT count(DISTINCT checksum)::int FROM order_book_snapshots") == rows.count / 2)
+        #expect(try await target.count("SELECT count(*)::int FROM system_metrics") == rows.count / 2)
+    }
+
+    /// Makes every COMMIT wait for a synchronous standby that never comes (or stops that), and
+    /// waits until new sessions see the setting.
+    private func holdCommits(_ hold: Bool, on target: DatabaseTarget) async throws {
+        let connection = try await target.connect()
+        // The scratch cluster turns synchronous_commit off (speed); a COMMIT waits for a
+        // standby only with it on.
+        let statements = hold ? ["ALTER SYSTEM SET synchronous_commit = on", "ALTER SYSTEM SET synchronous_standby_names = 'nobody'"]
+                              : ["ALTER SYSTEM RESET synchronous_commit", "ALTER SYSTEM RESET synchronous_standby_names"]
+        for statement in statements + ["SELECT pg_reload_conf()"] {
+            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+        }
+        try await connection.close()
+        let wanted = hold ? "nobody" : ""
+        while true {
+            let probe = try await target.connect()
+            var current = ""
+            for try await value in try await probe.query("SHOW synchronous_standby_names", logger: logger).decode(String.self) { current = value }
+            try await probe.close()
+            if current == wanted { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
     }
 }

@@ -24,7 +24,9 @@ import TradingCore
 ///   or a new chunk (TimescaleDB), so they never make a write fail.
 /// - When the server goes away the batch in hand is kept, the connection is re-opened with
 ///   exponential backoff and the batch retried; rows submitted meanwhile wait in the queue up to
-///   its bound. A batch the server refuses as bad data is retried row by row so that only the bad
+///   its bound. When the connection was lost with the batch's COMMIT unanswered, the server is
+///   asked whether that transaction committed before the batch is written again, so book
+///   snapshots and metrics (no unique key) are not stored twice. A batch the server refuses as bad data is retried row by row so that only the bad
 ///   rows are lost (counted as rejected).
 /// - `statistics` reports written, duplicate, retried, dropped and rejected counts and the queue depth.
 public final class MarketDataWriter: Sendable {
@@ -135,6 +137,10 @@ public final class MarketDataWriter: Sendable {
             let batch = EncodedBatch(rows)
             var backoff = configuration.initialBackoff
             var lostConnection = false
+            // Set once this batch's COMMIT is about to be sent: book snapshots and metrics have
+            // no unique key, so a batch whose COMMIT answer was lost is only written again after
+            // the server said that transaction did not commit.
+            let commit = CommitInDoubt<Outcome>()
             while !Task.isCancelled {
                 do {
                     let live: WriterSession
@@ -145,9 +151,18 @@ public final class MarketDataWriter: Sendable {
                         session = live
                         if lostConnection { counts.withLock { $0.reconnects += 1 } }
                     }
+                    if let (transaction, outcome) = commit.inDoubt {
+                        let done = try await TransactionStatus.committed(transaction, on: live.guarded, logger: logger)
+                        commit.answered()
+                        if done {
+                            logger.info("the batch whose COMMIT answer was lost had committed; not writing it again", metadata: ["xid": "\(transaction)"])
+                            finishBatch(outcome)
+                            break
+                        }
+                    }
                     let currentRoute = route
                     let (outcome, nextRoute) = try await live.guarded.run { connection in
-                        try await self.write(batch, on: live, connection, route: currentRoute, commit: nil)
+                        try await self.write(batch, on: live, connection, route: currentRoute, commit: commit)
                     }
                     route = nextRoute
                     finishBatch(outcome)
