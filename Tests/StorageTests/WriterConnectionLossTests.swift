@@ -116,9 +116,43 @@ import TradingCore
 
         #expect(writer.statistics.retried > 0)
         #expect(writer.statistics.written == rows.count)
+        #expect(writer.resources.runningTasks == 0)
+        #expect(writer.resources.openConnections == 0)
         #expect(try await target.count("SELECT count(*)::int FROM order_book_snapshots") == rows.count / 2)
         #expect(try await target.count("SELECT count(DISTINCT checksum)::int FROM order_book_snapshots") == rows.count / 2)
         #expect(try await target.count("SELECT count(*)::int FROM system_metrics") == rows.count / 2)
+    }
+
+    /// The same for the trading writer, end to end: audit rows (no unique key) whose COMMIT
+    /// answer was lost are stored once.
+    @Test func aTradingCommitInDoubtIsResolvedByTheServer() async throws {
+        let cluster = try ScratchDatabase.makeTemporaryCluster()
+        defer { ScratchDatabase.removeTemporaryCluster(cluster) }
+        let target = try cluster.start()
+        _ = try await Migrator().migrate(target: target)
+        try await holdCommits(true, on: target)
+        let writer = TradingRecordWriter(target: target, capacity: 100, batchSize: 50)
+        let time = Timestamp.utc(2026, 11, 20, 9)
+        func audit(_ index: Int) -> TradingRecordChange {
+            .audit(AuditLogRecord(userId: nil, action: "order.filled", resourceType: "doubt", resourceId: "d-\(index)", success: true, createdAt: time))
+        }
+        let drain = Task { await writer.run() }
+        for index in 0..<20 { try await writer.submit(audit(index)) }
+        try await waitUntilPositive(target, "SELECT count(*)::int FROM pg_stat_activity WHERE wait_event = 'SyncRep'")
+        #expect(try await target.count("SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity WHERE wait_event = 'SyncRep'") == 1)
+        try await holdCommits(false, on: target)
+        await writer.flush()
+        for index in 20..<40 { try await writer.submit(audit(index)) }
+        await writer.flush()
+        writer.finish()
+        await drain.value
+
+        #expect(writer.statistics.retried > 0)
+        #expect(writer.statistics.written == 40)
+        #expect(writer.resources.runningTasks == 0)
+        #expect(writer.resources.openConnections == 0)
+        #expect(try await target.count("SELECT count(*)::int FROM audit_logs WHERE resource_type = 'doubt'") == 40)
+        #expect(try await target.count("SELECT count(DISTINCT resource_id)::int FROM audit_logs WHERE resource_type = 'doubt'") == 40)
     }
 
     /// Makes every COMMIT wait for a synchronous standby that never comes (or stops that), and
