@@ -59,8 +59,8 @@ import TradingCore
             let committed = try await transaction("COMMIT")
             let rolledBack = try await transaction("ROLLBACK")
             let asker = ConnectionLossGuard(try await database.target.connect())
-            #expect(try await TradingRecordWriter.committed(committed, on: asker, logger: logger))
-            #expect(try await !TradingRecordWriter.committed(rolledBack, on: asker, logger: logger))
+            #expect(try await TransactionStatus.committed(committed, on: asker, logger: logger))
+            #expect(try await !TransactionStatus.committed(rolledBack, on: asker, logger: logger))
             try await asker.connection.close()
         }
     }
@@ -124,6 +124,8 @@ import TradingCore
         #expect(statistics.refused == 0)
         #expect(statistics.pending == 0)
         #expect(statistics.written == total + riskEvents + audits)
+        #expect(writer.resources.runningTasks == 0)
+        #expect(writer.resources.openConnections == 0)
         #expect(try await target.count("SELECT count(*)::int FROM trades") == total)
         #expect(try await target.count("SELECT count(DISTINCT client_order_id)::int FROM trades") == total)
         #expect(try await target.count("SELECT count(*)::int FROM risk_events") == riskEvents)

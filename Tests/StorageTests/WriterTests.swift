@@ -33,6 +33,8 @@ import TradingCore
         #expect(statistics.rejected == 0)
         #expect(statistics.retried > 0)
         #expect(statistics.written + statistics.duplicates == ticks.count)
+        #expect(writer.resources.runningTasks == 0)
+        #expect(writer.resources.openConnections == 0)
         #expect(try await target.count("SELECT count(*)::int FROM market_ticks") == Set(ticks.map(\.tradeId.rawValue)).count)
     }
 

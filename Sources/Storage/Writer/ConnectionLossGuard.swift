@@ -2,15 +2,18 @@ import NIOCore
 import PostgresNIO
 import Synchronization
 
-/// Runs a writer's work on one connection and gives up on it the moment that connection closes.
+/// Runs a writer's work on one connection and stops waiting for it the moment that connection
+/// closes.
 ///
-/// Why: with postgres-nio 1.33, when the server ends a session while a statement is in flight
-/// (a restart: `FATAL 57P01 terminating connection due to administrator command`), the awaiting
-/// query — or the `ROLLBACK` sent right after it — was seen never to return (the restart tests
-/// hung in about one run of three). The channel itself does close, so the writers race their
-/// work against the channel's close: on close the work counts as failed (the transaction was
-/// not committed, or its outcome is unknown: the writers treat both as "write it again"), and
-/// the task stuck inside postgres-nio is cancelled and left behind.
+/// Why: when the server ends a session while a statement is in flight (a restart: `FATAL 57P01
+/// terminating connection due to administrator command`), the writer must not wait on that
+/// statement's answer; it treats the work as failed (not committed, or its outcome unknown —
+/// the writers then ask the server, see ``CommitInDoubt``) and writes again on a new connection.
+///
+/// The work runs in a task of its own on the connection's event loop and talks to the server
+/// through ``GuardedConnection``, so every statement it sends is one postgres-nio will answer or
+/// fail when the channel closes: a task given up on ends soon after. It is handed to the
+/// writer's ``WriterResources`` which `run()` waits on before returning.
 final class ConnectionLossGuard: Sendable {
     /// The connection closed before the work finished.
     struct ConnectionLost: Error, CustomStringConvertible {
@@ -23,10 +26,15 @@ final class ConnectionLossGuard: Sendable {
     }
 
     let connection: PostgresConnection
+    private let executor: EventLoopTaskExecutor
+    private let resources: WriterResources
     private let state = Mutex(State())
 
-    init(_ connection: PostgresConnection) {
+    init(_ connection: PostgresConnection, resources: WriterResources = WriterResources()) {
         self.connection = connection
+        self.executor = EventLoopTaskExecutor(connection.eventLoop)
+        self.resources = resources
+        resources.opened(connection)
         // One callback per connection, not per batch, so nothing piles up on a long-lived one.
         connection.closeFuture.whenComplete { [weak self] _ in self?.connectionClosed() }
     }
@@ -42,14 +50,19 @@ final class ConnectionLossGuard: Sendable {
 
     /// Runs `work`, returning its result, or throws `ConnectionLost` as soon as the connection
     /// closes (whichever comes first). One call at a time.
-    func run<Value: Sendable>(_ work: @escaping @Sendable (PostgresConnection) async throws -> Value) async throws -> Value {
+    func run<Value: Sendable>(_ work: @escaping @Sendable (GuardedConnection) async throws -> Value) async throws -> Value {
         let result = Mutex<Result<Value, any Error>?>(nil)
-        let connection = self.connection
-        let task = Task {
+        let connection = GuardedConnection(connection: self.connection)
+        let resources = self.resources
+        resources.taskStarted()
+        let task = Task(executorPreference: executor) {
             let outcome: Result<Value, any Error>
             do { outcome = .success(try await work(connection)) } catch { outcome = .failure(error) }
             result.withLock { $0 = outcome }
-            let waiter = state.withLock { state -> CheckedContinuation<Void, any Error>? in
+            // Counted as ended before the caller is woken, so that a writer whose run() has
+            // returned never shows a task of its own still running.
+            resources.taskEnded()
+            let waiter = self.state.withLock { state -> CheckedContinuation<Void, any Error>? in
                 defer { state.waiter = nil }
                 return state.waiter
             }
@@ -66,10 +79,11 @@ final class ConnectionLossGuard: Sendable {
                 if let resumeWith { continuation.resume(with: resumeWith) }
             }
         } catch {
-            // Closed first. The work may still finish (then its result is dropped: the caller
-            // retries the batch) or stay stuck in postgres-nio; either way it is not awaited.
+            // Closed first. The work's result, should it still come, is dropped: the caller
+            // writes the batch again (asking the server first where a COMMIT was in flight).
             if let finished = result.withLock({ $0 }) { return try finished.get() }
             task.cancel()
+            resources.abandoned(task)
             throw error
         }
         guard let finished = result.withLock({ $0 }) else { throw ConnectionLost() }

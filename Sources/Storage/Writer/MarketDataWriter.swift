@@ -11,9 +11,10 @@ import TradingCore
 ///   would refuse), then appends it to a bounded in-memory queue. When the queue holds
 ///   `capacity` rows the new row is dropped and counted (market data only: trades, positions,
 ///   risk events and audit rows go through `TradingRecordWriter`, which never drops).
-/// - `run()` drains the queue: up to `batchSize` rows per transaction, each kind streamed with
+/// - `run()` drains the queue: up to `batchSize` rows per transaction, each kind sent with
 ///   `COPY ... FROM STDIN` in text format (postgres-nio 1.33 supports COPY in text format only,
-///   not binary; `CopyTextEncoder` writes the text without `String` temporaries). Ticks, book
+///   not binary; `CopyTextEncoder` writes the text without `String` temporaries), encoded once
+///   per batch and sent as one message (see ``GuardedConnection/copy(_:into:columns:logger:)``). Ticks, book
 ///   snapshots and metrics are copied straight into their tables, so each row passes the server
 ///   once. A tick batch that meets an already stored tick (a replay, a reconnect re-sending
 ///   ticks) fails as a whole on the unique key and is written again through a session-local
@@ -23,7 +24,9 @@ import TradingCore
 ///   or a new chunk (TimescaleDB), so they never make a write fail.
 /// - When the server goes away the batch in hand is kept, the connection is re-opened with
 ///   exponential backoff and the batch retried; rows submitted meanwhile wait in the queue up to
-///   its bound. A batch the server refuses as bad data is retried row by row so that only the bad
+///   its bound. When the connection was lost with the batch's COMMIT unanswered, the server is
+///   asked whether that transaction committed before the batch is written again, so book
+///   snapshots and metrics (no unique key) are not stored twice. A batch the server refuses as bad data is retried row by row so that only the bad
 ///   rows are lost (counted as rejected).
 /// - `statistics` reports written, duplicate, retried, dropped and rejected counts and the queue depth.
 public final class MarketDataWriter: Sendable {
@@ -78,6 +81,8 @@ public final class MarketDataWriter: Sendable {
     private let logger: Logger
     private let queue: BatchQueue<MarketDataRow>
     private let counts = Mutex(Statistics())
+    /// Connections and tasks of `run()`; internal so tests can see that none outlives it.
+    let resources = WriterResources()
 
     public init(target: DatabaseTarget, configuration: Configuration = Configuration(),
                 logger: Logger = Logger(label: "storage.market-data-writer")) {
@@ -121,27 +126,44 @@ public final class MarketDataWriter: Sendable {
     }
 
     /// Drains the queue until `finish()` was called and the queue is empty, or the task is
-    /// cancelled. Run it in a task of its own.
+    /// cancelled. Run it in a task of its own. Returns once its connection is closed and every
+    /// task it started has ended.
     public func run() async {
         var session: WriterSession?
-        defer { if let connection = session?.connection { Task { try? await connection.close() } } }
         var route = TickRoute.direct
         while !Task.isCancelled {
-            guard let batch = await queue.nextBatch() else { break }
+            guard let rows = await queue.nextBatch() else { break }
+            // Encoded once, off the connection's event loop, and sent again as is on a retry.
+            let batch = EncodedBatch(rows)
             var backoff = configuration.initialBackoff
             var lostConnection = false
+            // Set once this batch's COMMIT is about to be sent: book snapshots and metrics have
+            // no unique key, so a batch whose COMMIT answer was lost is only written again after
+            // the server said that transaction did not commit.
+            let commit = CommitInDoubt<Outcome>()
             while !Task.isCancelled {
                 do {
                     let live: WriterSession
                     if let existing = session, !existing.connection.isClosed {
                         live = existing
                     } else {
-                        live = WriterSession(connection: try await target.connect(logger: logger))
+                        live = WriterSession(connection: try await target.connect(logger: logger), resources: resources)
                         session = live
                         if lostConnection { counts.withLock { $0.reconnects += 1 } }
                     }
+                    if let (transaction, outcome) = commit.inDoubt {
+                        let done = try await TransactionStatus.committed(transaction, on: live.guarded, logger: logger)
+                        commit.answered()
+                        if done {
+                            logger.info("the batch whose COMMIT answer was lost had committed; not writing it again", metadata: ["xid": "\(transaction)"])
+                            finishBatch(outcome)
+                            break
+                        }
+                    }
                     let currentRoute = route
-                    let (outcome, nextRoute) = try await live.guarded.run { _ in try await self.write(batch, on: live, route: currentRoute) }
+                    let (outcome, nextRoute) = try await live.guarded.run { connection in
+                        try await self.write(batch, on: live, connection, route: currentRoute, commit: commit)
+                    }
                     route = nextRoute
                     finishBatch(outcome)
                     break
@@ -149,14 +171,14 @@ public final class MarketDataWriter: Sendable {
                     // Pre-validation should make this impossible; isolate the bad rows rather than wedge.
                     logger.error("batch refused as bad data; writing its rows one by one", metadata: ["error": "\(postgresErrorText(error))"])
                     if let live = session {
-                        let outcome = await writeOneByOne(batch, on: live)
+                        let outcome = await writeOneByOne(rows, on: live)
                         finishBatch(outcome)
                     }
                     break
                 } catch {
                     lostConnection = true
                     counts.withLock { $0.retried += 1 }
-                    logger.warning("market data batch not written; retrying", metadata: ["error": "\(postgresErrorText(error))", "rows": "\(batch.count)"])
+                    logger.warning("market data batch not written; retrying", metadata: ["error": "\(postgresErrorText(error))", "rows": "\(rows.count)"])
                     if let stale = session?.connection { try? await stale.close() }
                     session = nil
                     try? await Task.sleep(for: backoff)
@@ -164,6 +186,8 @@ public final class MarketDataWriter: Sendable {
                 }
             }
         }
+        if let connection = session?.connection { try? await connection.close() }
+        await resources.waitForAbandonedWork()
     }
 
     private func finishBatch(_ outcome: Outcome) {
@@ -193,7 +217,33 @@ public final class MarketDataWriter: Sendable {
         let guarded: ConnectionLossGuard
         let staging = Mutex<Set<StagingTable>>([])
         var connection: PostgresConnection { guarded.connection }
-        init(connection: PostgresConnection) { self.guarded = ConnectionLossGuard(connection) }
+        init(connection: PostgresConnection, resources: WriterResources) {
+            self.guarded = ConnectionLossGuard(connection, resources: resources)
+        }
+    }
+
+    /// A batch's rows as COPY text, one buffer per kind of row, with the count of each.
+    struct EncodedBatch: Sendable {
+        var ticks = ByteBuffer(), candles = ByteBuffer(), books = ByteBuffer(), metrics = ByteBuffer()
+        var tickCount = 0, candleCount = 0, bookCount = 0, metricCount = 0
+
+        init(_ rows: [MarketDataRow]) {
+            var tickText = CopyTextEncoder(), candleText = CopyTextEncoder()
+            var bookText = CopyTextEncoder(), metricText = CopyTextEncoder()
+            for (sequence, row) in rows.enumerated() {
+                switch row {
+                case .tick:
+                    _ = MarketDataWriter.encodeTick(&tickText, row, sequence); tickText.endRow(); tickCount += 1
+                case .candle:
+                    _ = MarketDataWriter.encodeCandle(&candleText, row, sequence); candleText.endRow(); candleCount += 1
+                case .book:
+                    _ = MarketDataWriter.encodeBook(&bookText, row, sequence); bookText.endRow(); bookCount += 1
+                case .metric:
+                    _ = MarketDataWriter.encodeMetric(&metricText, row, sequence); metricText.endRow(); metricCount += 1
+                }
+            }
+            ticks = tickText.take(); candles = candleText.take(); books = bookText.take(); metrics = metricText.take()
+        }
     }
 
     /// Session-local tables for the rows that need SQL between COPY and the target table.
@@ -211,48 +261,41 @@ public final class MarketDataWriter: Sendable {
         }
     }
 
-    private struct Outcome { var written = 0; var duplicates = 0; var rejected = 0 }
+    struct Outcome: Sendable { var written = 0; var duplicates = 0; var rejected = 0 }
 
     /// Writes one batch. Ticks go `.direct` while that works; after a batch met a stored tick
     /// they go `.staged` until a staged batch finds no duplicate (a replay or reconnect re-sends a
     /// run of ticks, not one), then `.direct` again.
-    private func write(_ batch: [MarketDataRow], on session: WriterSession, route: TickRoute) async throws -> (Outcome, TickRoute) {
+    private func write(_ batch: EncodedBatch, on session: WriterSession, _ connection: GuardedConnection, route: TickRoute,
+                       commit: CommitInDoubt<Outcome>?) async throws -> (Outcome, TickRoute) {
         if route == .direct {
             do {
-                return (try await attempt(batch, on: session, ticks: .direct), .direct)
+                return (try await attempt(batch, on: session, connection, ticks: .direct, commit: commit), .direct)
             } catch let error where postgresSQLState(error) == Self.uniqueViolation {
                 logger.debug("batch holds ticks already stored; writing it through the staging table")
             }
         }
-        let outcome = try await attempt(batch, on: session, ticks: .staged)
+        let outcome = try await attempt(batch, on: session, connection, ticks: .staged, commit: commit)
         return (outcome, outcome.duplicates == 0 ? .direct : .staged)
     }
 
     /// One transaction: each kind of row streamed with COPY. Ticks first, so that a unique
-    /// violation in a direct COPY loses nothing else of the batch.
-    private func attempt(_ batch: [MarketDataRow], on session: WriterSession, ticks route: TickRoute) async throws -> Outcome {
-        var tickCount = 0, candleCount = 0, bookCount = 0, metricCount = 0
-        for row in batch {
-            switch row {
-            case .tick: tickCount += 1
-            case .candle: candleCount += 1
-            case .book: bookCount += 1
-            case .metric: metricCount += 1
-            }
-        }
-        if tickCount > 0 && route == .staged { try await prepare(.ticks, on: session) }
-        if candleCount > 0 { try await prepare(.candles, on: session) }
-        let connection = session.connection
+    /// violation in a direct COPY loses nothing else of the batch. With `commit`, the
+    /// transaction's id and outcome are recorded there right before COMMIT is sent.
+    private func attempt(_ batch: EncodedBatch, on session: WriterSession, _ connection: GuardedConnection, ticks route: TickRoute,
+                         commit: CommitInDoubt<Outcome>?) async throws -> Outcome {
+        if batch.tickCount > 0 && route == .staged { try await prepare(.ticks, on: session, connection) }
+        if batch.candleCount > 0 { try await prepare(.candles, on: session, connection) }
         var outcome = Outcome()
         try await connection.query("BEGIN", logger: logger)
         do {
-            if tickCount > 0 {
+            if batch.tickCount > 0 {
                 switch route {
                 case .direct:
-                    try await copy(batch, into: "market_ticks", Self.tickColumns, on: connection, encode: Self.encodeTick)
-                    outcome.written += tickCount
+                    try await connection.copy(batch.ticks, into: "market_ticks", columns: Self.tickColumns, logger: logger)
+                    outcome.written += batch.tickCount
                 case .staged:
-                    try await copy(batch, into: StagingTable.ticks.rawValue, [], on: connection, encode: Self.encodeTick)
+                    try await connection.copy(batch.ticks, into: StagingTable.ticks.rawValue, columns: [], logger: logger)
                     let inserted = try await count(connection, """
                         WITH inserted AS (
                             INSERT INTO market_ticks (symbol, timestamp, trade_id, price, quantity, side, is_block_trade)
@@ -261,11 +304,11 @@ public final class MarketDataWriter: Sendable {
                         SELECT count(*) FROM inserted
                         """)
                     outcome.written += inserted
-                    outcome.duplicates += tickCount - inserted
+                    outcome.duplicates += batch.tickCount - inserted
                 }
             }
-            if candleCount > 0 {
-                try await copy(batch, into: StagingTable.candles.rawValue, [], on: connection, encode: Self.encodeCandle)
+            if batch.candleCount > 0 {
+                try await connection.copy(batch.candles, into: StagingTable.candles.rawValue, columns: [], logger: logger)
                 outcome.written += try await count(connection, """
                     WITH inserted AS (
                         INSERT INTO market_ohlcv (symbol, interval, timestamp, open, high, low, close, volume, quote_volume)
@@ -277,15 +320,19 @@ public final class MarketDataWriter: Sendable {
                     SELECT count(*) FROM inserted
                     """)
             }
-            if bookCount > 0 {
-                try await copy(batch, into: "order_book_snapshots", Self.bookColumns, on: connection, encode: Self.encodeBook)
-                outcome.written += bookCount
+            if batch.bookCount > 0 {
+                try await connection.copy(batch.books, into: "order_book_snapshots", columns: Self.bookColumns, logger: logger)
+                outcome.written += batch.bookCount
             }
-            if metricCount > 0 {
-                try await copy(batch, into: "system_metrics", Self.metricColumns, on: connection, encode: Self.encodeMetric)
-                outcome.written += metricCount
+            if batch.metricCount > 0 {
+                try await connection.copy(batch.metrics, into: "system_metrics", columns: Self.metricColumns, logger: logger)
+                outcome.written += batch.metricCount
+            }
+            if let commit, let transaction = try await TransactionStatus.current(on: connection, logger: logger) {
+                commit.sending(transaction, outcome: outcome)
             }
             try await connection.query("COMMIT", logger: logger)
+            commit?.answered()
         } catch {
             _ = try? await connection.query("ROLLBACK", logger: logger)
             throw error
@@ -293,17 +340,20 @@ public final class MarketDataWriter: Sendable {
         return outcome
     }
 
-    private func prepare(_ table: StagingTable, on session: WriterSession) async throws {
+    private func prepare(_ table: StagingTable, on session: WriterSession, _ connection: GuardedConnection) async throws {
         guard !session.staging.withLock({ $0.contains(table) }) else { return }
-        try await session.connection.query(PostgresQuery(unsafeSQL: table.definition), logger: logger)
+        try await connection.query(PostgresQuery(unsafeSQL: table.definition), logger: logger)
         session.staging.withLock { _ = $0.insert(table) }
     }
 
-    private func writeOneByOne(_ batch: [MarketDataRow], on session: WriterSession) async -> Outcome {
+    private func writeOneByOne(_ rows: [MarketDataRow], on session: WriterSession) async -> Outcome {
         var total = Outcome()
-        for row in batch {
+        for row in rows {
             do {
-                let outcome = try await session.guarded.run { _ in try await self.attempt([row], on: session, ticks: .staged) }
+                let one = EncodedBatch([row])
+                let outcome = try await session.guarded.run { connection in
+                    try await self.attempt(one, on: session, connection, ticks: .staged, commit: nil)
+                }
                 total.written += outcome.written
                 total.duplicates += outcome.duplicates
             } catch {
@@ -312,25 +362,6 @@ public final class MarketDataWriter: Sendable {
             }
         }
         return total
-    }
-
-    /// Bytes per COPY data message: the server parses one chunk while the next is encoded.
-    static let copyChunkBytes = 64 * 1024
-
-    /// Streams the rows `encode` accepts (it returns false for other kinds) in COPY text format.
-    private func copy(_ batch: [MarketDataRow], into table: String, _ columns: [String], on connection: PostgresConnection,
-                      encode: (inout CopyTextEncoder, MarketDataRow, Int) -> Bool) async throws {
-        try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
-            var encoder = CopyTextEncoder(capacity: Self.copyChunkBytes + 1024)
-            for (sequence, row) in batch.enumerated() {
-                guard encode(&encoder, row, sequence) else { continue }
-                encoder.endRow()
-                if encoder.byteCount >= Self.copyChunkBytes {
-                    try await writer.write(encoder.take(reservingCapacity: Self.copyChunkBytes + 1024))
-                }
-            }
-            if !encoder.isEmpty { try await writer.write(encoder.take()) }
-        }
     }
 
     static let tickColumns = ["symbol", "timestamp", "trade_id", "price", "quantity", "side", "is_block_trade"]
@@ -387,7 +418,7 @@ public final class MarketDataWriter: Sendable {
         return true
     }
 
-    private func count(_ connection: PostgresConnection, _ sql: String) async throws -> Int {
+    private func count(_ connection: GuardedConnection, _ sql: String) async throws -> Int {
         var result = 0
         for try await value in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(Int.self) { result = value }
         return result

@@ -78,6 +78,8 @@ public final class TradingRecordWriter: Sendable {
     private let logger: Logger
     private let queue: BatchQueue<TradingRecordChange>
     private let counts = Mutex(Counts())
+    /// Connections and tasks of `run()`; internal so tests can see that none outlives it.
+    let resources = WriterResources()
 
     public init(target: DatabaseTarget, capacity: Int = 50_000, batchSize: Int = 200,
                 logger: Logger = Logger(label: "storage.trading-record-writer")) {
@@ -114,34 +116,35 @@ public final class TradingRecordWriter: Sendable {
         queue.finish()
     }
 
-    /// Writes queued changes until `finish()` and an empty queue, or cancellation.
+    /// Writes queued changes until `finish()` and an empty queue, or cancellation. Returns once
+    /// its connection is closed and every task it started has ended.
     public func run() async {
         var session: ConnectionLossGuard?
-        defer { if let connection = session?.connection { Task { try? await connection.close() } } }
         while !Task.isCancelled {
             guard let batch = await queue.nextBatch() else { break }
             var backoff = Duration.milliseconds(50)
             var lost = false
-            // Set once this batch's COMMIT was sent; when its answer is lost with the connection,
-            // the server is asked how that transaction ended before the batch is written again
-            // (risk events and audit rows are plain INSERTs: written twice they would be two rows).
-            let commit = CommitInDoubt()
+            // Set once this batch's COMMIT is about to be sent; when its answer is lost with the
+            // connection, the server is asked how that transaction ended before the batch is
+            // written again (risk events and audit rows are plain INSERTs: written twice they
+            // would be two rows).
+            let commit = CommitInDoubt<Int>()
             while !Task.isCancelled {
                 do {
                     let live: ConnectionLossGuard
                     if let existing = session, !existing.connection.isClosed {
                         live = existing
                     } else {
-                        live = ConnectionLossGuard(try await target.connect(logger: logger))
+                        live = ConnectionLossGuard(try await target.connect(logger: logger), resources: resources)
                         session = live
                         if lost { counts.withLock { $0.statistics.reconnects += 1 } }
                     }
-                    if let transaction = commit.transaction {
-                        let done = try await Self.committed(transaction, on: live, logger: logger)
+                    if let (transaction, written) = commit.inDoubt {
+                        let done = try await TransactionStatus.committed(transaction, on: live, logger: logger)
                         commit.answered()
                         if done {
                             logger.info("the batch whose COMMIT answer was lost had committed; not writing it again", metadata: ["xid": "\(transaction)"])
-                            finishBatch(written: batch.count, refused: [])
+                            finishBatch(written: written, refused: [])
                             break
                         }
                     }
@@ -174,18 +177,16 @@ public final class TradingRecordWriter: Sendable {
                 }
             }
         }
+        if let connection = session?.connection { try? await connection.close() }
+        await resources.waitForAbandonedWork()
     }
 
-    private func write(_ batch: [TradingRecordChange], on connection: PostgresConnection, commit: CommitInDoubt? = nil) async throws {
+    private func write(_ batch: [TradingRecordChange], on connection: GuardedConnection, commit: CommitInDoubt<Int>? = nil) async throws {
         try await connection.query("BEGIN", logger: logger)
         do {
             for change in batch { try await change.apply(on: connection) }
-            if let commit {
-                var transaction: String?
-                for try await xid in try await connection.query("SELECT pg_current_xact_id()::text", logger: logger).decode(String.self) {
-                    transaction = xid
-                }
-                commit.sending(transaction)
+            if let commit, let transaction = try await TransactionStatus.current(on: connection, logger: logger) {
+                commit.sending(transaction, outcome: batch.count)
             }
             try await connection.query("COMMIT", logger: logger)
             commit?.answered()
@@ -203,34 +204,4 @@ public final class TradingRecordWriter: Sendable {
         }
         queue.batchDone()
     }
-
-    /// Whether transaction `xid` committed, asked on a new connection after the old one was lost
-    /// with a COMMIT unanswered. Waits while the old session's transaction is still in progress
-    /// (the server has not noticed the lost connection yet). Unknown (too old, or lost with a
-    /// crash) counts as not committed.
-    static func committed(_ xid: String, on session: ConnectionLossGuard, logger: Logger) async throws -> Bool {
-        var delay = Duration.milliseconds(10)
-        while true {
-            let status: String? = try await session.run { connection in
-                var status: String?
-                for try await value in try await connection.query("SELECT pg_xact_status(\(xid)::xid8)::text", logger: logger).decode(String?.self) {
-                    status = value
-                }
-                return status
-            }
-            if status != "in progress" { return status == "committed" }
-            try await Task.sleep(for: delay)
-            delay = min(delay * 2, .seconds(1))
-        }
-    }
-}
-
-/// The transaction id of a batch whose COMMIT was sent and not yet answered.
-final class CommitInDoubt: Sendable {
-    private let xid = Mutex<String?>(nil)
-
-    func sending(_ transaction: String?) { xid.withLock { $0 = transaction } }
-    func answered() { xid.withLock { $0 = nil } }
-    /// The transaction in doubt, if any.
-    var transaction: String? { xid.withLock { $0 } }
 }
