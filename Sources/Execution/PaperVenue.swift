@@ -38,15 +38,18 @@ public final class PaperVenue: ExecutionVenue {
     public let configuration: PaperVenueConfiguration
     public let mode: TradingMode
 
-    private var instruments: [InstrumentId: Instrument]
-    private var books: [InstrumentId: OrderBook] = [:]
+    // State read on every market event skips Swift's dynamic exclusivity checks: one event loop
+    // owns the venue, and the venue never calls out while it holds an access (its events go into
+    // the caller's buffer, not to callbacks).
+    @exclusivity(unchecked) private var instruments: [InstrumentId: Instrument]
+    @exclusivity(unchecked) private var books: [InstrumentId: OrderBook] = [:]
     private var orders: [ClientOrderId: OrderLifecycle] = [:]
-    private var resting: [InstrumentId: [RestingOrder]] = [:]
-    private var inFlight: [InFlightRequest] = []
-    private var inFlightHead = 0
+    @exclusivity(unchecked) private var resting: [InstrumentId: [RestingOrder]] = [:]
+    @exclusivity(unchecked) private var inFlight: [InFlightRequest] = []
+    @exclusivity(unchecked) private var inFlightHead = 0
     private var nextSequence = 1
     /// The latest time the venue has seen.
-    public private(set) var clock: Timestamp = .zero
+    @exclusivity(unchecked) public private(set) var clock: Timestamp = .zero
 
     /// A venue trading `instruments` (unknown instruments are rejected).
     public init(instruments: [Instrument], configuration: PaperVenueConfiguration = PaperVenueConfiguration(),
@@ -112,17 +115,27 @@ public final class PaperVenue: ExecutionVenue {
     // MARK: Market data and time
 
     public func handle(_ event: MarketEvent, events: inout [VenueEvent]) {
-        moveClock(to: event.timestamp, events: &events)
         switch event {
-        case .book(let update):
-            // Mutated in place: taking the book out of the dictionary would copy its levels.
-            books[update.instrument, default: OrderBook(instrument: update.instrument)].apply(update)
-            shrinkQueues(of: update.instrument)
-        case .trade(let trade):
-            fillResting(against: trade, events: &events)
-        case .ticker, .candle:
-            break
+        case .book(let update): handle(book: update, events: &events)
+        case .trade(let trade): handle(trade: trade, events: &events)
+        case .ticker(let ticker): advance(to: ticker.timestamp, events: &events)
+        case .candle(let candle): advance(to: candle.openTime, events: &events)
         }
+    }
+
+    /// A book message: the venue's copy of the book follows it, and resting orders' queue
+    /// positions shrink with the size ahead of them.
+    public func handle(book update: BookUpdate, events: inout [VenueEvent]) {
+        moveClock(to: update.timestamp, events: &events)
+        // Mutated in place: taking the book out of the dictionary would copy its levels.
+        books[update.instrument, default: OrderBook(instrument: update.instrument)].apply(update)
+        shrinkQueues(of: update.instrument)
+    }
+
+    /// A public trade: resting orders it crosses (or whose queue it clears) fill.
+    public func handle(trade: TradeTick, events: inout [VenueEvent]) {
+        moveClock(to: trade.timestamp, events: &events)
+        fillResting(against: trade, events: &events)
     }
 
     public func advance(to time: Timestamp, events: inout [VenueEvent]) {

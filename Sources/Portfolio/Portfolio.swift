@@ -31,9 +31,9 @@ public final class Portfolio {
     /// The dirty slots in key order, a buffer reused by ``drainDirtyRecords(_:)``.
     private var dirtyOrder: [Int] = []
     /// Each marked instrument's position slots; `lastMarked` caches the latest instrument's index.
-    private var markedInstruments: [InstrumentId] = []
-    private var slotsOfInstrument: [[Int]] = []
-    private var markedIndexById: [InstrumentId: Int] = [:]
+    @exclusivity(unchecked) private var markedInstruments: [InstrumentId] = []
+    @exclusivity(unchecked) private var slotsOfInstrument: [[Int]] = []
+    @exclusivity(unchecked) private var markedIndexById: [InstrumentId: Int] = [:]
     @exclusivity(unchecked) private var lastMarked = 0
     @exclusivity(unchecked) private var lastLookup = 0
 

@@ -54,6 +54,39 @@ struct InstrumentIdTests {
         let again = try InstrumentId(parsing: "BTC-USDT")
         #expect(a < b && a != b && a == again)
     }
+
+    @Test("the same text parsed anywhere, at the same time, is the same id")
+    func parsedConcurrently() async throws {
+        let texts = (0..<64).map { "C\($0)-USDT-SWAP" }
+        let ids = await withTaskGroup(of: [InstrumentId].self) { group in
+            for _ in 0..<8 { group.addTask { texts.compactMap { try? InstrumentId(parsing: $0) } } }
+            return await group.reduce(into: []) { $0.append(contentsOf: $1) }
+        }
+        #expect(ids.count == 8 * texts.count)
+        #expect(Set(ids).count == texts.count)
+        #expect(Set(ids.map(\.symbol)) == Set(texts))
+        #expect(ids.allSatisfy { $0.kind == .swap && $0.quote == "USDT" })
+    }
+}
+
+@Suite("Ticker")
+struct TickerTests {
+    @Test("an empty side of the book reads back as nil and can be set again")
+    func optionalSides() throws {
+        let id = try InstrumentId(parsing: "BTC-USDT")
+        var ticker = Ticker(instrument: id, last: Price(FixedPoint(100)), lastSize: Quantity(FixedPoint(1)),
+                            bidPrice: nil, bidSize: nil, askPrice: Price(FixedPoint(101)), askSize: Quantity(FixedPoint(2)),
+                            open24h: Price(FixedPoint(90)), high24h: Price(FixedPoint(110)), low24h: Price(FixedPoint(80)),
+                            volume24h: Quantity(FixedPoint(5)), volumeCurrency24h: Quantity(FixedPoint(500)), timestamp: .zero)
+        #expect(ticker.bidPrice == nil && ticker.bidSize == nil)
+        #expect(ticker.askPrice == Price(FixedPoint(101)) && ticker.askSize == Quantity(FixedPoint(2)))
+        let before = ticker
+        ticker.bidPrice = Price(FixedPoint(0))
+        #expect(ticker.bidPrice == Price(FixedPoint(0)))
+        #expect(ticker != before)
+        ticker.bidPrice = nil
+        #expect(ticker == before)
+    }
 }
 
 @Suite("Instrument")

@@ -35,6 +35,26 @@ public struct OKXCodec: Sendable {
     /// `data` decoded where it stands. Throws for any other frame; the error only means "not here" (see
     /// ``declined``), the general path then decodes the frame or reports what is wrong with it.
     mutating func decodeUsualPush(_ bytes: UnsafeBufferPointer<UInt8>) throws(OKXDecodeError) -> OKXMessage {
+        var push = try usualPush(bytes)
+        let message = try Self.data(&push.data, kind: push.kind, channelName: push.channelName, instrument: push.instrument,
+                                    action: push.action)
+        try Self.expectPushEnd(&push.data)
+        return message
+    }
+
+    /// Where a frame in OKX's usual push layout stands once its `arg` and `action` are read.
+    struct UsualPush {
+        /// Standing at the `data` array.
+        var data: JSONScanner
+        let kind: OKXChannelKind
+        let channelName: JSONBytes
+        let instrument: ResolvedInstrument
+        let action: JSONBytes?
+    }
+
+    /// Reads a push frame up to its `data` array (which comes last in OKX's usual layout); throws
+    /// ``declined`` for any other frame.
+    mutating func usualPush(_ bytes: UnsafeBufferPointer<UInt8>) throws(OKXDecodeError) -> UsualPush {
         var scanner = JSONScanner(bytes)
         guard !bytes.isEmpty, try scanner.peek() == UInt8(ascii: "{") else { throw Self.declined }
         scanner.skipByte()
@@ -77,12 +97,14 @@ public struct OKXCodec: Sendable {
         default: break
         }
         let instrument = try instruments.instrument(instIdText, field: "arg.instId")
-        let message = try Self.data(&scanner, kind: kind, channelName: channelName, instrument: instrument, action: action)
-        // `data` came last: only the closing brace may follow (anything else goes the general way).
+        return UsualPush(data: scanner, kind: kind, channelName: channelName, instrument: instrument, action: action)
+    }
+
+    /// `data` came last: only the closing brace may follow (anything else goes the general way).
+    private static func expectPushEnd(_ scanner: inout JSONScanner) throws(OKXDecodeError) {
         guard try scanner.peek() == UInt8(ascii: "}") else { throw Self.declined }
         scanner.skipByte()
         try scanner.expectEnd()
-        return message
     }
 
     /// What the fast path throws for a frame it leaves to the general path (no allocation).
@@ -150,6 +172,64 @@ public struct OKXCodec: Sendable {
             do throws(OKXDecodeError) { return .success(try decode(bytes)) } catch { return .failure(error) }
         }
         return try result.get()
+    }
+
+    /// Decodes one text frame and hands each market event it carries to `receiver`, in the order
+    /// sent, then says what the frame was.
+    ///
+    /// The same frames decode to the same values as with ``decode(_:)-(UnsafeBufferPointer<UInt8>)``;
+    /// a push of one item (the usual case) reaches the receiver without becoming a ``MarketEvent``
+    /// first, which is what a consumer on the hot path wants. Nothing is delivered from a frame
+    /// that fails to decode.
+    public mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>,
+                                deliveringTo receiver: some MarketEventReceiver) throws(OKXDecodeError) -> OKXFrameContent {
+        if (try? deliverSingleItemPush(bytes, to: receiver)) == true { return .marketEvents(count: 1) }
+        switch try decode(bytes) {
+        case .market(let event):
+            receiver.receive(event)
+            return .marketEvents(count: 1)
+        case .marketBatch(let events):
+            for event in events { receiver.receive(event) }
+            return .marketEvents(count: events.count)
+        case .control(let control):
+            return .control(control)
+        case .unsupportedChannel(let channel, let instId):
+            return .unsupportedChannel(channel: channel, instId: instId)
+        }
+    }
+
+    /// The fast path for a usual push whose `data` holds one item: the item is built and handed
+    /// over only once the whole frame has been read. False (or a throw) leaves the frame to ``decode(_:)``.
+    private mutating func deliverSingleItemPush(_ bytes: UnsafeBufferPointer<UInt8>,
+                                                to receiver: some MarketEventReceiver) throws(OKXDecodeError) -> Bool {
+        var push = try usualPush(bytes)
+        try push.data.beginArray(field: "data")
+        var isFirstElement = true
+        guard try push.data.nextElement(isFirst: &isFirstElement) else { return false }
+        switch push.kind {
+        case .trades:
+            let trade = try Self.trade(&push.data, instrument: push.instrument)
+            guard try Self.endsAfterOneItem(&push.data) else { return false }
+            receiver.receive(trade: trade)
+        case .tickers:
+            let ticker = try Self.ticker(&push.data, instrument: push.instrument)
+            guard try Self.endsAfterOneItem(&push.data) else { return false }
+            receiver.receive(ticker: ticker)
+        case .book(let channel):
+            let update = try Self.book(&push.data, instrument: push.instrument, channel: channel, action: push.action)
+            guard try Self.endsAfterOneItem(&push.data) else { return false }
+            receiver.receive(book: update)
+        case .candle, .unsupported:
+            return false
+        }
+        return true
+    }
+
+    private static func endsAfterOneItem(_ data: inout JSONScanner) throws(OKXDecodeError) -> Bool {
+        var isFirstElement = false
+        guard try !data.nextElement(isFirst: &isFirstElement) else { return false }
+        try expectPushEnd(&data)
+        return true
     }
 
     // MARK: Pushes

@@ -45,13 +45,4 @@ struct ChannelMask {
             }
         }
     }
-
-    func wants(_ event: MarketEvent) -> Bool {
-        switch event {
-        case .trade: trades
-        case .ticker: tickers
-        case .book: books
-        case .candle(let candle): candleIntervals.contains(candle.interval)
-        }
-    }
 }

@@ -39,16 +39,6 @@ public struct EngineSummary: Sendable, Hashable {
     /// Market events of every kind.
     public var events: Int { trades + tickers + candles + books }
 
-    mutating func count(_ event: MarketEvent) {
-        switch event {
-        case .trade: trades += 1
-        case .ticker: tickers += 1
-        case .candle: candles += 1
-        case .book: books += 1
-        }
-        if event.timestamp > lastEventTime { lastEventTime = event.timestamp }
-    }
-
     mutating func count(_ verdict: QualityVerdict) {
         switch verdict {
         case .accept: accepted += 1

@@ -50,6 +50,8 @@ public final class TradingEngine {
     // to one of these properties across a call that could reach it again (the re-entrant
     // venue-event loop reads its buffer by index, one element at a time).
     @exclusivity(unchecked) var codec = OKXCodec()
+    /// Where the codec hands the events of ``handle(frame:receivedAt:)``.
+    private lazy var frameReceiver = FrameReceiver(engine: self)
     let instrumentTable: [InstrumentId: Instrument]
     @exclusivity(unchecked) var markets = MarketTable()
     @exclusivity(unchecked) var runners: [StrategyRunner] = []
@@ -159,100 +161,156 @@ public final class TradingEngine {
     /// (receive time live); in replay the event time is the clock.
     public func handle(frame bytes: UnsafeBufferPointer<UInt8>, receivedAt: Timestamp) {
         summary.frames += 1
-        let message: OKXMessage
+        frameReceiver.receivedAt = receivedAt
         do {
-            message = try codec.decode(bytes)
+            switch try codec.decode(bytes, deliveringTo: frameReceiver) {
+            case .marketEvents: break
+            case .control: summary.controlMessages += 1
+            case .unsupportedChannel: summary.unsupportedFrames += 1
+            }
         } catch {
             summary.decodeErrors += 1
             logger.warning("dropping undecodable frame", metadata: ["error": "\(error)"])
-            return
-        }
-        switch message {
-        case .market(let event):
-            handle(event, receivedAt: receivedAt)
-        case .marketBatch(let events):
-            for event in events { handle(event, receivedAt: receivedAt) }
-        case .control:
-            summary.controlMessages += 1
-        case .unsupportedChannel:
-            summary.unsupportedFrames += 1
         }
     }
 
     /// Processes one market event.
+    ///
+    /// Each kind takes its own path from here on: a `MarketEvent` is a large enum, and every
+    /// `switch` over a borrowed one copies all of it first, so it is opened once, here.
     public func handle(_ event: MarketEvent, receivedAt: Timestamp) {
-        summary.count(event)
-        let now = options.mode == .replay ? max(event.timestamp, clock) : receivedAt
-        advanceClock(to: now)
-        let verdict = quality.check(event, now: now)
-        summary.count(verdict)
-        if quality.hasPendingAlerts { forwardQualityAlerts() }
-        guard verdict.isAccepted else { return }
-
-        let instrument = event.instrument
-        // The market is mutated in place in its slot (see MarketTable).
-        let slot = markets.slot(for: instrument)
-        markets[slot].lastDataTime = event.timestamp
-        var bookChanged = false
         switch event {
-        case .trade(let trade):
-            markets[slot].lastTradePrice = trade.price
-            if options.persistMarketData { outbox.append(.tick(trade)) }
-        case .ticker(let ticker):
-            markets[slot].tickerBid = ticker.bidPrice
-            markets[slot].tickerAsk = ticker.askPrice
-        case .candle(let candle):
-            if options.persistMarketData, candle.isConfirmed != false { outbox.append(.candle(candle)) }
-        case .book(let update):
-            markets[slot].hasBookFeed = true
-            switch markets[slot].book.apply(update, now: now) {
-            case .applied:
-                bookChanged = true
-            case .heartbeat:
-                break
-            case .dropped(let resubscribe):
-                if resubscribe { resubscribeRequests.append(instrument) }
-            case .invalidated(_, let resubscribe):
-                summary.bookIncidents += 1
-                if resubscribe { resubscribeRequests.append(instrument) }
-                quality.noteDiscontinuity(instrument: instrument)
-            }
+        case .trade(let trade): handle(trade: trade, receivedAt: receivedAt)
+        case .ticker(let ticker): handle(ticker: ticker, receivedAt: receivedAt)
+        case .candle(let candle): handle(candle: candle, receivedAt: receivedAt)
+        case .book(let update): handle(book: update, receivedAt: receivedAt)
         }
+    }
 
-        // The venue sees the market before strategies react, as an exchange would.
-        switch event {
-        case .book where !bookChanged:
-            venue.advance(to: clock, events: &venueEvents)
-        case .ticker(let ticker) where !markets[slot].hasBookFeed:
-            venue.handle(.book(topOfBook(from: ticker)), events: &venueEvents)
-        default:
-            venue.handle(event, events: &venueEvents)
-        }
+    fileprivate func handle(trade: TradeTick, receivedAt: Timestamp) {
+        summary.trades += 1
+        let now = beginEvent(at: trade.timestamp, receivedAt: receivedAt)
+        guard admit(quality.check(trade: trade, now: now)) else { return }
+        let slot = markets.slot(for: trade.instrument)
+        markets[slot].lastDataTime = trade.timestamp
+        markets[slot].lastTradePrice = trade.price
+        if options.persistMarketData { outbox.append(.tick(trade)) }
+        venue.handle(trade: trade, events: &venueEvents)
         processVenueEvents()
-
-        let markPrice = markets[slot].markPrice
-        if let markPrice, event.isPriceEvent {
-            portfolio.mark(instrument, price: markPrice, at: clock)
-        }
-
-        for index in markets.subscribers[slot] where masks[index].wants(event) {
-            let result: CallbackResult
-            switch event {
-            case .trade, .ticker:
-                // deliver(_:) marks the strategy's position at the trade or last price itself,
-                // overwriting any mark set here, so setting one first would be wasted work.
-                result = runners[index].deliver(event)
-            case .candle:
-                if let markPrice { runners[index].context.updateMark(instrument, price: markPrice) }
-                result = runners[index].deliver(event)
-            case .book:
-                if let markPrice { runners[index].context.updateMark(instrument, price: markPrice) }
-                guard bookChanged else { continue }
-                result = runners[index].deliverBook(markets[slot].book.book)
-            }
-            handle(result, strategy: index)
+        markPortfolio(slot, trade.instrument)
+        for index in markets.subscribers[slot] where masks[index].trades {
+            // deliver(trade:) marks the strategy's position at the trade price itself.
+            handle(runners[index].deliver(trade: trade), strategy: index)
             processCommands(of: index)
         }
+        endEvent()
+    }
+
+    fileprivate func handle(ticker: Ticker, receivedAt: Timestamp) {
+        summary.tickers += 1
+        let now = beginEvent(at: ticker.timestamp, receivedAt: receivedAt)
+        guard admit(quality.check(ticker: ticker, now: now)) else { return }
+        let slot = markets.slot(for: ticker.instrument)
+        markets[slot].lastDataTime = ticker.timestamp
+        markets[slot].tickerBid = ticker.bidPrice
+        markets[slot].tickerAsk = ticker.askPrice
+        if markets[slot].hasBookFeed {
+            venue.advance(to: ticker.timestamp, events: &venueEvents)
+        } else {
+            venue.handle(book: topOfBook(from: ticker), events: &venueEvents)
+        }
+        processVenueEvents()
+        markPortfolio(slot, ticker.instrument)
+        for index in markets.subscribers[slot] where masks[index].tickers {
+            // deliver(ticker:) marks the strategy's position at the last price itself.
+            handle(runners[index].deliver(ticker: ticker), strategy: index)
+            processCommands(of: index)
+        }
+        endEvent()
+    }
+
+    fileprivate func handle(candle: Candle, receivedAt: Timestamp) {
+        summary.candles += 1
+        let now = beginEvent(at: candle.openTime, receivedAt: receivedAt)
+        guard admit(quality.check(candle: candle, now: now)) else { return }
+        let slot = markets.slot(for: candle.instrument)
+        markets[slot].lastDataTime = candle.openTime
+        if options.persistMarketData, candle.isConfirmed != false { outbox.append(.candle(candle)) }
+        venue.advance(to: candle.openTime, events: &venueEvents)
+        processVenueEvents()
+        let markPrice = markets[slot].markPrice
+        for index in markets.subscribers[slot] where masks[index].candleIntervals.contains(candle.interval) {
+            if let markPrice { runners[index].context.updateMark(candle.instrument, price: markPrice) }
+            handle(runners[index].deliver(candle: candle), strategy: index)
+            processCommands(of: index)
+        }
+        endEvent()
+    }
+
+    fileprivate func handle(book update: BookUpdate, receivedAt: Timestamp) {
+        summary.books += 1
+        let now = beginEvent(at: update.timestamp, receivedAt: receivedAt)
+        guard admit(quality.check(book: update, now: now)) else { return }
+        let instrument = update.instrument
+        // The market is mutated in place in its slot (see MarketTable).
+        let slot = markets.slot(for: instrument)
+        markets[slot].lastDataTime = update.timestamp
+        markets[slot].hasBookFeed = true
+        var bookChanged = false
+        switch markets[slot].book.apply(update, now: now) {
+        case .applied:
+            bookChanged = true
+        case .heartbeat:
+            break
+        case .dropped(let resubscribe):
+            if resubscribe { resubscribeRequests.append(instrument) }
+        case .invalidated(_, let resubscribe):
+            summary.bookIncidents += 1
+            if resubscribe { resubscribeRequests.append(instrument) }
+            quality.noteDiscontinuity(instrument: instrument)
+        }
+        // The venue sees the market before strategies react, as an exchange would.
+        if bookChanged {
+            venue.handle(book: update, events: &venueEvents)
+        } else {
+            venue.advance(to: clock, events: &venueEvents)
+        }
+        processVenueEvents()
+        let markPrice = markPortfolio(slot, instrument)
+        for index in markets.subscribers[slot] where masks[index].books {
+            if let markPrice { runners[index].context.updateMark(instrument, price: markPrice) }
+            guard bookChanged else { continue }
+            handle(runners[index].deliverBook(markets[slot].book.book), strategy: index)
+            processCommands(of: index)
+        }
+        endEvent()
+    }
+
+    /// Moves the clock for an event of exchange time `timestamp` and returns the quality clock:
+    /// receive time live, event time (never backwards) in replay.
+    private func beginEvent(at timestamp: Timestamp, receivedAt: Timestamp) -> Timestamp {
+        if timestamp > summary.lastEventTime { summary.lastEventTime = timestamp }
+        let now = options.mode == .replay ? max(timestamp, clock) : receivedAt
+        advanceClock(to: now)
+        return now
+    }
+
+    /// Counts the verdict, forwards quality alerts to risk, and says whether the event goes on.
+    private func admit(_ verdict: QualityVerdict) -> Bool {
+        summary.count(verdict)
+        if quality.hasPendingAlerts { forwardQualityAlerts() }
+        return verdict.isAccepted
+    }
+
+    /// Revalues the portfolio's positions in the instrument at its mark price, which it returns.
+    @discardableResult
+    private func markPortfolio(_ slot: Int, _ instrument: InstrumentId) -> Price? {
+        let markPrice = markets[slot].markPrice
+        if let markPrice { portfolio.mark(instrument, price: markPrice, at: clock) }
+        return markPrice
+    }
+
+    private func endEvent() {
         if clock.nanoseconds(since: lastMarkTime) >= options.markIntervalNanoseconds { appendMarks() }
         if risk.pendingOutputCount > 0 { drainRisk() }
     }
@@ -395,16 +453,6 @@ public enum EngineError: Error, CustomStringConvertible {
     }
 }
 
-extension MarketEvent {
-    /// Whether the event moves the price positions are marked at.
-    var isPriceEvent: Bool {
-        switch self {
-        case .trade, .book, .ticker: true
-        case .candle: false
-        }
-    }
-}
-
 extension TradingEngine {
     /// Takes over a state an operator already wrote (and audited) in the database: nothing is
     /// recorded again; a halted or stopped strategy's resting orders are canceled.
@@ -414,4 +462,18 @@ extension TradingEngine {
             cancelOpenOrders(of: index)
         }
     }
+}
+
+/// Takes the events the codec decodes from a frame straight into the engine's per-kind paths.
+private final class FrameReceiver: MarketEventReceiver {
+    // The engine owns this object and outlives it.
+    unowned(unsafe) let engine: TradingEngine
+    var receivedAt = Timestamp.zero
+
+    init(engine: TradingEngine) { self.engine = engine }
+
+    func receive(trade: TradeTick) { engine.handle(trade: trade, receivedAt: receivedAt) }
+    func receive(ticker: Ticker) { engine.handle(ticker: ticker, receivedAt: receivedAt) }
+    func receive(candle: Candle) { engine.handle(candle: candle, receivedAt: receivedAt) }
+    func receive(book: BookUpdate) { engine.handle(book: book, receivedAt: receivedAt) }
 }

@@ -147,17 +147,31 @@ public final class StrategyRunner {
     @discardableResult
     public func deliver(_ event: MarketEvent) -> CallbackResult {
         switch event {
-        case .trade(let trade):
-            context.updateMark(trade.instrument, price: trade.price)
-            return invoke(.trade, at: trade.timestamp) { try $0.onTrade(trade) }
-        case .ticker(let ticker):
-            context.updateMark(ticker.instrument, price: ticker.last)
-            return invoke(.ticker, at: ticker.timestamp) { try $0.onTicker(ticker) }
-        case .candle(let candle):
-            return invoke(.candle, at: candle.openTime) { try $0.onCandle(candle) }
-        case .book:
-            return .skipped
+        case .trade(let trade): deliver(trade: trade)
+        case .ticker(let ticker): deliver(ticker: ticker)
+        case .candle(let candle): deliver(candle: candle)
+        case .book: .skipped
         }
+    }
+
+    /// Delivers a trade; the strategy's position in the instrument is marked at its price first.
+    @discardableResult
+    public func deliver(trade: TradeTick) -> CallbackResult {
+        context.updateMark(trade.instrument, price: trade.price)
+        return invoke(.trade, at: trade.timestamp) { try $0.onTrade(trade) }
+    }
+
+    /// Delivers a ticker; the strategy's position in the instrument is marked at its last price first.
+    @discardableResult
+    public func deliver(ticker: Ticker) -> CallbackResult {
+        context.updateMark(ticker.instrument, price: ticker.last)
+        return invoke(.ticker, at: ticker.timestamp) { try $0.onTicker(ticker) }
+    }
+
+    /// Delivers a candle.
+    @discardableResult
+    public func deliver(candle: Candle) -> CallbackResult {
+        invoke(.candle, at: candle.openTime) { try $0.onCandle(candle) }
     }
 
     /// Delivers the instrument's book after the host applied a book message.

@@ -54,24 +54,39 @@ public struct InstrumentIdError: Error, Sendable, Hashable, CustomStringConverti
 /// An OKX instrument id (`instId`) and what it says: `BTC-USDT` (spot), `BTC-USDT-SWAP`
 /// (perpetual swap), `BTC-USD-250328` (dated future), `BTC-USD-250328-100000-C` (option).
 ///
-/// Equality and hashing use the id text only.
+/// Equality and hashing use the id text only. An id is as cheap to copy and compare as an
+/// integer: every id text that parses is kept once for the life of the process (OKX lists a few
+/// thousand instruments), and an id refers to that copy.
 public struct InstrumentId: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+    // Market events carry their instrument through every stage of the hot path; an id that held
+    // its strings would be reference counted at each copy. The interned description is never
+    // freed, so this unretained reference cannot dangle.
+    private unowned(unsafe) let parts: InstrumentIdParts
+
     /// The id exactly as OKX writes it.
-    public let symbol: String
-    public let kind: InstrumentKind
+    public var symbol: String { parts.symbol }
+    public var kind: InstrumentKind { parts.kind }
     /// The base currency (or underlying's base), e.g. `BTC`.
-    public let base: String
+    public var base: String { parts.base }
     /// The quote (or settlement) currency, e.g. `USDT`.
-    public let quote: String
+    public var quote: String { parts.quote }
     /// The expiry of a future or option; nil for spot and swaps.
-    public let expiry: ExpiryDate?
+    public var expiry: ExpiryDate? { parts.expiry }
     /// An option's strike price; nil otherwise.
-    public let strike: Price?
+    public var strike: Price? { parts.strike }
     /// An option's type; nil otherwise.
-    public let optionType: OptionType?
+    public var optionType: OptionType? { parts.optionType }
 
     /// Parses an OKX instId, refusing anything that is not one of the four forms.
     public init(parsing text: String) throws(InstrumentIdError) {
+        if let known = InstrumentIdParts.interned(text) {
+            parts = known
+            return
+        }
+        parts = InstrumentIdParts.intern(try Self.parse(text))
+    }
+
+    private static func parse(_ text: String) throws(InstrumentIdError) -> InstrumentIdParts {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         func fail(_ reason: String) -> InstrumentIdError { InstrumentIdError(input: text, reason: reason) }
         func isCode(_ part: Substring) -> Bool {
@@ -107,13 +122,8 @@ public struct InstrumentId: Hashable, Comparable, Sendable, CustomStringConverti
             strike = strikePrice
             optionType = type
         }
-        self.symbol = text
-        self.kind = kind
-        self.base = String(parts[0])
-        self.quote = String(parts[1])
-        self.expiry = expiry
-        self.strike = strike
-        self.optionType = optionType
+        return InstrumentIdParts(symbol: text, kind: kind, base: String(parts[0]), quote: String(parts[1]),
+                                 expiry: expiry, strike: strike, optionType: optionType)
     }
 
     private static func expiry(_ text: Substring) -> ExpiryDate? {
@@ -142,8 +152,9 @@ public struct InstrumentId: Hashable, Comparable, Sendable, CustomStringConverti
     public var isDerivative: Bool { kind != .spot }
 
     public var description: String { symbol }
-    public static func == (lhs: InstrumentId, rhs: InstrumentId) -> Bool { lhs.symbol == rhs.symbol }
-    public func hash(into hasher: inout Hasher) { hasher.combine(symbol) }
+    // One interned description per id text: the same text is the same object.
+    public static func == (lhs: InstrumentId, rhs: InstrumentId) -> Bool { lhs.parts === rhs.parts }
+    public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(parts)) }
     public static func < (lhs: InstrumentId, rhs: InstrumentId) -> Bool { lhs.symbol < rhs.symbol }
 
     public init(from decoder: any Decoder) throws {

@@ -29,10 +29,27 @@ public struct Ticker: Hashable, Sendable {
     public var last: Price
     public var lastSize: Quantity
     /// Best bid and ask; nil when that side of the book is empty (OKX sends "").
-    public var bidPrice: Price?
-    public var bidSize: Quantity?
-    public var askPrice: Price?
-    public var askSize: Quantity?
+    public var bidPrice: Price? {
+        get { bidPriceValue.ifPresent(Price.init) }
+        set { bidPriceValue = .init(newValue?.value) }
+    }
+    public var bidSize: Quantity? {
+        get { bidSizeValue.ifPresent(Quantity.init) }
+        set { bidSizeValue = .init(newValue?.value) }
+    }
+    public var askPrice: Price? {
+        get { askPriceValue.ifPresent(Price.init) }
+        set { askPriceValue = .init(newValue?.value) }
+    }
+    public var askSize: Quantity? {
+        get { askSizeValue.ifPresent(Quantity.init) }
+        set { askSizeValue = .init(newValue?.value) }
+    }
+    // A ticker travels by value through the hot path, and an Optional of a 16-byte decimal takes 32.
+    private var bidPriceValue: OptionalDecimal
+    private var bidSizeValue: OptionalDecimal
+    private var askPriceValue: OptionalDecimal
+    private var askSizeValue: OptionalDecimal
     public var open24h: Price
     public var high24h: Price
     public var low24h: Price
@@ -48,10 +65,10 @@ public struct Ticker: Hashable, Sendable {
         self.instrument = instrument
         self.last = last
         self.lastSize = lastSize
-        self.bidPrice = bidPrice
-        self.bidSize = bidSize
-        self.askPrice = askPrice
-        self.askSize = askSize
+        self.bidPriceValue = OptionalDecimal(bidPrice?.value)
+        self.bidSizeValue = OptionalDecimal(bidSize?.value)
+        self.askPriceValue = OptionalDecimal(askPrice?.value)
+        self.askSizeValue = OptionalDecimal(askSize?.value)
         self.open24h = open24h
         self.high24h = high24h
         self.low24h = low24h
