@@ -17,7 +17,9 @@ public struct DailyPerformanceTracker: Sendable {
     private var samples: [EquitySample] = []
     /// Each strategy's equity at the end of the previous collected date.
     private var carriedEquity: [StrategyName: Money] = [:]
-    private var strategies: Set<StrategyName> = []
+    /// The strategies with a trade or sample on the current date: a handful, so a list is
+    /// cheaper to keep than a set (a sample arrives every mark interval).
+    private var strategies: [StrategyName] = []
 
     public init(mode: TradingMode) { self.mode = mode }
 
@@ -46,7 +48,7 @@ public struct DailyPerformanceTracker: Sendable {
         let rows = advance(to: trade.completedAt)
         guard currentDate.map({ UTCDate(containing: trade.completedAt) == $0 }) == true else { return rows }
         trades.append(trade)
-        strategies.insert(trade.strategy)
+        if !strategies.contains(trade.strategy) { strategies.append(trade.strategy) }
         return rows
     }
 
@@ -55,7 +57,7 @@ public struct DailyPerformanceTracker: Sendable {
         let rows = advance(to: sample.timestamp)
         guard currentDate.map({ UTCDate(containing: sample.timestamp) == $0 }) == true else { return rows }
         samples.append(sample)
-        strategies.insert(sample.strategy)
+        if !strategies.contains(sample.strategy) { strategies.append(sample.strategy) }
         return rows
     }
 

@@ -329,23 +329,24 @@ public struct OKXCodec: Sendable {
         var timestamp: Timestamp?
         var count: Int?
         var isFirst = true
-        // In the order OKX sends them.
+        // By key length first, as for tickers.
         while let key = try scanner.nextKey(isFirst: &isFirst) {
-            if key.equals("instId") {
-                try checkInstrument(try scanner.readString(field: "instId"), instrument)
-            } else if key.equals("tradeId") {
-                tradeId = try scanner.readString(field: "tradeId")
-            } else if key.equals("px") {
+            switch key.count {
+            case 2 where key.equals("px"):
                 price = try FieldParsing.price(try scanner.readString(field: "px"), field: "px")
-            } else if key.equals("sz") {
+            case 2 where key.equals("sz"):
                 size = try FieldParsing.quantity(try scanner.readString(field: "sz"), field: "sz")
-            } else if key.equals("side") {
-                side = try FieldParsing.side(try scanner.readString(field: "side"), field: "side")
-            } else if key.equals("ts") {
+            case 2 where key.equals("ts"):
                 timestamp = try FieldParsing.milliseconds(try scanner.readString(field: "ts"), field: "ts")
-            } else if key.equals("count") {
+            case 4 where key.equals("side"):
+                side = try FieldParsing.side(try scanner.readString(field: "side"), field: "side")
+            case 5 where key.equals("count"):
                 count = Int(try FieldParsing.unsignedInteger(try scanner.readString(field: "count"), field: "count", maximum: Int64(Int32.max)))
-            } else {
+            case 6 where key.equals("instId"):
+                try checkInstrument(try scanner.readString(field: "instId"), instrument)
+            case 7 where key.equals("tradeId"):
+                tradeId = try scanner.readString(field: "tradeId")
+            default:
                 try scanner.skipValue(depth: 3)
             }
         }
