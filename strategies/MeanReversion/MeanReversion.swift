@@ -86,7 +86,8 @@ public final class MeanReversion: Strategy {
         }
     }
 
-    /// Closes every position when stopping.
+    /// Closes every position when stopping (dust below the minimum order size stays; see
+    /// ``StrategyContext/flatten(_:)``).
     public func stop() throws {
         for instrument in context.instrumentIds { try context.flatten(instrument) }
     }
@@ -127,7 +128,9 @@ public final class MeanReversion: Strategy {
         guard !context.hasOpenOrders(on: instrument) else { return }
         let position = context.position(instrument)
         let size = parameters.orderQuantity
-        if position.isFlat {
+        // Dust no order can close (a spot buy's fee leaves some) counts as flat, or the band
+        // would try to close it on every bar and never enter again.
+        if context.closableQuantity(instrument).isZero {
             if z <= -parameters.entryZ {
                 context.logger.info("\(instrument): z \(z) below -\(parameters.entryZ), buying")
                 try context.buyMarket(instrument, quantity: size)

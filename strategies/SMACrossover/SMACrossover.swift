@@ -91,7 +91,8 @@ public final class SMACrossover: Strategy {
         context.logger.info("SMA crossover \(parameters.fastPeriod)/\(parameters.slowPeriod) on \(context.instrumentIds.map(\.symbol).joined(separator: ",")) from \(source.rawValue)")
     }
 
-    /// Closes every position when stopping.
+    /// Closes every position when stopping (dust below the minimum order size stays; see
+    /// ``StrategyContext/flatten(_:)``).
     public func stop() throws {
         for instrument in context.instrumentIds { try context.flatten(instrument) }
     }
@@ -158,7 +159,9 @@ public final class SMACrossover: Strategy {
         let delta = target - current
         guard !delta.isZero else { return }
         let quantity = context.roundQuantity(Quantity(delta.magnitude), on: instrument)
-        guard !quantity.isZero else { return }
+        // A remainder below one order's minimum size (e.g. what a spot buy's base-currency fee
+        // leaves) cannot be traded: it stays as dust instead of being refused by the venue.
+        guard !quantity.isZero, quantity >= context.instrument(instrument)?.minSize ?? quantity else { return }
         // Reducing toward zero without crossing it is reduce-only; anything else opens risk.
         let reducing = !current.isZero && target.magnitude < current.magnitude && (target.isZero || target.isNegative == current.isNegative)
         try context.submit(instrument, delta.isNegative ? .sell : .buy, .market, quantity: quantity, reduceOnly: reducing)

@@ -104,9 +104,17 @@ public enum HostLauncher {
             try await client.query("DELETE FROM positions WHERE mode = 'replay' AND strategy_id = ANY(\(deployed.map(\.id)))",
                                    logger: logger)
         }
+        // Live and paper: the risk monitors resume from the last run's equity marks and losing
+        // streak, as the trading state does; a replay starts both fresh.
+        var monitors: [UUID: MonitorState] = [:]
+        if mode != .replay {
+            monitors = try await restoredMonitors(client: client, mode: mode,
+                                                  strategies: deployed.map { ($0.id, $0.validated.manifest.allocatedCapital) })
+        }
         let engineStrategies = try deployed.map { strategy in
             try EngineStrategy(validated: strategy.validated,
-                               restoredRisk: StrategyRiskSnapshot(state: mode == .replay ? .active : strategy.tradingState ?? .active))
+                               restoredRisk: StrategyRiskSnapshot(state: mode == .replay ? .active : strategy.tradingState ?? .active,
+                                                                  monitors: monitors[strategy.id] ?? MonitorState()))
         }
         var instruments: [InstrumentId: Instrument] = [:]
         for strategy in engineStrategies { for instrument in strategy.instruments { instruments[instrument.id] = instrument } }
@@ -183,6 +191,25 @@ public enum HostLauncher {
                 leverage: row.leverage ?? .one, liquidationPrice: row.liquidationPrice, openedAt: row.openedAt,
                 lastUpdated: row.lastUpdated, mode: row.mode)
         }
+    }
+
+    /// What each strategy's post-trade risk monitors knew when the last host in `mode` stopped:
+    /// the equity marks it kept in strategy_risk_monitors (peak equity for max_drawdown_pct, the
+    /// day's opening equity for max_daily_loss) and the run of losing trades at the end of the
+    /// trades table (max_consecutive_losses); marks taken with other allocated capital are moved
+    /// by the difference. Without them a restart would forget a drawdown or a
+    /// losing streak, and a strategy close to its limit could lose as much again.
+    static func restoredMonitors(client: PostgresClient, mode: TradingMode,
+                                 strategies: [(id: UUID, allocatedCapital: Money)]) async throws -> [UUID: MonitorState] {
+        let rows = try await RiskMonitorRepository(client).monitors(mode: mode)
+        let losses = try await TradeRepository(client).trailingLossRuns(mode: mode)
+        var states: [UUID: MonitorState] = [:]
+        for strategy in strategies {
+            states[strategy.id] = RiskMonitorRecorder.state(from: rows.first { $0.strategyId == strategy.id },
+                                                             allocatedCapital: strategy.allocatedCapital,
+                                                             consecutiveLosses: losses[strategy.id] ?? 0)
+        }
+        return states
     }
 
     /// The paper orders of the running strategies that completed today (UTC, by the wall clock,

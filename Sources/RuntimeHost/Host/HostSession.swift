@@ -68,6 +68,7 @@ public final class HostSession {
         let writers = Task { [trading = persistence.trading, market = persistence.market] in
             await PersistencePipeline.run(trading, market)
         }
+        let monitorWriter = Task { [recorder = persistence.riskMonitors] in await recorder?.run() }
         let feedEvents = feed.events()
         let feedTask = Task {
             for await event in feedEvents { continuation.yield(.feed(event)) }
@@ -130,11 +131,14 @@ public final class HostSession {
         feedTask.cancel()
         engine.stop(at: WallClock.now())
         await persistence.submit(engine.drainOutbox())
+        persistence.riskMonitors?.record(from: engine, strategies: strategyNames, at: WallClock.now())
         await writeMetrics()
         await writeHeartbeat(stopped: true)
         await persistence.flush()
         persistence.finish()
         await writers.value
+        persistence.riskMonitors?.finish()
+        await monitorWriter.value
         await metricsEndpoint?.close()
         continuation.finish()
         logger.notice("host stopped", metadata: ["events": "\(engine.summary.events)", "fills": "\(engine.summary.fills)"])
@@ -168,6 +172,7 @@ public final class HostSession {
             await persistence.submit(engine.drainOutbox())
             await writeMetrics()
             await writeHeartbeat(stopped: false)
+            persistence.riskMonitors?.record(from: engine, strategies: strategyNames, at: now)
         }
     }
 

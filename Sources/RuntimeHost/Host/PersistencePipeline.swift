@@ -9,6 +9,9 @@ import TradingCore
 public final class PersistencePipeline {
     public let trading: TradingRecordWriter
     public let market: MarketDataWriter
+    /// The risk monitors' equity marks, for a restart to resume them (live and paper; nil in a
+    /// replay, which starts fresh). Its loop runs apart from the writers': see ``RiskMonitorRecorder``.
+    public let riskMonitors: RiskMonitorRecorder?
     private var mapping: RecordMapping
     private let logger: Logger
     /// Rows the writers refused before sending (a constraint the row would break); logged.
@@ -18,6 +21,7 @@ public final class PersistencePipeline {
         self.trading = TradingRecordWriter(target: target, logger: logger)
         self.market = MarketDataWriter(target: target, logger: logger)
         self.mapping = RecordMapping(strategyIds: strategyIds, mode: mode)
+        self.riskMonitors = mode == .replay ? nil : RiskMonitorRecorder(target: target, strategyIds: strategyIds, mode: mode, logger: logger)
         self.logger = logger
     }
 

@@ -158,7 +158,9 @@ public final class StrategyContext {
     /// when the callback returns; its fate arrives through the order callbacks.
     ///
     /// - Throws: ``OrderSubmissionError`` when the order is malformed (unknown instrument, zero or
-    ///   off-grid quantity, below minimum size, missing or off-grid price).
+    ///   off-grid quantity, below minimum size, missing or off-grid price). The minimum size holds
+    ///   for reduce-only orders too: OKX and the paper venue refuse any order below `minSz`, so a
+    ///   remainder smaller than that cannot be closed by an order (see ``flatten(_:)``).
     @discardableResult
     public func submit(_ instrument: InstrumentId, _ side: Side, _ type: OrderType, quantity: Quantity,
                        price: Price? = nil, reduceOnly: Bool = false) throws(OrderSubmissionError) -> ClientOrderId {
@@ -167,7 +169,7 @@ public final class StrategyContext {
         guard quantity.value.isMultiple(of: metadata.lotSize.value) else {
             throw .quantityOffLotGrid(quantity, lotSize: metadata.lotSize, instrument: instrument)
         }
-        if !reduceOnly && quantity < metadata.minSize {
+        if quantity < metadata.minSize {
             throw .quantityBelowMinimum(quantity, minimum: metadata.minSize, instrument: instrument)
         }
         var limitPrice: Price?
@@ -257,15 +259,44 @@ public final class StrategyContext {
         outbox.append(.amend(clientOrderId: id, instrument: order.instrument, newQuantity: quantity, newPrice: price))
     }
 
-    /// Cancels every open order on `instrument` and closes its position with a reduce-only market
-    /// order. Returns the closing order's id, or nil when already flat.
+    /// Cancels every open order on `instrument` and closes as much of its position as an order
+    /// can close, with one reduce-only market order. Returns the closing order's id, or nil when
+    /// no order was needed or possible.
+    ///
+    /// The order's size is the position rounded **down** to the instrument's lot size
+    /// (``closableQuantity(_:)``). When that is zero or below the instrument's minimum order size,
+    /// no order is sent and nil is returned: the remainder ("dust") stays in the position, and
+    /// that is not an error. Dust is normal on spot: OKX takes a spot buy's fee in the base
+    /// currency, so buying 0.00015 BTC at a 0.10% taker fee leaves 0.00014985 BTC (sold in full:
+    /// it is on the 0.00000001 lot grid and above the 0.00001 minimum), while a buy of 0.00012345
+    /// leaves 0.00012332655 BTC, of which 0.00012332 is sold and 0.00000000655 stays; a holding of
+    /// 0.000009 BTC is below the minimum and cannot be sold at all. A position holding only dust
+    /// is not ``StrategyPosition/isFlat``; test ``closableQuantity(_:)`` for zero to treat it as flat.
+    ///
+    /// - Throws: ``OrderSubmissionError/unknownInstrument(_:)`` for an instrument outside the
+    ///   manifest; never for the position's size.
     @discardableResult
     public func flatten(_ instrument: InstrumentId) throws(OrderSubmissionError) -> ClientOrderId? {
         guard instrumentTable[instrument] != nil else { throw .unknownInstrument(instrument) }
         cancelAll(instrument)
         let position = position(instrument)
-        guard !position.isFlat else { return nil }
-        return try submit(instrument, position.isLong ? .sell : .buy, .market, quantity: position.absoluteQuantity, reduceOnly: true)
+        let quantity = closableQuantity(instrument)
+        guard !quantity.isZero else {
+            if !position.isFlat {
+                logger.debug("\(instrument): \(position.absoluteQuantity) left is below one order's minimum size; kept as dust")
+            }
+            return nil
+        }
+        return try submit(instrument, position.isLong ? .sell : .buy, .market, quantity: quantity, reduceOnly: true)
+    }
+
+    /// How much of the position in `instrument` one order can close: its size rounded down to the
+    /// lot size, or zero when that is below the minimum order size (the position is flat or
+    /// holds only dust). Zero for an instrument outside the manifest.
+    public func closableQuantity(_ instrument: InstrumentId) -> Quantity {
+        guard let metadata = instrumentTable[instrument] else { return .zero }
+        let rounded = metadata.roundQuantity(position(instrument).absoluteQuantity)
+        return rounded < metadata.minSize ? .zero : rounded
     }
 
     // MARK: - Host side (strategies do not call these)
@@ -343,7 +374,9 @@ public final class StrategyContext {
 
     /// Host: applies a fill to the order it belongs to (forgetting the order once fully filled)
     /// and to the position (net mode: weighted average entry, realized PnL on reductions, fees in
-    /// quote currency — a fee in the base currency is converted at the fill price).
+    /// quote currency — a fee in the base currency is converted at the fill price). A spot fill's
+    /// fee in the base currency also comes out of the size received, as on OKX (and in the host's
+    /// portfolio): a 0.00015 BTC buy paying 0.00000015 BTC holds 0.00014985 BTC.
     public func recordFill(_ fill: Fill) throws(FixedPointArithmeticError) {
         if let index = openOrders.firstIndex(where: { $0.clientOrderId == fill.clientOrderId }) {
             openOrders[index].filledQuantity = openOrders[index].filledQuantity + fill.quantity
@@ -352,26 +385,30 @@ public final class StrategyContext {
         }
         guard let metadata = instrumentTable[fill.instrument] else { return }
         var position = self.position(fill.instrument)
-        let signedFill = fill.side == .buy ? fill.quantity.value : fill.quantity.value.negated
+        let feeInBase = fill.feeCurrency == fill.instrument.base && fill.instrument.kind == .spot
+        let size = feeInBase ? fill.quantity.value - fill.fee.value : fill.quantity.value
+        let signedFill = fill.side == .buy ? size : size.negated
         let current = position.netQuantity
-        if current.isZero || current.isNegative == signedFill.isNegative {
+        if !size.isPositive {
+            // Nothing received (a fee as large as the fill): only the fee is accounted below.
+        } else if current.isZero || current.isNegative == signedFill.isNegative {
             let oldCost = try (position.averageEntryPrice?.value ?? .zero).multiplied(by: current.magnitude)
-            let addedCost = try fill.price.value.multiplied(by: fill.quantity.value)
-            let newSize = current.magnitude + fill.quantity.value
+            let addedCost = try fill.price.value.multiplied(by: size)
+            let newSize = current.magnitude + size
             position.averageEntryPrice = Price(try (oldCost + addedCost).divided(by: newSize, rounding: .toNearestOrAwayFromZero))
         } else {
-            let closing = min(current.magnitude, fill.quantity.value)
+            let closing = min(current.magnitude, size)
             let average = position.averageEntryPrice?.value ?? fill.price.value
             let perUnit = current.isPositive ? fill.price.value - average : average - fill.price.value
             let closedBase = try metadata.baseQuantity(Quantity(closing))
             position.realizedPnL += Money(try perUnit.multiplied(by: closedBase))
-            if fill.quantity.value > current.magnitude {
+            if size > current.magnitude {
                 position.averageEntryPrice = fill.price
-            } else if fill.quantity.value == current.magnitude {
+            } else if size == current.magnitude {
                 position.averageEntryPrice = nil
             }
         }
-        position.netQuantity = current + signedFill
+        if size.isPositive { position.netQuantity = current + signedFill }
         if fill.feeCurrency == fill.instrument.quote || fill.feeCurrency.isEmpty {
             position.fees += fill.fee
         } else {
