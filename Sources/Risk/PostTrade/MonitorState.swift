@@ -92,7 +92,8 @@ extension FixedPoint {
 public struct StrategyRiskSnapshot: Sendable, Hashable, Codable {
     /// strategies.status: a halted strategy comes back halted.
     public var state: StrategyTradingState
-    /// Daily loss, peak equity and loss-run memory.
+    /// Daily loss, peak equity and loss-run memory: the equity marks from strategy_risk_monitors,
+    /// the losing streak counted from the trades table (see HostLauncher).
     public var monitors: MonitorState
 
     /// Creates a snapshot.
