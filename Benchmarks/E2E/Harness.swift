@@ -148,9 +148,11 @@ struct Harness {
     }
 
     /// The file read in 8 MB chunks by the reader `runtime replay` uses (raw frames are not copied;
-    /// a `runtime record` line is unwrapped). Raw frames are not timed: the engine runs on event time.
+    /// a `runtime record` line is unwrapped), in line order whatever its size. Raw frames are not
+    /// timed: the engine runs on event time.
     static func frames(of path: String) throws -> RecordedFrameReader {
-        try RecordedFrameReader(path: path, chunkSize: RecordedFrameReader.defaultChunkSize, rawFrameTiming: .inherited)
+        try RecordedFrameReader(path: path, chunkSize: RecordedFrameReader.defaultChunkSize, rawFrameTiming: .inherited,
+                                sortingFilesUpTo: 0)
     }
 
     /// The file's frames in batches of `size` (copied: the async loop needs owned bytes).

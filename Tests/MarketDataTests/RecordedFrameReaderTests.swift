@@ -19,12 +19,17 @@ import TradingCore
         try temporaryFile(name, Array(text.utf8))
     }
 
-    /// What a stream yields, owned.
+    /// What a stream yields in line order (each file streamed), owned. Sorting small files, the
+    /// stream must give exactly what the whole-file loader gives.
     private static func read(_ paths: [String], chunkSize: Int,
                              timing: RecordedFrameReader.RawFrameTiming = .eventTime) throws -> [ReceivedFrame] {
-        var frames: [ReceivedFrame] = []
-        try RecordedFrameStream(paths: paths, chunkSize: chunkSize, rawFrameTiming: timing).forEachFrame { frames.append($0.received()) }
-        return frames
+        var streamed: [ReceivedFrame] = []
+        try RecordedFrameStream(paths: paths, chunkSize: chunkSize, rawFrameTiming: timing, sortingFilesUpTo: 0)
+            .forEachFrame { streamed.append($0.received()) }
+        var sorted: [ReceivedFrame] = []
+        try RecordedFrameStream(paths: paths, chunkSize: chunkSize, rawFrameTiming: timing).forEachFrame { sorted.append($0.received()) }
+        #expect(sorted == (try RecordedFrames.load(paths: paths)), "chunk size \(chunkSize)")
+        return streamed
     }
 
     private static func recorded(_ text: String, at nanoseconds: Int64, _ endpoint: OKXEndpointKind? = .public) -> String {
@@ -97,13 +102,15 @@ import TradingCore
                 continue
             }
             #expect(errorPath == path && line == 3)
+            #expect(expected.description.hasPrefix("\(path):3: "))
             for chunkSize in [1, 7, 4096] {
                 var frames = 0
                 #expect(throws: expected) {
-                    try RecordedFrameStream(paths: [path], chunkSize: chunkSize).forEachFrame { _ in frames += 1 }
+                    try RecordedFrameStream(paths: [path], chunkSize: chunkSize, sortingFilesUpTo: 0).forEachFrame { _ in frames += 1 }
                 }
-                #expect(frames == 1, "the frames before the bad line are played")
-                #expect(expected.description.hasPrefix("\(path):3: "))
+                #expect(frames == 1, "streamed, the frames before the bad line are played")
+                // A small file is read whole on opening, so nothing of it plays.
+                #expect(throws: expected) { try RecordedFrameStream(paths: [path], chunkSize: chunkSize) }
             }
         }
     }
@@ -138,17 +145,26 @@ import TradingCore
         let exchangeTimes = try trades.map { try #require(try codec.decode($0).marketEvents.first?.timestamp) }
         let timed = try Self.read([path], chunkSize: 16, timing: .eventTime).map(\.receivedAt)
         #expect(timed == [exchangeTimes[0], exchangeTimes[0], Timestamp(nanosecondsSinceEpoch: 77), exchangeTimes[1]])
-        let inherited = try Self.read([path], chunkSize: 16, timing: .inherited).map(\.receivedAt)
+        var inherited: [Timestamp] = []
+        try RecordedFrameStream(paths: [path], chunkSize: 16, rawFrameTiming: .inherited, sortingFilesUpTo: 0)
+            .forEachFrame { inherited.append($0.receivedAt) }
         #expect(inherited == [.zero, .zero, Timestamp(nanosecondsSinceEpoch: 77), Timestamp(nanosecondsSinceEpoch: 77)])
     }
 
-    @Test func aFileOutOfTimeOrderPlaysAsWrittenAndIsCounted() throws {
-        let path = FixtureFiles.url("okx/ws/trades.jsonl").path
-        let stream = try RecordedFrameStream(paths: [path], chunkSize: 512)
+    @Test func aSmallFileOutOfTimeOrderIsSortedLikeTheLoaderALargerOnePlaysAsWrittenAndIsCounted() throws {
+        // The fixtures mix instruments, so their exchange times go backwards in places.
+        let paths = ["okx/ws/trades.jsonl", "okx/ws/tickers.jsonl", "okx/ws/books5.jsonl"].map { FixtureFiles.url($0).path }
+        let small = try RecordedFrameStream(paths: paths, chunkSize: 512)
+        var sorted: [ReceivedFrame] = []
+        try small.forEachFrame { sorted.append($0.received()) }
+        #expect(sorted == (try RecordedFrames.load(paths: paths)))
+        #expect(small.framesBehind == 0)
+
+        let large = try RecordedFrameStream(paths: [paths[0]], chunkSize: 512, sortingFilesUpTo: 4096)
         var texts: [String] = []
-        try stream.forEachFrame { texts.append(String(decoding: $0.bytes, as: UTF8.self)) }
+        try large.forEachFrame { texts.append(String(decoding: $0.bytes, as: UTF8.self)) }
         #expect(texts == (try FixtureFiles.lines("okx/ws/trades.jsonl")))
-        #expect(stream.framesBehind > 0, "the fixture's exchange times go backwards in places")
+        #expect(large.framesBehind > 0)
     }
 
     @Test func emptyAndUnreadableFiles() throws {

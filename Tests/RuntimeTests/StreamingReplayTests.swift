@@ -57,6 +57,8 @@ import TradingCore
     @Test func aRecordingReplaysToTheSameSummaryThroughTheReaderAsThroughTheEventPath() async throws {
         let frames = try Self.recordedFrames()
         let path = try Self.write(frames, named: "recording.jsonl")
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        #expect(size > RecordedFrameReader.defaultSortingLimit, "large enough to be streamed, not sorted in memory")
         let expected = try await Self.eventPath([path])
         #expect(expected.trades > 1_000 && expected.books > 1_000 && expected.fills > 0, "the fixture trades: \(expected)")
         // A small chunk puts chunk edges inside many frames.
@@ -78,7 +80,7 @@ import TradingCore
         #expect(expected.candles > 0 && expected.books > 0 && expected.trades > 0)
     }
 
-    @Test func aBadLineStopsTheReplayNamingFileAndLineAfterPlayingWhatCameBefore() async throws {
+    @Test func aBadLineStopsTheReplayNamingFileAndLine() async throws {
         var lines = try Self.recordedFrames().prefix(2_000).map(FrameRecording.line(for:))
         lines.insert(#"{"recv_ns":1722000000000000000}"#, at: 1_500)
         let path = try PluginTestSupport.scratchDirectory("streaming-replay-bad") + "/bad.jsonl"

@@ -31,6 +31,11 @@ public struct RecordedFrame {
 /// reusable buffer. Lines are read as ``RecordedFrames/load(paths:)`` reads them: a trailing CR is
 /// dropped, blank lines are skipped, a final line without newline counts, and a line that starts
 /// like a recording line but is not one is an error naming the file and the line.
+///
+/// Order: a file no larger than `sortingFilesUpTo` bytes is read whole on opening and played in
+/// time order (ties in line order), exactly as the loader orders it (hand-made raw-frame files such
+/// as the fixtures mix instruments and channels out of time order); its memory is bounded by that
+/// limit. A larger file plays in its line order, which for `runtime record` files is receive order.
 public final class RecordedFrameReader {
     /// How a raw frame (which carries no receive time) is timed.
     public enum RawFrameTiming: Sendable, Hashable {
@@ -44,6 +49,25 @@ public final class RecordedFrameReader {
 
     /// The chunk size replay uses (the benchmark harness too).
     public static let defaultChunkSize = 8 << 20
+    /// Files up to this size are played in time order by default (see the type's documentation).
+    public static let defaultSortingLimit = 8 << 20
+
+    /// A small file's frames, read whole and put in time order.
+    private struct SortedFrames {
+        struct Entry {
+            var offset: Int
+            var count: Int
+            var receivedAt: Timestamp
+            var endpoint: OKXEndpointKind?
+            var line: Int
+        }
+
+        /// Every frame's bytes, back to back (an unwrapped frame is never longer than its line).
+        var arena: UnsafeMutableBufferPointer<UInt8>
+        var used = 0
+        var entries: [Entry] = []
+        var position = 0
+    }
 
     /// The file read.
     public let path: String
@@ -66,12 +90,17 @@ public final class RecordedFrameReader {
     /// An unwrapped recording line's frame (reused; grows to the longest frame).
     private var unwrapped: UnsafeMutableBufferPointer<UInt8>
     private var codec = OKXCodec()
+    private var timesRawFrames: Bool
+    private var sorted: SortedFrames?
 
     /// Opens `path`.
     /// - Parameters:
     ///   - chunkSize: bytes per read (at least 1); memory is about this much per open reader.
+    ///   - sortingFilesUpTo: a file of at most this many bytes is read whole and played in time
+    ///     order (its raw frames then are always timed by their events); 0 plays every file in line order.
     public init(path: String, chunkSize: Int = RecordedFrameReader.defaultChunkSize,
-                rawFrameTiming: RawFrameTiming = .eventTime) throws(RecordingError) {
+                rawFrameTiming: RawFrameTiming = .eventTime,
+                sortingFilesUpTo sortingLimit: Int = RecordedFrameReader.defaultSortingLimit) throws(RecordingError) {
         guard let file = fopen(path, "rb") else {
             throw .unreadableFile(path: path, reason: String(cString: strerror(errno)))
         }
@@ -79,19 +108,67 @@ public final class RecordedFrameReader {
         self.file = file
         self.chunkSize = max(1, chunkSize)
         self.rawFrameTiming = rawFrameTiming
+        self.timesRawFrames = rawFrameTiming == .eventTime
         self.buffer = .allocate(capacity: self.chunkSize)
         self.unwrapped = .allocate(capacity: 256)
+        var status = stat()
+        // Only a regular file: a pipe's size says nothing about what will come through it.
+        if fstat(fileno(file), &status) == 0, status.st_mode & 0o170000 == 0o100000, Int(status.st_size) <= sortingLimit {
+            try readSorted(size: Int(status.st_size))
+        }
     }
 
     deinit {
         fclose(file)
         buffer.deallocate()
         unwrapped.deallocate()
+        sorted?.arena.deallocate()
     }
 
     /// The next frame, or nil at the end of the file. The previous frame's bytes are invalid from
     /// this call on.
     public func next() throws(RecordingError) -> RecordedFrame? {
+        if sorted != nil { return nextSorted() }
+        return try nextInLineOrder()
+    }
+
+    /// Reads the whole (small) file and orders its frames by time, ties by line.
+    private func readSorted(size: Int) throws(RecordingError) {
+        timesRawFrames = true
+        var frames = SortedFrames(arena: .allocate(capacity: max(size, 1)))
+        do throws(RecordingError) {
+            while let frame = try nextInLineOrder() {
+                if frames.used + frame.bytes.count > frames.arena.count {
+                    // The file grew since it was measured.
+                    let larger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 2 * (frames.used + frame.bytes.count))
+                    _ = larger.initialize(from: frames.arena[0..<frames.used])
+                    frames.arena.deallocate()
+                    frames.arena = larger
+                }
+                _ = UnsafeMutableBufferPointer(rebasing: frames.arena[frames.used..<(frames.used + frame.bytes.count)]).initialize(from: frame.bytes)
+                frames.entries.append(.init(offset: frames.used, count: frame.bytes.count, receivedAt: frame.receivedAt,
+                                            endpoint: frame.endpoint, line: frame.line))
+                frames.used += frame.bytes.count
+            }
+        } catch {
+            frames.arena.deallocate()
+            throw error
+        }
+        frames.entries.sort { lhs, rhs in
+            lhs.receivedAt != rhs.receivedAt ? lhs.receivedAt < rhs.receivedAt : lhs.line < rhs.line
+        }
+        sorted = frames
+    }
+
+    private func nextSorted() -> RecordedFrame? {
+        guard let frames = sorted, frames.position < frames.entries.count, let base = frames.arena.baseAddress else { return nil }
+        let entry = frames.entries[frames.position]
+        sorted?.position += 1
+        return RecordedFrame(bytes: UnsafeBufferPointer(start: base + entry.offset, count: entry.count), receivedAt: entry.receivedAt,
+                             endpoint: entry.endpoint, line: entry.line)
+    }
+
+    private func nextInLineOrder() throws(RecordingError) -> RecordedFrame? {
         while true {
             guard let base = buffer.baseAddress else { return nil }
             if searchFrom < filled, let found = memchr(base + searchFrom, 0x0A, filled - searchFrom) {
@@ -165,7 +242,7 @@ public final class RecordedFrameReader {
             lastTime = recorded.receivedAt
             return RecordedFrame(bytes: unwrap(recorded.text), receivedAt: recorded.receivedAt, endpoint: recorded.endpoint, line: lineNumber)
         }
-        if rawFrameTiming == .eventTime, let time = (try? codec.decode(line))?.marketEvents.first?.timestamp {
+        if timesRawFrames, let time = (try? codec.decode(line))?.marketEvents.first?.timestamp {
             lastTime = time
         }
         return RecordedFrame(bytes: line, receivedAt: lastTime, endpoint: nil, line: lineNumber)

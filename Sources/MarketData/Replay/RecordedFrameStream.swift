@@ -4,10 +4,10 @@ import TradingCore
 /// ``RecordedFrameReader`` per file), in the order ``RecordedFrames/load(paths:)`` gives for files
 /// that are each in time order: merged by time, ties keep file order, then line order.
 ///
-/// Each file is played in its own line order: a file is never sorted (that needs the whole file
-/// in memory). Recordings are written in receive order; a raw-frame file whose exchange times go
-/// backwards plays as written, and ``framesBehind`` counts the frames that came earlier than the
-/// frame played before them.
+/// A file larger than the sorting limit plays in its own line order (sorting it would need the
+/// whole file in memory); recordings are written in receive order. Frames of such a file that go
+/// back in time are played as written, and ``framesBehind`` counts the frames that came earlier
+/// than the frame played before them. Smaller files are sorted (see ``RecordedFrameReader``).
 public final class RecordedFrameStream {
     private let readers: [RecordedFrameReader]
     /// Each file's next frame; nil once the file is exhausted.
@@ -27,12 +27,15 @@ public final class RecordedFrameStream {
     ///   - chunkSize: bytes per read and per open file.
     ///   - rawFrameTiming: how raw frames are timed; with more than one file they are always
     ///     timed by their events (the merge needs their times).
+    ///   - sortingFilesUpTo: files of at most this many bytes are played in time order.
     public init(paths: [String], chunkSize: Int = RecordedFrameReader.defaultChunkSize,
-                rawFrameTiming: RecordedFrameReader.RawFrameTiming = .eventTime) throws(RecordingError) {
+                rawFrameTiming: RecordedFrameReader.RawFrameTiming = .eventTime,
+                sortingFilesUpTo sortingLimit: Int = RecordedFrameReader.defaultSortingLimit) throws(RecordingError) {
         let timing = paths.count > 1 ? .eventTime : rawFrameTiming
         var readers: [RecordedFrameReader] = []
         for path in paths {
-            readers.append(try RecordedFrameReader(path: path, chunkSize: chunkSize, rawFrameTiming: timing))
+            readers.append(try RecordedFrameReader(path: path, chunkSize: chunkSize, rawFrameTiming: timing,
+                                                   sortingFilesUpTo: sortingLimit))
         }
         self.readers = readers
     }
