@@ -38,9 +38,10 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         let missing = files.filter { !FileManager.default.isReadableFile(atPath: $0) }
         guard missing.isEmpty else { throw ValidationError("cannot read \(missing.joined(separator: ", "))") }
-        // Opening them all first reports an unreadable file before the database is touched.
+        // Opening them all first reports an unreadable file (and a bad line in a file small enough
+        // to be read whole) before the database is touched.
         do {
-            _ = try RecordedFrameStream(paths: files, chunkSize: 1)
+            _ = try RecordedFrameStream(paths: files)
         } catch {
             throw ValidationError("\(error)")
         }
