@@ -92,12 +92,12 @@ struct Harness {
         var started = false
         var sinceDrain = 0
         let wall = ProcessFigures.wallSeconds(), cpu = ProcessFigures.cpuSeconds()
-        try FrameFileReader(path: path).forEachFrame { frame in
+        try Self.frames(of: path).forEachFrame { frame in
             if !started {
                 engine.start(at: SyntheticInput.start)
                 started = true
             }
-            engine.handle(frame: frame, receivedAt: .zero)
+            engine.handle(frame: frame.bytes, receivedAt: .zero)
             sinceDrain += 1
             if sinceDrain == 1024 {
                 sinceDrain = 0
@@ -147,13 +147,21 @@ struct Harness {
                              rowsWritten: statistics.written, rowsDropped: statistics.dropped)
     }
 
+    /// The file read in 8 MB chunks by the reader `runtime replay` uses (raw frames are not copied;
+    /// a `runtime record` line is unwrapped), in line order whatever its size. Raw frames are not
+    /// timed: the engine runs on event time.
+    static func frames(of path: String) throws -> RecordedFrameReader {
+        try RecordedFrameReader(path: path, chunkSize: RecordedFrameReader.defaultChunkSize, rawFrameTiming: .inherited,
+                                sortingFilesUpTo: 0)
+    }
+
     /// The file's frames in batches of `size` (copied: the async loop needs owned bytes).
     func loadBatches(path: String, size: Int) throws -> [[[UInt8]]] {
         var batches: [[[UInt8]]] = []
         var pending: [[UInt8]] = []
         pending.reserveCapacity(size)
-        try FrameFileReader(path: path).forEachFrame { frame in
-            pending.append(Array(frame))
+        try Self.frames(of: path).forEachFrame { frame in
+            pending.append(Array(frame.bytes))
             if pending.count == size {
                 batches.append(pending)
                 pending.removeAll(keepingCapacity: true)

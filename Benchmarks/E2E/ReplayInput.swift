@@ -55,69 +55,6 @@ enum SyntheticInput {
     }
 }
 
-/// Reads a file of frames line by line in 8 MB chunks, handing each line's bytes to `body` without
-/// copying (raw OKX frames). Lines in the `runtime record` format are unwrapped first (that costs a
-/// String per frame; raw frames cost nothing).
-struct FrameFileReader {
-    let path: String
-
-    func forEachFrame(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
-        guard let file = fopen(path, "rb") else { throw HarnessError.io("cannot open \(path)") }
-        defer { fclose(file) }
-        let chunk = 8 << 20
-        var buffer = [UInt8](repeating: 0, count: chunk * 2)
-        var filled = 0
-        while true {
-            if filled == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }  // a line longer than the buffer
-            let read = buffer.withUnsafeMutableBufferPointer { pointer in
-                fread(pointer.baseAddress! + filled, 1, min(chunk, pointer.count - filled), file)
-            }
-            filled += read
-            let atEnd = read == 0
-            var consumed = 0
-            try buffer.withUnsafeBufferPointer { pointer in
-                guard let base = pointer.baseAddress else { return }
-                var lineStart = 0
-                // memchr finds each newline with vector instructions (a byte-by-byte loop was
-                // about 5% of the replay's time).
-                while lineStart < filled, let found = memchr(base + lineStart, 0x0A, filled - lineStart) {
-                    let index = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
-                    try emit(UnsafeBufferPointer(rebasing: pointer[lineStart..<index]), body)
-                    lineStart = index + 1
-                }
-                if atEnd, lineStart < filled {
-                    try emit(UnsafeBufferPointer(rebasing: pointer[lineStart..<filled]), body)
-                    lineStart = filled
-                }
-                consumed = lineStart
-            }
-            if atEnd { return }
-            if consumed > 0 {
-                buffer.withUnsafeMutableBufferPointer { pointer in
-                    let base = pointer.baseAddress!
-                    memmove(base, base + consumed, filled - consumed)
-                }
-                filled -= consumed
-            }
-        }
-    }
-
-    private static let recordingPrefix = Array(#"{"recv_ns""#.utf8)
-
-    private func emit(_ line: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
-        var line = line
-        if let last = line.last, last == 0x0D { line = UnsafeBufferPointer(rebasing: line.dropLast()) }
-        guard !line.isEmpty else { return }
-        if line.count > Self.recordingPrefix.count, line.starts(with: Self.recordingPrefix) {
-            guard let frame = try FrameRecording.parse(line: String(decoding: line, as: UTF8.self)) else { return }
-            var text = frame.text
-            try text.withUTF8 { try body($0) }
-        } else {
-            try body(line)
-        }
-    }
-}
-
 enum HarnessError: Error, CustomStringConvertible {
     case io(String)
     case setup(String)

@@ -24,7 +24,8 @@ public enum FrameRecording {
         return try result.get()
     }
 
-    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(RecordingError) -> ReceivedFrame? {
+    /// Reads one recording line from its bytes; nil when it is not in the recording format.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(RecordingError) -> ReceivedFrame? {
         var scanner = JSONScanner(bytes)
         var receivedAt: Timestamp?
         var endpoint: OKXEndpointKind?

@@ -22,9 +22,10 @@ public enum RecordedFrames {
             var decoder = OKXCodec()
             var lastTime = Timestamp.zero
             var lineNumber = 0
-            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            // Split on the LF byte: as Characters, CR LF is one grapheme that a "\n" split never cuts.
+            for line in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
                 lineNumber += 1
-                let trimmed = line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+                let trimmed = String(decoding: line.last == UInt8(ascii: "\r") ? line.dropLast() : line, as: UTF8.self)
                 if trimmed.allSatisfy(\.isWhitespace) { continue }
                 let frame: ReceivedFrame
                 do throws(RecordingError) {

@@ -5,6 +5,9 @@ import TradingCore
 /// By default it runs as fast as the consumer takes events (for deterministic backtests); with
 /// `speed` it sleeps between frames so that event time passes `speed` times faster than wall time.
 /// The same files always give the same event sequence.
+///
+/// It holds every frame in memory (and sorts them): for tests and small inputs. `runtime replay`
+/// streams files through ``RecordedFrameStream`` instead, in bounded memory.
 public final class ReplayFeed: MarketDataFeed {
     public let isSynthetic: Bool
     public let label: String
@@ -21,7 +24,7 @@ public final class ReplayFeed: MarketDataFeed {
         self.isSynthetic = isSynthetic
     }
 
-    /// A replay of recording (or raw-frame) files.
+    /// A replay of recording (or raw-frame) files, loaded whole (see ``RecordedFrames/load(paths:)``).
     public convenience init(paths: [String], speed: Double? = nil) throws(RecordingError) {
         self.init(frames: try RecordedFrames.load(paths: paths), label: "replay(\(paths.joined(separator: ",")))", speed: speed)
     }

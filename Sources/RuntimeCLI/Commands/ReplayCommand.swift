@@ -38,9 +38,10 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         let missing = files.filter { !FileManager.default.isReadableFile(atPath: $0) }
         guard missing.isEmpty else { throw ValidationError("cannot read \(missing.joined(separator: ", "))") }
-        let feed: ReplayFeed
+        // Opening them all first reports an unreadable file (and a bad line in a file small enough
+        // to be read whole) before the database is touched.
         do {
-            feed = try ReplayFeed(paths: files, speed: replaySpeed.feedSpeed)
+            _ = try RecordedFrameStream(paths: files)
         } catch {
             throw ValidationError("\(error)")
         }
@@ -49,17 +50,31 @@ struct ReplayCommand: AsyncParsableCommand {
         let logger = Logger(label: "runtime.replay")
         let only = strategies.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         let persist = !noPersist
-        let summary = try await DatabaseEnvironment.withDatabase(logger: logger) { target, client in
+        let files = self.files
+        let outcome = try await DatabaseEnvironment.withDatabase(logger: logger) { target, client in
             let plan = try await HostLauncher.prepare(mode: .replay, only: only, settings: settings, catalog: catalog,
                                                       loader: PluginLoader(), target: target, client: client, logger: logger)
             let writers = Task { [trading = plan.persistence.trading, market = plan.persistence.market] in
                 await PersistencePipeline.run(trading, market)
             }
-            let summary = await ReplaySession.run(feed: feed, engine: plan.engine,
-                                                  persistence: persist ? plan.persistence : nil, logger: logger)
+            // The files are read in chunks as they play, so a bad line is found mid-replay: what
+            // was played before it is still stopped, flushed and written.
+            let outcome: Result<EngineSummary, RecordingError>
+            do throws(RecordingError) {
+                outcome = .success(try await ReplaySession.run(recordings: files, speed: replaySpeed, engine: plan.engine,
+                                                               persistence: persist ? plan.persistence : nil, logger: logger))
+            } catch {
+                outcome = .failure(error)
+            }
             plan.persistence.finish()
             await writers.value
-            return summary
+            return outcome
+        }
+        let summary: EngineSummary
+        do {
+            summary = try outcome.get()
+        } catch {
+            throw ValidationError("\(error)")
         }
         let report = ReplayReport(summary: summary, files: files, speed: replaySpeed, persisted: persist)
         print(json ? try JSONOutput.render(report) : report.text)

@@ -1,5 +1,6 @@
 import Logging
 import MarketData
+import Storage
 import TradingCore
 
 /// How fast a replay runs: as fast as possible, or N times event time.
@@ -64,9 +65,102 @@ public enum ReplaySession {
         return engine.summary
     }
 
+    /// Plays recording (or raw-frame) files straight into the engine, read in chunks: each frame
+    /// goes to `engine.handle(frame:receivedAt:)` (in replay the event time is the clock), with no
+    /// event stream between them, so memory stays bounded whatever the files' size. Files are
+    /// merged as ``RecordedFrameStream`` says. The outbox goes to `persistence` every `drainEvery`
+    /// frames; when the market-data queue is over half full the replay waits for the writer rather
+    /// than let it drop rows. With a `speed` multiple, frames are paced on their receive times.
+    ///
+    /// A bad line ends the replay there: the engine is still stopped and everything played is
+    /// flushed, then the error (naming the file and line) is thrown.
+    @discardableResult
+    public static func run(recordings paths: [String], speed: ReplaySpeed = .max, engine: TradingEngine,
+                           persistence: PersistencePipeline?, drainEvery: Int = 1024,
+                           chunkSize: Int = RecordedFrameReader.defaultChunkSize,
+                           logger: Logger) async throws(RecordingError) -> EngineSummary {
+        // Unpaced, a single raw-frame file needs no receive times (the engine runs on event time).
+        let stream = try RecordedFrameStream(paths: paths, chunkSize: chunkSize,
+                                             rawFrameTiming: speed.feedSpeed == nil ? .inherited : .eventTime)
+        return try await run(stream: stream, speed: speed, engine: engine, persistence: persistence,
+                             drainEvery: drainEvery, logger: logger)
+    }
+
+    /// ``run(recordings:speed:engine:persistence:drainEvery:chunkSize:logger:)`` on an open stream.
+    @discardableResult
+    public static func run(stream: RecordedFrameStream, speed: ReplaySpeed = .max, engine: TradingEngine,
+                           persistence: PersistencePipeline?, drainEvery: Int = 1024,
+                           logger: Logger) async throws(RecordingError) -> EngineSummary {
+        let pace = speed.feedSpeed
+        let drainEvery = max(1, drainEvery)
+        var firstEvent = FirstEventTime()
+        var sinceDrain = 0
+        var previous: Timestamp?
+        var failure: RecordingError?
+        do throws(RecordingError) {
+            while let frame = try stream.next() {
+                if let pace, let previous {
+                    let gap = Double(frame.receivedAt.nanoseconds(since: previous)) / pace
+                    if gap > 0 {
+                        // Idle anyway: hand over what is waiting so paced rows are not held back.
+                        sinceDrain = 0
+                        await drain(engine, into: persistence)
+                        try? await Task.sleep(for: .nanoseconds(Int64(gap)))
+                    }
+                }
+                if Task.isCancelled { break }
+                previous = frame.receivedAt
+                if !firstEvent.found, let time = firstEvent.check(frame.bytes) { engine.start(at: time) }
+                engine.handle(frame: frame.bytes, receivedAt: frame.receivedAt)
+                sinceDrain += 1
+                if sinceDrain >= drainEvery {
+                    sinceDrain = 0
+                    await drain(engine, into: persistence)
+                    await waitForMarketWriter(persistence)
+                }
+            }
+        } catch {
+            failure = error
+        }
+        engine.stop(at: engine.clock)
+        await drain(engine, into: persistence)
+        await persistence?.flush()
+        if stream.framesBehind > 0 {
+            logger.warning("frames out of time order were played as written", metadata: [
+                "frames": "\(stream.framesBehind)", "files": "\(stream.paths.joined(separator: ","))",
+            ])
+        }
+        if let failure { throw failure }
+        return engine.summary
+    }
+
+    /// Waits while the market-data writer's queue is over half full: a replay outruns any
+    /// database, and the writer drops rows it has no room for.
+    static func waitForMarketWriter(_ persistence: PersistencePipeline?) async {
+        guard let persistence else { return }
+        let halfCapacity = MarketDataWriter.Configuration().capacity / 2
+        while persistence.market.statistics.pending > halfCapacity, !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(1))
+        }
+    }
+
     static func drain(_ engine: TradingEngine, into persistence: PersistencePipeline?) async {
         let records = engine.drainOutbox()
         guard let persistence, !records.isEmpty else { return }
         await persistence.submit(records)
+    }
+}
+
+/// Finds the replay's start: the time of the first market event, as the event path starts the
+/// engine (frames before it, acknowledgements or errors, do not count). Decodes only until found.
+struct FirstEventTime {
+    private var codec = OKXCodec()
+    private(set) var found = false
+
+    /// The frame's first market event time, once; nil before (and after) it.
+    mutating func check(_ bytes: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+        guard !found, let time = (try? codec.decode(bytes))?.marketEvents.first?.timestamp else { return nil }
+        found = true
+        return time
     }
 }
