@@ -98,7 +98,7 @@ import TradingCore
         }
     }
 
-    @Test(.timeLimit(.minutes(3))) func aChangeNotifiesListeningHosts() async throws {
+    @Test(.timeLimit(.minutes(1))) func aChangeNotifiesListeningHosts() async throws {
         try await ScratchDatabase.with { database, client in
             try await OperatorTestSupport.deploy(ManifestValidatorTests.good, client: client)
             let admin = try await Self.actor(client)
