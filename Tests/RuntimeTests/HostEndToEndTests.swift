@@ -31,19 +31,30 @@ import TradingCore
         }
     }
 
-    static func run(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
+    /// Runs the CLI; `output` is what it wrote to stdout and stderr, `standardOutput` stdout alone
+    /// (what a script parses: log lines go to stderr).
+    static func run(_ arguments: [String], environment: [String: String]) throws
+        -> (status: Int32, output: String, standardOutput: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: runtime)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.currentDirectoryURL = PluginTestSupport.packageRoot
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
+        let standardOutput = Pipe()
+        // stderr into a file, so that neither stream can fill up unread while the other is read.
+        let errorPath = FileManager.default.temporaryDirectory.appendingPathComponent("runtime-stderr-\(UUID().uuidString)")
+        guard FileManager.default.createFile(atPath: errorPath.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+        defer { try? FileManager.default.removeItem(at: errorPath) }
+        let standardError = try FileHandle(forWritingTo: errorPath)
+        process.standardOutput = standardOutput
+        process.standardError = standardError
         try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        let data = standardOutput.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try standardError.close()
+        let out = String(decoding: data, as: UTF8.self)
+        let errorText = (try? String(contentsOf: errorPath, encoding: .utf8)) ?? ""
+        return (process.terminationStatus, out + errorText, out)
     }
 
     /// Per strategy and instrument, the paper position as the positions rows hold it (signed:
@@ -150,7 +161,7 @@ import TradingCore
                     || ' ' || p.avg_entry_price::text || ' ' || p.realized_pnl::text
                 FROM positions p JOIN strategies s ON s.id = p.strategy_id WHERE p.mode = 'paper' AND p.quantity > 0 ORDER BY 1
                 """)
-            #expect(try Self.cliPositions(cli.output) == rows.map(Self.canonical).sorted())
+            #expect(try Self.cliPositions(cli.standardOutput) == rows.map(Self.canonical).sorted(), "\(cli.output)")
 
             let status = try Self.run(["status", "--json"], environment: environment)
             #expect(status.status == 0, "status failed: \(status.output)")
