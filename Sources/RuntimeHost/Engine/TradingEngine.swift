@@ -132,9 +132,7 @@ public final class TradingEngine {
     public func start(at time: Timestamp) {
         advanceClock(to: time)
         for index in runners.indices {
-            let result = runners[index].start(at: time)
-            handle(result, strategy: index)
-            processCommands(of: index)
+            finishCallback(runners[index].start(at: time), strategy: index)
         }
         drainRisk()
     }
@@ -143,8 +141,7 @@ public final class TradingEngine {
     public func stop(at time: Timestamp) {
         advanceClock(to: time)
         for index in runners.indices {
-            handle(runners[index].stop(at: clock), strategy: index)
-            processCommands(of: index)
+            finishCallback(runners[index].stop(at: clock), strategy: index)
         }
         // Let the cancels strategies sent on stop arrive at the venue (they travel its latency).
         venue.advance(to: clock.advanced(byNanoseconds: venue.configuration.latencyNanoseconds), events: &venueEvents)
@@ -200,8 +197,7 @@ public final class TradingEngine {
         markPortfolio(slot, trade.instrument)
         for index in markets.subscribers[slot] where masks[index].trades {
             // deliver(trade:) marks the strategy's position at the trade price itself.
-            handle(runners[index].deliver(trade: trade), strategy: index)
-            processCommands(of: index)
+            finishCallback(runners[index].deliver(trade: trade), strategy: index)
         }
         endEvent()
     }
@@ -223,8 +219,7 @@ public final class TradingEngine {
         markPortfolio(slot, ticker.instrument)
         for index in markets.subscribers[slot] where masks[index].tickers {
             // deliver(ticker:) marks the strategy's position at the last price itself.
-            handle(runners[index].deliver(ticker: ticker), strategy: index)
-            processCommands(of: index)
+            finishCallback(runners[index].deliver(ticker: ticker), strategy: index)
         }
         endEvent()
     }
@@ -241,8 +236,7 @@ public final class TradingEngine {
         let markPrice = markets[slot].markPrice
         for index in markets.subscribers[slot] where masks[index].candleIntervals.contains(candle.interval) {
             if let markPrice { runners[index].context.updateMark(candle.instrument, price: markPrice) }
-            handle(runners[index].deliver(candle: candle), strategy: index)
-            processCommands(of: index)
+            finishCallback(runners[index].deliver(candle: candle), strategy: index)
         }
         endEvent()
     }
@@ -280,8 +274,7 @@ public final class TradingEngine {
         for index in markets.subscribers[slot] where masks[index].books {
             if let markPrice { runners[index].context.updateMark(instrument, price: markPrice) }
             guard bookChanged else { continue }
-            handle(runners[index].deliverBook(markets[slot].book.book), strategy: index)
-            processCommands(of: index)
+            finishCallback(runners[index].deliverBook(markets[slot].book.book), strategy: index)
         }
         endEvent()
     }
@@ -344,6 +337,12 @@ public final class TradingEngine {
     func advanceClock(to time: Timestamp) {
         if time > clock { clock = time }
         for row in performance.advance(to: clock) { outbox.append(.performance(row)) }
+    }
+
+    /// Reports a callback's outcome, then carries out the order commands the strategy issued in it.
+    func finishCallback(_ result: CallbackResult, strategy index: Int) {
+        handle(result, strategy: index)
+        processCommands(of: index)
     }
 
     func handle(_ result: CallbackResult, strategy index: Int) {
