@@ -128,13 +128,10 @@ struct Harness {
         let batches = try loadBatches(path: path, size: 1024)
         let wall = ProcessFigures.wallSeconds(), cpu = ProcessFigures.cpuSeconds()
         engine.start(at: SyntheticInput.start)
-        let halfCapacity = MarketDataWriter.Configuration().capacity / 2
         for batch in batches {
             for frame in batch { frame.withUnsafeBufferPointer { engine.handle(frame: $0, receivedAt: .zero) } }
             await pipeline.submit(engine.drainOutbox())
-            while pipeline.market.statistics.pending > halfCapacity {
-                try? await Task.sleep(for: .milliseconds(1))
-            }
+            await ReplaySession.waitForMarketWriter(pipeline)
         }
         engine.stop(at: engine.clock)
         await pipeline.submit(engine.drainOutbox())

@@ -136,7 +136,7 @@ public enum ReplaySession {
 
     /// Waits while the market-data writer's queue is over half full: a replay outruns any
     /// database, and the writer drops rows it has no room for.
-    static func waitForMarketWriter(_ persistence: PersistencePipeline?) async {
+    public static func waitForMarketWriter(_ persistence: PersistencePipeline?) async {
         guard let persistence else { return }
         let halfCapacity = MarketDataWriter.Configuration().capacity / 2
         while persistence.market.statistics.pending > halfCapacity, !Task.isCancelled {
