@@ -105,9 +105,7 @@ import TradingCore
         let rows = try bookAndMetricRows(300, from: Timestamp.utc(2026, 11, 20, 8))
         let drain = Task { await writer.run() }
         for row in rows[..<400] { #expect(writer.submit(row) == .accepted) }
-        try await waitUntilPositive(target, "SELECT count(*)::int FROM pg_stat_activity WHERE wait_event = 'SyncRep'")
-        #expect(try await target.count("SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity WHERE wait_event = 'SyncRep'") == 1)
-        try await holdCommits(false, on: target)
+        try await loseTheHeldCommitsAnswer(on: target)
         await writer.flush()
         for row in rows[400...] { #expect(writer.submit(row) == .accepted) }
         await writer.flush()
@@ -138,9 +136,7 @@ import TradingCore
         }
         let drain = Task { await writer.run() }
         for index in 0..<20 { try await writer.submit(audit(index)) }
-        try await waitUntilPositive(target, "SELECT count(*)::int FROM pg_stat_activity WHERE wait_event = 'SyncRep'")
-        #expect(try await target.count("SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity WHERE wait_event = 'SyncRep'") == 1)
-        try await holdCommits(false, on: target)
+        try await loseTheHeldCommitsAnswer(on: target)
         await writer.flush()
         for index in 20..<40 { try await writer.submit(audit(index)) }
         await writer.flush()
@@ -153,6 +149,15 @@ import TradingCore
         #expect(writer.resources.openConnections == 0)
         #expect(try await target.count("SELECT count(*)::int FROM audit_logs WHERE resource_type = 'doubt'") == 40)
         #expect(try await target.count("SELECT count(DISTINCT resource_id)::int FROM audit_logs WHERE resource_type = 'doubt'") == 40)
+    }
+
+    /// Once the writer's COMMIT waits for the standby, ends its backend (the transaction commits
+    /// on the server, the writer never hears so) and lets commits through again.
+    private func loseTheHeldCommitsAnswer(on target: DatabaseTarget, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        try await waitUntilPositive(target, "SELECT count(*)::int FROM pg_stat_activity WHERE wait_event = 'SyncRep'")
+        #expect(try await target.count("SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity WHERE wait_event = 'SyncRep'") == 1,
+                sourceLocation: sourceLocation)
+        try await holdCommits(false, on: target)
     }
 
     /// Makes every COMMIT wait for a synchronous standby that never comes (or stops that), and
