@@ -80,19 +80,21 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "TradingCoreTests", dependencies: [
+        .testTarget(name: "TradingCoreTests", dependencies: ["TestSupport",
             sdk, .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "StrategyKitTests", dependencies: [sdk]),
-        .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "OKXTestServer", sdk]),
-        .testTarget(name: "DataQualityTests", dependencies: ["DataQuality", "MarketData", sdk]),
-        .testTarget(name: "RiskTests", dependencies: ["Risk", sdk, .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "StrategyKitTests", dependencies: ["TestSupport", sdk]),
+        .testTarget(name: "MarketDataTests", dependencies: ["TestSupport", "MarketData", "OKXTestServer", sdk]),
+        .testTarget(name: "DataQualityTests", dependencies: ["TestSupport", "DataQuality", "MarketData", sdk]),
+        .testTarget(name: "RiskTests", dependencies: ["TestSupport", "Risk", sdk, .product(name: "Yams", package: "Yams")]),
+        // The watchdog, signal waits and child processes every test target uses (no test hangs).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         // Literal constructors and sample instruments shared by the trading tests.
         .target(name: "TradingTestSupport", dependencies: [sdk], path: "Tests/TradingTestSupport"),
-        .testTarget(name: "ExecutionTests", dependencies: ["Execution", "TradingTestSupport", sdk]),
-        .testTarget(name: "PortfolioTests", dependencies: ["Portfolio", "TradingTestSupport", sdk]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", sdk, .product(name: "PostgresNIO", package: "postgres-nio")]),
-        .testTarget(name: "RuntimeTests", dependencies: [
+        .testTarget(name: "ExecutionTests", dependencies: ["TestSupport", "Execution", "TradingTestSupport", sdk]),
+        .testTarget(name: "PortfolioTests", dependencies: ["TestSupport", "Portfolio", "TradingTestSupport", sdk]),
+        .testTarget(name: "StorageTests", dependencies: ["TestSupport", "Storage", sdk, .product(name: "PostgresNIO", package: "postgres-nio")]),
+        .testTarget(name: "RuntimeTests", dependencies: ["TestSupport",
             "RuntimeHost", "Storage", "MarketData", "OKXTestServer", "Risk", "Execution", "Portfolio", "DataQuality", sdk,
             .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),

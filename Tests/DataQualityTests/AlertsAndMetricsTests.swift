@@ -1,9 +1,10 @@
+import TestSupport
 import Testing
 import TradingCore
 @testable import DataQuality
 
 /// Burst alerts, counters, the status snapshot and system_metrics rows.
-@Suite struct AlertsAndMetricsTests {
+@Suite(.watchdog) struct AlertsAndMetricsTests {
     private func burstControl() throws -> QualityControl {
         try Make.control { $0.burst = .init(enabled: true, rejections: 3, windowNanoseconds: ms(1000), cooldownNanoseconds: ms(5000)) }
     }

@@ -1,9 +1,10 @@
+import TestSupport
 import Testing
 import TradingCore
 @testable import DataQuality
 
 /// Duplicate trade ids: detection, the count and time bounds, and memory over a long run.
-@Suite struct DedupTests {
+@Suite(.watchdog) struct DedupTests {
     @Test func duplicateTradeIdIsRejectedPerInstrument() throws {
         let control = try Make.control()
         let now = Make.time()

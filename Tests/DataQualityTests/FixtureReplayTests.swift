@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 import TradingCore
 @testable import DataQuality
@@ -5,7 +6,7 @@ import TradingCore
 /// The real recorded OKX data passes with zero false rejections, replayed with each event's own
 /// time as the feed clock; and bad events injected into that real stream are caught, each with
 /// the right reason.
-@Suite struct FixtureReplayTests {
+@Suite(.watchdog) struct FixtureReplayTests {
     static let files = ["trades.jsonl", "tickers.jsonl", "candle1m.jsonl", "candle1m_okcoin_v5.jsonl", "books5.jsonl", "bbo_tbt.jsonl"]
 
     /// Replays `events` through `control` with replay semantics; returns the verdicts.

@@ -1,10 +1,11 @@
+import TestSupport
 import Testing
 import TradingCore
 @testable import DataQuality
 
 /// The deviation check at its edges, and how the reference resets (gap, staleness) and
 /// re-anchors (a genuine move without a gap), so a real move never locks an instrument out.
-@Suite struct PriceReferenceTests {
+@Suite(.watchdog) struct PriceReferenceTests {
     /// A control whose trade reference is `reference`, z-score off so only the deviation judges.
     private func control(reference: String) throws -> QualityControl {
         let control = try Make.control { $0.zScore.action = .off }

@@ -1,11 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 import TradingCore
 @testable import DataQuality
 
 /// Decoding the `quality:` section (as JSON here; YAML decodes through the same Decodable path),
 /// overrides, defaults, and refusals that name the field.
-@Suite struct QualityConfigurationTests {
+@Suite(.watchdog) struct QualityConfigurationTests {
     private func decode(_ json: String) throws -> QualityConfiguration {
         try JSONDecoder().decode(QualityConfiguration.self, from: Data(json.utf8))
     }

@@ -1,9 +1,10 @@
+import TestSupport
 import Testing
 import TradingCore
 @testable import DataQuality
 
 /// Non-positive prices and sizes, candle consistency, crossed or locked books, at their edges.
-@Suite struct StructuralCheckTests {
+@Suite(.watchdog) struct StructuralCheckTests {
     @Test func nonPositiveTradePriceOrSize() throws {
         let control = try Make.control()
         #expect(control.check(trade: try Make.trade("0", id: "1"), now: Make.time()) == .reject(.nonPositivePrice))

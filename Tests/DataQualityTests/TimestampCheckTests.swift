@@ -1,9 +1,10 @@
+import TestSupport
 import Testing
 import TradingCore
 @testable import DataQuality
 
 /// Future skew and max age, at their edges, for trades and candles (whose age counts from the bar end).
-@Suite struct TimestampCheckTests {
+@Suite(.watchdog) struct TimestampCheckTests {
     @Test func futureSkewEdge() throws {
         let now = Make.time(0)
         let control = try Make.control()

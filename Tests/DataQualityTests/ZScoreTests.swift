@@ -1,10 +1,11 @@
 import Foundation
+import TestSupport
 import Testing
 import TradingCore
 @testable import DataQuality
 
 /// The rolling z-score of step returns: statistics, threshold edge, min samples, sigma floor, action.
-@Suite struct ZScoreTests {
+@Suite(.watchdog) struct ZScoreTests {
     /// Mean and population standard deviation, computed the slow two-pass way.
     private func statistics(_ values: [Double]) -> (mean: Double, sigma: Double) {
         let mean = values.reduce(0, +) / Double(values.count)

@@ -1,9 +1,10 @@
+import TestSupport
 import Testing
 import TradingCore
 import TradingTestSupport
 @testable import Execution
 
-@Suite("Order lifecycle state machine")
+@Suite("Order lifecycle state machine", .watchdog)
 struct OrderLifecycleTests {
     func fresh(_ size: String = "2") -> OrderLifecycle {
         OrderLifecycle(request: order("o1", ethSpot, .buy, .limit, size, price: "100"), mode: .paper, decisionMid: px("100"))

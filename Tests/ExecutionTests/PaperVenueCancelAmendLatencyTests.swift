@@ -1,9 +1,10 @@
+import TestSupport
 import Testing
 import TradingCore
 import TradingTestSupport
 @testable import Execution
 
-@Suite("PaperVenue cancels, amendments, latency")
+@Suite("PaperVenue cancels, amendments, latency", .watchdog)
 struct PaperVenueCancelAmendLatencyTests {
     @Test("a resting order is canceled; a second cancel is refused; unknown orders throw")
     func cancel() throws {

@@ -1,10 +1,11 @@
+import TestSupport
 import Testing
 import TradingCore
 import TradingTestSupport
 @testable import Execution
 
 /// Random order flow against a random market, checked against the fill model's invariants.
-@Suite("PaperVenue invariants under random order flow")
+@Suite("PaperVenue invariants under random order flow", .watchdog)
 struct PaperVenueInvariantTests {
     struct Generator {
         var state: UInt64

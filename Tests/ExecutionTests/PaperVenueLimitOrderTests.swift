@@ -1,9 +1,10 @@
+import TestSupport
 import Testing
 import TradingCore
 import TradingTestSupport
 @testable import Execution
 
-@Suite("PaperVenue limit, post-only, IOC, FOK")
+@Suite("PaperVenue limit, post-only, IOC, FOK", .watchdog)
 struct PaperVenueLimitOrderTests {
     @Test("a limit buy rests, then fills as maker when trades print at and through its price")
     func limitRestsThenFills() throws {

@@ -1,9 +1,10 @@
+import TestSupport
 import Testing
 import TradingCore
 import TradingTestSupport
 @testable import Execution
 
-@Suite("PaperVenue market orders")
+@Suite("PaperVenue market orders", .watchdog)
 struct PaperVenueMarketOrderTests {
     @Test("a market buy walks three levels: fills, average price, base-currency fees, slippage")
     func marketBuyAcrossThreeLevels() throws {

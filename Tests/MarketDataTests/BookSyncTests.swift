@@ -1,9 +1,10 @@
 import Foundation
+import TestSupport
 import Testing
 import TradingCore
 @testable import MarketData
 
-@Suite struct BookChecksumTests {
+@Suite(.watchdog) struct BookChecksumTests {
     @Test func crc32MatchesTheIEEEReferenceValues() {
         #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
         #expect(CRC32.checksum([UInt8]()) == 0)
@@ -29,7 +30,7 @@ import TradingCore
     }
 }
 
-@Suite struct BookSynchronizerTests {
+@Suite(.watchdog) struct BookSynchronizerTests {
     private static let now = Timestamp(millisecondsSinceEpoch: 1_700_000_000_000)
 
     /// Replays a recorded books stream through one synchronizer per instrument: every checksum must match.
@@ -179,7 +180,7 @@ import TradingCore
     }
 }
 
-@Suite struct OrderBooksTests {
+@Suite(.watchdog) struct OrderBooksTests {
     @Test func tracksEveryBookAndNamesTheChannelToResubscribe() throws {
         var codec = OKXCodec()
         var books = OrderBooks()

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 import TradingCore
 @testable import MarketData
@@ -5,7 +6,7 @@ import TradingCore
 /// The one-pass path for usual push frames (`OKXCodec.decodeUsualPush`) and the general path that
 /// validates first (`OKXCodec.decodeValidatingFirst`) agree: same values for every frame the fast path
 /// takes, and `decode` reports the general path's error for every frame it refuses.
-@Suite struct CodecFastPathTests {
+@Suite(.watchdog) struct CodecFastPathTests {
     enum Path { case public_, fast, general }
 
     static func outcome(_ bytes: [UInt8], _ path: Path, codec: inout OKXCodec) -> Result<OKXMessage, OKXDecodeError> {

@@ -1,11 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 import TradingCore
 @testable import MarketData
 
 /// Every fixture frame decodes to exactly the values it carries, checked against an independent
 /// JSONSerialization reading of the same line.
-@Suite struct CodecFixtureTests {
+@Suite(.watchdog) struct CodecFixtureTests {
     static let marketDataFiles = [
         "okx/ws/bbo_tbt.jsonl", "okx/ws/books5.jsonl", "okx/ws/books_l2_tbt_snapshot_update.jsonl",
         "okx/ws/books_parse_only.jsonl", "okx/ws/books_snapshot_update.jsonl", "okx/ws/candle1m.jsonl",

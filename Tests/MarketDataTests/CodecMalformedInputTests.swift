@@ -1,9 +1,10 @@
+import TestSupport
 import Testing
 import TradingCore
 @testable import MarketData
 
 /// Malformed frames give a typed error that names what was wrong, never a crash or a wrong event.
-@Suite struct CodecMalformedInputTests {
+@Suite(.watchdog) struct CodecMalformedInputTests {
     private func error(_ line: String) -> OKXDecodeError? {
         var codec = OKXCodec()
         do {
@@ -157,7 +158,7 @@ private enum OKXDecodeErrorDepth {
     static let offset = JSONScanner.maximumDepth - 1
 }
 
-@Suite struct CodecMutationTests {
+@Suite(.watchdog) struct CodecMutationTests {
     /// Seeded random byte flips, deletions and insertions in real frames: the codec either decodes or
     /// throws a typed error; it never traps. A mutated frame that still decodes must still be OKX-shaped.
     @Test func mutatedFramesNeverCrashTheDecoder() throws {

@@ -1,10 +1,11 @@
+import TestSupport
 import Testing
 import TradingCore
 @testable import MarketData
 
 /// `OKXCodec.decode(_:deliveringTo:)` hands over exactly the events `decode(_:)` returns, in order,
 /// and nothing from a frame that does not decode.
-@Suite struct CodecReceiverTests {
+@Suite(.watchdog) struct CodecReceiverTests {
     final class Recorder: MarketEventReceiver {
         var events: [MarketEvent] = []
         func receive(trade: TradeTick) { events.append(.trade(trade)) }

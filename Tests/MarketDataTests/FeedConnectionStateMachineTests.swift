@@ -1,9 +1,10 @@
+import TestSupport
 import Testing
 import TradingCore
 @testable import MarketData
 
 /// The connection lifecycle without any I/O.
-@Suite struct FeedConnectionStateMachineTests {
+@Suite(.watchdog) struct FeedConnectionStateMachineTests {
     typealias Machine = FeedConnectionStateMachine
     static let t0 = Timestamp(millisecondsSinceEpoch: 1_700_000_000_000)
     static let trades = OKXSubscription(channel: "trades", instId: "BTC-USDT")
@@ -111,7 +112,7 @@ import TradingCore
     }
 }
 
-@Suite struct TradeDeduplicatorTests {
+@Suite(.watchdog) struct TradeDeduplicatorTests {
     @Test func repeatsAreDroppedAndMemoryIsBounded() throws {
         let instrument = try InstrumentId(parsing: "BTC-USDT")
         func trade(_ id: Int) -> TradeTick {
@@ -125,7 +126,7 @@ import TradingCore
     }
 }
 
-@Suite struct FeedConfigurationTests {
+@Suite(.watchdog) struct FeedConfigurationTests {
     @Test func environmentOverridesTheConfigFile() throws {
         let configuration = try FeedConfiguration(
             section: ["public_url": "wss://example.test/ws/v5/public", "ping_after_seconds": "15"],

@@ -2,13 +2,14 @@ import Foundation
 import Logging
 import OKXTestServer
 import Synchronization
+import TestSupport
 import Testing
 import TradingCore
 @testable import MarketData
 
 /// The live feed over a real socket against OKXTestServer, which drops the connection twice, goes silent
 /// once and repeats recent trades after every resubscribe.
-@Suite struct LiveFeedAgainstTestServerTests {
+@Suite(.watchdog) struct LiveFeedAgainstTestServerTests {
     @Test func everyTradeOnceAndAllSubscriptionsRestoredAfterDropsAndSilence() async throws {
         let frames = try FixtureFiles.lines("okx/ws/trades.jsonl")
         var expected: [String] = []
@@ -50,14 +51,13 @@ import TradingCore
         }
         feed.start()
         let wanted = Set(subscriptions.map { OKXTestChannel(channel: $0.channel, instId: $0.instId!) })
-        let finished = await server.wait(timeout: .seconds(60)) { statistics in
+        let finished = await server.wait(timeout: .minutes(5)) { statistics in
             statistics.allFramesServed && statistics.liveSubscriptions == wanted
         }
         // Let the last frames travel, then check the feed's view too.
-        let deadline = ContinuousClock.now.advanced(by: .seconds(30))
-        while ContinuousClock.now < deadline && (delivered.withLock { $0.count } < expected.count || !feed.isFullySubscribed) {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        try await Wait.until("every served trade delivered (\(expected.count)) and every subscription acknowledged", {
+            (delivered: delivered.withLock { $0.count }, subscribed: feed.isFullySubscribed)
+        }, satisfies: { $0.delivered >= expected.count && $0.subscribed })
         let statistics = server.statistics
         let metrics = try #require(feed.metrics.first)
         let fullySubscribed = feed.isFullySubscribed
@@ -93,9 +93,8 @@ import TradingCore
         let subscriptions = [OKXSubscription(channel: "trades", instId: "BTC-USDT"), OKXSubscription(channel: "candle1m", instId: "BTC-USDT")]
         let feed = OKXLiveFeed(configuration: configuration, subscriptions: subscriptions)
         feed.start()
-        let answered = await server.wait(timeout: .seconds(30)) { $0.pingsAnswered >= 2 && $0.liveSubscriptions.count == 2 }
-        let deadline = ContinuousClock.now.advanced(by: .seconds(10))
-        while ContinuousClock.now < deadline && !feed.isFullySubscribed { try await Task.sleep(for: .milliseconds(10)) }
+        let answered = await server.wait(timeout: .minutes(5)) { $0.pingsAnswered >= 2 && $0.liveSubscriptions.count == 2 }
+        try await Wait.until("every subscription acknowledged on the client") { feed.isFullySubscribed }
         let metrics = feed.metrics
         await feed.stop()
         try await server.shutdown()
@@ -127,11 +126,9 @@ import TradingCore
             }
         }
         feed.start()
-        let served = await server.wait(timeout: .seconds(30)) { $0.allFramesServed }
-        let deadline = ContinuousClock.now.advanced(by: .seconds(30))
-        while ContinuousClock.now < deadline && live.withLock({ $0.count }) < frames.count {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        let served = await server.wait(timeout: .minutes(5)) { $0.allFramesServed }
+        try await Wait.until("\(frames.count) market events from the live feed", { live.withLock { $0.count } },
+                             satisfies: { $0 >= frames.count })
         await feed.stop()
         await consumer.value
         recorder.close()

@@ -1,11 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 import TradingCore
 @testable import MarketData
 
 /// The chunked recording reader: every line cut at every chunk edge reads the same as the whole-file
 /// loader, with memory bounded by the chunk.
-@Suite struct RecordedFrameReaderTests {
+@Suite(.watchdog) struct RecordedFrameReaderTests {
     /// Chunk sizes that put chunk edges everywhere: inside every frame, at CR/LF, mid-escape.
     static let chunkSizes = [1, 2, 3, 5, 7, 16, 64, 333, 4096]
 

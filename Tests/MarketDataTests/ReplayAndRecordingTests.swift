@@ -1,9 +1,10 @@
 import Foundation
+import TestSupport
 import Testing
 import TradingCore
 @testable import MarketData
 
-@Suite struct ReplayAndRecordingTests {
+@Suite(.watchdog) struct ReplayAndRecordingTests {
     private func temporaryPath(_ name: String) -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("marketdata-\(UUID().uuidString)-\(name)").path
     }
@@ -78,7 +79,7 @@ import TradingCore
     }
 }
 
-@Suite struct SyntheticFeedTests {
+@Suite(.watchdog) struct SyntheticFeedTests {
     static let instruments = [try! InstrumentId(parsing: "BTC-USDT"), try! InstrumentId(parsing: "ETH-USDT-SWAP")]
 
     @Test func framesGoThroughTheRealCodecAndAreDeterministic() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import TradingCore
 import TradingTestSupport
@@ -17,7 +18,7 @@ func closed(_ instrument: Instrument, strategy: StrategyName = "alpha", at time:
                 contractValue: instrument.contractValue?.value)
 }
 
-@Suite("Daily performance rollup")
+@Suite("Daily performance rollup", .watchdog)
 struct DailyPerformanceTests {
     @Test("one hand-computed day: counts, PnL, commission in quote, ratios, drawdown, Sharpe")
     func handComputedDay() throws {

@@ -1,9 +1,10 @@
+import TestSupport
 import Testing
 import TradingCore
 import TradingTestSupport
 @testable import Portfolio
 
-@Suite("Portfolio accounting")
+@Suite("Portfolio accounting", .watchdog)
 struct PortfolioAccountingTests {
     func swapPortfolio() -> Portfolio {
         Portfolio(instruments: [btcSwap, ethSpot], allocatedCapital: ["alpha": money("10000")],

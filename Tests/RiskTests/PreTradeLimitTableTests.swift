@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 import TradingCore
 @testable import Risk
@@ -91,7 +92,7 @@ struct MarketBandCase: Sendable, CustomTestStringConvertible {
     }
 }
 
-@Suite("Pre-trade limits, just inside and just outside")
+@Suite("Pre-trade limits, just inside and just outside", .watchdog)
 struct PreTradeLimitTableTests {
     @Test(arguments: LimitCase.all)
     func limitIsEnforcedAtItsEdge(_ limitCase: LimitCase) {

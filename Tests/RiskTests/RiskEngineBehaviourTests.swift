@@ -1,9 +1,10 @@
 import Foundation
+import TestSupport
 import Testing
 import TradingCore
 @testable import Risk
 
-@Suite("Risk engine: trimming, monitors, halts, aggregation, kill switch, restore")
+@Suite("Risk engine: trimming, monitors, halts, aggregation, kill switch, restore", .watchdog)
 struct RiskEngineBehaviourTests {
     let trader = OperatorIdentity(user: "tara", role: .trader)
     let viewer = OperatorIdentity(user: "vic", role: .viewer)
@@ -278,7 +279,7 @@ struct RiskEngineBehaviourTests {
     }
 }
 
-@Suite("Risk engine: operator conveniences")
+@Suite("Risk engine: operator conveniences", .watchdog)
 struct RiskEngineOperatorTests {
     @Test func haltAllHaltsEveryTradingStrategy() {
         let engine = Fixture.engine()
@@ -304,7 +305,7 @@ struct RiskEngineOperatorTests {
     }
 }
 
-@Suite("Risk engine: reduce-only orders")
+@Suite("Risk engine: reduce-only orders", .watchdog)
 struct ReduceOnlyTests {
     @Test(arguments: [InstrumentKind.spot, .swap], Side.allCases)
     func reduceOnlyOrdersMayNotOpenOrFlip(_ kind: InstrumentKind, _ side: Side) {

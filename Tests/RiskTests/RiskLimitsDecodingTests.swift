@@ -1,9 +1,10 @@
 import Foundation
+import TestSupport
 import Testing
 import TradingCore
 @testable import Risk
 
-@Suite("Risk limits from manifests, strategies rows and runtime.yaml")
+@Suite("Risk limits from manifests, strategies rows and runtime.yaml", .watchdog)
 struct RiskLimitsDecodingTests {
     func decode<T: Decodable>(_ type: T.Type, _ json: String) throws -> T {
         try JSONDecoder().decode(T.self, from: Data(json.utf8))

@@ -1,12 +1,13 @@
 #if canImport(Yams)
 import Foundation
+import TestSupport
 import Testing
 import TradingCore
 import Yams
 @testable import Risk
 
 /// The shipped config/runtime.yaml `risk:` section decodes, as the host will decode it.
-@Suite("Shipped risk configuration")
+@Suite("Shipped risk configuration", .watchdog)
 struct ShippedConfigTests {
     struct RuntimeConfig: Decodable { var risk: AccountRiskLimits }
 

@@ -1,7 +1,8 @@
+import TestSupport
 import Testing
 @testable import Risk
 
-@Suite("Strategy trading state machine")
+@Suite("Strategy trading state machine", .watchdog)
 struct StrategyStateMachineTests {
     typealias S = StrategyTradingState
 

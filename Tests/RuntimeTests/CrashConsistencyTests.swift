@@ -2,12 +2,13 @@ import Foundation
 import MarketData
 import PostgresNIO
 import Storage
+import TestSupport
 import Testing
 import TradingCore
 
 /// A host killed with SIGKILL mid-replay leaves no trade without its position or the reverse
 /// (each fill is one transaction), and the next run starts cleanly from what was written.
-@Suite struct CrashConsistencyTests {
+@Suite(.watchdog) struct CrashConsistencyTests {
     /// Signed position per strategy as the positions rows say, and as the fills in trades add up
     /// (a spot buy's base-currency fee comes out of the holding).
     static let positionsQuery = """
@@ -33,21 +34,15 @@ import TradingCore
             try (frames.joined(separator: "\n") + "\n").write(toFile: recording, atomically: true, encoding: .utf8)
             let environment = ["DATABASE_URL": database.target.url(), "RUNTIME_USER": "admin"]
 
-            let replay = Process()
-            replay.executableURL = URL(fileURLWithPath: HostEndToEndTests.runtime)
-            replay.arguments = ["replay", recording]
-            replay.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            replay.currentDirectoryURL = PluginTestSupport.packageRoot
-            replay.standardOutput = FileHandle.nullDevice
-            replay.standardError = FileHandle.nullDevice
-            try replay.run()
-            // Kill it once fills are being written (bounded wait), wherever it is.
-            for _ in 0..<600 where replay.isRunning {
-                if try await SQLTestQueries.count(client, "SELECT count(*) FROM trades WHERE filled_quantity > 0") > 20 { break }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-            kill(replay.processIdentifier, SIGKILL)
-            replay.waitUntilExit()
+            let replay = try ChildProcess(HostEndToEndTests.runtime, ["replay", recording], environment: environment,
+                                          directory: PluginTestSupport.packageRoot)
+            // Kill it once fills are being written, wherever it is.
+            try await Wait.until("more than 20 filled trade rows from the replay", {
+                (fills: try await SQLTestQueries.count(client, "SELECT count(*) FROM trades WHERE filled_quantity > 0"), running: replay.isRunning)
+            }, satisfies: { $0.fills > 20 || !$0.running })
+            #expect(replay.isRunning, "the replay ended before it could be killed: \(replay.output)")
+            replay.signal(SIGKILL)
+            try await replay.waitForExit()
 
             let positions = try await SQLTestQueries.strings(client, Self.positionsQuery)
             let fills = try await SQLTestQueries.strings(client, Self.fillsQuery)
@@ -55,7 +50,7 @@ import TradingCore
             #expect(positions == fills)
 
             // The next run starts from what was written and finishes cleanly.
-            let rerun = try HostEndToEndTests.run(["replay", recording, "--json"], environment: environment)
+            let rerun = try await HostEndToEndTests.run(["replay", recording, "--json"], environment: environment)
             #expect(rerun.status == 0, "\(rerun.output)")
             #expect(rerun.output.contains("\"decode_errors\" : 0"))
         }

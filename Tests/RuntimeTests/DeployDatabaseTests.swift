@@ -3,13 +3,14 @@ import PostgresNIO
 import RuntimeHost
 import Storage
 import StrategyKit
+import TestSupport
 import Testing
 import TradingCore
 
 /// `runtime deploy` against a real PostgreSQL: validation before any write, the strategies row,
 /// version bumps with history in audit_logs, refusals that leave only an audit row, and the host's
 /// way back from the database to runnable manifests.
-@Suite struct DeployDatabaseTests {
+@Suite(.watchdog) struct DeployDatabaseTests {
     /// Issue 6's table (ManifestValidatorTests.badManifests, 30 cases) through the deploy path: each
     /// is refused naming the field, and the database is unchanged but for one refused audit row.
     @Test(arguments: ManifestValidatorTests.badManifests)

@@ -2,12 +2,13 @@ import Foundation
 import Logging
 import MarketData
 import RuntimeHost
+import TestSupport
 import Testing
 import TradingCore
 
 /// The three shipped strategies, loaded from their plugins through their manifests, trading a
 /// replay through the same engine code the live host runs.
-@Suite struct EngineReplayTests {
+@Suite(.watchdog) struct EngineReplayTests {
     static let shippedManifests = ["sma_crossover", "mean_reversion", "market_maker"]
 
     static func strategies() throws -> [EngineStrategy] {

@@ -4,6 +4,7 @@ import NIOCore
 import OKXTestServer
 import PostgresNIO
 import Storage
+import TestSupport
 import Testing
 import TradingCore
 
@@ -11,7 +12,7 @@ import TradingCore
 /// them on the paper venue against a local WebSocket server speaking OKX's protocol and serving
 /// real recorded OKX frames, an operator pauses one from the CLI, SIGTERM stops the host, and
 /// everything it accepted is in the database.
-@Suite struct HostEndToEndTests {
+@Suite(.watchdog) struct HostEndToEndTests {
     static let runtime = PluginTestSupport.binDirectory + "/runtime"
 
     /// The 2022 BTC-USDT captures (books5, then the 2022-05-13 trades), their `ts` restamped to now so a
@@ -33,28 +34,9 @@ import TradingCore
 
     /// Runs the CLI; `output` is what it wrote to stdout and stderr, `standardOutput` stdout alone
     /// (what a script parses: log lines go to stderr).
-    static func run(_ arguments: [String], environment: [String: String]) throws
+    static func run(_ arguments: [String], environment: [String: String]) async throws
         -> (status: Int32, output: String, standardOutput: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: runtime)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.currentDirectoryURL = PluginTestSupport.packageRoot
-        let standardOutput = Pipe()
-        // stderr into a file, so that neither stream can fill up unread while the other is read.
-        let errorPath = FileManager.default.temporaryDirectory.appendingPathComponent("runtime-stderr-\(UUID().uuidString)")
-        guard FileManager.default.createFile(atPath: errorPath.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
-        defer { try? FileManager.default.removeItem(at: errorPath) }
-        let standardError = try FileHandle(forWritingTo: errorPath)
-        process.standardOutput = standardOutput
-        process.standardError = standardError
-        try process.run()
-        let data = standardOutput.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try standardError.close()
-        let out = String(decoding: data, as: UTF8.self)
-        let errorText = (try? String(contentsOf: errorPath, encoding: .utf8)) ?? ""
-        return (process.terminationStatus, out + errorText, out)
+        try await ChildProcess.run(runtime, arguments, environment: environment, directory: PluginTestSupport.packageRoot)
     }
 
     /// Per strategy and instrument, the paper position as the positions rows hold it (signed:
@@ -107,32 +89,26 @@ import TradingCore
                                      encoding: .utf8)
             try shipped.replacingOccurrences(of: "  - books\n", with: "  - books5\n").write(toFile: manifestPath, atomically: true, encoding: .utf8)
             for manifest in [PluginTestSupport.packageRoot.appendingPathComponent("strategies/sma_crossover.yaml").path, manifestPath] {
-                let deploy = try Self.run(["deploy", manifest], environment: environment)
+                let deploy = try await Self.run(["deploy", manifest], environment: environment)
                 #expect(deploy.status == 0, "deploy failed: \(deploy.output)")
             }
 
-            let host = Process()
-            host.executableURL = URL(fileURLWithPath: Self.runtime)
-            host.arguments = ["run", "--paper"]
-            host.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            host.currentDirectoryURL = PluginTestSupport.packageRoot
-            let hostOutput = Pipe()
-            host.standardOutput = hostOutput
-            host.standardError = hostOutput
-            try host.run()
+            let host = try ChildProcess(Self.runtime, ["run", "--paper"], environment: environment, directory: PluginTestSupport.packageRoot)
 
             // Wait (bounded) for the host to subscribe and the server to serve every frame.
-            let served = await server.wait(timeout: .seconds(90)) { $0.allFramesServed }
+            let served = await server.wait(timeout: .minutes(5)) { $0.allFramesServed }
             #expect(served, "the host never subscribed to everything it was served: \(server.statistics)")
-            try await Task.sleep(for: .seconds(3))
-            let pause = try Self.run(["pause", "sma_crossover"], environment: environment)
+            try await Wait.until("the market maker's first paper trade row", {
+                try await SQLTestQueries.count(client, "SELECT count(*) FROM trades t JOIN strategies s ON s.id = t.strategy_id WHERE s.name = 'market_maker' AND t.mode = 'paper'")
+            }, satisfies: { $0 > 0 })
+            let pause = try await Self.run(["pause", "sma_crossover"], environment: environment)
             #expect(pause.status == 0, "pause failed: \(pause.output)")
-            try await Task.sleep(for: .seconds(2))
+            try await Wait.until("the host to log that it applied the pause", { host.output.contains("operator changed a strategy") })
 
-            host.terminate() // SIGTERM
-            host.waitUntilExit()
-            let log = String(decoding: hostOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            #expect(host.terminationStatus == 0, "host log:\n\(log)")
+            host.signal(SIGTERM)
+            let exitStatus = try await host.waitForExit()
+            let log = host.output
+            #expect(exitStatus == 0, "host log:\n\(log)")
 
             #expect(try await SQLTestQueries.count(client, "SELECT count(*) FROM hosts WHERE stopped_at IS NOT NULL AND mode = 'paper'") == 1,
                     "host log:\n\(log)")
@@ -154,7 +130,7 @@ import TradingCore
             let positions = try await SQLTestQueries.strings(client, Self.positionsBySum)
             #expect(positions.contains { $0.hasPrefix("market_maker BTC-USDT ") })
             #expect(positions == (try await SQLTestQueries.strings(client, Self.fillsBySum)))
-            let cli = try Self.run(["positions", "--json", "--mode", "paper"], environment: environment)
+            let cli = try await Self.run(["positions", "--json", "--mode", "paper"], environment: environment)
             #expect(cli.status == 0, "positions failed: \(cli.output)")
             let rows = try await SQLTestQueries.strings(client, """
                 SELECT s.name || ' ' || p.symbol || ' ' || p.mode || ' ' || p.side || ' ' || p.quantity::text
@@ -163,7 +139,7 @@ import TradingCore
                 """)
             #expect(try Self.cliPositions(cli.standardOutput) == rows.map(Self.canonical).sorted(), "\(cli.output)")
 
-            let status = try Self.run(["status", "--json"], environment: environment)
+            let status = try await Self.run(["status", "--json"], environment: environment)
             #expect(status.status == 0, "status failed: \(status.output)")
             #expect(status.output.contains("market_maker"))
 

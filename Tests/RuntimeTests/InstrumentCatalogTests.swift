@@ -1,9 +1,10 @@
 import Foundation
 import RuntimeHost
+import TestSupport
 import Testing
 import TradingCore
 
-@Suite("InstrumentCatalog")
+@Suite("InstrumentCatalog", .watchdog)
 struct InstrumentCatalogTests {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let shippedCatalog = repositoryRoot.appendingPathComponent("config/instruments.yaml")

@@ -1,12 +1,13 @@
 import Foundation
 import RuntimeHost
 import StrategyKit
+import TestSupport
 import Testing
 import TradingCore
 
 /// Manifests: the shipped ones validate with their real plugins; every bad one is refused with a
 /// message naming the field.
-@Suite struct ManifestValidatorTests {
+@Suite(.watchdog) struct ManifestValidatorTests {
     static let good = """
         name: sma_test
         plugin: SMACrossover

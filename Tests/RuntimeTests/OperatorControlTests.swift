@@ -5,13 +5,14 @@ import Risk
 import RuntimeHost
 import Storage
 import StrategyKit
+import TestSupport
 import Testing
 import TradingCore
 
 /// `runtime pause|resume|stop|halt` and `runtime risk ack` against a real PostgreSQL: legal and
 /// illegal transitions, audit rows with old and new state, risk events for halts, NOTIFY, and
 /// refusals of viewers and unknown users that are themselves audited.
-@Suite struct OperatorControlTests {
+@Suite(.watchdog) struct OperatorControlTests {
     private static func actor(_ client: PostgresClient, _ name: String = "admin",
                               _ permission: OperatorPermission = .controlTrading) async throws -> ActingUser {
         try await OperatorAccess(client: client).authorize(name, for: permission, action: "test", resourceType: "strategy", resourceId: nil)
@@ -98,16 +99,18 @@ import TradingCore
         }
     }
 
-    @Test(.timeLimit(.minutes(1))) func aChangeNotifiesListeningHosts() async throws {
+    @Test func aChangeNotifiesListeningHosts() async throws {
         try await ScratchDatabase.with { database, client in
             try await OperatorTestSupport.deploy(ManifestValidatorTests.good, client: client)
             let admin = try await Self.actor(client)
             let listener = try await database.target.connect(logger: Logger(label: "test.listen"))
             // LISTEN is active inside the closure: change the strategy there, then wait for the notification.
-            let received: String? = try await listener.listen(on: "strategy_control") { notifications in
-                try await StrategyControl(client: client).apply(.pause, to: "sma_test", by: admin)
-                for try await notification in notifications { return notification.payload }
-                return nil
+            let received: String? = try await Wait.signal("a notification on strategy_control") {
+                try await listener.listen(on: "strategy_control") { notifications in
+                    try await StrategyControl(client: client).apply(.pause, to: "sma_test", by: admin)
+                    for try await notification in notifications { return notification.payload }
+                    return nil
+                }
             }
             #expect(received == "sma_test")
             try await listener.close()

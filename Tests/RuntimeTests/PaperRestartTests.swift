@@ -5,13 +5,14 @@ import Portfolio
 import PostgresNIO
 import RuntimeHost
 import Storage
+import TestSupport
 import Testing
 import TradingCore
 
 /// A paper host that stops and starts again rebuilds its positions from the database, and they
 /// are what they were when it stopped: holdings, entries, realized PnL and the fees paid, so that
 /// a strategy's equity is the same before and after the restart.
-@Suite struct PaperRestartTests {
+@Suite(.watchdog) struct PaperRestartTests {
     static func settings() throws -> HostSettings {
         var settings = try HostSettings.load(path: PluginTestSupport.packageRoot.appendingPathComponent("config/runtime.yaml").path)
         settings.host.metricsPort = 0

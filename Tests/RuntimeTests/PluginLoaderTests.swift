@@ -1,12 +1,13 @@
 import Foundation
 import RuntimeHost
 import StrategyKit
+import TestSupport
 import Testing
 import TradingCore
 
 /// Real dlopen of real plugin libraries: the ones `swift build` makes from strategies/, one built
 /// by this test from source the host never linked, and deliberately broken ones.
-@Suite struct PluginLoaderTests {
+@Suite(.watchdog) struct PluginLoaderTests {
     private func loader(_ extra: [String] = []) -> PluginLoader {
         PluginLoader(searchPaths: extra + [PluginTestSupport.binDirectory])
     }
@@ -50,9 +51,9 @@ import TradingCore
         #expect(throws: PluginLoadError.invalidName("../etc/passwd")) { try loader().load("../etc/passwd") }
     }
 
-    @Test func libraryWithoutEntryPointIsRefused() throws {
+    @Test func libraryWithoutEntryPointIsRefused() async throws {
         let directory = try PluginTestSupport.scratchDirectory("no-entry")
-        _ = try PluginTestSupport.buildCLibrary(named: "NoEntryPoint", source: "int some_function(void) { return 42; }\n", in: directory)
+        _ = try await PluginTestSupport.buildCLibrary(named: "NoEntryPoint", source: "int some_function(void) { return 42; }\n", in: directory)
         let error = #expect(throws: PluginLoadError.self) { try loader([directory]).load("NoEntryPoint") }
         guard case .missingEntryPoint(let plugin, _, let symbol) = error else {
             Issue.record("expected missingEntryPoint, got \(String(describing: error))")
@@ -63,7 +64,7 @@ import TradingCore
         #expect(error?.description.contains("not a StrategyKit plugin") == true)
     }
 
-    @Test func libraryBuiltForAnotherABIVersionIsRefusedBeforeItRegisters() throws {
+    @Test func libraryBuiltForAnotherABIVersionIsRefusedBeforeItRegisters() async throws {
         let directory = try PluginTestSupport.scratchDirectory("wrong-abi")
         // The loader must refuse on the version alone, before calling the register function.
         let source = """
@@ -71,7 +72,7 @@ import TradingCore
             intptr_t strategykit_abi_version(void) { return 999; }
             int32_t strategykit_register(void *registrar, intptr_t host) { return 0; }
             """
-        _ = try PluginTestSupport.buildCLibrary(named: "WrongABI", source: source, in: directory)
+        _ = try await PluginTestSupport.buildCLibrary(named: "WrongABI", source: source, in: directory)
         let error = #expect(throws: PluginLoadError.self) { try loader([directory]).load("WrongABI") }
         guard case .abiVersionMismatch(_, _, let pluginVersion, let hostVersion) = error else {
             Issue.record("expected abiVersionMismatch, got \(String(describing: error))")
@@ -81,14 +82,14 @@ import TradingCore
         #expect(hostVersion == StrategyKitABI.version)
     }
 
-    @Test func libraryThatRefusesToRegisterIsReported() throws {
+    @Test func libraryThatRefusesToRegisterIsReported() async throws {
         let directory = try PluginTestSupport.scratchDirectory("refusing")
         let source = """
             #include <stdint.h>
             intptr_t strategykit_abi_version(void) { return \(StrategyKitABI.version); }
             int32_t strategykit_register(void *registrar, intptr_t host) { return 2; }
             """
-        _ = try PluginTestSupport.buildCLibrary(named: "Refusing", source: source, in: directory)
+        _ = try await PluginTestSupport.buildCLibrary(named: "Refusing", source: source, in: directory)
         let error = #expect(throws: PluginLoadError.self) { try loader([directory]).load("Refusing") }
         guard case .registrationFailed(_, _, let status) = error else {
             Issue.record("expected registrationFailed, got \(String(describing: error))")
@@ -122,7 +123,7 @@ import TradingCore
     /// dynamic linker resolves a needed library whose soname is already loaded to that loaded copy,
     /// so the plugin binds to the host's type metadata — which the registrar cast and the recorded
     /// type identities below confirm.
-    @Test func buildsLoadsAndRunsAFourthPluginNotLinkedIntoTheHost() throws {
+    @Test(.watchdog(.minutes(25))) func buildsLoadsAndRunsAFourthPluginNotLinkedIntoTheHost() async throws {
         let directory = try PluginTestSupport.scratchDirectory("fourth")
         let source = """
             import StrategyKit
@@ -159,12 +160,12 @@ import TradingCore
             """
         try source.write(toFile: "\(directory)/Momentum.swift", atomically: true, encoding: .utf8)
         let bin = PluginTestSupport.binDirectory
-        try PluginTestSupport.run([
-            "swiftc", "-emit-library", "-parse-as-library", "-swift-version", "6", "-module-name", "FourthPlugin",
+        try await ChildProcess.succeed("swiftc", [
+            "-emit-library", "-parse-as-library", "-swift-version", "6", "-module-name", "FourthPlugin",
             "-I", "\(bin)/Modules", "-I", bin, "-L", bin, "-lStrategyKit",
             "-Xlinker", "-rpath", "-Xlinker", bin,
             "\(directory)/Momentum.swift", "-o", "\(directory)/libFourthPlugin.so",
-        ])
+        ], within: .minutes(20))
 
         let plugin = try PluginLoader(searchPaths: [directory]).load("FourthPlugin")
         #expect(plugin.strategyNames == ["Momentum"])

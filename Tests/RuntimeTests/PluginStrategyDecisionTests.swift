@@ -1,6 +1,7 @@
 import Foundation
 import RuntimeHost
 import StrategyKit
+import TestSupport
 import Testing
 import TradingCore
 
@@ -8,7 +9,7 @@ import TradingCore
 /// StrategyContext with recorded market data — no host, no venue. A tiny fill simulator stands in
 /// for risk and the venue: market orders fill at the next trade's price, limit orders when a trade
 /// goes through them.
-@Suite struct PluginStrategyDecisionTests {
+@Suite(.watchdog) struct PluginStrategyDecisionTests {
     final class Harness {
         let context: StrategyContext
         let runner: StrategyRunner

@@ -1,11 +1,12 @@
 import Foundation
 import RuntimeHost
 import StrategyKit
+import TestSupport
 import Testing
 import TradingCore
 
 /// Isolation: a throwing strategy is halted alone; a slow callback is reported.
-@Suite struct PluginStrategyRunnerTests {
+@Suite(.watchdog) struct PluginStrategyRunnerTests {
     struct Boom: Error, CustomStringConvertible {
         var description: String { "boom on the 3rd trade" }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import RuntimeHost
 import StrategyKit
+import TestSupport
 import TradingCore
 
 /// Shared helpers for the plugin and manifest tests: where the build put the plugins, how to build
@@ -26,36 +27,12 @@ enum PluginTestSupport {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    struct CommandFailure: Error, CustomStringConvertible {
-        var command: String
-        var output: String
-        var description: String { "`\(command)` failed:\n\(output)" }
-    }
-
-    /// Runs a program (looked up on PATH) and returns its combined output; throws if it fails.
-    @discardableResult
-    static func run(_ arguments: [String], in directory: String? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let output = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else { throw CommandFailure(command: arguments.joined(separator: " "), output: output) }
-        return output
-    }
-
     /// Builds a shared library from C source with the system C compiler.
-    static func buildCLibrary(named name: String, source: String, in directory: String) throws -> String {
+    static func buildCLibrary(named name: String, source: String, in directory: String) async throws -> String {
         let sourcePath = "\(directory)/\(name).c"
         try source.write(toFile: sourcePath, atomically: true, encoding: .utf8)
         let output = "\(directory)/lib\(name).so"
-        try run(["cc", "-shared", "-fPIC", "-o", output, sourcePath])
+        try await ChildProcess.succeed("cc", ["-shared", "-fPIC", "-o", output, sourcePath])
         return output
     }
 

@@ -5,6 +5,7 @@ import PostgresNIO
 import Risk
 import RuntimeHost
 import Storage
+import TestSupport
 import Testing
 import TradingCore
 
@@ -12,7 +13,7 @@ import TradingCore
 /// the day's opening equity (max_daily_loss) and the run of losing trades
 /// (max_consecutive_losses) are what they were when the host stopped, so a strategy near a limit
 /// cannot lose as much again just because its host restarted.
-@Suite struct RiskMonitorRestartTests {
+@Suite(.watchdog) struct RiskMonitorRestartTests {
     static let name: StrategyName = "mm_monitors"
 
     /// The shipped market maker with a 1 % drawdown limit and a daily loss limit out of the way,

@@ -1,7 +1,8 @@
+import TestSupport
 import Testing
 @testable import RuntimeHost
 
-@Suite struct RuntimeModuleTests {
+@Suite(.watchdog) struct RuntimeModuleTests {
     @Test func moduleLoads() {
         #expect(Bool(true))
     }

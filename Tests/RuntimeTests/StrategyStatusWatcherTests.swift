@@ -3,58 +3,63 @@ import Logging
 import PostgresNIO
 @testable import RuntimeHost
 import Storage
+import Synchronization
+import TestSupport
 import Testing
 import TradingCore
 
 /// A running host learns of operators' status changes through LISTEN/NOTIFY on a real
 /// PostgreSQL, and keeps learning of them when its listening connection is lost.
-@Suite struct StrategyStatusWatcherTests {
-    /// Starts a watcher of `sma_test` and returns the stream of what it delivers.
-    static func watch(_ target: DatabaseTarget, pollEvery interval: Duration)
-        -> (readings: AsyncStream<String?>, task: Task<Void, Never>) {
-        let (readings, continuation) = AsyncStream<String?>.makeStream()
+@Suite(.watchdog) struct StrategyStatusWatcherTests {
+    /// What a watcher delivered so far: the status of `sma_test` at each reading.
+    final class Readings: Sendable {
+        private let readings = Mutex<[String?]>([])
+        func append(_ status: String?) { readings.withLock { $0.append(status) } }
+        var all: [String?] { readings.withLock { $0 } }
+    }
+
+    /// Starts a watcher of `sma_test` and returns what it delivers.
+    static func watch(_ target: DatabaseTarget, pollEvery interval: Duration) -> (readings: Readings, task: Task<Void, Never>) {
+        let readings = Readings()
         let task = Task {
             await StrategyStatusWatcher.watch(target: target, names: ["sma_test"], pollEvery: interval) { statuses in
-                continuation.yield(statuses["sma_test"])
+                readings.append(statuses["sma_test"])
             }
-            continuation.finish()
         }
         return (readings, task)
     }
 
-    /// The next reading that is `status` (readings repeat until the status changes).
-    static func next(_ status: String, in iterator: inout AsyncStream<String?>.Iterator) async -> Bool {
-        while let reading = await iterator.next() {
-            if reading == status { return true }
-        }
-        return false
+    /// Waits until a reading after the first `after` ones is `status`.
+    static func waitFor(_ status: String, after: Int, in readings: Readings, within deadline: Duration = .minutes(5)) async throws {
+        try await Wait.until("a reading of '\(status)' after reading \(after)", within: deadline, { readings.all },
+                             satisfies: { $0.dropFirst(after).contains(status) })
     }
 
-    @Test(.timeLimit(.minutes(1))) func aPauseArrivesByNotificationLongBeforeAnyPoll() async throws {
+    @Test func aPauseArrivesByNotificationLongBeforeAnyPoll() async throws {
         try await ScratchDatabase.with { database, client in
             try await OperatorTestSupport.deploy(ManifestValidatorTests.good, client: client)
             let admin = try await OperatorAccess(client: client).authorize("admin", for: .controlTrading, action: "test",
                                                                             resourceType: "strategy", resourceId: nil)
-            // Polls ten minutes apart: only the notification can deliver the change within the test's minute.
-            let (readings, task) = Self.watch(database.target, pollEvery: .seconds(600))
+            // Polls an hour apart: within the five minutes waited below, only the notification
+            // can deliver the change.
+            let (readings, task) = Self.watch(database.target, pollEvery: .seconds(3_600))
             defer { task.cancel() }
-            var iterator = readings.makeAsyncIterator()
             // The first reading comes once LISTEN is in place.
-            #expect(await iterator.next() == "paper_trading")
+            try await Self.waitFor("paper_trading", after: 0, in: readings)
+            let before = readings.all.count
             try await StrategyControl(client: client).apply(.pause, to: "sma_test", by: admin)
-            #expect(await Self.next("paused", in: &iterator))
+            try await Self.waitFor("paused", after: before, in: readings)
         }
     }
 
-    @Test(.timeLimit(.minutes(1))) func aLostListeningConnectionIsReplacedAndChangesStillArrive() async throws {
+    @Test func aLostListeningConnectionIsReplacedAndChangesStillArrive() async throws {
         try await ScratchDatabase.with { database, client in
             try await OperatorTestSupport.deploy(ManifestValidatorTests.good, client: client)
             let admin = try await OperatorAccess(client: client).authorize("admin", for: .controlTrading, action: "test",
                                                                             resourceType: "strategy", resourceId: nil)
             let (readings, task) = Self.watch(database.target, pollEvery: .milliseconds(300))
             defer { task.cancel() }
-            var iterator = readings.makeAsyncIterator()
-            #expect(await iterator.next() == "paper_trading")
+            try await Self.waitFor("paper_trading", after: 0, in: readings)
 
             // The server drops the listening connection (its last query was the status reading).
             // Only in this test's database: the scratch cluster is shared, and other tests' hosts listen too.
@@ -67,11 +72,13 @@ import TradingCore
             for try await count in terminated { killed = count }
             #expect(killed >= 1)
 
+            var before = readings.all.count
             try await StrategyControl(client: client).apply(.pause, to: "sma_test", by: admin)
-            #expect(await Self.next("paused", in: &iterator))
+            try await Self.waitFor("paused", after: before, in: readings)
             // Listening again: a resume arrives as well.
+            before = readings.all.count
             try await StrategyControl(client: client).apply(.resume, to: "sma_test", by: admin)
-            #expect(await Self.next("paper_trading", in: &iterator))
+            try await Self.waitFor("paper_trading", after: before, in: readings)
         }
     }
 }

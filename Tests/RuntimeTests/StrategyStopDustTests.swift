@@ -5,6 +5,7 @@ import Risk
 import MarketData
 import Portfolio
 import RuntimeHost
+import TestSupport
 import Testing
 import TradingCore
 
@@ -12,7 +13,7 @@ import TradingCore
 /// cleanly: its market buys walk the book, every partial fill pays OKX's taker fee in BTC, and
 /// what it holds is then off the 0.00000001 lot grid. `stop()` flattens what an order can close
 /// and leaves the dust, instead of throwing (which the host answers by halting the strategy).
-@Suite struct StrategyStopDustTests {
+@Suite(.watchdog) struct StrategyStopDustTests {
     @Test func theShippedSMAStrategyStopsHoldingAFeeReducedPositionWithoutAFault() async throws {
         let validator = ManifestValidator(plugins: PluginLoader(searchPaths: [PluginTestSupport.binDirectory]),
                                           instrument: { PluginTestSupport.catalog[$0] })

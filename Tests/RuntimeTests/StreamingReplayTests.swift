@@ -2,12 +2,13 @@ import Foundation
 import Logging
 import MarketData
 import RuntimeHost
+import TestSupport
 import Testing
 import TradingCore
 
 /// `runtime replay` drives the engine straight from the chunked reader; it must trade exactly as the
 /// event path (whole-file load, FrameDecoder, `engine.handle(event)`) did on the same recording.
-@Suite struct StreamingReplayTests {
+@Suite(.watchdog) struct StreamingReplayTests {
     static func engine() throws -> TradingEngine {
         try TradingEngine(strategies: try EngineReplayTests.strategies(), instruments: PluginTestSupport.catalog.instruments,
                           quality: .standard, accountLimits: .init(), venue: .init(orderIdSessionTag: "T"),

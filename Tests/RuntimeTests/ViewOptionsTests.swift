@@ -1,8 +1,9 @@
 import RuntimeHost
+import TestSupport
 import Testing
 import TradingCore
 
-@Suite("View options")
+@Suite("View options", .watchdog)
 struct ViewOptionsTests {
     @Test("times parse as ISO 8601 or epoch milliseconds, to the same instant")
     func timeForms() throws {

@@ -3,10 +3,11 @@ import PostgresNIO
 import RuntimeHost
 import Storage
 import StrategyKit
+import TestSupport
 import Testing
 import TradingCore
 
-@Suite("Trades, positions, perf and candles views")
+@Suite("Trades, positions, perf and candles views", .watchdog)
 struct ViewQueryTests {
     typealias F = ViewFixtures
 

@@ -2,10 +2,11 @@ import Foundation
 import PostgresNIO
 import RuntimeHost
 import Storage
+import TestSupport
 import Testing
 import TradingCore
 
-@Suite("Status view")
+@Suite("Status view", .watchdog)
 struct ViewStatusTests {
     typealias F = ViewFixtures
 

@@ -1,12 +1,13 @@
 import Foundation
 import PostgresNIO
 @testable import Storage
+import TestSupport
 import Testing
 import TradingCore
 
 /// Every constraint of the seed's schema rejects a bad row at the server, and Storage's
 /// pre-validation refuses the same rows before sending them.
-@Suite struct ConstraintTests {
+@Suite(.watchdog) struct ConstraintTests {
     static let userId = "00000000-0000-0000-0000-0000000000a1"
     static let strategyId = "00000000-0000-0000-0000-0000000000b1"
 

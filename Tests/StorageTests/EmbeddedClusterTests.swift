@@ -1,9 +1,10 @@
 import Foundation
 import PostgresNIO
 import Storage
+import TestSupport
 import Testing
 
-@Suite struct EmbeddedClusterTests {
+@Suite(.watchdog) struct EmbeddedClusterTests {
     @Test func locatesTheServerBinaries() throws {
         let installation = try PostgresInstallation.locate()
         #expect(FileManager.default.isExecutableFile(atPath: installation.tool("pg_ctl")))
@@ -47,17 +48,17 @@ import Testing
     @Test func startStopRestartKeepsData() async throws {
         let cluster = try ScratchDatabase.makeTemporaryCluster()
         defer { ScratchDatabase.removeTemporaryCluster(cluster) }
-        #expect(try cluster.status() == .notInitialized)
-        let target = try cluster.start()
-        guard case .running = try cluster.status() else { Issue.record("not running after start"); return }
+        #expect(try await cluster.status() == .notInitialized)
+        let target = try await cluster.start()
+        guard case .running = try await cluster.status() else { Issue.record("not running after start"); return }
         try await target.withClient { client in
             try await client.query("CREATE TABLE kept (value TEXT)")
             try await client.query("INSERT INTO kept VALUES ('still here')")
         }
-        try cluster.stop()
-        #expect(try cluster.status() == .stopped)
-        _ = try cluster.start()
-        _ = try cluster.start() // idempotent
+        try await cluster.stop()
+        #expect(try await cluster.status() == .stopped)
+        _ = try await cluster.start()
+        _ = try await cluster.start() // idempotent
         try await target.withClient { client in
             let rows = try await client.query("SELECT value FROM kept")
             var values: [String] = []
@@ -70,22 +71,15 @@ import Testing
         }
     }
 
-    @Test func urlIsAcceptedByPsql() throws {
+    @Test func urlIsAcceptedByPsql() async throws {
         let psql = "/usr/bin/psql"
         guard FileManager.default.isExecutableFile(atPath: psql) else { return }
         let cluster = try ScratchDatabase.makeTemporaryCluster()
         defer { ScratchDatabase.removeTemporaryCluster(cluster) }
-        let url = try cluster.start().url()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: psql)
-        process.arguments = [url, "-Atc", "SELECT 40 + 2"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == "42")
+        let url = try await cluster.start().url()
+        let (status, output, standardOutput) = try await ChildProcess.run(psql, [url, "-Atc", "SELECT 40 + 2"])
+        #expect(status == 0, "\(output)")
+        #expect(standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "42")
     }
 
     @Test func parsesDatabaseURLs() throws {

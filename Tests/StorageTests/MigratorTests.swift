@@ -1,9 +1,10 @@
 import Foundation
 import PostgresNIO
 @testable import Storage
+import TestSupport
 import Testing
 
-@Suite struct MigratorTests {
+@Suite(.watchdog) struct MigratorTests {
     /// A copy of the project's migrations in a temporary folder, so a test can edit them.
     private func copyOfMigrations() throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("migrations-\(UUID().uuidString)").path

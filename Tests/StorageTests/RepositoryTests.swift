@@ -1,10 +1,11 @@
 import Foundation
 import PostgresNIO
 @testable import Storage
+import TestSupport
 import Testing
 import TradingCore
 
-@Suite struct RepositoryTests {
+@Suite(.watchdog) struct RepositoryTests {
     private func fp(_ text: String) throws -> FixedPoint { try FixedPoint(parsing: text) }
 
     @Test func tradesAndPositionsRoundTripExactly() async throws {

@@ -1,10 +1,11 @@
 import Foundation
 import PostgresNIO
 @testable import Storage
+import TestSupport
 import Testing
 import TradingCore
 
-@Suite struct RollupTests {
+@Suite(.watchdog) struct RollupTests {
     /// Ticks over three days for two symbols, written through the batching writer; the
     /// 5m/1h/1d rollups equal bars computed in Swift from the same ticks, also after late
     /// ticks land in already refreshed buckets.
@@ -99,7 +100,7 @@ import TradingCore
     }
 }
 
-@Suite struct PartitionTests {
+@Suite(.watchdog) struct PartitionTests {
     private func tickCount(_ client: PostgresClient, _ condition: String = "true") async throws -> Int {
         var count = 0
         for try await value in try await client.query(PostgresQuery(unsafeSQL: "SELECT count(*)::int FROM market_ticks WHERE \(condition)")).decode(Int.self) { count = value }

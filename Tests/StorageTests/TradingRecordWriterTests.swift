@@ -2,10 +2,11 @@ import Foundation
 import Logging
 import PostgresNIO
 @testable import Storage
+import TestSupport
 import Testing
 import TradingCore
 
-@Suite struct TradingRecordWriterTests {
+@Suite(.watchdog) struct TradingRecordWriterTests {
     /// Trade + position changes are written together; a change the server refuses (unknown
     /// strategy) is kept aside and counted without stopping the others; nothing is dropped.
     @Test func writesChangesAndKeepsRefusedOnesAside() async throws {
@@ -40,7 +41,7 @@ import TradingCore
     }
 }
 
-@Suite struct TradingRecordWriterRestartTests {
+@Suite(.watchdog) struct TradingRecordWriterRestartTests {
     /// After a lost COMMIT answer the writer asks the server how that transaction ended: a
     /// committed one is not written again, a rolled-back or never-finished one is.
     @Test func aTransactionInDoubtIsResolvedByTheServer() async throws {
@@ -72,7 +73,7 @@ import TradingCore
     @Test func survivesAServerRestartMidStream() async throws {
         let cluster = try ScratchDatabase.makeTemporaryCluster()
         defer { ScratchDatabase.removeTemporaryCluster(cluster) }
-        let target = try cluster.start()
+        let target = try await cluster.start()
         _ = try await Migrator().migrate(target: target)
         let strategyId = try await target.withClient { client in
             try await StrategyRepository(client).upsert(StrategyRecord(name: "restart", strategyType: "t", version: "1", symbols: ["BTC-USDT"]))
@@ -106,11 +107,12 @@ import TradingCore
         }
         // Stop the server while the writer is busy, keep it away for a while (submitters wait
         // on the full queue meanwhile), then start it again.
-        while writer.statistics.written < 150 { try await Task.sleep(for: .milliseconds(5)) }
-        try cluster.stop()
-        try await Task.sleep(for: .milliseconds(500))
-        let pendingWhileDown = writer.statistics.pending
-        _ = try cluster.start()
+        try await Wait.until("150 changes written", { writer.statistics }, satisfies: { $0.written >= 150 })
+        try await cluster.stop()
+        // Away until the writer has failed a batch and the submitters fill the queue.
+        let pendingWhileDown = try await Wait.until("a failed batch and a full queue while the server is down", { writer.statistics },
+                                                    satisfies: { $0.retried > 0 && $0.pending >= 64 }).pending
+        _ = try await cluster.start()
         try await submitter.value
         await writer.flush()
         writer.finish()

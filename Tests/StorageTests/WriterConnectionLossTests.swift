@@ -2,13 +2,14 @@ import Foundation
 import Logging
 import PostgresNIO
 @testable import Storage
+import TestSupport
 import Testing
 import TradingCore
 
 /// What the writers leave behind when the server goes away, and how they settle a COMMIT whose
 /// answer was lost. Each test runs its own throwaway cluster (they restart it or change its
 /// settings).
-@Suite struct WriterConnectionLossTests {
+@Suite(.watchdog) struct WriterConnectionLossTests {
     private let logger = Logger(label: "test")
 
     /// Book snapshots and metrics for `count` distinct times, the book rows first.
@@ -25,9 +26,9 @@ import TradingCore
     }
 
     /// Polls the server until `sql` (a count) is positive: the test's way to see the writer
-    /// reach a given statement. Structural, not timed: it waits as long as that takes.
+    /// reach a given statement.
     private func waitUntilPositive(_ target: DatabaseTarget, _ sql: String) async throws {
-        while try await target.count(sql) == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        try await Wait.until("a positive count from \(sql)", { try await target.count(sql) }, satisfies: { $0 > 0 })
     }
 
     /// Client backends other than the asking one, as the server sees them.
@@ -56,7 +57,7 @@ import TradingCore
     @Test func aRestartMidBatchLeavesNoTaskOrConnectionBehind() async throws {
         let cluster = try ScratchDatabase.makeTemporaryCluster()
         defer { ScratchDatabase.removeTemporaryCluster(cluster) }
-        let target = try cluster.start()
+        let target = try await cluster.start()
         _ = try await Migrator().migrate(target: target)
         let writer = MarketDataWriter(target: target, configuration: .init(capacity: 10_000, batchSize: 200,
                                                                             initialBackoff: .milliseconds(20), maximumBackoff: .milliseconds(200)))
@@ -67,8 +68,8 @@ import TradingCore
         let drain = Task { await writer.run() }
         for row in rows[..<400] { #expect(writer.submit(row) == .accepted) }
         try await waitUntilPositive(target, "SELECT count(*)::int FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'COPY%order_book_snapshots%'")
-        try cluster.stop()
-        _ = try cluster.start()
+        try await cluster.stop()
+        _ = try await cluster.start()
         try? await blocker.close()
         for row in rows[400...] { #expect(writer.submit(row) == .accepted) }
         await writer.flush()
@@ -86,7 +87,7 @@ import TradingCore
     }
 
     private func waitUntilZero(_ target: DatabaseTarget, _ sql: String) async throws {
-        while try await target.count(sql) > 0 { try await Task.sleep(for: .milliseconds(10)) }
+        try await Wait.until("a zero count from \(sql)", { try await target.count(sql) }, satisfies: { $0 == 0 })
     }
 
     /// The server is made to hold the writer's COMMIT (a synchronous standby that does not
@@ -97,7 +98,7 @@ import TradingCore
     @Test func aMarketDataCommitInDoubtIsResolvedByTheServer() async throws {
         let cluster = try ScratchDatabase.makeTemporaryCluster()
         defer { ScratchDatabase.removeTemporaryCluster(cluster) }
-        let target = try cluster.start()
+        let target = try await cluster.start()
         _ = try await Migrator().migrate(target: target)
         try await holdCommits(true, on: target)
         let writer = MarketDataWriter(target: target, configuration: .init(capacity: 10_000, batchSize: 1_000,
@@ -126,7 +127,7 @@ import TradingCore
     @Test func aTradingCommitInDoubtIsResolvedByTheServer() async throws {
         let cluster = try ScratchDatabase.makeTemporaryCluster()
         defer { ScratchDatabase.removeTemporaryCluster(cluster) }
-        let target = try cluster.start()
+        let target = try await cluster.start()
         _ = try await Migrator().migrate(target: target)
         try await holdCommits(true, on: target)
         let writer = TradingRecordWriter(target: target, capacity: 100, batchSize: 50)
@@ -173,13 +174,12 @@ import TradingCore
         }
         try await connection.close()
         let wanted = hold ? "nobody" : ""
-        while true {
+        try await Wait.until("synchronous_standby_names = '\(wanted)' in new sessions", {
             let probe = try await target.connect()
             var current = ""
             for try await value in try await probe.query("SHOW synchronous_standby_names", logger: logger).decode(String.self) { current = value }
             try await probe.close()
-            if current == wanted { return }
-            try await Task.sleep(for: .milliseconds(10))
-        }
+            return current
+        }, satisfies: { $0 == wanted })
     }
 }

@@ -1,10 +1,11 @@
 import NIOCore
 @testable import Storage
+import TestSupport
 import Testing
 import TradingCore
 
 /// The COPY text the batching writer sends, checked byte for byte (no server needed).
-@Suite struct WriterCopyTextTests {
+@Suite(.watchdog) struct WriterCopyTextTests {
     private func text(_ encode: (inout CopyTextEncoder) -> Void) -> String {
         var encoder = CopyTextEncoder()
         encode(&encoder)

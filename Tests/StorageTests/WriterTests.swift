@@ -1,16 +1,17 @@
 import Foundation
 import PostgresNIO
 @testable import Storage
+import TestSupport
 import Testing
 import TradingCore
 
-@Suite struct WriterTests {
+@Suite(.watchdog) struct WriterTests {
     /// The server is stopped mid-stream and started again: everything the writer accepted is
     /// written exactly once, nothing is dropped, and the outage shows as retries.
     @Test func survivesAServerRestartMidStream() async throws {
         let cluster = try ScratchDatabase.makeTemporaryCluster()
         defer { ScratchDatabase.removeTemporaryCluster(cluster) }
-        let target = try cluster.start()
+        let target = try await cluster.start()
         _ = try await Migrator().migrate(target: target)
         let writer = MarketDataWriter(target: target, configuration: .init(capacity: 100_000, batchSize: 500,
                                                                             initialBackoff: .milliseconds(20), maximumBackoff: .milliseconds(200)))
@@ -19,11 +20,11 @@ import TradingCore
         let ticks = try generator.ticks(symbol: "BTC-USDT", count: 12_000, start: Timestamp.utc(2026, 11, 20), spanSeconds: 86_400, base: 90_000)
         for tick in ticks[0..<4_000] { #expect(writer.submit(.tick(tick)) == .accepted) }
         await writer.flush()
-        try cluster.stop()
+        try await cluster.stop()
         // Accepted while the server is down: kept in the queue.
         for tick in ticks[4_000..<8_000] { #expect(writer.submit(.tick(tick)) == .accepted) }
-        try await Task.sleep(for: .milliseconds(300))
-        _ = try cluster.start()
+        try await Wait.until("a failed batch while the server is down", { writer.statistics }, satisfies: { $0.retried > 0 })
+        _ = try await cluster.start()
         for tick in ticks[8_000...] { #expect(writer.submit(.tick(tick)) == .accepted) }
         await writer.flush()
         writer.finish()

@@ -1,7 +1,8 @@
+import TestSupport
 import Testing
 import StrategyKit
 
-@Suite struct ABITests {
+@Suite(.watchdog) struct ABITests {
     @Test func abiVersionIsPositive() {
         #expect(StrategyKitABI.version >= 1)
     }

@@ -1,11 +1,12 @@
 import StrategyKit
+import TestSupport
 import Testing
 import TradingCore
 
 /// `flatten` closes what an order can close and leaves the rest as dust, never throwing for the
 /// position's size: a spot buy's fee in the base currency, or a remainder off the lot grid, must
 /// not make a strategy's `stop()` fail (the host halts a strategy that throws).
-@Suite struct FlattenDustTests {
+@Suite(.watchdog) struct FlattenDustTests {
     /// OKX's BTC-USDT rules: lot 0.00000001, minimum order 0.00001.
     static let btc = StrategyContextTests.btc
     /// A swap: lot and minimum 0.01 contracts.

@@ -1,10 +1,11 @@
 import StrategyKit
+import TestSupport
 import Testing
 import TradingCore
 
 /// Indicators against straightforward reference computations over long pseudo-random series with
 /// price-like magnitudes (where naive running sums lose precision).
-@Suite struct IndicatorTests {
+@Suite(.watchdog) struct IndicatorTests {
     /// A deterministic random walk around 60 000 with cent-sized steps.
     static func series(count: Int, seed: UInt64 = 42) -> [Double] {
         var state = seed

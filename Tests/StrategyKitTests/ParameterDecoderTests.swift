@@ -1,8 +1,9 @@
 import StrategyKit
+import TestSupport
 import Testing
 import TradingCore
 
-@Suite struct ParameterDecoderTests {
+@Suite(.watchdog) struct ParameterDecoderTests {
     enum Side: String, Decodable { case buy, sell }
 
     struct Level: Decodable, Equatable {

@@ -1,9 +1,10 @@
 import StrategyKit
+import TestSupport
 import Testing
 import TradingCore
 
 /// The plugin entry contract, exercised in-process (the dlopen side is in RuntimeTests).
-@Suite struct RegistrarTests {
+@Suite(.watchdog) struct RegistrarTests {
     final class Quiet: Strategy {
         struct Parameters: Decodable { var size: Quantity }
         let size: Quantity

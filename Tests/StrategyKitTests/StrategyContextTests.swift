@@ -1,8 +1,9 @@
 import StrategyKit
+import TestSupport
 import Testing
 import TradingCore
 
-@Suite struct StrategyContextTests {
+@Suite(.watchdog) struct StrategyContextTests {
     static let btc = Instrument(id: try! InstrumentId(parsing: "BTC-USDT"), tickSize: Price(FixedPoint(units: 1, decimals: 1)),
                                 lotSize: Quantity(FixedPoint(units: 1, decimals: 8)), minSize: Quantity(FixedPoint(units: 1, decimals: 5)))
     static let swap = Instrument(id: try! InstrumentId(parsing: "BTC-USDT-SWAP"), tickSize: Price(FixedPoint(units: 1, decimals: 1)),

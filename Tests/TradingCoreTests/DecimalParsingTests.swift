@@ -1,7 +1,8 @@
+import TestSupport
 import Testing
 import TradingCore
 
-@Suite("Decimal parsing and printing")
+@Suite("Decimal parsing and printing", .watchdog)
 struct DecimalParsingTests {
     @Test("OKX's decimal strings parse exactly and print back unchanged", arguments: [
         "42219.9", "0.12060306", "0", "1000000", "0.00000001", "30218.8", "5.123", "1", "0.1", "100",
@@ -103,7 +104,7 @@ struct DecimalParsingTests {
     }
 }
 
-@Suite("FixedPoint arithmetic cases")
+@Suite("FixedPoint arithmetic cases", .watchdog)
 struct FixedPointArithmeticCaseTests {
     func fp(_ text: String) -> FixedPoint { FixedPoint(text)! }
 

@@ -1,4 +1,5 @@
 import PropertyBased
+import TestSupport
 import Testing
 import TradingCore
 
@@ -16,7 +17,7 @@ func spread(_ value: Int128, _ shift: Int) -> FixedPoint { FixedPoint(raw: value
 /// The exact reference value of a FixedPoint as an integer count of 10^-12 units.
 func exact(_ value: FixedPoint) -> DecimalInteger { DecimalInteger(value.raw) }
 
-@Suite("FixedPoint properties")
+@Suite("FixedPoint properties", .watchdog)
 struct FixedPointPropertyTests {
     @Test("parse(print(x)) == x over the whole range")
     func printThenParseRoundTrips() async {

@@ -1,11 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 import TradingCore
 
 /// Every price, size and instrument id in the recorded OKX messages (Tests/Fixtures/okx) must
 /// parse and print back byte for byte. The values are pulled out with JSONSerialization, which
 /// keeps OKX's strings as strings, so nothing passes through a binary float on the way.
-@Suite("OKX fixtures round-trip")
+@Suite("OKX fixtures round-trip", .watchdog)
 struct FixtureRoundTripTests {
     /// Fields that hold a price (never negative).
     static let priceFields: Set<String> = [

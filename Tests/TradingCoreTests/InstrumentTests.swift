@@ -1,7 +1,8 @@
+import TestSupport
 import Testing
 import TradingCore
 
-@Suite("InstrumentId")
+@Suite("InstrumentId", .watchdog)
 struct InstrumentIdTests {
     @Test("spot, swap, dated futures and options parse with their parts")
     func forms() throws {
@@ -69,7 +70,7 @@ struct InstrumentIdTests {
     }
 }
 
-@Suite("Ticker")
+@Suite("Ticker", .watchdog)
 struct TickerTests {
     @Test("an empty side of the book reads back as nil and can be set again")
     func optionalSides() throws {
@@ -89,7 +90,7 @@ struct TickerTests {
     }
 }
 
-@Suite("Instrument")
+@Suite("Instrument", .watchdog)
 struct InstrumentTests {
     func instrument(_ id: String, tick: String, lot: String, min: String, ctVal: String? = nil, ctValCcy: String? = nil) throws -> Instrument {
         Instrument(id: try InstrumentId(parsing: id), tickSize: try Price(parsing: tick), lotSize: try Quantity(parsing: lot),
@@ -143,7 +144,7 @@ struct InstrumentTests {
     }
 }
 
-@Suite("Timestamp")
+@Suite("Timestamp", .watchdog)
 struct TimestampTests {
     @Test("milliseconds, UTC days and ISO text")
     func basics() {
@@ -180,7 +181,7 @@ struct TimestampTests {
     }
 }
 
-@Suite("Identifiers")
+@Suite("Identifiers", .watchdog)
 struct IdentifierTests {
     @Test("client order ids follow OKX's clOrdId rule")
     func clientOrderIds() throws {

@@ -22,8 +22,8 @@ struct DatabaseCommand: AsyncParsableCommand {
                 return
             }
             let cluster = try EmbeddedPostgres.forRuntimeHome()
-            let target = try cluster.start()
-            print("embedded PostgreSQL \(try cluster.status()) at \(cluster.socketDirectory)")
+            let target = try await cluster.start()
+            print("embedded PostgreSQL \(try await cluster.status()) at \(cluster.socketDirectory)")
             print(target.url())
         }
     }
@@ -36,8 +36,8 @@ struct DatabaseCommand: AsyncParsableCommand {
                 return
             }
             let cluster = try EmbeddedPostgres.forRuntimeHome()
-            try cluster.stop()
-            print("embedded PostgreSQL \(try cluster.status())")
+            try await cluster.stop()
+            print("embedded PostgreSQL \(try await cluster.status())")
         }
     }
 
@@ -49,7 +49,7 @@ struct DatabaseCommand: AsyncParsableCommand {
                 return
             }
             let cluster = try EmbeddedPostgres.forRuntimeHome()
-            print("embedded PostgreSQL \(try cluster.status())")
+            print("embedded PostgreSQL \(try await cluster.status())")
             print("  data:   \(cluster.dataDirectory)")
             print("  socket: \(cluster.socketDirectory)")
             print("  log:    \(cluster.logFile)")

@@ -52,12 +52,18 @@ enum StrategyStatusWatcher {
             do {
                 let connection = try await target.connect(logger: logger)
                 do {
-                    try await connection.listen(on: NotificationChannel.strategyControl.rawValue) { notifications in
-                        listening.set(true)
-                        deliver(try await readStatuses(on: connection, names: names, logger: logger))
-                        for try await _ in notifications {
+                    // The notification sequence does not end when the task is cancelled; closing
+                    // the connection ends it, so a stopped watcher leaves no session behind.
+                    try await withTaskCancellationHandler {
+                        try await connection.listen(on: NotificationChannel.strategyControl.rawValue) { notifications in
+                            listening.set(true)
                             deliver(try await readStatuses(on: connection, names: names, logger: logger))
+                            for try await _ in notifications {
+                                deliver(try await readStatuses(on: connection, names: names, logger: logger))
+                            }
                         }
+                    } onCancel: {
+                        connection.close().whenComplete { _ in }
                     }
                 } catch {
                     if !Task.isCancelled {

@@ -87,8 +87,14 @@ public struct ScratchDatabase: Sendable {
 /// The process-wide state behind `ScratchDatabase`.
 actor ScratchCluster {
     static let shared = ScratchCluster()
+    /// Settings of every scratch cluster: durability off (thrown away), room for parallel tests,
+    /// and TimescaleDB's job scheduler off. Its background workers would otherwise connect to
+    /// every database, the template included (which `CREATE DATABASE ... TEMPLATE` refuses to copy
+    /// while anyone is connected), and run retention and compression policies in the middle of
+    /// tests. A test of the policies runs their jobs itself (`CALL run_job(id)`).
     static let throwawaySettings = ["fsync": "off", "synchronous_commit": "off", "full_page_writes": "off",
-                                    "max_connections": "300", "log_min_messages": "warning"]
+                                    "max_connections": "300", "log_min_messages": "warning",
+                                    "timescaledb.max_background_workers": "0"]
     private static let templateName = "scratch_template"
     private static let logger = Logger(label: "storage.scratch")
 
@@ -105,11 +111,20 @@ actor ScratchCluster {
             let cluster = EmbeddedPostgres(home: try Self.makeTemporaryHome(), installation: try PostgresInstallation.locate(),
                                            extraSettings: Self.throwawaySettings, logger: Self.logger)
             Self.registerForExitCleanup(cluster)
-            let target = try cluster.start()
+            let target = try await cluster.start()
             try await Self.maintenance(target) { connection in
                 try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(Self.templateName)"), logger: Self.logger)
             }
             let report = try await Migrator(logger: Self.logger).migrate(target: target.with(database: Self.templateName))
+            try await Self.maintenance(target) { connection in
+                // Nobody can connect to the template from now on (a copy needs it unused), and
+                // whoever still is (the migrator's pool closing) is shown out.
+                try await connection.query(PostgresQuery(unsafeSQL: "ALTER DATABASE \(Self.templateName) WITH ALLOW_CONNECTIONS false"),
+                                           logger: Self.logger)
+                try await connection.query(PostgresQuery(unsafeSQL: """
+                    SELECT pg_terminate_backend(pid, 60000) FROM pg_stat_activity WHERE datname = '\(Self.templateName)'
+                    """), logger: Self.logger)
+            }
             return Ready(cluster: cluster, flavor: report.flavor)
         }
         startup = task
