@@ -4,8 +4,16 @@ import PackageDescription
 
 /// Every folder under strategies/ is one strategy plugin, built as lib<Name>.so against the
 /// StrategyKit product only. Adding a folder is all it takes; this file needs no edit.
-let strategyPlugins: [String] = {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("strategies")
+let strategyPlugins: [String] = subfolders(of: "strategies")
+
+/// Every folder under Benchmarks/Benchmarks/ is one ordo-one/benchmark suite (an executable target
+/// of that name, run by `swift package benchmark`, see scripts/bench.sh): adding a folder with a
+/// `let benchmarks: @Sendable () -> Void = { ... }` file is all it takes. They live in this package
+/// so that they share its build (and CI compiles them, so they cannot rot).
+let benchmarkSuites: [String] = subfolders(of: "Benchmarks/Benchmarks")
+
+func subfolders(of path: String) -> [String] {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(path)
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
     return entries.filter { name in
         var isDirectory: ObjCBool = false
@@ -13,7 +21,24 @@ let strategyPlugins: [String] = {
             && FileManager.default.fileExists(atPath: root.appendingPathComponent(name).path, isDirectory: &isDirectory)
             && isDirectory.boolValue
     }.sorted()
-}()
+}
+
+/// The host modules a benchmark suite imports (read from its `import` lines), as its dependencies.
+func benchmarkDependencies(of suite: String) -> [Target.Dependency] {
+    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Benchmarks/Benchmarks/\(suite)")
+    var imports: Set<String> = []
+    for file in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where file.hasSuffix(".swift") {
+        guard let text = try? String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8) else { continue }
+        for line in text.split(separator: "\n") where line.hasPrefix("import ") || line.hasPrefix("@testable import ") {
+            if let module = line.split(separator: " ").last { imports.insert(String(module)) }
+        }
+    }
+    let hostModules = ["MarketData", "DataQuality", "Risk", "Execution", "Portfolio", "Storage", "RuntimeHost"]
+    var result: [Target.Dependency] = [.product(name: "Benchmark", package: "benchmark")]
+    if !imports.isDisjoint(with: ["TradingCore", "StrategyKit"]) { result.append(sdk) }
+    result += hostModules.filter(imports.contains).map { .target(name: $0) }
+    return result
+}
 
 let sdk: Target.Dependency = .product(name: "StrategyKit", package: "StrategyKit")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
@@ -21,12 +46,10 @@ let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let package = Package(
     name: "ea-okx-runtime",
     products: [
-        .executable(name: "runtime", targets: ["RuntimeCLI"])
+        .executable(name: "runtime", targets: ["RuntimeCLI"]),
+        // The end-to-end throughput harness (scripts/bench.sh e2e).
+        .executable(name: "e2e", targets: ["E2E"]),
     ]
-    // One library product per host module, for the Benchmarks/ package (and tools) that depend on
-    // this package by path; the SDK modules come from Sources/StrategyKit's own product.
-    + ["MarketData", "DataQuality", "Risk", "Execution", "Portfolio", "Storage", "RuntimeHost", "OKXTestServer"]
-        .map { Product.library(name: $0, targets: [$0]) }
     + strategyPlugins.map { .library(name: $0, type: .dynamic, targets: [$0]) },
     dependencies: [
         .package(path: "Sources/StrategyKit"),
@@ -37,6 +60,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/websocket-kit.git", from: "2.15.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         .target(name: "MarketData", dependencies: [
@@ -98,6 +122,13 @@ let package = Package(
             "RuntimeHost", "Storage", "MarketData", "OKXTestServer", "Risk", "Execution", "Portfolio", "DataQuality", sdk,
             .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
+        // The end-to-end throughput harness: a plain executable, not a suite (release builds only
+        // measure; it loads lib<Name>.so of the strategies it runs from its own folder).
+        .executableTarget(name: "E2E", dependencies: [
+            sdk, logging, "MarketData", "DataQuality", "Risk", "Execution", "Portfolio", "Storage", "RuntimeHost",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ], path: "Benchmarks/E2E"),
+
         // `swift package --allow-writing-to-package-directory new-strategy NAME` scaffolds strategies/NAME/ and its manifest.
         .plugin(
             name: "NewStrategy",
@@ -107,6 +138,11 @@ let package = Package(
             ),
             path: "Plugins/NewStrategy"
         ),
-    ] + strategyPlugins.map { .target(name: $0, dependencies: [sdk], path: "strategies/\($0)") },
+    ]
+    + strategyPlugins.map { .target(name: $0, dependencies: [sdk], path: "strategies/\($0)") }
+    + benchmarkSuites.map { suite in
+        .executableTarget(name: suite, dependencies: benchmarkDependencies(of: suite), path: "Benchmarks/Benchmarks/\(suite)",
+                          plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")])
+    },
     swiftLanguageModes: [.v6]
 )

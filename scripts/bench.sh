@@ -12,20 +12,20 @@
 #   scripts/bench.sh HotPath --filter 'RiskEngine.*'   extra arguments go to `benchmark run`
 #
 # Suites print tables (wall clock percentiles, throughput, mallocs and instructions per iteration).
-# Compare against a saved baseline with `swift package --package-path Benchmarks benchmark baseline
-# update NAME` and `... benchmark baseline compare NAME`.
+# Compare against a saved baseline with `swift package benchmark baseline update NAME` and
+# `swift package benchmark baseline compare NAME`. The suites and the harness are targets of the
+# root package (Package.swift), so they share its build folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -f Benchmarks/Package.swift ]; then
-  echo "Benchmarks/Package.swift not found" >&2
-  exit 1
-fi
+# Strategies are loaded as plugins from the executables' folder, as the host does.
+build_release() { swift build -c release "$@" --product SMACrossover >&2; }
 
 if [ "${1:-}" = "e2e" ]; then
   shift
-  swift build --package-path Benchmarks -c release --product e2e >&2
-  bin="$(swift build --package-path Benchmarks -c release --show-bin-path)"
+  swift build -c release --product e2e >&2
+  build_release
+  bin="$(swift build -c release --show-bin-path)"
   case " $* " in *" --no-db "*|*" --rss"*|*" --help "*) exec "$bin/e2e" "$@" ;; esac
   if [ -n "${DATABASE_URL:-}" ]; then exec "$bin/e2e" "$@"; fi
   # A throwaway PostgreSQL cluster (fsync off) in a temporary folder, stopped and removed on exit.
@@ -52,10 +52,11 @@ if [ "${1:-}" = "direct" ]; then
   # (Written while the host module was called Runtime, which ordo-one's canImport(Runtime) took for
   # Swift's own; the module is RuntimeHost now, and this mode stays as the quick one-line summary.)
   shift
-  swift build --package-path Benchmarks -c release >&2
-  bin="$(swift build --package-path Benchmarks -c release --show-bin-path)"
   suites=("$@")
   [ ${#suites[@]} -gt 0 ] || suites=($(ls Benchmarks/Benchmarks))
+  for suite in "${suites[@]}"; do swift build -c release --product "$suite" >&2; done
+  build_release
+  bin="$(swift build -c release --show-bin-path)"
   for suite in "${suites[@]}"; do
     out="$(mktemp)"
     "$bin/$suite" --quiet true > "$out" 2>&1
@@ -77,6 +78,7 @@ if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
 fi
 
 # The plugin builds the suites in release mode itself; --allow-writing-to-package-directory lets it
-# keep results and baselines under Benchmarks/.benchmarkBaselines (gitignored).
-exec swift package --package-path Benchmarks --disable-sandbox --allow-writing-to-package-directory \
-  benchmark run "${target_args[@]}" --no-progress "$@"
+# keep results and baselines under .benchmarkBaselines (gitignored). E2E is the harness, not a suite.
+build_release
+exec swift package --disable-sandbox --allow-writing-to-package-directory \
+  benchmark run "${target_args[@]}" --skip-target E2E --no-progress "$@"

@@ -20,6 +20,11 @@ public struct Watchdog: TestTrait, SuiteTrait, TestScoping {
 
     public var isRecursive: Bool { true }
 
+    public init(deadline: Duration, grace: Duration = .seconds(60)) {
+        self.deadline = deadline
+        self.grace = grace
+    }
+
     public func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
         let name = test.id.description
         // One watchdog per test, with the longest deadline any of its traits asks for (a test's
