@@ -351,13 +351,25 @@ public final class TradingEngine {
             break
         case .completedOverBudget(let overrun):
             summary.budgetOverruns += 1
-            logger.warning("strategy callback over budget", metadata: ["detail": "\(overrun)"])
+            // Logged at a strategy's 1st, 10th, 100th, ... overrun: on a loaded machine every
+            // callback runs late, and a line per event would flood the log (a host whose output
+            // nobody drains then blocks on it). The count is in the summary and the metrics.
+            let overruns = runners[index].budgetOverrunCount
+            if Self.isPowerOfTen(overruns) {
+                logger.warning("strategy callback over budget", metadata: ["detail": "\(overrun)", "overruns_so_far": "\(overruns)"])
+            }
         case .halted(let fault):
             summary.strategyFaults += 1
             logger.error("strategy halted after throwing", metadata: ["detail": "\(fault)"])
             risk.strategyDidThrow(fault.strategy, error: fault.message, at: clock)
             drainRisk()
         }
+    }
+
+    static func isPowerOfTen(_ value: Int) -> Bool {
+        var value = value
+        while value >= 10 && value % 10 == 0 { value /= 10 }
+        return value == 1
     }
 
     func drainRisk() {
