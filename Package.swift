@@ -121,6 +121,7 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["TestSupport",
             "RuntimeHost", "Storage", "MarketData", "OKXTestServer", "Risk", "Execution", "Portfolio", "DataQuality", sdk,
             .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Yams", package: "Yams"),
         ]),
         // The end-to-end throughput harness: a plain executable, not a suite (release builds only
         // measure; it loads lib<Name>.so of the strategies it runs from its own folder).

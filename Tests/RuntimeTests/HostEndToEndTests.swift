@@ -98,8 +98,11 @@ import TradingCore
             // Wait (bounded) for the host to subscribe and the server to serve every frame.
             let served = await server.wait(timeout: .minutes(5)) { $0.allFramesServed }
             #expect(served, "the host never subscribed to everything it was served: \(server.statistics)")
-            try await Wait.until("the market maker's first paper trade row", {
-                try await SQLTestQueries.count(client, "SELECT count(*) FROM trades t JOIN strategies s ON s.id = t.strategy_id WHERE s.name = 'market_maker' AND t.mode = 'paper'")
+            try await Wait.until("the market maker's first paper fill", {
+                try await SQLTestQueries.count(client, """
+                    SELECT count(*) FROM trades t JOIN strategies s ON s.id = t.strategy_id
+                    WHERE s.name = 'market_maker' AND t.mode = 'paper' AND t.filled_quantity > 0
+                    """)
             }, satisfies: { $0 > 0 })
             let pause = try await Self.run(["pause", "sma_crossover"], environment: environment)
             #expect(pause.status == 0, "pause failed: \(pause.output)")

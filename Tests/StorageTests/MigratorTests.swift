@@ -79,6 +79,49 @@ import Testing
         }
     }
 
+    @Test func timescaleDBBefore211OrApacheOnlyCannotCarryTheFlavor() {
+        let old = TimescaleDBSupport.refusal(version: "2.10.3", license: "timescale")
+        #expect(old?.contains("older than 2.11") == true && old?.contains("upgrade") == true)
+        let apache = TimescaleDBSupport.refusal(version: "2.28.3", license: "apache")
+        #expect(apache?.contains("timescaledb.license = apache") == true && apache?.contains("timescaledb.license = timescale") == true)
+        #expect(TimescaleDBSupport.refusal(version: "2.11.0", license: "timescale") == nil)
+        #expect(TimescaleDBSupport.refusal(version: "2.28.3", license: "timescale") == nil)
+        #expect(TimescaleDBSupport.refusal(version: "3.0.0-dev", license: nil) == nil)
+    }
+
+    /// A server whose TimescaleDB runs under the Apache license (a real cluster with
+    /// `timescaledb.license = apache`): asked for TimescaleDB, migrate refuses with the reason and
+    /// the fix and records nothing; left to choose, it takes the plain flavor and says why.
+    @Test(.enabled(if: (try? PostgresInstallation.locate().hasTimescaleDB) == true, "TimescaleDB is not installed"))
+    func apacheOnlyTimescaleDBIsRefusedBeforeAnythingIsRecorded() async throws {
+        let cluster = try ScratchDatabase.makeTemporaryCluster(settings: ["timescaledb.license": "apache"])
+        defer { ScratchDatabase.removeTemporaryCluster(cluster) }
+        let target = try await cluster.start()
+        let migrator = Migrator()
+        let refused = await #expect(throws: StorageError.self) { try await migrator.migrate(target: target, flavor: .required(.timescaledb)) }
+        #expect("\(refused.map { "\($0)" } ?? "")".contains("timescaledb.license = apache"))
+        #expect(try await target.count("SELECT count(*)::int FROM schema_migrations") == 0)
+        #expect(try await target.count("SELECT count(*)::int FROM pg_tables WHERE tablename IN ('strategies', 'trades', 'market_ticks')") == 0)
+        let report = try await migrator.migrate(target: target)
+        #expect(report.flavor == .postgres)
+        #expect(report.flavorReason.contains("timescaledb.license = apache"), "\(report.flavorReason)")
+        #expect(try await target.count("SELECT count(DISTINCT flavor)::int FROM schema_migrations WHERE flavor = 'postgres'") == 1)
+    }
+
+    /// The seed's GIN indexes on JSONB and partial indexes for the active filters.
+    @Test func theSeedsIndexesExist() async throws {
+        let database = try await ScratchDatabase.create()
+        defer { Task { try? await database.drop() } }
+        let indexes = ["idx_strategies_parameters", "idx_strategies_risk_limits", "idx_strategies_running_updated", "idx_strategies_active",
+                       "idx_trades_open", "idx_trades_filled_completed", "idx_positions_open", "idx_audit_logs_new_value"]
+        let list = indexes.map { "'\($0)'" }.joined(separator: ", ")
+        #expect(try await database.target.count("SELECT count(*)::int FROM pg_indexes WHERE indexname IN (\(list))") == indexes.count)
+        #expect(try await database.target.count("""
+            SELECT count(*)::int FROM pg_indexes WHERE indexname IN ('idx_strategies_parameters', 'idx_strategies_risk_limits')
+              AND indexdef LIKE '%USING gin%'
+            """) == 2)
+    }
+
     @Test func splitterKeepsDollarQuotedBodiesWhole() {
         let statements = SQLStatementSplitter.split("""
             -- comment; with semicolon

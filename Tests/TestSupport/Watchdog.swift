@@ -67,11 +67,25 @@ public struct Watchdog: TestTrait, SuiteTrait, TestScoping {
     }
 }
 
+extension Watchdog {
+    /// Adds `describe()` to the watchdog's report for the rest of the current test, under
+    /// `label`: the state of what the test drives (a writer's queue, a feed's progress), read
+    /// when the report is written.
+    public static func describe(_ label: String, _ describe: @escaping @Sendable () -> String) {
+        WatchdogScope.current?.add(probe: label, describe)
+    }
+}
+
 extension Trait where Self == Watchdog {
     /// A watchdog with the default deadline of fifteen minutes per test. Tests run in parallel
     /// and share the machine, so a test's time is close to the whole run's (about four minutes
     /// on an idle 2-core machine, twice that on a loaded one).
-    public static var watchdog: Watchdog { Watchdog(deadline: .minutes(15)) }
+    public static var watchdog: Watchdog { Watchdog(deadline: defaultDeadline) }
+
+    /// Fifteen minutes, or `TEST_WATCHDOG_MINUTES` (to hunt a stall in a loop of short runs).
+    static var defaultDeadline: Duration {
+        .minutes(ProcessInfo.processInfo.environment["TEST_WATCHDOG_MINUTES"].flatMap { Int($0) } ?? 15)
+    }
 
     /// A watchdog with a deadline of its own, for a test that is slow by nature.
     public static func watchdog(_ deadline: Duration) -> Watchdog { Watchdog(deadline: deadline) }
@@ -92,6 +106,7 @@ final class WatchdogScope: Sendable {
     let test: String
     let started = ContinuousClock.now
     private let waits = Mutex<[Int: String]>([:])
+    private let probes = Mutex<[(label: String, describe: @Sendable () -> String)]>([])
     private let nextWait = Atomic<Int>(0)
     var id: ObjectIdentifier { ObjectIdentifier(self) }
 
@@ -106,6 +121,10 @@ final class WatchdogScope: Sendable {
 
     func ended(_ token: Int) { _ = waits.withLock { $0.removeValue(forKey: token) } }
 
+    func add(probe label: String, _ describe: @escaping @Sendable () -> String) {
+        probes.withLock { $0.append((label, describe)) }
+    }
+
     /// What the test waits for, and which other tests are still running.
     func report(headline: String) -> String {
         let waiting = waits.withLock { $0.sorted { $0.key < $1.key }.map(\.value) }
@@ -115,6 +134,7 @@ final class WatchdogScope: Sendable {
         var lines = [headline]
         lines.append(waiting.isEmpty ? "  waiting for: nothing announced (an await outside Wait.until)"
                                      : "  waiting for: " + waiting.joined(separator: "; "))
+        for probe in probes.withLock({ $0 }) { lines.append("  \(probe.label): \(probe.describe())") }
         lines.append(others.isEmpty ? "  no other test running" : "  other tests running: " + others.joined(separator: ", "))
         return lines.joined(separator: "\n")
     }

@@ -154,23 +154,33 @@ public final class Migrator: Sendable {
 
     private func chooseFlavor(_ connection: PostgresConnection, choice: FlavorChoice) async throws -> (SchemaFlavor, String) {
         if choice == .required(.postgres) { return (.postgres, "plain PostgreSQL was requested") }
+        // The version that CREATE EXTENSION would give (or that this database already has), and
+        // the license of the library the server preloaded.
         let rows = try await connection.query("""
             SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'),
-                   coalesce(current_setting('shared_preload_libraries', true), '') LIKE '%timescaledb%'
+                   coalesce(current_setting('shared_preload_libraries', true), '') LIKE '%timescaledb%',
+                   coalesce((SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'),
+                            (SELECT default_version FROM pg_available_extensions WHERE name = 'timescaledb'), ''),
+                   current_setting('timescaledb.license', true)
             """, logger: logger)
         var available = false
         var preloaded = false
-        for try await (isAvailable, isPreloaded) in rows.decode((Bool, Bool).self) { available = isAvailable; preloaded = isPreloaded }
-        let usable = available && preloaded
-        switch (choice, usable) {
+        var version = ""
+        var license: String?
+        for try await (isAvailable, isPreloaded, extensionVersion, licenseSetting) in rows.decode((Bool, Bool, String, String?).self) {
+            (available, preloaded, version, license) = (isAvailable, isPreloaded, extensionVersion, licenseSetting)
+        }
+        let refusal = available && preloaded ? TimescaleDBSupport.refusal(version: version, license: license) : nil
+        switch (choice, available && preloaded && refusal == nil) {
         case (_, true):
-            return (.timescaledb, "TimescaleDB is installed and preloaded on the server")
+            return (.timescaledb, "TimescaleDB \(version) is installed and preloaded on the server")
         case (.required(.timescaledb), false):
-            throw StorageError.migrationSource(reason: "the TimescaleDB flavor was requested but the server \(available ? "does not preload timescaledb (add it to shared_preload_libraries)" : "has no timescaledb extension installed")")
+            throw StorageError.migrationSource(reason: "the TimescaleDB flavor was requested but \(refusal ?? (available ? "the server does not preload timescaledb (add it to shared_preload_libraries)" : "the server has no timescaledb extension installed"))")
         default:
-            let reason = available
-                ? "TimescaleDB is installed but not in shared_preload_libraries, so plain PostgreSQL is used"
-                : "TimescaleDB is not installed on the server, so plain PostgreSQL is used"
+            let reason = refusal.map { "\($0). This database gets the plain PostgreSQL flavor, for good: fix that before its first migrate to have TimescaleDB" }
+                ?? (available
+                    ? "TimescaleDB is installed but not in shared_preload_libraries, so plain PostgreSQL is used"
+                    : "TimescaleDB is not installed on the server, so plain PostgreSQL is used")
             logger.notice("\(reason)")
             return (.postgres, reason)
         }

@@ -68,11 +68,11 @@ public struct ScratchDatabase: Sendable {
     }
 
     /// A private cluster in its own temporary folder, for tests that must stop or restart a
-    /// server (never do that to the shared one). Remove it with `removeTemporaryCluster(_:)`;
-    /// it is also removed at process exit.
-    public static func makeTemporaryCluster() throws -> EmbeddedPostgres {
+    /// server or need `settings` of their own (never do that to the shared one). Remove it with
+    /// `removeTemporaryCluster(_:)`; it is also removed at process exit.
+    public static func makeTemporaryCluster(settings: [String: String] = [:]) throws -> EmbeddedPostgres {
         let cluster = EmbeddedPostgres(home: try ScratchCluster.makeTemporaryHome(), installation: try PostgresInstallation.locate(),
-                                       extraSettings: ScratchCluster.throwawaySettings)
+                                       extraSettings: ScratchCluster.throwawaySettings.merging(settings) { $1 })
         ScratchCluster.registerForExitCleanup(cluster)
         return cluster
     }
