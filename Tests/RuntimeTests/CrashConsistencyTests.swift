@@ -24,7 +24,9 @@ import TradingCore
         """
 
     @Test func sigkillMidReplayLeavesTradesAndPositionsConsistent() async throws {
+        let phase = Phase("creating the database")
         try await ScratchDatabase.with { database, client in
+            phase.enter("deploying and writing the recording")
             let path = PluginTestSupport.packageRoot.appendingPathComponent("strategies/market_maker.yaml").path
             try await OperatorTestSupport.deploy(try String(contentsOfFile: path, encoding: .utf8), client: client)
             let market = SyntheticMarket(instruments: [try InstrumentId(parsing: "BTC-USDT")], seed: 5,
@@ -44,6 +46,7 @@ import TradingCore
             #expect(replay.isRunning, "the replay ended before it could be killed: \(replay.output)")
             replay.signal(SIGKILL)
             try await replay.waitForExit()
+            phase.enter("comparing positions with fills")
 
             let positions = try await SQLTestQueries.strings(client, Self.positionsQuery)
             let fills = try await SQLTestQueries.strings(client, Self.fillsQuery)
@@ -51,9 +54,12 @@ import TradingCore
             #expect(positions == fills)
 
             // The next run starts from what was written and finishes cleanly.
+            phase.enter("rerunning the replay")
             let rerun = try await HostEndToEndTests.run(["replay", recording, "--json"], environment: environment)
             #expect(rerun.status == 0, "\(rerun.output)")
             #expect(rerun.output.contains("\"decode_errors\" : 0"))
+            phase.enter("body done; closing the client and dropping the database")
         }
+        phase.enter("done")
     }
 }

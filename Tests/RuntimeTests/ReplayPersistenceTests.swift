@@ -4,7 +4,6 @@ import MarketData
 import PostgresNIO
 import RuntimeHost
 import Storage
-import Synchronization
 import TestSupport
 import Testing
 import TradingCore
@@ -38,16 +37,16 @@ import TradingCore
         let writers = Task { [trading = plan.persistence.trading, market = plan.persistence.market] in
             await PersistencePipeline.run(trading, market)
         }
-        let phase = Mutex("replaying")
-        Watchdog.describe("replay") { [trading = plan.persistence.trading, market = plan.persistence.market] in
-            "\(phase.withLock { $0 }); trading writer \(trading.statistics); market writer \(market.statistics)"
+        let phase = Phase("replaying")
+        Watchdog.describe("writers") { [trading = plan.persistence.trading, market = plan.persistence.market] in
+            "trading \(trading.statistics); market \(market.statistics)"
         }
         let summary = await ReplaySession.run(feed: ReplayFeed(frames: try frames()), engine: plan.engine,
                                               persistence: plan.persistence, logger: logger)
-        phase.withLock { $0 = "replayed and flushed; waiting for the writers to finish" }
+        phase.enter("replayed and flushed; waiting for the writers to finish")
         plan.persistence.finish()
         await writers.value
-        phase.withLock { $0 = "replay done, writers finished" }
+        phase.enter("replay done, writers finished")
         #expect(plan.persistence.refusedBeforeSending == 0)
         #expect(plan.persistence.trading.statistics.refused == 0)
         return summary

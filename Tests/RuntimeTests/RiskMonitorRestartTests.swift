@@ -34,10 +34,14 @@ import TradingCore
     }
 
     @Test func peakEquityDailyOpeningAndLosingStreakSurviveARestartAndDecideAlike() async throws {
+        let phase = Phase("creating the database")
         try await ScratchDatabase.with { database, client in
+            phase.enter("deploying and planning")
             try await OperatorTestSupport.deploy(try Self.manifest(), client: client)
             let first = try await PaperRestartTests.plan(client, target: database.target)
+            phase.enter("running the first host")
             let summary = try await PaperRestartTests.run(first, target: database.target, seed: 3, steps: 20_000)
+            phase.enter("checking the stored monitors")
             #expect(summary.fills > 0)
             let before = try #require(first.engine.risk.snapshot(of: Self.name)).monitors
             let peak = try #require(before.peakEquity)
@@ -55,8 +59,10 @@ import TradingCore
             #expect(try await TradeRepository(client).trailingLossRuns(mode: .paper)[row.strategyId] ?? 0 == before.consecutiveLosses)
 
             // After the restart the monitors are the same, and so is the drawdown they report.
+            phase.enter("planning the restarted host")
             let second = try await PaperRestartTests.plan(client, target: database.target)
             await second.releaseLocks()
+            phase.enter("comparing the monitors")
             let after = try #require(second.engine.risk.snapshot(of: Self.name)).monitors
             #expect(after == before)
             #expect(after.drawdownPct == before.drawdownPct)
@@ -81,7 +87,9 @@ import TradingCore
             #expect(restartedHalt.event.metricName == "drawdown_pct")
             #expect(restartedHalt.event.metricValue == stayedHalt.event.metricValue)
             #expect(restartedHalt.event.metricValue.map { $0 >= FixedPoint(1) } == true)
+            phase.enter("body done; closing the client and dropping the database")
         }
+        phase.enter("done")
     }
 
     /// Equity is allocated capital plus PnL: marks taken before a redeployment with more capital
