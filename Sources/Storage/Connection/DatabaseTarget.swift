@@ -153,20 +153,39 @@ public struct DatabaseTarget: Sendable, Equatable, CustomStringConvertible {
     public func withClient<Result: Sendable>(logger: Logger = Logger(label: "storage.client"),
                                              _ body: @Sendable (PostgresClient) async throws -> Result) async throws -> Result {
         let client = PostgresClient(configuration: clientConfiguration(), backgroundLogger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            // The body waits until the child task has started and is entering run(). A query
-            // leased before run() has begun still works, but PostgresNIO warns that run() "hasn't
-            // been called yet": without this wait the body won that race at every command's start.
-            // (PostgresNIO has no public "running" signal; what is left is the child's step from
-            // finish() into run(), which the body, woken on another thread, practically never wins.)
-            let (started, starting) = AsyncStream<Void>.makeStream()
-            group.addTask {
-                starting.finish()
-                await client.run()
-            }
-            defer { group.cancelAll() }
-            for await _ in started {}
-            return try await body(client)
+        // The body waits until the run task has started and is entering run(). A query leased
+        // before run() has begun still works, but PostgresNIO warns that run() "hasn't been called
+        // yet": without this wait the body won that race at every command's start. (PostgresNIO
+        // has no public "running" signal; what is left is the task's step from finish() into
+        // run(), which the body, woken on another thread, practically never wins.)
+        let (started, starting) = AsyncStream<Void>.makeStream()
+        let running = Task {
+            starting.finish()
+            await client.run()
+        }
+        for await _ in started {}
+        do {
+            let result = try await body(client)
+            await Self.stop(running, logger: logger)
+            return result
+        } catch {
+            await Self.stop(running, logger: logger)
+            throw error
+        }
+    }
+
+    /// Cancels a client's `run()` and waits for it to return, for `limit` at most.
+    ///
+    /// Why not just wait: postgres-nio 1.33's pool was seen never returning from `run()` after
+    /// cancellation, with every connection already closed (a test stalled there for good after
+    /// its client had sat idle through a minute-long child process). Past the limit the run task
+    /// is left to itself with a warning: it holds no connection, and the caller's work is done.
+    static func stop(_ running: Task<Void, Never>, logger: Logger, limit: Duration = .seconds(30)) async {
+        running.cancel()
+        let returned = await FirstOf.wait(orAfter: limit) { await running.value }
+        if !returned {
+            logger.warning("the database client did not shut down within the limit; going on without waiting for it",
+                           metadata: ["limit": "\(limit)"])
         }
     }
 
@@ -178,3 +197,4 @@ private final class ConnectionCounter: Sendable {
     private let value = Mutex(0)
     func next() -> Int { value.withLock { $0 += 1; return $0 } }
 }
+
