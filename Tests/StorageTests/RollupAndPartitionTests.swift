@@ -9,8 +9,9 @@ import TradingCore
     /// Ticks over three days for two symbols, written through the batching writer; the
     /// 5m/1h/1d rollups equal bars computed in Swift from the same ticks, also after late
     /// ticks land in already refreshed buckets.
-    @Test func rollupsEqualAnIndependentComputation() async throws {
-        try await ScratchDatabase.with { database, client in
+    @Test(arguments: SchemaFlavor.allCases) func rollupsEqualAnIndependentComputation(flavor: SchemaFlavor) async throws {
+        guard try await ScratchDatabase.flavors().contains(flavor) else { return }
+        try await ScratchDatabase.with(flavor: flavor) { database, client in
             let start = Timestamp.utc(2026, 11, 1)
             let end = Timestamp.utc(2026, 11, 4)
             var generator = TickGenerator(seed: 42)
@@ -61,8 +62,9 @@ import TradingCore
         }
     }
 
-    @Test func dailyPerformanceRollupFollowsTradeChanges() async throws {
-        try await ScratchDatabase.with { _, client in
+    @Test(arguments: SchemaFlavor.allCases) func dailyPerformanceRollupFollowsTradeChanges(flavor: SchemaFlavor) async throws {
+        guard try await ScratchDatabase.flavors().contains(flavor) else { return }
+        try await ScratchDatabase.with(flavor: flavor) { _, client in
             let strategyId = try await StrategyRepository(client).upsert(StrategyRecord(name: "perf", strategyType: "grid", version: "1", symbols: ["BTC-USDT"]))
             let instrument = try InstrumentId(parsing: "BTC-USDT")
             let day = Timestamp.utc(2026, 11, 2, 10)
@@ -124,8 +126,7 @@ import TradingCore
 
     /// Retention drops exactly the partitions whose whole period is past the retention cutoff.
     @Test func retentionDropsExactlyTheExpiredPartitions() async throws {
-        try await ScratchDatabase.with { database, client in
-            guard database.flavor == .postgres else { return }
+        try await ScratchDatabase.with(flavor: .postgres) { _, client in
             let repository = MarketDataRepository(client)
             let days = [Timestamp.utc(2026, 3, 7, 12), Timestamp.utc(2026, 3, 16, 23), Timestamp.utc(2026, 3, 17, 1), Timestamp.utc(2026, 6, 14, 8)]
             for (index, day) in days.enumerated() { try await repository.insertTick(try tick("r\(index)", at: day)) }
@@ -151,8 +152,9 @@ import TradingCore
 
     /// Rows whose time has no partition are never refused: they wait in DEFAULT, then move to
     /// a partition made for them, or are deleted when already past retention.
-    @Test func rowsWithoutAPartitionAreNeverRefused() async throws {
-        try await ScratchDatabase.with { database, client in
+    @Test(arguments: SchemaFlavor.allCases) func rowsWithoutAPartitionAreNeverRefused(flavor: SchemaFlavor) async throws {
+        guard try await ScratchDatabase.flavors().contains(flavor) else { return }
+        try await ScratchDatabase.with(flavor: flavor) { database, client in
             let repository = MarketDataRepository(client)
             let old = Timestamp.utc(2022, 3, 1, 10)
             let future = Timestamp(millisecondsSinceEpoch: Timestamp.now.millisecondsSinceEpoch + 400 * 86_400_000)

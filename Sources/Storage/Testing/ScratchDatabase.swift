@@ -36,16 +36,25 @@ public struct ScratchDatabase: Sendable {
     /// The flavor the template was migrated with (nil when created unmigrated).
     public let flavor: SchemaFlavor?
 
-    /// Creates a fresh database: migrated to the latest schema (default) or empty.
-    public static func create(migrated: Bool = true) async throws -> ScratchDatabase {
-        try await ScratchCluster.shared.createDatabase(migrated: migrated)
+    /// Creates a fresh database: migrated to the latest schema (default) or empty. Migrated, it
+    /// has `flavor`, or by default the flavor the server supports best (TimescaleDB when
+    /// installed).
+    /// - Throws: when `flavor` is `.timescaledb` and TimescaleDB is not installed.
+    public static func create(migrated: Bool = true, flavor: SchemaFlavor? = nil) async throws -> ScratchDatabase {
+        try await ScratchCluster.shared.createDatabase(migrated: migrated, flavor: flavor)
+    }
+
+    /// The flavors a scratch database can have here: plain PostgreSQL always, TimescaleDB too
+    /// when it is installed. A test that must hold for both runs once per flavor listed.
+    public static func flavors() async throws -> [SchemaFlavor] {
+        try await ScratchCluster.shared.flavors()
     }
 
     /// Creates a database, runs `body` with it and a running pooled client, and drops it
     /// afterwards (also when `body` throws).
-    public static func with<Result: Sendable>(migrated: Bool = true,
+    public static func with<Result: Sendable>(migrated: Bool = true, flavor: SchemaFlavor? = nil,
                                               _ body: @Sendable (ScratchDatabase, PostgresClient) async throws -> Result) async throws -> Result {
-        let database = try await create(migrated: migrated)
+        let database = try await create(migrated: migrated, flavor: flavor)
         do {
             let result = try await database.target.withClient { client in try await body(database, client) }
             try await database.drop()
@@ -96,10 +105,13 @@ actor ScratchCluster {
                                     "max_connections": "300", "log_min_messages": "warning",
                                     "timescaledb.max_background_workers": "0"]
     private static let templateName = "scratch_template"
+    /// A plain-flavor template beside a TimescaleDB one, made on first use.
+    private static let plainTemplateName = "scratch_template_postgres"
     private static let logger = Logger(label: "storage.scratch")
 
     private struct Ready { var cluster: EmbeddedPostgres; var flavor: SchemaFlavor }
     private var startup: Task<Ready, any Error>?
+    private var plainTemplate: Task<Void, any Error>?
     private var counter = 0
 
     func cluster() async throws -> EmbeddedPostgres { try await ready().cluster }
@@ -112,34 +124,61 @@ actor ScratchCluster {
                                            extraSettings: Self.throwawaySettings, logger: Self.logger)
             Self.registerForExitCleanup(cluster)
             let target = try await cluster.start()
-            try await Self.maintenance(target) { connection in
-                try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(Self.templateName)"), logger: Self.logger)
-            }
-            let report = try await Migrator(logger: Self.logger).migrate(target: target.with(database: Self.templateName))
-            try await Self.maintenance(target) { connection in
-                // Nobody can connect to the template from now on (a copy needs it unused), and
-                // whoever still is (the migrator's pool closing) is shown out.
-                try await connection.query(PostgresQuery(unsafeSQL: "ALTER DATABASE \(Self.templateName) WITH ALLOW_CONNECTIONS false"),
-                                           logger: Self.logger)
-                try await connection.query(PostgresQuery(unsafeSQL: """
-                    SELECT pg_terminate_backend(pid, 60000) FROM pg_stat_activity WHERE datname = '\(Self.templateName)'
-                    """), logger: Self.logger)
-            }
-            return Ready(cluster: cluster, flavor: report.flavor)
+            let flavor = try await Self.makeTemplate(Self.templateName, flavor: .automatic, on: target)
+            return Ready(cluster: cluster, flavor: flavor)
         }
         startup = task
         return try await task.value
     }
 
-    func createDatabase(migrated: Bool) async throws -> ScratchDatabase {
+    /// Creates a template database migrated with `flavor`, then closes it: nobody can connect to
+    /// it from now on (a copy needs it unused), and whoever still is (the migrator's pool
+    /// closing) is shown out.
+    private static func makeTemplate(_ name: String, flavor: Migrator.FlavorChoice, on target: DatabaseTarget) async throws -> SchemaFlavor {
+        try await maintenance(target) { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+        }
+        let report = try await Migrator(logger: logger).migrate(target: target.with(database: name), flavor: flavor)
+        try await maintenance(target) { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: "ALTER DATABASE \(name) WITH ALLOW_CONNECTIONS false"), logger: logger)
+            try await connection.query(PostgresQuery(unsafeSQL: """
+                SELECT pg_terminate_backend(pid, 60000) FROM pg_stat_activity WHERE datname = '\(name)'
+                """), logger: logger)
+        }
+        return report.flavor
+    }
+
+    func flavors() async throws -> [SchemaFlavor] {
+        try await ready().flavor == .timescaledb ? [.postgres, .timescaledb] : [.postgres]
+    }
+
+    /// The template for `flavor` (nil: the default one).
+    private func template(for flavor: SchemaFlavor?) async throws -> String {
         let ready = try await ready()
+        switch flavor {
+        case nil: return Self.templateName
+        case .some(let wanted) where wanted == ready.flavor: return Self.templateName
+        case .timescaledb:
+            throw StorageError.migrationSource(reason: "a TimescaleDB scratch database was asked for, but TimescaleDB is not installed for this server (scripts/setup.sh builds it)")
+        case .postgres:
+            if plainTemplate == nil {
+                let target = ready.cluster.target()
+                plainTemplate = Task { _ = try await Self.makeTemplate(Self.plainTemplateName, flavor: .required(.postgres), on: target) }
+            }
+            try await plainTemplate?.value
+            return Self.plainTemplateName
+        }
+    }
+
+    func createDatabase(migrated: Bool, flavor: SchemaFlavor?) async throws -> ScratchDatabase {
+        let ready = try await ready()
+        let template = migrated ? try await template(for: flavor) : "template0"
         counter += 1
         let name = "scratch_\(getpid())_\(counter)"
-        let template = migrated ? Self.templateName : "template0"
         try await Self.maintenance(ready.cluster.target()) { connection in
             try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) TEMPLATE \(template)"), logger: Self.logger)
         }
-        return ScratchDatabase(name: name, target: ready.cluster.target(database: name), flavor: migrated ? ready.flavor : nil)
+        return ScratchDatabase(name: name, target: ready.cluster.target(database: name), flavor: migrated ? flavor ?? ready.flavor : nil)
     }
 
     func dropDatabase(_ name: String) async throws {
