@@ -19,12 +19,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Strategies are loaded as plugins from the executables' folder, as the host does.
-build_release() { swift build -c release "$@" --product SMACrossover >&2; }
+build_strategy_plugin() { swift build -c release --product SMACrossover >&2; }
 
 if [ "${1:-}" = "e2e" ]; then
   shift
   swift build -c release --product e2e >&2
-  build_release
+  build_strategy_plugin
   bin="$(swift build -c release --show-bin-path)"
   case " $* " in *" --no-db "*|*" --rss"*|*" --help "*) exec "$bin/e2e" "$@" ;; esac
   if [ -n "${DATABASE_URL:-}" ]; then exec "$bin/e2e" "$@"; fi
@@ -55,7 +55,7 @@ if [ "${1:-}" = "direct" ]; then
   suites=("$@")
   [ ${#suites[@]} -gt 0 ] || suites=($(ls Benchmarks/Benchmarks))
   for suite in "${suites[@]}"; do swift build -c release --product "$suite" >&2; done
-  build_release
+  build_strategy_plugin
   bin="$(swift build -c release --show-bin-path)"
   for suite in "${suites[@]}"; do
     out="$(mktemp)"
@@ -79,6 +79,6 @@ fi
 
 # The plugin builds the suites in release mode itself; --allow-writing-to-package-directory lets it
 # keep results and baselines under .benchmarkBaselines (gitignored). E2E is the harness, not a suite.
-build_release
+build_strategy_plugin
 exec swift package --disable-sandbox --allow-writing-to-package-directory \
   benchmark run "${target_args[@]}" --skip-target E2E --no-progress "$@"

@@ -4,8 +4,9 @@
 set -euo pipefail
 needed=()
 command -v swift >/dev/null 2>&1 || { echo "error: the Swift 6.3 toolchain is not on PATH (expected /opt/swift/usr/bin); install it first." >&2; exit 1; }
-pg_found=""
-for dir in /usr/lib/postgresql/*/bin; do [ -x "$dir/initdb" ] && pg_found="$dir"; done
+# The highest server version in Debian's layout (where PATH usually only has client wrappers).
+debian_pg_bin() { local found=""; for dir in /usr/lib/postgresql/*/bin; do [ -x "$dir/initdb" ] && found="$dir"; done; echo "$found"; }
+pg_found="$(debian_pg_bin)"
 command -v initdb >/dev/null 2>&1 && pg_found="${pg_found:-$(dirname "$(command -v initdb)")}"
 [ -n "$pg_found" ] || needed+=(postgresql)
 command -v psql >/dev/null 2>&1 || needed+=(postgresql-client)
@@ -33,8 +34,8 @@ fi
 # server's library folder. No Debian package ships it, so when it is missing it is built from the
 # upstream source in ../shared/vendor/ (about two minutes on 2 cores). Without it everything runs on
 # the plain PostgreSQL flavor; see the README for Timescale's own packages.
-pg_bin="${pg_found:-}"
-[ -n "$pg_bin" ] || for dir in /usr/lib/postgresql/*/bin; do [ -x "$dir/initdb" ] && pg_bin="$dir"; done
+# Found again: the server may have been installed just above.
+pg_bin="$(debian_pg_bin)"
 tsdb_source="$(cd "$(dirname "$0")/../.." && pwd)/shared/vendor/timescaledb-2.28.3.tar.gz"
 if [ -n "$pg_bin" ] && [ ! -f "$(dirname "$pg_bin")/lib/timescaledb.so" ] && [ "${RUNTIME_SKIP_TIMESCALEDB:-}" != "1" ]; then
   pg_major="$(basename "$(dirname "$pg_bin")")"

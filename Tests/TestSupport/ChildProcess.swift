@@ -89,9 +89,6 @@ public final class ChildProcess: Sendable {
         try? FileManager.default.removeItem(atPath: errorPath)
     }
 
-    /// The child's process id.
-    public var pid: Int32 { process.processIdentifier }
-
     /// Whether it has not exited yet.
     public var isRunning: Bool { exit.state.withLock { $0.status == nil } }
 

@@ -37,31 +37,28 @@ public struct Watchdog: TestTrait, SuiteTrait, TestScoping {
         // The task group waits for both children, so `function` does not outlive this call.
         try await withoutActuallyEscaping(function) { function in
             try await WatchdogScope.$current.withValue(scope) {
-            try await withThrowingTaskGroup(of: Bool.self) { group in
-                group.addTask {
-                    try await function()
-                    return true
-                }
-                group.addTask { [grace] in
-                    try await Task.sleep(for: deadline)
-                    let report = scope.report(headline: "watchdog: \(name) did not finish within \(deadline)")
-                    Issue.record(Comment(rawValue: report))
-                    FileHandle.standardError.write(Data((report + "\n").utf8))
-                    // The test is cancelled when this throws; if it has not returned after the
-                    // grace period, nothing will make it return.
-                    Thread.detachNewThread {
-                        Thread.sleep(forTimeInterval: Double(grace.components.seconds))
-                        guard WatchdogScope.running.withLock({ $0[scope.id] != nil }) else { return }
-                        let final = scope.report(headline: "watchdog: \(name) ignored cancellation for \(grace); ending the test process")
-                        FileHandle.standardError.write(Data((final + "\n").utf8))
-                        exit(1)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await function() }
+                    group.addTask { [grace] in
+                        try await Task.sleep(for: deadline)
+                        let report = scope.report(headline: "watchdog: \(name) did not finish within \(deadline)")
+                        Issue.record(Comment(rawValue: report))
+                        FileHandle.standardError.write(Data((report + "\n").utf8))
+                        // The test is cancelled when this throws; if it has not returned after the
+                        // grace period, nothing will make it return.
+                        Thread.detachNewThread {
+                            Thread.sleep(forTimeInterval: Double(grace.components.seconds))
+                            guard WatchdogScope.running.withLock({ $0[scope.id] != nil }) else { return }
+                            let final = scope.report(headline: "watchdog: \(name) ignored cancellation for \(grace); ending the test process")
+                            FileHandle.standardError.write(Data((final + "\n").utf8))
+                            exit(1)
+                        }
+                        throw WatchdogTimeout(test: name, deadline: deadline)
                     }
-                    throw WatchdogTimeout(test: name, deadline: deadline)
+                    // The first child to finish decides: the test's own outcome, or the timeout.
+                    try await group.next()
+                    group.cancelAll()
                 }
-                // The first child to finish decides: the test's own outcome, or the timeout.
-                _ = try await group.next()
-                group.cancelAll()
-            }
             }
         }
     }

@@ -197,4 +197,3 @@ private final class ConnectionCounter: Sendable {
     private let value = Mutex(0)
     func next() -> Int { value.withLock { $0 += 1; return $0 } }
 }
-
