@@ -33,7 +33,7 @@ func benchmarkDependencies(of suite: String) -> [Target.Dependency] {
             if let module = line.split(separator: " ").last { imports.insert(String(module)) }
         }
     }
-    let hostModules = ["MarketData", "DataQuality", "Risk", "Execution", "Portfolio", "Storage", "RuntimeHost"]
+    let hostModules = ["MarketData", "DataQuality", "Risk", "Execution", "Portfolio", "Ledger", "Storage", "RuntimeHost"]
     var result: [Target.Dependency] = [.product(name: "Benchmark", package: "benchmark")]
     if !imports.isDisjoint(with: ["TradingCore", "StrategyKit"]) { result.append(sdk) }
     result += hostModules.filter(imports.contains).map { .target(name: $0) }
@@ -79,9 +79,12 @@ let package = Package(
             .product(name: "NIOWebSocket", package: "swift-nio"),
         ]),
         .target(name: "DataQuality", dependencies: [sdk]),
-        .target(name: "Risk", dependencies: [sdk]),
         .target(name: "Execution", dependencies: [sdk]),
         .target(name: "Portfolio", dependencies: [sdk]),
+        // The one record of positions (the portfolio's) and open orders that strategies, risk and
+        // the invariant checker read.
+        .target(name: "Ledger", dependencies: [sdk, "Portfolio"]),
+        .target(name: "Risk", dependencies: [sdk, "Ledger"]),
         .target(name: "Storage", dependencies: [
             sdk, logging,
             .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -91,7 +94,7 @@ let package = Package(
         // The host (named apart from Swift's own `Runtime` module, which packages such as
         // ordo-one/benchmark probe with canImport(Runtime)).
         .target(name: "RuntimeHost", dependencies: [
-            sdk, logging, "MarketData", "DataQuality", "Risk", "Execution", "Portfolio", "Storage",
+            sdk, logging, "MarketData", "DataQuality", "Risk", "Execution", "Portfolio", "Ledger", "Storage",
             .product(name: "Yams", package: "Yams"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -107,10 +110,10 @@ let package = Package(
         .testTarget(name: "TradingCoreTests", dependencies: ["TestSupport",
             sdk, .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "StrategyKitTests", dependencies: ["TestSupport", sdk]),
+        .testTarget(name: "StrategyKitTests", dependencies: ["TestSupport", "Ledger", "Portfolio", sdk]),
         .testTarget(name: "MarketDataTests", dependencies: ["TestSupport", "MarketData", "OKXTestServer", sdk]),
         .testTarget(name: "DataQualityTests", dependencies: ["TestSupport", "DataQuality", "MarketData", sdk]),
-        .testTarget(name: "RiskTests", dependencies: ["TestSupport", "Risk", sdk, .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "RiskTests", dependencies: ["TestSupport", "Risk", "Ledger", "Portfolio", sdk, .product(name: "Yams", package: "Yams")]),
         // The watchdog, signal waits and child processes every test target uses (no test hangs).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // Literal constructors and sample instruments shared by the trading tests.
@@ -119,14 +122,14 @@ let package = Package(
         .testTarget(name: "PortfolioTests", dependencies: ["TestSupport", "Portfolio", "TradingTestSupport", sdk]),
         .testTarget(name: "StorageTests", dependencies: ["TestSupport", "Storage", sdk, .product(name: "PostgresNIO", package: "postgres-nio")]),
         .testTarget(name: "RuntimeTests", dependencies: ["TestSupport",
-            "RuntimeHost", "Storage", "MarketData", "OKXTestServer", "Risk", "Execution", "Portfolio", "DataQuality", sdk,
+            "RuntimeHost", "Storage", "MarketData", "OKXTestServer", "Risk", "Execution", "Portfolio", "Ledger", "DataQuality", sdk,
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Yams", package: "Yams"),
         ]),
         // The end-to-end throughput harness: a plain executable, not a suite (release builds only
         // measure; it loads lib<Name>.so of the strategies it runs from its own folder).
         .executableTarget(name: "E2E", dependencies: [
-            sdk, logging, "MarketData", "DataQuality", "Risk", "Execution", "Portfolio", "Storage", "RuntimeHost",
+            sdk, logging, "MarketData", "DataQuality", "Risk", "Execution", "Portfolio", "Ledger", "Storage", "RuntimeHost",
             .product(name: "PostgresNIO", package: "postgres-nio"),
         ], path: "Benchmarks/E2E"),
 

@@ -5,7 +5,8 @@ import TradingCore
 /// The holding is a signed size (`+` long, `−` short): base currency for spot, contracts for
 /// swaps and futures (each worth ``contractValue`` base units). Rules:
 /// - A fill in the holding's direction (or from flat) raises it; the average entry becomes the
-///   size-weighted average of old entry and fill price, rounded to nearest at 12 decimals.
+///   size-weighted average of old entry and fill price, rounded to nearest at 12 decimals. A
+///   fill from flat also marks the position at its price (the mark a flat position kept is stale).
 /// - A fill against it closes `min(|held|, fill)` and realizes
 ///   `closed × contractValue × (fill price − average entry) × direction`; the average entry stays.
 /// - A fill larger than the holding flips it: it first closes all of it as above, then opens the
@@ -92,7 +93,12 @@ public struct Position: Hashable, Sendable {
             let addSize = delta.magnitude
             let cost = try averageEntryPrice.value.multiplied(by: oldSize) + price.value.multiplied(by: addSize)
             averageEntryPrice = Price(try cost.divided(by: oldSize + addSize, rounding: .toNearestOrAwayFromZero))
-            if held.isZero { openedAt = time }
+            if held.isZero {
+                openedAt = time
+                // A flat position is not marked, so its last mark may be long stale (a close at
+                // 32,000 then a rebuy at 30,000): the fill is the latest price it has traded at.
+                currentPrice = price
+            }
             signedQuantity = held + delta
         } else {
             let closed = min(held.magnitude, delta.magnitude)

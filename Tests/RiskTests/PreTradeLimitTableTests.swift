@@ -100,11 +100,11 @@ struct PreTradeLimitTableTests {
         func probe(_ quantity: FixedPoint, _ price: String?, extra: Int = 0) -> RiskDecision {
             let engine = Fixture.engine(limitCase.limits, account: limitCase.account)
             for (quantity, price) in limitCase.before + Array(repeating: ("1", "100"), count: extra) {
-                let decision = engine.check(Fixture.order(limitCase.side, quantity, at: price, on: instrument),
+                let decision = engine.send(Fixture.order(limitCase.side, quantity, at: price, on: instrument),
                                             market: limitCase.market)
                 #expect(decision == .accepted, "setup order \(quantity) was \(decision)")
             }
-            return engine.check(Fixture.order(limitCase.side, quantity.description, at: price, on: instrument),
+            return engine.send(Fixture.order(limitCase.side, quantity.description, at: price, on: instrument),
                                 market: limitCase.market)
         }
         let inside = probe(limitCase.inside.quantity, limitCase.inside.price)
@@ -120,11 +120,11 @@ struct PreTradeLimitTableTests {
         let (inside, outside) = bandCase.side == .buy
             ? (Fixture.market(bid: "99.9", ask: "105"), Fixture.market(bid: "99.9", ask: "105.1"))
             : (Fixture.market(bid: "95", ask: "100.1"), Fixture.market(bid: "94.9", ask: "100.1"))
-        #expect(engine.check(Fixture.order(bandCase.side, "1", at: nil, on: instrument), market: inside) == .accepted)
-        #expect(engine.check(Fixture.order(bandCase.side, "1", at: nil, on: instrument), market: outside).rejectedCheck == .priceBand)
+        #expect(engine.send(Fixture.order(bandCase.side, "1", at: nil, on: instrument), market: inside) == .accepted)
+        #expect(engine.send(Fixture.order(bandCase.side, "1", at: nil, on: instrument), market: outside).rejectedCheck == .priceBand)
         let empty = MarketSnapshot(bestBid: nil, bestAsk: nil, mark: Price(FixedPoint(100)), bookIsValid: true,
                                    lastDataTime: Fixture.start)
-        #expect(engine.check(Fixture.order(bandCase.side, "1", at: nil, on: instrument), market: empty).rejectedCheck
+        #expect(engine.send(Fixture.order(bandCase.side, "1", at: nil, on: instrument), market: empty).rejectedCheck
                 == .noReferencePrice)
     }
 
@@ -135,80 +135,81 @@ struct PreTradeLimitTableTests {
         let dataTime = Fixture.start.advanced(byMilliseconds: -5_000)
         let justInside = Fixture.market(at: dataTime)
         let justOutside = Fixture.market(at: dataTime.advanced(byNanoseconds: -1))
-        #expect(engine.check(Fixture.order(side, "1", on: instrument), market: justInside) == .accepted)
-        #expect(engine.check(Fixture.order(side, "1", on: instrument), market: justOutside).rejectedCheck == .staleData)
+        #expect(engine.send(Fixture.order(side, "1", on: instrument), market: justInside) == .accepted)
+        #expect(engine.send(Fixture.order(side, "1", on: instrument), market: justOutside).rejectedCheck == .staleData)
     }
 
     @Test(arguments: [InstrumentKind.spot, .swap], Side.allCases)
     func brokenBookAndQualityAlertsBlockNewExposureButNotReduction(_ kind: InstrumentKind, _ side: Side) {
         let instrument = Fixture.instrument(kind).id
         let engine = Fixture.engine()
-        engine.restorePosition(strategy: "alpha", instrument: instrument,
-                               quantity: side == .buy ? FixedPoint(-3) : FixedPoint(3), markPrice: Price(FixedPoint(100)))
+        engine.hold(side == .buy ? FixedPoint(-3) : FixedPoint(3), in: instrument, at: Price(FixedPoint(100)))
         let broken = Fixture.market(valid: false)
         let stale = Fixture.market(at: Fixture.start.advanced(byMilliseconds: -60_000))
         // Adding exposure (same direction as... the opposite of the position) is refused.
-        #expect(engine.check(Fixture.order(side.opposite, "1", on: instrument), market: broken).rejectedCheck == .bookOutOfSync)
+        #expect(engine.send(Fixture.order(side.opposite, "1", on: instrument), market: broken).rejectedCheck == .bookOutOfSync)
         // Shrinking the position passes on a broken book and on stale data, up to the position's size.
-        #expect(engine.check(Fixture.order(side, "1", on: instrument), market: broken) == .accepted)
-        #expect(engine.check(Fixture.order(side, "2", on: instrument), market: stale) == .accepted)
+        #expect(engine.send(Fixture.order(side, "1", on: instrument), market: broken) == .accepted)
+        #expect(engine.send(Fixture.order(side, "2", on: instrument), market: stale) == .accepted)
         // A third reduction of 1 would flip the position once the two pending ones fill: refused.
-        #expect(engine.check(Fixture.order(side, "1", on: instrument), market: stale).rejectedCheck == .staleData)
+        #expect(engine.send(Fixture.order(side, "1", on: instrument), market: stale).rejectedCheck == .staleData)
 
         let alerted = Fixture.engine()
         alerted.dataQualityAlert(instrument: instrument, severity: .warning, description: "price jump", at: Fixture.start)
-        #expect(alerted.check(Fixture.order(side, "1", on: instrument), market: Fixture.market()).rejectedCheck == .dataQuality)
+        #expect(alerted.send(Fixture.order(side, "1", on: instrument), market: Fixture.market()).rejectedCheck == .dataQuality)
         alerted.dataQualityRecovered(instrument: instrument, at: Fixture.start)
-        #expect(alerted.check(Fixture.order(side, "1", on: instrument), market: Fixture.market()) == .accepted)
+        #expect(alerted.send(Fixture.order(side, "1", on: instrument), market: Fixture.market()) == .accepted)
         #expect(alerted.state(of: "alpha") == .active)
     }
 
     @Test(arguments: Side.allCases)
     func onlyManifestInstrumentsMayBeTraded(_ side: Side) {
         let engine = Fixture.engine()
-        #expect(engine.check(Fixture.order(side, "1", on: Fixture.otherId), market: Fixture.market()).rejectedCheck
+        #expect(engine.send(Fixture.order(side, "1", on: Fixture.otherId), market: Fixture.market()).rejectedCheck
                 == .instrumentNotAllowed)
-        #expect(engine.check(Fixture.order(side, "1", strategy: "nobody"), market: Fixture.market()).rejectedCheck
+        #expect(engine.send(Fixture.order(side, "1", strategy: "nobody"), market: Fixture.market()).rejectedCheck
                 == .unknownStrategy)
     }
 
     @Test func invalidOrdersAreRefused() {
         let engine = Fixture.engine()
-        #expect(engine.check(Fixture.order(.buy, "0"), market: Fixture.market()).rejectedCheck == .invalidOrder)
-        #expect(engine.check(Fixture.order(.buy, "1", at: nil, type: .limit), market: Fixture.market()).rejectedCheck
+        #expect(engine.send(Fixture.order(.buy, "0"), market: Fixture.market()).rejectedCheck == .invalidOrder)
+        #expect(engine.send(Fixture.order(.buy, "1", at: nil, type: .limit), market: Fixture.market()).rejectedCheck
                 == .invalidOrder)
     }
 
     @Test func orderRateWindowSlides() {
         let engine = Fixture.engine(RiskLimits(maxOrdersPerMinute: 2, maxOpenOrders: 100))
         let t0 = Fixture.start
-        #expect(engine.check(Fixture.order(.buy, "1", time: t0), market: Fixture.market(at: t0)) == .accepted)
+        #expect(engine.send(Fixture.order(.buy, "1", time: t0), market: Fixture.market(at: t0)) == .accepted)
         let t1 = t0.advanced(byMilliseconds: 30_000)
-        #expect(engine.check(Fixture.order(.buy, "1", time: t1), market: Fixture.market(at: t1)) == .accepted)
+        #expect(engine.send(Fixture.order(.buy, "1", time: t1), market: Fixture.market(at: t1)) == .accepted)
         let t2 = t0.advanced(byMilliseconds: 59_999)
-        #expect(engine.check(Fixture.order(.buy, "1", time: t2), market: Fixture.market(at: t2)).rejectedCheck == .orderRate)
+        #expect(engine.send(Fixture.order(.buy, "1", time: t2), market: Fixture.market(at: t2)).rejectedCheck == .orderRate)
         // 60 s after the first order it has left the window.
         let t3 = t0.advanced(byMilliseconds: 60_000)
-        #expect(engine.check(Fixture.order(.buy, "1", time: t3), market: Fixture.market(at: t3)) == .accepted)
-        #expect(engine.check(Fixture.order(.buy, "1", time: t3), market: Fixture.market(at: t3)).rejectedCheck == .orderRate)
+        #expect(engine.send(Fixture.order(.buy, "1", time: t3), market: Fixture.market(at: t3)) == .accepted)
+        #expect(engine.send(Fixture.order(.buy, "1", time: t3), market: Fixture.market(at: t3)).rejectedCheck == .orderRate)
     }
 
     @Test func finishedOrdersFreeTheirSlotAndExposure() {
         let engine = Fixture.engine(RiskLimits(maxPositionSize: Money(FixedPoint(500)), maxOpenOrders: 1))
-        #expect(engine.check(Fixture.order(.buy, "5"), market: Fixture.market()) == .accepted)
-        #expect(engine.check(Fixture.order(.buy, "1"), market: Fixture.market()).rejectedCheck == .openOrders)
-        engine.orderDidEnd(strategy: "alpha", instrument: Fixture.spotId, side: .buy, unfilledQuantity: Quantity(FixedPoint(5)))
-        #expect(engine.openOrderCount(of: "alpha") == 0)
-        #expect(engine.check(Fixture.order(.buy, "5"), market: Fixture.market()) == .accepted)
+        let first = Fixture.order(.buy, "5")
+        #expect(engine.send(first, market: Fixture.market()) == .accepted)
+        #expect(engine.send(Fixture.order(.buy, "1"), market: Fixture.market()).rejectedCheck == .openOrders)
+        engine.ledger.recordEnded(first.clientOrderId, of: "alpha")
+        #expect(engine.ledger.openOrders(of: "alpha").isEmpty)
+        let second = Fixture.order(.buy, "5")
+        #expect(engine.send(second, market: Fixture.market()) == .accepted)
         // Filled: the position now holds the exposure.
-        engine.orderDidFill(Fill(clientOrderId: ClientOrderId("x"), venueOrderId: VenueOrderId("PAPER-1"), strategy: "alpha",
-                                 instrument: Fixture.spotId, side: .buy, positionSide: .net, price: Price(FixedPoint(100)),
-                                 quantity: Quantity(FixedPoint(5)), fee: .zero, feeCurrency: "BTC", liquidity: .taker,
-                                 timestamp: Fixture.start))
-        engine.orderDidEnd(strategy: "alpha", instrument: Fixture.spotId, side: .buy, unfilledQuantity: .zero)
-        #expect(engine.position(of: "alpha", instrument: Fixture.spotId) == FixedPoint(5))
-        #expect(engine.check(Fixture.order(.buy, "0.00000001"), market: Fixture.market()).rejectedCheck == .positionSize)
-        #expect(engine.check(Fixture.order(.sell, "10"), market: Fixture.market()) == .accepted)
+        _ = try? engine.ledger.apply(Fill(clientOrderId: second.clientOrderId, venueOrderId: VenueOrderId("PAPER-1"), strategy: "alpha",
+                                          instrument: Fixture.spotId, side: .buy, positionSide: .net, price: Price(FixedPoint(100)),
+                                          quantity: Quantity(FixedPoint(5)), fee: .zero, feeCurrency: "USDT", liquidity: .taker,
+                                          timestamp: Fixture.start))
+        engine.ledger.recordEnded(second.clientOrderId, of: "alpha")
+        #expect(engine.exposure(of: "alpha", instrument: Fixture.spotId)?.net.position == FixedPoint(5))
+        #expect(engine.send(Fixture.order(.buy, "0.00000001"), market: Fixture.market()).rejectedCheck == .positionSize)
+        #expect(engine.send(Fixture.order(.sell, "10"), market: Fixture.market()) == .accepted)
     }
 
     @Test(arguments: [InstrumentKind.spot, .swap])
@@ -216,10 +217,10 @@ struct PreTradeLimitTableTests {
         let instrument = Fixture.instrument(kind).id
         let engine = Fixture.engine(RiskLimits(maxPositionSize: Money(FixedPoint(500))))
         let full = Fixture.quantity(worth: FixedPoint(500), kind)
-        #expect(engine.check(Fixture.order(.buy, full.description, on: instrument, positionSide: .long), market: Fixture.market()) == .accepted)
-        #expect(engine.check(Fixture.order(.sell, full.description, on: instrument, positionSide: .short), market: Fixture.market()) == .accepted)
+        #expect(engine.send(Fixture.order(.buy, full.description, on: instrument, positionSide: .long), market: Fixture.market()) == .accepted)
+        #expect(engine.send(Fixture.order(.sell, full.description, on: instrument, positionSide: .short), market: Fixture.market()) == .accepted)
         let step = Fixture.step(kind)
-        #expect(engine.check(Fixture.order(.sell, step.description, on: instrument, positionSide: .short),
+        #expect(engine.send(Fixture.order(.sell, step.description, on: instrument, positionSide: .short),
                              market: Fixture.market()).rejectedCheck == .positionSize)
     }
 }

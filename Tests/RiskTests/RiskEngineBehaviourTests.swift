@@ -17,7 +17,7 @@ struct RiskEngineBehaviourTests {
         let engine = Fixture.engine(limits)
         // Notional cap 1000.005 at price 100: spot fits 10.00005, swap 1000 contracts (lot 0.01).
         let big = Fixture.quantity(worth: FixedPoint(5000), kind)
-        let first = engine.check(Fixture.order(side, big.description, on: instrument), market: Fixture.market())
+        let first = engine.send(Fixture.order(side, big.description, on: instrument), market: Fixture.market())
         let expectedFirst = kind == .spot ? Fixture.fp("8") : Fixture.fp("800")
         guard case .trimmed(let quantity, let reason) = first else {
             Issue.record("expected a trim, got \(first)")
@@ -27,7 +27,7 @@ struct RiskEngineBehaviourTests {
         #expect(quantity.value == expectedFirst)
         #expect(reason.check == .orderNotional)
         // Nothing more fits in that direction: trimming to zero is a rejection with the binding cap.
-        let second = engine.check(Fixture.order(side, "1", on: instrument), market: Fixture.market())
+        let second = engine.send(Fixture.order(side, "1", on: instrument), market: Fixture.market())
         #expect(second.rejectedCheck == .positionSize)
         let outputs = engine.drainOutputs(at: Fixture.start)
         #expect(outputs.compactMap(\.riskEvent).map(\.eventType) == [.orderTrimmed, .orderRejected])
@@ -46,8 +46,7 @@ struct RiskEngineBehaviourTests {
     @Test func scriptedLossesDriveActiveToReducingToHalted() throws {
         let limits = RiskLimits(maxDailyLoss: Money(FixedPoint(1000)), allocatedCapital: Money(FixedPoint(10000)))
         let engine = Fixture.engine(limits)
-        engine.restorePosition(strategy: "alpha", instrument: Fixture.spotId, quantity: FixedPoint(10),
-                               markPrice: Price(FixedPoint(100)))
+        engine.hold(FixedPoint(10), in: Fixture.spotId, at: Price(FixedPoint(100)))
         let t = { (minutes: Int64) in Fixture.start.advanced(byMilliseconds: minutes * 60_000) }
 
         #expect(engine.recordEquity(Money(FixedPoint(10000)), for: "alpha", at: t(1)) == nil)
@@ -57,15 +56,15 @@ struct RiskEngineBehaviourTests {
         #expect(engine.state(of: "alpha") == .reducing)
 
         // Reduce-only: adding is refused, shrinking passes.
-        #expect(engine.check(Fixture.order(.buy, "1", time: t(3)), market: Fixture.market(at: t(3))).rejectedCheck == .strategyState)
-        #expect(engine.check(Fixture.order(.sell, "4", time: t(3)), market: Fixture.market(at: t(3))) == .accepted)
+        #expect(engine.send(Fixture.order(.buy, "1", time: t(3)), market: Fixture.market(at: t(3))).rejectedCheck == .strategyState)
+        #expect(engine.send(Fixture.order(.sell, "4", time: t(3)), market: Fixture.market(at: t(3))) == .accepted)
 
         #expect(engine.recordEquity(Money(Fixture.fp("9000.01")), for: "alpha", at: t(4)) == nil)
         let halted = try #require(engine.recordEquity(Money(FixedPoint(9000)), for: "alpha", at: t(5)))
         #expect(halted.from == .reducing && halted.to == .halted)
         // Further losses do not repeat the transition.
         #expect(engine.recordEquity(Money(FixedPoint(8000)), for: "alpha", at: t(6)) == nil)
-        #expect(engine.check(Fixture.order(.sell, "1", time: t(6)), market: Fixture.market(at: t(6))).rejectedCheck == .strategyState)
+        #expect(engine.send(Fixture.order(.sell, "1", time: t(6)), market: Fixture.market(at: t(6))).rejectedCheck == .strategyState)
 
         let outputs = engine.drainOutputs(at: t(6))
         let transitions = outputs.compactMap { output -> StrategyTransition? in
@@ -128,7 +127,7 @@ struct RiskEngineBehaviourTests {
             let time = Fixture.start.advanced(byMilliseconds: Int64(index) * 10) // 100 s of a looping strategy
             let side: Side = index % 2 == 0 ? .buy : .sell
             let instrument = index % 3 == 0 ? Fixture.swapId : Fixture.spotId
-            let decision = engine.check(Fixture.order(side, "1", on: instrument, time: time), market: Fixture.market(at: time))
+            let decision = engine.send(Fixture.order(side, "1", on: instrument, time: time), market: Fixture.market(at: time))
             if decision.allowsOrder { passed += 1 }
         }
         #expect(passed == 0)
@@ -146,10 +145,10 @@ struct RiskEngineBehaviourTests {
                                     account: AccountRiskLimits(rejectionSummaryWindowMilliseconds: 60_000))
         for second in 0..<30 {
             let time = Fixture.start.advanced(byMilliseconds: Int64(second) * 1_000)
-            #expect(engine.check(Fixture.order(.buy, "2", time: time), market: Fixture.market(at: time)).rejectedCheck == .orderQuantity)
+            #expect(engine.send(Fixture.order(.buy, "2", time: time), market: Fixture.market(at: time)).rejectedCheck == .orderQuantity)
         }
         // A different check on the same instrument is reported on its own.
-        #expect(engine.check(Fixture.order(.buy, "1", at: "200"), market: Fixture.market()).rejectedCheck == .priceBand)
+        #expect(engine.send(Fixture.order(.buy, "1", at: "200"), market: Fixture.market()).rejectedCheck == .priceBand)
         let early = engine.drainOutputs(at: Fixture.start.advanced(byMilliseconds: 30_000)).compactMap(\.riskEvent)
         #expect(early.map(\.eventType) == [.orderRejected, .orderRejected])
         #expect(early.map(\.metricName) == ["max_order_quantity", "price_band_pct"])
@@ -163,24 +162,24 @@ struct RiskEngineBehaviourTests {
         #expect(summary.strategy == "alpha" && summary.symbol == "BTC-USDT")
         // The window is closed: the next rejection is reported in full again.
         let next = Fixture.start.advanced(byMilliseconds: 61_000)
-        _ = engine.check(Fixture.order(.buy, "2", time: next), market: Fixture.market(at: next))
+        _ = engine.send(Fixture.order(.buy, "2", time: next), market: Fixture.market(at: next))
         #expect(engine.drainOutputs(at: next).compactMap(\.riskEvent).map(\.eventType) == [.orderRejected])
     }
 
     @Test func killSwitchStopsEverythingUntilAnOperatorReleasesIt() throws {
         let engine = Fixture.engine()
-        engine.restorePosition(strategy: "alpha", instrument: Fixture.spotId, quantity: FixedPoint(5), markPrice: nil)
+        engine.hold(FixedPoint(5), in: Fixture.spotId)
         try engine.engageKillSwitch(reason: "operator: market turmoil", by: trader, at: Fixture.start).get()
         #expect(engine.isKillSwitchEngaged)
-        #expect(engine.check(Fixture.order(.buy, "1"), market: Fixture.market()).rejectedCheck == .killSwitch)
-        #expect(engine.check(Fixture.order(.sell, "1"), market: Fixture.market()).rejectedCheck == .killSwitch)
+        #expect(engine.send(Fixture.order(.buy, "1"), market: Fixture.market()).rejectedCheck == .killSwitch)
+        #expect(engine.send(Fixture.order(.sell, "1"), market: Fixture.market()).rejectedCheck == .killSwitch)
 
         #expect(throws: StrategyTransitionError.roleRefused(user: "vic", role: .viewer)) {
             try engine.releaseKillSwitch(by: viewer, at: Fixture.start).get()
         }
         #expect(engine.isKillSwitchEngaged)
         try engine.releaseKillSwitch(by: trader, at: Fixture.start).get()
-        #expect(engine.check(Fixture.order(.buy, "1"), market: Fixture.market()) == .accepted)
+        #expect(engine.send(Fixture.order(.buy, "1"), market: Fixture.market()) == .accepted)
 
         let audits = engine.drainOutputs(at: Fixture.start).compactMap(\.auditRecord)
         #expect(audits.map(\.action) == ["kill_switch.engage", "kill_switch.release", "kill_switch.release"])
@@ -211,9 +210,9 @@ struct RiskEngineBehaviourTests {
         }
         let resumed = try engine.apply(.resume, to: "alpha", by: trader, at: Fixture.start).get()
         #expect(resumed.from == .halted && resumed.to == .active && resumed.audit.actor == "tara")
-        #expect(engine.check(Fixture.order(.buy, "1"), market: Fixture.market()) == .accepted)
+        #expect(engine.send(Fixture.order(.buy, "1"), market: Fixture.market()) == .accepted)
         _ = try engine.apply(.pause, to: "alpha", by: trader, at: Fixture.start).get()
-        #expect(engine.check(Fixture.order(.sell, "1"), market: Fixture.market()).rejectedCheck == .strategyState)
+        #expect(engine.send(Fixture.order(.sell, "1"), market: Fixture.market()).rejectedCheck == .strategyState)
 
         let audits = engine.drainOutputs(at: Fixture.start).compactMap(\.auditRecord)
         #expect(audits.map(\.action) == ["strategy.resume", "strategy.pause", "strategy.resume", "strategy.pause"])
@@ -227,8 +226,8 @@ struct RiskEngineBehaviourTests {
         let transition = try #require(engine.strategyDidThrow("alpha", error: "index out of range in onTrade", at: Fixture.start))
         #expect(transition.to == .halted && transition.event.eventType == .strategyError)
         #expect(engine.state(of: "beta") == .active)
-        #expect(engine.check(Fixture.order(.buy, "1", strategy: "beta"), market: Fixture.market()) == .accepted)
-        #expect(engine.check(Fixture.order(.buy, "1"), market: Fixture.market()).rejectedCheck == .strategyState)
+        #expect(engine.send(Fixture.order(.buy, "1", strategy: "beta"), market: Fixture.market()) == .accepted)
+        #expect(engine.send(Fixture.order(.buy, "1"), market: Fixture.market()).rejectedCheck == .strategyState)
     }
 
     @Test func criticalDataQualityAlertsMoveTradersOfTheInstrumentToReduceOnly() {
@@ -256,10 +255,10 @@ struct RiskEngineBehaviourTests {
         let restored = try JSONDecoder().decode(StrategyRiskSnapshot.self, from: json)
         #expect(restored == persisted)
 
-        let after = RiskEngine()
+        let after = RiskEngine(ledger: Fixture.ledger())
         after.register(strategy: "alpha", instruments: [Fixture.spot], limits: RiskLimits(), restoring: restored)
         #expect(after.state(of: "alpha") == .halted)
-        #expect(after.check(Fixture.order(.buy, "1"), market: Fixture.market()).rejectedCheck == .strategyState)
+        #expect(after.send(Fixture.order(.buy, "1"), market: Fixture.market()).rejectedCheck == .strategyState)
         #expect(after.snapshot(of: "alpha")?.monitors.peakEquity == Money(FixedPoint(1500)))
     }
 
@@ -269,7 +268,7 @@ struct RiskEngineBehaviourTests {
         for index in 0..<300 {
             // Distinct windows (61 s apart) so each rejection is reported.
             let time = Fixture.start.advanced(byMilliseconds: Int64(index) * 61_000)
-            _ = engine.check(Fixture.order(.buy, "2", time: time), market: Fixture.market(at: time))
+            _ = engine.send(Fixture.order(.buy, "2", time: time), market: Fixture.market(at: time))
         }
         engine.strategyDidThrow("alpha", error: "boom", at: Fixture.start)
         let outputs = engine.drainOutputs(at: Fixture.start)
@@ -311,19 +310,18 @@ struct ReduceOnlyTests {
     func reduceOnlyOrdersMayNotOpenOrFlip(_ kind: InstrumentKind, _ side: Side) {
         let instrument = Fixture.instrument(kind).id
         let engine = Fixture.engine()
-        engine.restorePosition(strategy: "alpha", instrument: instrument,
-                               quantity: side == .sell ? FixedPoint(5) : FixedPoint(-5), markPrice: Price(FixedPoint(100)))
+        engine.hold(side == .sell ? FixedPoint(5) : FixedPoint(-5), in: instrument, at: Price(FixedPoint(100)))
         var order = Fixture.order(side, "3", on: instrument)
         order.reduceOnly = true
-        #expect(engine.check(order, market: Fixture.market()) == .accepted)
+        #expect(engine.send(order, market: Fixture.market()) == .accepted)
         // 3 are already on their way: only 2 more can reduce.
         order.quantity = Quantity(FixedPoint(3))
-        let decision = engine.check(order, market: Fixture.market())
+        let decision = engine.send(order, market: Fixture.market())
         #expect(decision == .rejected(RiskBreach(check: .reduceOnly, metricValue: FixedPoint(3), thresholdValue: FixedPoint(2))))
         order.quantity = Quantity(FixedPoint(2))
-        #expect(engine.check(order, market: Fixture.market()) == .accepted)
+        #expect(engine.send(order, market: Fixture.market()) == .accepted)
         var opening = Fixture.order(side.opposite, "1", on: instrument)
         opening.reduceOnly = true
-        #expect(engine.check(opening, market: Fixture.market()).rejectedCheck == .reduceOnly)
+        #expect(engine.send(opening, market: Fixture.market()).rejectedCheck == .reduceOnly)
     }
 }

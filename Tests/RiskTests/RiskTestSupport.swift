@@ -1,3 +1,5 @@
+import Ledger
+import Portfolio
 import TradingCore
 @testable import Risk
 
@@ -44,10 +46,15 @@ enum Fixture {
     /// An engine with one strategy "alpha" trading spot and swap under `limits`.
     static func engine(_ limits: RiskLimits = RiskLimits(), account: AccountRiskLimits = AccountRiskLimits(),
                        state: StrategyTradingState = .active) -> RiskEngine {
-        let engine = RiskEngine(account: account)
+        let engine = RiskEngine(account: account, ledger: ledger())
         engine.register(strategy: "alpha", instruments: [spot, swap], limits: limits,
                         restoring: StrategyRiskSnapshot(state: state))
         return engine
+    }
+
+    /// An empty ledger trading spot and swap (the risk engine reads positions and orders here).
+    static func ledger() -> TradingLedger {
+        TradingLedger(portfolio: Portfolio(instruments: [spot, swap], mode: .paper))
     }
 
     static func instrument(_ kind: InstrumentKind) -> Instrument { kind == .spot ? spot : swap }
@@ -65,5 +72,36 @@ extension RiskDecision {
     var rejectedCheck: RiskCheck? {
         if case .rejected(let breach) = self { return breach.check }
         return nil
+    }
+}
+
+extension RiskEngine {
+    /// Checks `request` and, when it passes, records it in the ledger as sent with the size the
+    /// check allowed, as the host does: later checks see it as an open order.
+    @discardableResult
+    func send(_ request: OrderRequest, market: MarketSnapshot) -> RiskDecision {
+        let decision = check(request, market: market)
+        var sent = request
+        switch decision {
+        case .accepted: ledger.recordSent(sent)
+        case .trimmed(let quantity, _):
+            sent.quantity = quantity
+            ledger.recordSent(sent)
+        case .rejected: break
+        }
+        return decision
+    }
+
+    /// Gives the strategy a position of `quantity` (signed; hedge legs positive) through a fill at
+    /// `price` (100 by default), and values the instrument there.
+    func hold(_ quantity: FixedPoint, in instrument: InstrumentId, strategy: StrategyName = "alpha",
+              positionSide: PositionSide = .net, at price: Price? = nil) {
+        let side: Side = positionSide == .short || (positionSide == .net && quantity.isNegative) ? .sell : .buy
+        let fill = Fill(clientOrderId: ClientOrderId("hold"), venueOrderId: VenueOrderId("PAPER-0"), strategy: strategy,
+                        instrument: instrument, side: side, positionSide: positionSide, price: price ?? Price(FixedPoint(100)),
+                        quantity: Quantity(quantity.magnitude), fee: .zero, feeCurrency: instrument.quote, liquidity: .taker,
+                        timestamp: Fixture.start)
+        _ = try? ledger.apply(fill)
+        if let price { markToMarket(instrument: instrument, price: price) }
     }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import Ledger
+import Portfolio
 import RuntimeHost
 import StrategyKit
 import TestSupport
@@ -6,12 +8,13 @@ import Testing
 import TradingCore
 
 /// The three shipped strategies, loaded from their plugin libraries and driven through a
-/// StrategyContext with recorded market data — no host, no venue. A tiny fill simulator stands in
-/// for risk and the venue: market orders fill at the next trade's price, limit orders when a trade
-/// goes through them.
+/// StrategyContext with recorded market data — no engine, no venue. The real ledger holds their
+/// orders and positions; a tiny fill simulator stands in for risk and the venue: market orders
+/// fill at the next trade's price, limit orders when a trade goes through them.
 @Suite(.watchdog) struct PluginStrategyDecisionTests {
     final class Harness {
         let context: StrategyContext
+        let ledger: TradingLedger
         let runner: StrategyRunner
         private(set) var submitted: [OrderRequest] = []
         private(set) var canceled = 0
@@ -20,7 +23,10 @@ import TradingCore
         private var fillNumber = 0
 
         init(plugin: String, strategy: String, instruments: [Instrument], parameters: ParameterValue) throws {
-            context = StrategyContext(name: StrategyName(plugin.lowercased()), instruments: instruments, allocatedCapital: Money(FixedPoint(10_000)), parameters: parameters)
+            let name = StrategyName(plugin.lowercased())
+            ledger = TradingLedger(portfolio: Portfolio(instruments: instruments, mode: .paper))
+            context = StrategyContext(name: name, instruments: instruments, allocatedCapital: Money(FixedPoint(10_000)), parameters: parameters,
+                                      ledger: ledger.view(for: name))
             let registration = try PluginLoader(searchPaths: [PluginTestSupport.binDirectory]).registration(plugin: plugin, strategy: strategy)
             runner = try StrategyRunner(registration: registration, context: context, callbackBudget: .seconds(1))
             #expect(runner.start(at: .zero) == .completed)
@@ -33,11 +39,12 @@ import TradingCore
                 case .submit(let request):
                     submitted.append(request)
                     working.append(request)
-                    runner.orderAccepted(request.clientOrderId, at: time)
+                    ledger.recordSent(request)
+                    if let order = ledger.recordAccepted(request.clientOrderId, of: request.strategy) { runner.orderAccepted(order, at: time) }
                 case .cancel(let id, _):
                     working.removeAll { $0.clientOrderId == id }
                     canceled += 1
-                    runner.orderCanceled(id, at: time)
+                    if let order = ledger.recordEnded(id, of: context.name) { runner.orderCanceled(order, at: time) }
                 case .amend:
                     break
                 }
@@ -63,11 +70,21 @@ import TradingCore
                                 fee: .zero, feeCurrency: order.instrument.quote, liquidity: order.type == .market ? .taker : .maker,
                                 timestamp: trade.timestamp)
                 fills.append(fill)
-                #expect(runner.fill(fill) == .completed)
+                #expect(self.fill(fill) == .completed)
             }
             process(at: trade.timestamp)
             _ = runner.deliver(.trade(trade))
             process(at: trade.timestamp)
+        }
+
+        /// Accounts a fill in the ledger (ending a filled order) and tells the strategy.
+        @discardableResult
+        func fill(_ fill: Fill) -> CallbackResult {
+            _ = try? ledger.apply(fill)
+            if ledger.openOrder(fill.clientOrderId, of: fill.strategy)?.remainingQuantity.isZero == true {
+                ledger.recordEnded(fill.clientOrderId, of: fill.strategy)
+            }
+            return runner.fill(fill)
         }
 
         func book(_ book: OrderBook) {
@@ -142,7 +159,7 @@ import TradingCore
         #expect(harness.submitted.map(\.side) == [.buy])
         // Pretend it filled at 95.
         let buy = try #require(harness.submitted.first)
-        _ = harness.runner.fill(Fill(clientOrderId: buy.clientOrderId, venueOrderId: VenueOrderId("PAPER-1"), strategy: buy.strategy, instrument: buy.instrument,
+        _ = harness.fill(Fill(clientOrderId: buy.clientOrderId, venueOrderId: VenueOrderId("PAPER-1"), strategy: buy.strategy, instrument: buy.instrument,
                                      side: .buy, positionSide: .net, price: try Price(parsing: "95"), quantity: buy.quantity, fee: .zero,
                                      feeCurrency: "USDT", liquidity: .taker, timestamp: Timestamp(millisecondsSinceEpoch: 300_000)))
         try bar(6, "100") // window 100,101,100,95,100: mean 99.2, z(100) = +0.37 >= -0.5 -> exit
@@ -173,7 +190,7 @@ import TradingCore
         #expect(ask.price == (try Price(parsing: "60012.2")))
 
         // The bid fills: inventory 0.002 = half the maximum, so both quotes move down by 2 bps of the mid.
-        _ = harness.runner.fill(Fill(clientOrderId: bid.clientOrderId, venueOrderId: VenueOrderId("PAPER-1"), strategy: bid.strategy, instrument: bid.instrument,
+        _ = harness.fill(Fill(clientOrderId: bid.clientOrderId, venueOrderId: VenueOrderId("PAPER-1"), strategy: bid.strategy, instrument: bid.instrument,
                                      side: .buy, positionSide: .net, price: try #require(bid.price), quantity: bid.quantity, fee: .zero,
                                      feeCurrency: "USDT", liquidity: .maker, timestamp: Timestamp(millisecondsSinceEpoch: 1)))
         harness.book(try book(bid: "60000.0", ask: "60000.2", at: 2))
@@ -185,7 +202,7 @@ import TradingCore
         #expect(harness.canceled >= 1) // the old ask was replaced
 
         // At maximum inventory it stops bidding.
-        _ = harness.runner.fill(Fill(clientOrderId: newBid.clientOrderId, venueOrderId: VenueOrderId("PAPER-2"), strategy: newBid.strategy, instrument: newBid.instrument,
+        _ = harness.fill(Fill(clientOrderId: newBid.clientOrderId, venueOrderId: VenueOrderId("PAPER-2"), strategy: newBid.strategy, instrument: newBid.instrument,
                                      side: .buy, positionSide: .net, price: try #require(newBid.price), quantity: newBid.quantity, fee: .zero,
                                      feeCurrency: "USDT", liquidity: .maker, timestamp: Timestamp(millisecondsSinceEpoch: 3)))
         harness.book(try book(bid: "60000.0", ask: "60000.2", at: 4))

@@ -36,7 +36,7 @@ import TradingCore
             engine.handle(marketEvent, receivedAt: receivedAt)
             records += engine.drainOutbox()
             if let quantity = engine.portfolio.position(key)?.signedQuantity, quantity.isPositive,
-               !quantity.isMultiple(of: btc.lotSize.value), engine.risk.openOrderCount(of: "sma_crossover") == 0 {
+               !quantity.isMultiple(of: btc.lotSize.value), engine.ledger.openOrders(of: "sma_crossover").isEmpty {
                 held = quantity
                 break
             }

@@ -14,18 +14,27 @@ import TradingCore
 
     static func quantity(_ text: String) -> Quantity { StrategyContextTests.quantity(text) }
 
-    private func context() -> StrategyContext {
-        StrategyContext(name: "dust", instruments: [Self.btc, Self.swap], startTime: Timestamp(millisecondsSinceEpoch: 1_000))
+    private func host() -> LedgerHost {
+        LedgerHost(name: "dust", instruments: [Self.btc, Self.swap], startTime: Timestamp(millisecondsSinceEpoch: 1_000))
     }
 
-    /// Fills `order` in full at 60000, paying OKX's 0.10% taker fee of a spot buy in BTC.
-    private func fillPayingFeeInBase(_ order: ClientOrderId, _ context: StrategyContext) throws {
-        let request = try #require(context.openOrder(order)?.request)
+    /// Sends the queued buy and fills it in full at 60000, paying OKX's 0.10% taker fee of a spot
+    /// buy in BTC.
+    private func fillPayingFeeInBase(_ order: ClientOrderId, _ host: LedgerHost) throws {
+        host.send()
+        let request = try #require(host.context.openOrder(order)?.request)
         let fee = Money(try request.quantity.value.multiplied(by: FixedPoint(units: 1, decimals: 3), rounding: .up))
-        try context.recordFill(Fill(clientOrderId: order, venueOrderId: VenueOrderId("PAPER-1"), strategy: request.strategy,
-                                    instrument: request.instrument, side: request.side, positionSide: .net,
-                                    price: StrategyContextTests.price("60000"), quantity: request.quantity, fee: fee,
-                                    feeCurrency: "BTC", liquidity: .taker, timestamp: .zero))
+        try host.fill(order, price: "60000", fee: fee.description, feeCurrency: "BTC")
+    }
+
+    /// Gives the strategy a position of `quantity` (signed) by a fill of any size.
+    private func hold(_ quantity: String, in instrument: Instrument, _ host: LedgerHost) throws {
+        let size = Self.quantity(quantity.hasPrefix("-") ? String(quantity.dropFirst()) : quantity)
+        let request = OrderRequest(clientOrderId: ClientOrderId("seed"), strategy: host.context.name, instrument: instrument.id,
+                                   side: quantity.hasPrefix("-") ? .sell : .buy, type: .market, quantity: size, price: nil,
+                                   positionSide: .net, reduceOnly: false, createdAt: .zero)
+        host.ledger.recordSent(request)
+        try host.fill(request.clientOrderId, price: "60000")
     }
 
     /// The one order queued, which must be a submit.
@@ -41,9 +50,9 @@ import TradingCore
     struct DustTestFailure: Error {}
 
     @Test func aSpotBuysBaseFeeComesOutOfTheHoldingAndFlattenSellsAllOfIt() throws {
-        let context = context()
-        try fillPayingFeeInBase(try context.buyMarket(Self.btc.id, quantity: Self.quantity("0.00015")), context)
-        _ = context.takeOutbox()
+        let host = host()
+        let context = host.context
+        try fillPayingFeeInBase(try context.buyMarket(Self.btc.id, quantity: Self.quantity("0.00015")), host)
         #expect(context.position(Self.btc.id).netQuantity == Self.quantity("0.00014985").value)
         #expect(context.fees == Money(Self.quantity("0.009").value)) // 0.00000015 BTC at 60000
         #expect(context.closableQuantity(Self.btc.id) == Self.quantity("0.00014985"))
@@ -55,18 +64,16 @@ import TradingCore
     }
 
     @Test func aRemainderOffTheLotGridIsRoundedDownAndWhatIsLeftStaysAsDust() throws {
-        let context = context()
-        try fillPayingFeeInBase(try context.buyMarket(Self.btc.id, quantity: Self.quantity("0.00012345")), context)
-        _ = context.takeOutbox()
+        let host = host()
+        let context = host.context
+        try fillPayingFeeInBase(try context.buyMarket(Self.btc.id, quantity: Self.quantity("0.00012345")), host)
         #expect(context.position(Self.btc.id).netQuantity == Self.quantity("0.00012332655").value)
 
         let closing = try #require(try context.flatten(Self.btc.id))
         let close = try onlySubmit(context)
         #expect(close.quantity == Self.quantity("0.00012332"), "rounded down to the 0.00000001 lot, never up")
-        try context.recordFill(Fill(clientOrderId: closing, venueOrderId: VenueOrderId("PAPER-2"), strategy: close.strategy,
-                                    instrument: close.instrument, side: .sell, positionSide: .net,
-                                    price: StrategyContextTests.price("60000"), quantity: close.quantity, fee: .zero,
-                                    feeCurrency: "USDT", liquidity: .taker, timestamp: .zero))
+        host.ledger.recordSent(close)
+        try host.fill(closing, price: "60000")
 
         // 0.00000000655 BTC is left: not flat, but nothing an order can close.
         let dust = context.position(Self.btc.id)
@@ -78,12 +85,11 @@ import TradingCore
     }
 
     @Test func aHoldingBelowTheMinimumOrderSizeSendsNothingButOpenOrdersAreStillCanceled() throws {
-        let context = context()
-        var position = StrategyPosition(instrument: Self.btc.id)
-        position.netQuantity = Self.quantity("0.000009").value // on the lot grid, below the 0.00001 minimum
-        context.replacePosition(position)
+        let host = host()
+        let context = host.context
+        try hold("0.000009", in: Self.btc, host) // on the lot grid, below the 0.00001 minimum
         let resting = try context.buyLimit(Self.btc.id, quantity: Self.quantity("0.001"), price: StrategyContextTests.price("59000"))
-        _ = context.takeOutbox()
+        host.send()
 
         #expect(try context.flatten(Self.btc.id) == nil)
         #expect(context.takeOutbox() == [.cancel(clientOrderId: resting, instrument: Self.btc.id)])
@@ -91,17 +97,16 @@ import TradingCore
     }
 
     @Test func aShortSwapPositionIsBoughtBackToTheLot() throws {
-        let context = context()
-        var position = StrategyPosition(instrument: Self.swap.id)
-        position.netQuantity = Self.quantity("1.005").value.negated
-        context.replacePosition(position)
+        let host = host()
+        let context = host.context
+        try hold("-1.005", in: Self.swap, host)
         try context.flatten(Self.swap.id)
         let close = try onlySubmit(context)
         #expect(close.side == .buy && close.reduceOnly && close.quantity == Self.quantity("1"))
     }
 
     @Test func flatteningAFlatOrUnknownInstrument() throws {
-        let context = context()
+        let context = host().context
         #expect(try context.flatten(Self.btc.id) == nil)
         #expect(!context.hasPendingCommands)
         let other = try InstrumentId(parsing: "ETH-USDT")
@@ -112,7 +117,7 @@ import TradingCore
     /// The venue refuses any order below the minimum size, reduce-only or not: the context says
     /// so when the order is submitted instead of queuing an order bound to be refused.
     @Test func aReduceOnlyOrderBelowTheMinimumIsRefusedAtSubmission() {
-        let context = context()
+        let context = host().context
         #expect(throws: OrderSubmissionError.quantityBelowMinimum(Self.quantity("0.000009"), minimum: Self.btc.minSize, instrument: Self.btc.id)) {
             try context.sellMarket(Self.btc.id, quantity: Self.quantity("0.000009"), reduceOnly: true)
         }

@@ -18,10 +18,9 @@ import TradingCore
                         startTime: Timestamp(millisecondsSinceEpoch: 1_000))
     }
 
-    private func fill(_ request: OrderRequest, price: String, quantity: String? = nil, fee: String = "0") -> Fill {
-        Fill(clientOrderId: request.clientOrderId, venueOrderId: VenueOrderId("PAPER-1"), strategy: request.strategy, instrument: request.instrument,
-             side: request.side, positionSide: .net, price: Self.price(price), quantity: quantity.map(Self.quantity) ?? request.quantity,
-             fee: (try? Money(parsing: fee)) ?? .zero, feeCurrency: request.instrument.quote, liquidity: .taker, timestamp: .zero)
+    private func host() -> LedgerHost {
+        LedgerHost(name: "ctx-test", instruments: [Self.btc, Self.swap], capital: Money(FixedPoint(1000)),
+                   startTime: Timestamp(millisecondsSinceEpoch: 1_000))
     }
 
     @Test func submissionQueuesCommandsWithDeterministicIdsAndTheClock() throws {
@@ -32,6 +31,7 @@ import TradingCore
             context.setClock(Timestamp(millisecondsSinceEpoch: 2_000))
             try context.sellMarket(Self.btc.id, quantity: Self.quantity("0.02"))
         }
+        #expect(first.openOrders.count == 2 && first.openOrders.allSatisfy { $0.state == .pendingNew }) // queued
         let commands = first.takeOutbox()
         #expect(commands == second.takeOutbox()) // same input, same orders, same ids
         #expect(commands.map(\.clientOrderId.rawValue) == ["ctxtest000000000001", "ctxtest000000000002"])
@@ -42,7 +42,7 @@ import TradingCore
         #expect(limit.type == .postOnly && limit.price == Self.price("60000.1") && limit.createdAt == Timestamp(millisecondsSinceEpoch: 1_000))
         #expect(market.type == .market && market.price == nil && market.createdAt == Timestamp(millisecondsSinceEpoch: 2_000))
         #expect(market.strategy == "ctx-test")
-        #expect(first.openOrders.count == 2 && first.openOrders.allSatisfy { $0.state == .pendingNew })
+        #expect(first.openOrders.isEmpty) // taken, and no host recorded them
         #expect(!first.hasPendingCommands)
         #expect(context(prefix: "run7!").submitIdForTest() == "run7000000000001")
     }
@@ -67,60 +67,63 @@ import TradingCore
         #expect(context.roundPrice(Self.price("60000.05"), on: Self.btc.id, .down) == Self.price("60000"))
     }
 
-    @Test func orderLifecycleCancelAmendAndFills() throws {
-        let context = context()
+    @Test func openOrdersAreTheLedgersPlusWhatThisCallbackQueued() throws {
+        let host = host()
+        let context = host.context
         let id = try context.buyLimit(Self.btc.id, quantity: Self.quantity("0.03"), price: Self.price("100"))
-        _ = context.takeOutbox()
-        #expect(context.recordAccepted(id)?.state == .working)
+        #expect(context.openOrder(id)?.state == .pendingNew) // queued, not taken yet
+        host.send()
+        #expect(context.openOrder(id)?.state == .working)
         try context.amend(id, price: Self.price("101"))
-        #expect(context.takeOutbox() == [.amend(clientOrderId: id, instrument: Self.btc.id, newQuantity: nil, newPrice: Self.price("101"))])
-        #expect(context.openOrder(id)?.price == Self.price("100")) // unchanged until confirmed
-        context.recordAmended(id, newQuantity: nil, newPrice: Self.price("101"))
-        let request = try #require(context.openOrder(id)?.request)
-        try context.recordFill(fill(request, price: "101", quantity: "0.01"))
+        #expect(host.send() == [.amend(clientOrderId: id, instrument: Self.btc.id, newQuantity: nil, newPrice: Self.price("101"))])
+        #expect(context.openOrder(id)?.price == Self.price("100")) // unchanged until the venue confirms
+        host.ledger.recordAmended(id, of: context.name, quantity: Self.quantity("0.03"), price: Self.price("101"))
+        #expect(context.openOrder(id)?.price == Self.price("101"))
+        try host.fill(id, price: "101", quantity: "0.01")
         #expect(context.openOrder(id)?.remainingQuantity == Self.quantity("0.02"))
         try context.cancel(id)
+        #expect(context.openOrder(id)?.state == .pendingCancel) // queued cancel shows at once
         try context.cancel(id) // already pending cancel: no second command
-        #expect(context.takeOutbox() == [.cancel(clientOrderId: id, instrument: Self.btc.id)])
-        context.recordRejected(OrderRejection(command: .cancel(clientOrderId: id, instrument: Self.btc.id), code: "x", reason: "too late"))
+        #expect(host.send() == [.cancel(clientOrderId: id, instrument: Self.btc.id)])
+        try context.cancel(id) // the ledger's cancel in flight: no command either
+        #expect(!context.hasPendingCommands)
+        host.ledger.recordCancelRefused(id, of: context.name)
         #expect(context.openOrder(id)?.state == .working)
-        #expect(context.recordCanceled(id) != nil)
+        host.ledger.recordEnded(id, of: context.name)
         #expect(context.openOrders.isEmpty)
-
-        let refused = try context.buyMarket(Self.btc.id, quantity: Self.quantity("1"))
-        let command = try #require(context.takeOutbox().first)
-        context.recordRejected(OrderRejection(command: command, code: "max_order_notional", reason: "notional over 5000"))
-        #expect(context.openOrder(refused) == nil)
+        #expect(throws: OrderSubmissionError.unknownOrder(id)) { try context.cancel(id) }
     }
 
-    @Test func positionsAndPnLFollowFills() throws {
-        let context = context()
+    @Test func positionsAndPnLAreThePortfolios() throws {
+        let host = host()
+        let context = host.context
         let buy = try context.buyMarket(Self.btc.id, quantity: Self.quantity("2"))
-        let buyRequest = try #require(context.openOrder(buy)?.request)
-        try context.recordFill(fill(buyRequest, price: "100", quantity: "1", fee: "0.1"))
-        try context.recordFill(fill(buyRequest, price: "110", quantity: "1", fee: "0.1"))
+        host.send()
+        try host.fill(buy, price: "100", quantity: "1", fee: "0.1")
+        try host.fill(buy, price: "110", quantity: "1", fee: "0.1")
         var position = context.position(Self.btc.id)
         #expect(position.netQuantity == FixedPoint(2))
         #expect(position.averageEntryPrice == Self.price("105"))
         #expect(context.openOrders.isEmpty) // fully filled
-        context.updateMark(Self.btc.id, price: Self.price("120"))
+        try host.mark(Self.btc.id, "120")
         #expect(context.unrealizedPnL(Self.btc.id) == (try Money(parsing: "30")))
 
         // Sell 3: closes 2 at 120 (+30 realized), opens 1 short at 120.
         let sell = try context.sellMarket(Self.btc.id, quantity: Self.quantity("3"))
-        try context.recordFill(fill(try #require(context.openOrder(sell)?.request), price: "120"))
+        host.send()
+        try host.fill(sell, price: "120")
         position = context.position(Self.btc.id)
         #expect(position.netQuantity == FixedPoint(-1))
         #expect(position.averageEntryPrice == Self.price("120"))
         #expect(position.realizedPnL == (try Money(parsing: "30")))
         #expect(context.fees == (try Money(parsing: "0.2")))
-        context.updateMark(Self.btc.id, price: Self.price("100"))
+        try host.mark(Self.btc.id, "100")
         #expect(context.unrealizedPnL == (try Money(parsing: "20")))
         #expect(context.totalPnL == (try Money(parsing: "49.8")))
 
         // flatten: cancels open orders on the instrument and buys back 1 reduce-only.
         try context.buyLimit(Self.btc.id, quantity: Self.quantity("1"), price: Self.price("90"))
-        _ = context.takeOutbox()
+        host.send()
         let closing = try #require(try context.flatten(Self.btc.id))
         let commands = context.takeOutbox()
         #expect(commands.count == 2)
@@ -132,14 +135,26 @@ import TradingCore
     }
 
     @Test func contractPnLUsesTheContractValue() throws {
-        let context = context()
+        let host = host()
+        let context = host.context
         let buy = try context.buyMarket(Self.swap.id, quantity: Self.quantity("10")) // 10 contracts × 0.01 BTC
-        try context.recordFill(fill(try #require(context.openOrder(buy)?.request), price: "60000"))
+        host.send()
+        try host.fill(buy, price: "60000")
         let sell = try context.sellMarket(Self.swap.id, quantity: Self.quantity("10"))
-        try context.recordFill(fill(try #require(context.openOrder(sell)?.request), price: "60100"))
+        host.send()
+        try host.fill(sell, price: "60100")
         #expect(context.position(Self.swap.id).realizedPnL == (try Money(parsing: "10"))) // 100 × 0.1 BTC
         #expect(context.position(Self.swap.id).isFlat)
         #expect(context.position(Self.swap.id).averageEntryPrice == nil)
+    }
+
+    @Test func withoutALedgerEverythingIsFlatAndOnlyQueuedOrdersShow() throws {
+        let context = context()
+        #expect(context.position(Self.btc.id).isFlat && context.openOrders.isEmpty)
+        let id = try context.buyMarket(Self.btc.id, quantity: Self.quantity("1"))
+        #expect(context.openOrders.map(\.clientOrderId) == [id])
+        _ = context.takeOutbox()
+        #expect(context.openOrders.isEmpty)
     }
 
     @Test func loggerBuildsMessagesOnlyWhenEnabled() {

@@ -6,7 +6,9 @@
 import Benchmark
 import DataQuality
 import Foundation
+import Ledger
 import MarketData
+import Portfolio
 import Risk
 import RuntimeHost
 import StrategyKit
@@ -110,9 +112,10 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    // The full pre-trade check of an order that passes every limit (so it is recorded as open and
-    // counted in the rate window), then its release (orderDidEnd), as a venue reject would do.
-    let risk = RiskEngine(account: AccountRiskLimits())
+    // The full pre-trade check of an order that passes every limit (counted in the rate window),
+    // recorded as sent in the ledger as the engine does, then ended, as a venue reject would do.
+    let ledger = TradingLedger(portfolio: Portfolio(instruments: [btcInstrument], mode: .replay))
+    let risk = RiskEngine(account: AccountRiskLimits(), ledger: ledger)
     let limits = RiskLimits(maxOrderQuantity: Quantity(FixedPoint(units: 5, decimals: 2)), maxOrderNotional: Money(FixedPoint(5_000)),
                             maxPositionSize: Money(FixedPoint(5_000)), maxLeverage: FixedPoint(1), maxOrdersPerMinute: 30, maxOpenOrders: 4,
                             maxDailyLoss: Money(FixedPoint(500)), maxDrawdownPct: FixedPoint(10), maxConsecutiveLosses: 8,
@@ -126,7 +129,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("baseline: empty iteration, one per sample", configuration: percentiles) { benchmark in
         for _ in benchmark.scaledIterations { blackHole(benchmark) }
     }
-    Benchmark("RiskEngine.check, accepted limit order (+ orderDidEnd)", configuration: percentiles) { benchmark in
+    Benchmark("RiskEngine.check, accepted limit order (+ ledger sent and ended)", configuration: percentiles) { benchmark in
         for _ in benchmark.scaledIterations {
             riskCursor.index += 1
             // 2.1 s apart: never near the 30/minute rate limit, so every check runs every limit and passes.
@@ -135,7 +138,8 @@ let benchmarks: @Sendable () -> Void = {
                                        quantity: quantity, price: bid, createdAt: now)
             let market = MarketSnapshot(bestBid: bid, bestAsk: ask, mark: bid, bookIsValid: true, lastDataTime: now)
             blackHole(risk.check(request, strategy: handle, market: market))
-            risk.orderDidEnd(strategy: "sma_crossover", instrument: btc, side: .buy, unfilledQuantity: quantity)
+            ledger.recordSent(request)
+            ledger.recordEnded(request.clientOrderId, of: request.strategy)
         }
     }
     Benchmark("RiskEngine.check, rejected (quantity over limit)", configuration: percentiles) { benchmark in
@@ -155,7 +159,7 @@ let benchmarks: @Sendable () -> Void = {
     do {
         let registration = try PluginLoader().registration(plugin: "SMACrossover", strategy: "SMACrossover")
         let context = StrategyContext(name: "sma_crossover", instruments: [btcInstrument], allocatedCapital: Money(FixedPoint(10_000)),
-                                      parameters: smaParameters)
+                                      parameters: smaParameters, ledger: ledger.view(for: "sma_crossover"))
         let runner = try StrategyRunner(registration: registration, context: context, callbackBudget: .seconds(1))
         _ = runner.start(at: start)
         Benchmark("StrategyRunner.deliver(trade) into SMACrossover plugin", configuration: .init(maxIterations: tradeCount - 1)) { benchmark in

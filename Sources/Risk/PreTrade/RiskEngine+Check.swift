@@ -1,3 +1,5 @@
+import Ledger
+import StrategyKit
 import TradingCore
 
 /// The shrinking of one order through the trimmable caps: each breached cap either rejects
@@ -18,8 +20,9 @@ struct TrimState {
 
 extension RiskEngine {
     /// Checks one order intent against the kill switch, the strategy's state and every limit,
-    /// using the instrument's market at this moment. An accepted or trimmed order is counted
-    /// as open (and against the order rate) until ``orderDidEnd(strategy:instrument:side:positionSide:unfilledQuantity:)``.
+    /// using the instrument's market at this moment and the strategy's positions and open orders
+    /// in the ledger. A passed order counts against the order rate; the host then records it in
+    /// the ledger (with the trimmed size), where it counts as open until it ends.
     /// "Now" is the request's `createdAt` (event time in replay), so replays decide identically.
     ///
     /// An order counts as reducing when, even if every open order in the same direction fills
@@ -32,14 +35,33 @@ extension RiskEngine {
 
     /// ``check(_:market:)`` without the name lookup, for hosts that keep the handle.
     public func check(_ request: OrderRequest, strategy handle: StrategyHandle, market: MarketSnapshot) -> RiskDecision {
+        decide(request, strategy: handle, market: market, replacing: nil)
+    }
+
+    /// Checks an amend of an open order to a new total size and/or price with the same checks as
+    /// a new order: the order is judged as if it were replaced by one for its new unfilled size
+    /// at its new price (its current rest no longer counts as open exposure). A trimmed decision
+    /// carries the allowed unfilled size; the amend's total is that plus what already filled.
+    /// `time` is when the amend is decided (event time in replay).
+    public func checkAmend(of order: OpenOrder, quantity: Quantity?, price: Price?, at time: Timestamp,
+                           strategy handle: StrategyHandle, market: MarketSnapshot) -> RiskDecision {
+        var request = order.request
+        request.quantity = (quantity ?? order.request.quantity).subtractingClamped(order.filledQuantity)
+        if let price { request.price = price }
+        request.createdAt = time
+        return decide(request, strategy: handle, market: market, replacing: order.clientOrderId)
+    }
+
+    private func decide(_ request: OrderRequest, strategy handle: StrategyHandle, market: MarketSnapshot,
+                        replacing replaced: ClientOrderId?) -> RiskDecision {
         let book = books[handle.index]
         let slotIndex = book.slotIndex(of: request.instrument)
-        let decision = evaluate(request, book: book, slotIndex: slotIndex, market: market)
+        let decision = evaluate(request, book: book, slotIndex: slotIndex, market: market, replacing: replaced)
         switch decision {
         case .accepted:
-            if let slotIndex { recordAccepted(request, quantity: request.quantity.value, book: book, slotIndex: slotIndex) }
+            book.rate.record(now: request.createdAt.nanosecondsSinceEpoch)
         case .trimmed(let quantity, let breach):
-            if let slotIndex { recordAccepted(request, quantity: quantity.value, book: book, slotIndex: slotIndex) }
+            book.rate.record(now: request.createdAt.nanosecondsSinceEpoch)
             report(breach, request: request, book: book, slotIndex: slotIndex, trimmedTo: quantity)
         case .rejected(let breach):
             report(breach, request: request, book: book, slotIndex: slotIndex, trimmedTo: nil)
@@ -52,7 +74,8 @@ extension RiskEngine {
         .rejected(RiskBreach(check: check, metricValue: metric, thresholdValue: threshold))
     }
 
-    private func evaluate(_ request: OrderRequest, book: StrategyBook, slotIndex: Int?, market: MarketSnapshot) -> RiskDecision {
+    private func evaluate(_ request: OrderRequest, book: StrategyBook, slotIndex: Int?, market: MarketSnapshot,
+                          replacing replaced: ClientOrderId?) -> RiskDecision {
         let now = request.createdAt.nanosecondsSinceEpoch
         if killSwitchEngaged { return reject(.killSwitch, .one, .zero) }
         guard let slotIndex else { return reject(.instrumentNotAllowed, .zero, .zero) }
@@ -60,7 +83,8 @@ extension RiskEngine {
         let quantity = request.quantity.value
         guard quantity.isPositive else { return reject(.invalidOrder, quantity, .zero) }
         let selector = LegSelector(side: request.side, positionSide: request.positionSide)
-        let leg = book.slots[slotIndex].leg(selector.leg)
+        let exposure = ledger.exposure(of: book.ledgerHandle, in: request.instrument, excluding: replaced)
+        let leg = exposure[selector.leg]
         let reducing = leg.isReducing(up: selector.up, quantity: quantity)
 
         // A reduce-only order must shrink the position even if the same-direction open orders fill first.
@@ -119,8 +143,9 @@ extension RiskEngine {
         if book.rate.count >= book.limits.maxOrdersPerMinute {
             return reject(.orderRate, FixedPoint(book.rate.count), FixedPoint(book.limits.maxOrdersPerMinute))
         }
-        if book.openOrders >= book.limits.maxOpenOrders {
-            return reject(.openOrders, FixedPoint(book.openOrders), FixedPoint(book.limits.maxOpenOrders))
+        let openOrders = ledger.openOrderCount(of: book.ledgerHandle, excluding: replaced)
+        if openOrders >= book.limits.maxOpenOrders {
+            return reject(.openOrders, FixedPoint(openOrders), FixedPoint(book.limits.maxOpenOrders))
         }
 
         // The caps a smaller order can satisfy.
@@ -159,11 +184,10 @@ extension RiskEngine {
             let capForLeverage = book.maxGrossForLeverage
             let capForAccount = account.maxGrossNotional?.value
             if capForLeverage != nil || capForAccount != nil {
-                let slot = book.slots[slotIndex]
                 // Exposure of the instrument's other legs, and of the leg's other direction.
-                let otherLegs = slot.worstCaseQuantity - leg.worstCase
+                let otherLegs = exposure.worstCaseQuantity - leg.worstCase
                 let oppositeDirection = (selector.up ? leg.position - leg.pendingDown : leg.position + leg.pendingUp).magnitude
-                let strategyOther = book.grossNotional - slot.cachedNotional
+                let strategyOther = grossNotional(of: book, skipping: slotIndex)
                 func grossAfter(_ allowed: FixedPoint) -> FixedPoint? {
                     let legAfter = base + allowed
                     let exposure = otherLegs + (legAfter > oppositeDirection ? legAfter : oppositeDirection)
@@ -184,7 +208,7 @@ extension RiskEngine {
                 }
                 if let cap = capForAccount {
                     guard let gross = grossAfter(trim.allowed) else { return reject(.accountGrossNotional, .zero, cap) }
-                    let accountOther = accountGrossNotional - book.grossNotional
+                    let accountOther = books.reduce(FixedPoint.zero) { $1 === book ? $0 : $0 + grossNotional(of: $1, skipping: nil) }
                     let accountAfter = accountOther + gross
                     if accountAfter > cap {
                         let breach = RiskBreach(check: .accountGrossNotional, metricValue: accountAfter, thresholdValue: cap)
@@ -205,21 +229,13 @@ extension RiskEngine {
         return .trimmed(newQuantity: Quantity(onGrid), reason: breach)
     }
 
-    /// Counts an order that may go to the venue: rate window, open orders, pending exposure.
-    private func recordAccepted(_ request: OrderRequest, quantity: FixedPoint, book: StrategyBook, slotIndex: Int) {
-        book.rate.record(now: request.createdAt.nanosecondsSinceEpoch)
-        book.openOrders += 1
-        let selector = LegSelector(side: request.side, positionSide: request.positionSide)
-        book.slots[slotIndex].modifyLeg(selector.leg) { leg in
-            if selector.up { leg.pendingUp += quantity } else { leg.pendingDown += quantity }
+    /// The worst-case gross notional of a strategy's instruments (all but `skipped`) at their
+    /// valuation prices, from the ledger's positions and open orders.
+    func grossNotional(of book: StrategyBook, skipping skipped: Int?) -> FixedPoint {
+        var total = FixedPoint.zero
+        for index in book.slots.indices where index != skipped {
+            total += book.slots[index].notional(of: ledger.exposure(of: book.ledgerHandle, in: book.slots[index].instrument.id))
         }
-        revalue(book: book, slotIndex: slotIndex)
-    }
-
-    /// Recomputes one slot's exposure and carries the change into the strategy and account totals.
-    func revalue(book: StrategyBook, slotIndex: Int) {
-        let change = book.slots[slotIndex].revalue()
-        book.grossNotional += change
-        accountGrossNotional += change
+        return total
     }
 }

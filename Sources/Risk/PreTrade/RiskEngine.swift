@@ -1,7 +1,8 @@
+import Ledger
 import TradingCore
 
 /// The risk engine: every order intent passes ``check(_:market:)`` before any venue sees it;
-/// fills, order ends, equity and data-quality news feed its post-trade monitors; operators
+/// closed trades, equity and data-quality news feed its post-trade monitors; operators
 /// pause, resume, stop and halt strategies and flip the kill switch through it.
 ///
 /// It is owned by the host's single event loop and is not thread-safe by design (no locks,
@@ -9,7 +10,9 @@ import TradingCore
 /// (risk_events rows, audit_logs rows, strategies.status changes) collects in an outbox that
 /// the host drains with ``drainOutputs(at:)`` and writes off the hot path.
 ///
-/// A check allocates nothing: it reads pre-resolved limits, does a handful of exact
+/// It keeps no ledger: positions and open orders are read from the ``TradingLedger`` (the
+/// portfolio and the order book of record) at each check, as NautilusTrader's risk engine reads
+/// its portfolio and cache. A check reads pre-resolved limits, does a handful of exact
 /// fixed-point multiplications, and reports a breach as a value. Only the first of a run of
 /// identical rejections builds the text of its risk event; the rest are counted.
 public final class RiskEngine {
@@ -20,6 +23,8 @@ public final class RiskEngine {
 
     /// The account-wide settings.
     public let account: AccountRiskLimits
+    /// Where positions and open orders are read.
+    public let ledger: TradingLedger
 
     // Read on every event (pending outputs) and every order; the host's one event loop owns the
     // engine and never overlaps two accesses, so these skip Swift's dynamic exclusivity checks.
@@ -27,15 +32,15 @@ public final class RiskEngine {
     var handles: [StrategyName: Int] = [:]
     @exclusivity(unchecked) var outbox: RiskOutbox
     var killSwitchEngaged: Bool
-    /// Sum of every strategy's gross notional, for the account cap.
-    var accountGrossNotional = FixedPoint.zero
     var unknownStrategyCounter = RejectionCounter()
     let staleAfterNanoseconds: Int64
     let summaryWindowNanoseconds: Int64
 
-    /// Creates an engine with the account-wide settings (config/runtime.yaml `risk:`).
-    public init(account: AccountRiskLimits = AccountRiskLimits()) {
+    /// Creates an engine with the account-wide settings (config/runtime.yaml `risk:`) that reads
+    /// positions and open orders from `ledger`.
+    public init(account: AccountRiskLimits = AccountRiskLimits(), ledger: TradingLedger) {
         self.account = account
+        self.ledger = ledger
         self.outbox = RiskOutbox(capacity: account.outboxCapacity)
         self.killSwitchEngaged = account.killSwitchEngagedAtStart
         self.staleAfterNanoseconds = account.staleDataAfterMilliseconds * 1_000_000
@@ -48,10 +53,9 @@ public final class RiskEngine {
     @discardableResult
     public func register(strategy name: StrategyName, instruments: [Instrument], limits: RiskLimits,
                          restoring snapshot: StrategyRiskSnapshot = StrategyRiskSnapshot(state: .active)) -> StrategyHandle {
-        let book = StrategyBook(name: name, instruments: instruments, limits: limits, accountActions: account.actions,
-                                snapshot: snapshot)
+        let book = StrategyBook(name: name, ledgerHandle: ledger.handle(for: name), instruments: instruments, limits: limits,
+                                accountActions: account.actions, snapshot: snapshot)
         if let index = handles[name] {
-            accountGrossNotional -= books[index].grossNotional
             books[index] = book
             return StrategyHandle(index: index)
         }
@@ -75,19 +79,11 @@ public final class RiskEngine {
         handles[name].map { StrategyRiskSnapshot(state: books[$0].state, monitors: books[$0].monitors) }
     }
 
-    /// Open orders the engine counts for the strategy.
-    public func openOrderCount(of name: StrategyName) -> Int? {
-        handles[name].map { books[$0].openOrders }
-    }
-
-    /// The engine's signed position for a strategy's instrument and position side, in order units.
-    public func position(of name: StrategyName, instrument: InstrumentId, positionSide: PositionSide = .net) -> FixedPoint? {
-        guard let index = handles[name], let slot = books[index].slotIndex(of: instrument) else { return nil }
-        switch positionSide {
-        case .net: return books[index].slots[slot].net.position
-        case .long: return books[index].slots[slot].long.position
-        case .short: return books[index].slots[slot].short.position
-        }
+    /// What the checks see of a strategy's instrument: positions and open orders from the
+    /// ledger, nil for an unregistered strategy or an instrument outside its manifest.
+    public func exposure(of name: StrategyName, instrument: InstrumentId) -> InstrumentExposure? {
+        guard let index = handles[name], books[index].slotIndex(of: instrument) != nil else { return nil }
+        return ledger.exposure(of: books[index].ledgerHandle, in: instrument)
     }
 
     /// Whether the global kill switch is engaged.

@@ -1,3 +1,4 @@
+import Ledger
 import TradingCore
 
 /// Counts identical outcomes (same strategy, instrument and check) so that the first one is
@@ -16,14 +17,13 @@ struct RejectionCounter {
 /// it in place through its array without copying the nested arrays.
 final class StrategyBook {
     let name: StrategyName
+    /// Where the strategy's positions and open orders are read.
+    let ledgerHandle: TradingLedger.Handle
     let limits: RiskLimits
     let actions: RiskActions
     var state: StrategyTradingState
     var slots: [InstrumentSlot]
     var rate: OrderRateWindow
-    var openOrders = 0
-    /// Sum of the slots' cached notionals.
-    var grossNotional = FixedPoint.zero
     var monitors: MonitorState
     /// (slots + 1) × RiskCheck count; the last row is for instruments outside the manifest.
     var counters: [RejectionCounter]
@@ -32,9 +32,10 @@ final class StrategyBook {
     let maxGrossForLeverage: FixedPoint?
     let bandPct: FixedPoint
 
-    init(name: StrategyName, instruments: [Instrument], limits: RiskLimits, accountActions: RiskActions,
-         snapshot: StrategyRiskSnapshot) {
+    init(name: StrategyName, ledgerHandle: TradingLedger.Handle, instruments: [Instrument], limits: RiskLimits,
+         accountActions: RiskActions, snapshot: StrategyRiskSnapshot) {
         self.name = name
+        self.ledgerHandle = ledgerHandle
         self.limits = limits
         self.actions = limits.actions.merged(over: accountActions)
         self.state = snapshot.state

@@ -1,132 +1,222 @@
 import Execution
+import Ledger
 import Portfolio
 import Risk
 import StrategyKit
 import TradingCore
 
-extension TradingEngine {
-    /// Strategy callbacks triggered while handling commands may queue more commands; a strategy
-    /// that keeps doing so is cut off after this many rounds in one event.
-    static let maximumCommandRounds = 16
+/// One input of the engine's work queue: what a venue reported, or a command a strategy issued.
+enum EngineWork {
+    case venue(VenueEvent)
+    case command(OrderCommand, strategy: Int)
+}
 
-    /// Sends what a strategy queued through the risk engine to the venue, and the venue's answers
-    /// back to the strategies, until no one queues anything more.
-    func processCommands(of index: Int) {
-        var rounds = 0
-        while runners[index].context.hasPendingCommands, rounds < Self.maximumCommandRounds {
-            rounds += 1
-            let commands = runners[index].context.takeOutbox()
-            for command in commands { process(command, strategy: index) }
-            processVenueEvents()
-        }
+extension TradingEngine {
+    /// How many commands one strategy may issue while the engine processes one input (a market
+    /// event, a start or a stop): a strategy that answers each of its order callbacks with new
+    /// orders would otherwise never let the input finish.
+    static let maximumCommandsPerInput = 1_000
+
+    /// Queues the commands a strategy issued in the callback that just returned, then processes
+    /// the queue.
+    func finishCallback(_ result: CallbackResult, strategy index: Int) {
+        handle(result, strategy: index)
         if runners[index].context.hasPendingCommands {
-            let dropped = runners[index].context.takeOutbox()
-            logger.warning("strategy keeps queuing orders from its order callbacks; dropped the rest",
-                           metadata: ["strategy": "\(runners[index].name)", "dropped": "\(dropped.count)"])
+            runners[index].context.drainOutbox { work.append(.command($0, strategy: index)) }
+        }
+        processWork()
+    }
+
+    /// Queues what the venue reported since the last call, then processes the queue.
+    func processVenueEvents() {
+        guard !venueEvents.isEmpty else { return }
+        for event in venueEvents { work.append(.venue(event)) }
+        venueEvents.removeAll(keepingCapacity: true)
+        processWork()
+    }
+
+    /// Processes the work queue to completion, in order. Work added while it runs (a strategy's
+    /// answer to a fill, the venue's answer to an order) joins the end of the same queue: a call
+    /// made from inside returns at once and the outermost call carries on.
+    func processWork() {
+        guard !processingWork, workHead < work.count else { return }
+        processingWork = true
+        defer {
+            processingWork = false
+            work.removeAll(keepingCapacity: true)
+            workHead = 0
+            if !commandsThisInput.isEmpty { commandsThisInput.removeAll(keepingCapacity: true) }
+        }
+        while workHead < work.count {
+            let item = work[workHead]
+            workHead += 1
+            switch item {
+            case .venue(let event): process(event)
+            case .command(let command, let index): process(command, strategy: index)
+            }
         }
     }
 
+    // MARK: Commands
+
     private func process(_ command: OrderCommand, strategy index: Int) {
-        let name = runners[index].name
+        let issued = commandsThisInput[index, default: 0] + 1
+        commandsThisInput[index] = issued
+        guard issued <= Self.maximumCommandsPerInput else {
+            if issued == Self.maximumCommandsPerInput + 1 {
+                logger.warning("strategy keeps issuing orders from its order callbacks within one input; dropping the rest of this input's commands",
+                               metadata: ["strategy": "\(runners[index].name)", "limit": "\(Self.maximumCommandsPerInput)"])
+            }
+            return
+        }
         switch command {
-        case .submit(var request):
-            summary.orders += 1
-            summary.strategies[name, default: .init()].orders += 1
-            let market = markets.existingSlot(of: request.instrument).map { markets[$0].snapshot }
-                ?? MarketSnapshot(bestBid: nil, bestAsk: nil, bookIsValid: false, lastDataTime: .zero)
-            switch risk.check(request, strategy: handles[index], market: market) {
+        case .submit(let request): submit(request, strategy: index)
+        case .cancel(let id, let instrument): cancel(id, on: instrument, strategy: index)
+        case .amend(let id, let instrument, let quantity, let price):
+            amend(id, on: instrument, quantity: quantity, price: price, strategy: index)
+        }
+    }
+
+    private func marketSnapshot(of instrument: InstrumentId) -> MarketSnapshot {
+        markets.existingSlot(of: instrument).map { markets[$0].snapshot }
+            ?? MarketSnapshot(bestBid: nil, bestAsk: nil, bookIsValid: false, lastDataTime: .zero)
+    }
+
+    private func submit(_ original: OrderRequest, strategy index: Int) {
+        let name = runners[index].name
+        summary.orders += 1
+        summary.strategies[name, default: .init()].orders += 1
+        var request = original
+        switch risk.check(request, strategy: handles[index], market: marketSnapshot(of: request.instrument)) {
+        case .accepted:
+            break
+        case .trimmed(let quantity, _):
+            request.quantity = quantity
+        case .rejected(let breach):
+            summary.riskRejections += 1
+            summary.strategies[name, default: .init()].riskRejections += 1
+            refuse(.submit(original), code: breach.metricName,
+                   reason: "\(breach.check.code): \(breach.metricValue) against limit \(breach.thresholdValue)", strategy: index)
+            return
+        }
+        // The ledger holds the order as sent, so the strategy sees the size the risk check allowed.
+        ledger.recordSent(request)
+        do {
+            try venue.submit(request, at: clock, events: &venueEvents)
+        } catch {
+            ledger.recordEnded(request.clientOrderId, of: name)
+            refuse(.submit(request), code: "venue_refused", reason: String(describing: error), strategy: index)
+            return
+        }
+        processVenueEvents()
+    }
+
+    private func cancel(_ id: ClientOrderId, on instrument: InstrumentId, strategy index: Int) {
+        let name = runners[index].name
+        let command = OrderCommand.cancel(clientOrderId: id, instrument: instrument)
+        guard ledger.recordCancelRequested(id, of: name) else {
+            refuse(command, code: "cancel_refused", reason: "order \(id) is no longer open", strategy: index)
+            return
+        }
+        do {
+            try venue.cancel(id, at: clock, events: &venueEvents)
+        } catch {
+            ledger.recordCancelRefused(id, of: name)
+            refuse(command, code: "cancel_refused", reason: String(describing: error), strategy: index)
+            return
+        }
+        processVenueEvents()
+    }
+
+    /// An amend that raises the size or moves the price is checked like a new order for its new
+    /// rest; one that only lowers the size needs no check.
+    private func amend(_ id: ClientOrderId, on instrument: InstrumentId, quantity: Quantity?, price: Price?, strategy index: Int) {
+        let name = runners[index].name
+        let command = OrderCommand.amend(clientOrderId: id, instrument: instrument, newQuantity: quantity, newPrice: price)
+        guard let order = ledger.openOrder(id, of: name) else {
+            refuse(command, code: "amend_refused", reason: "order \(id) is no longer open", strategy: index)
+            return
+        }
+        var quantity = quantity
+        let raises = quantity.map { $0 > order.request.quantity } ?? false
+        let moves = price.map { $0 != order.price } ?? false
+        if raises || moves {
+            switch risk.checkAmend(of: order, quantity: quantity, price: price, at: clock, strategy: handles[index],
+                                   market: marketSnapshot(of: order.instrument)) {
             case .accepted:
                 break
-            case .trimmed(let quantity, _):
-                request.quantity = quantity
+            case .trimmed(let rest, _):
+                quantity = order.filledQuantity + rest
             case .rejected(let breach):
                 summary.riskRejections += 1
                 summary.strategies[name, default: .init()].riskRejections += 1
-                let rejection = OrderRejection(command: command, code: breach.metricName,
-                                               reason: "\(breach.check.code): \(breach.metricValue) against limit \(breach.thresholdValue)")
-                handle(runners[index].orderRejected(rejection, at: clock), strategy: index)
+                refuse(command, code: breach.metricName,
+                       reason: "\(breach.check.code): \(breach.metricValue) against limit \(breach.thresholdValue)", strategy: index)
                 return
             }
-            do {
-                try venue.submit(request, at: clock, events: &venueEvents)
-            } catch {
-                risk.orderDidEnd(strategy: name, instrument: request.instrument, side: request.side,
-                                 positionSide: request.positionSide, unfilledQuantity: request.quantity)
-                let rejection = OrderRejection(command: command, code: "venue_refused", reason: String(describing: error))
-                handle(runners[index].orderRejected(rejection, at: clock), strategy: index)
-            }
-        case .cancel(let id, _):
-            do {
-                try venue.cancel(id, at: clock, events: &venueEvents)
-            } catch {
-                let rejection = OrderRejection(command: command, code: "cancel_refused", reason: String(describing: error))
-                handle(runners[index].orderRejected(rejection, at: clock), strategy: index)
-            }
-        case .amend(let id, _, let quantity, let price):
-            do {
-                try venue.amend(id, quantity: quantity, price: price, at: clock, events: &venueEvents)
-            } catch {
-                let rejection = OrderRejection(command: command, code: "amend_refused", reason: String(describing: error))
-                handle(runners[index].orderRejected(rejection, at: clock), strategy: index)
-            }
         }
+        ledger.recordAmendRequested(id, of: name, quantity: quantity)
+        do {
+            try venue.amend(id, quantity: quantity, price: price, at: clock, events: &venueEvents)
+        } catch {
+            ledger.recordAmendRefused(id, of: name)
+            refuse(command, code: "amend_refused", reason: String(describing: error), strategy: index)
+            return
+        }
+        processVenueEvents()
     }
 
-    /// Routes what the venue reported to the outbox, the portfolio, the risk engine and the strategy.
-    /// Strategy callbacks here may queue commands whose venue events append to the same buffer;
-    /// a nested call returns at once and the outermost loop processes them in order.
-    func processVenueEvents() {
-        // Most events produce no venue events: return before touching the buffer.
-        guard !processingVenueEvents, !venueEvents.isEmpty else { return }
-        processingVenueEvents = true
-        defer {
-            processingVenueEvents = false
-            venueEvents.removeAll(keepingCapacity: true)
-        }
-        var position = 0
-        while position < venueEvents.count {
-            let event = venueEvents[position]
-            position += 1
-            let record = event.record
-            guard let index = runnerIndex[record.strategy] else { continue }
-            let runner = runners[index]
-            switch event {
-            case .sent:
-                outbox.append(.order(record))
-            case .expired:
-                outbox.append(.order(record))
-                orderCompleted(record, strategy: index)
-            case .accepted:
-                outbox.append(.order(record))
-                handle(runner.orderAccepted(record.clientOrderId, at: clock), strategy: index)
-            case .rejected(_, let reason):
-                summary.venueRejections += 1
-                outbox.append(.order(record))
-                endOrder(record)
-                if let request = runner.context.openOrder(record.clientOrderId)?.request {
-                    let rejection = OrderRejection(command: .submit(request), code: "venue_rejected", reason: reason.description)
-                    handle(runner.orderRejected(rejection, at: clock), strategy: index)
-                }
-            case .filled(let fill, var filledRecord):
-                applyFill(fill, record: &filledRecord, strategy: index)
-            case .canceled:
-                outbox.append(.order(record))
-                orderCompleted(record, strategy: index)
-                handle(runner.orderCanceled(record.clientOrderId, at: clock), strategy: index)
-            case .amended:
-                outbox.append(.order(record))
-                runner.orderAmended(record.clientOrderId, newQuantity: record.quantity, newPrice: record.price)
-            case .amendRejected(_, let reason), .cancelRejected(_, let reason):
-                outbox.append(.order(record))
-                let command: OrderCommand = if case .amendRejected = event {
-                    .amend(clientOrderId: record.clientOrderId, instrument: record.symbol, newQuantity: nil, newPrice: nil)
-                } else {
-                    .cancel(clientOrderId: record.clientOrderId, instrument: record.symbol)
-                }
-                handle(runner.orderRejected(OrderRejection(command: command, code: "venue_refused", reason: reason), at: clock),
+    private func refuse(_ command: OrderCommand, code: String, reason: String, strategy index: Int) {
+        finishCallback(runners[index].orderRejected(OrderRejection(command: command, code: code, reason: reason), at: clock),
                        strategy: index)
+    }
+
+    // MARK: Venue events
+
+    /// Routes what the venue reported to the outbox, the ledger, the risk engine and the strategy.
+    private func process(_ event: VenueEvent) {
+        let record = event.record
+        guard let index = runnerIndex[record.strategy] else { return }
+        let id = record.clientOrderId
+        let name = runners[index].name
+        switch event {
+        case .sent:
+            outbox.append(.order(record))
+        case .accepted:
+            outbox.append(.order(record))
+            if let order = ledger.recordAccepted(id, of: name) {
+                finishCallback(runners[index].orderAccepted(order, at: clock), strategy: index)
             }
-            processCommands(of: index)
+        case .rejected(_, let reason):
+            summary.venueRejections += 1
+            outbox.append(.order(record))
+            if let order = ledger.recordEnded(id, of: name) {
+                refuse(.submit(order.request), code: "venue_rejected", reason: reason.description, strategy: index)
+            }
+        case .filled(let fill, var filledRecord):
+            applyFill(fill, record: &filledRecord, strategy: index)
+        case .canceled, .expired:
+            outbox.append(.order(record))
+            let order = ledger.recordEnded(id, of: name)
+            orderCompleted(record, strategy: index)
+            if let order { finishCallback(runners[index].orderCanceled(order, at: clock), strategy: index) }
+        case .amended:
+            outbox.append(.order(record))
+            ledger.recordAmended(id, of: name, quantity: record.quantity, price: record.price)
+            // An amend down to the filled size completes the order.
+            if record.status.isTerminal {
+                ledger.recordEnded(id, of: name)
+                orderCompleted(record, strategy: index)
+            }
+        case .amendRejected(_, let reason):
+            outbox.append(.order(record))
+            ledger.recordAmendRefused(id, of: name)
+            refuse(.amend(clientOrderId: id, instrument: record.symbol, newQuantity: nil, newPrice: nil),
+                   code: "venue_refused", reason: reason, strategy: index)
+        case .cancelRejected(_, let reason):
+            outbox.append(.order(record))
+            ledger.recordCancelRefused(id, of: name)
+            refuse(.cancel(clientOrderId: id, instrument: record.symbol), code: "venue_refused", reason: reason, strategy: index)
         }
     }
 
@@ -136,7 +226,7 @@ extension TradingEngine {
         summary.strategies[name, default: .init()].fills += 1
         let outcome: FillOutcome
         do {
-            outcome = try portfolio.apply(fill)
+            outcome = try ledger.apply(fill)
         } catch {
             // The ledger cannot take the fill (arithmetic overflow or an unknown fee currency):
             // halt the strategy rather than trade on a position we cannot account for.
@@ -152,54 +242,35 @@ extension TradingEngine {
         summary.strategies[name, default: .init()].realizedPnl += outcome.realizedPnl
         summary.strategies[name, default: .init()].fees += outcome.feeInQuote
         outbox.append(.fill(record, outcome.position))
-        risk.orderDidFill(fill)
-        if completesOrder { orderCompleted(record, strategy: index) }
-        handle(runners[index].fill(fill), strategy: index)
-        syncContextPosition(index, instrument: fill.instrument)
+        if completesOrder {
+            ledger.recordEnded(fill.clientOrderId, of: name)
+            orderCompleted(record, strategy: index)
+        }
+        finishCallback(runners[index].fill(fill), strategy: index)
     }
 
-    /// The order reached a final state: the risk engine stops counting its rest, and an order that
-    /// filled (even partly, then canceled) is one trade for the loss monitor and the daily rollup.
+    /// An order that filled (even partly, then canceled) is one trade for the loss monitor and
+    /// the daily rollup, judged on its whole realized PnL net of its fees.
     private func orderCompleted(_ record: TradeRecord, strategy index: Int) {
-        endOrder(record)
         guard !record.filledQuantity.isZero, let average = record.avgFillPrice else { return }
         let name = runners[index].name
-        // Judged on the order's whole realized PnL; an opening order closes nothing.
-        if !record.realizedPnl.value.isZero {
-            risk.recordClosedTrade(realizedPnL: record.realizedPnl, for: name, at: clock)
-        }
         let contractValue = instrumentTable[record.symbol]?.contractValue?.value
         let closed = ClosedTrade(strategy: name, symbol: record.symbol, completedAt: record.completedAt ?? clock,
                                  filledQuantity: record.filledQuantity, avgFillPrice: average,
                                  commission: record.commission, commissionAsset: record.commissionAsset ?? record.symbol.quote,
                                  realizedPnl: record.realizedPnl, contractValue: contractValue)
+        // An opening order closes nothing, so it is no win or loss.
+        if !record.realizedPnl.value.isZero {
+            risk.recordClosedTrade(realizedPnL: record.realizedPnl - closed.commissionInQuote, for: name, at: clock)
+        }
         for row in performance.record(closed) { outbox.append(.performance(row)) }
     }
 
-    /// The order will not fill any further: the risk engine stops counting its rest.
-    private func endOrder(_ record: TradeRecord) {
-        risk.orderDidEnd(strategy: record.strategy, instrument: record.symbol, side: record.side,
-                         positionSide: record.positionSide,
-                         unfilledQuantity: record.quantity.subtractingClamped(record.filledQuantity))
-    }
-
+    /// Cancels every open order of the strategy not already being canceled.
     func cancelOpenOrders(of index: Int) {
-        for order in runners[index].context.openOrders {
-            try? venue.cancel(order.clientOrderId, at: clock, events: &venueEvents)
+        for order in ledger.openOrders(of: runners[index].name) where order.state != .pendingCancel {
+            work.append(.command(.cancel(clientOrderId: order.clientOrderId, instrument: order.instrument), strategy: index))
         }
-        processVenueEvents()
-    }
-
-    /// Makes the strategy's view of a position the portfolio's (the authoritative ledger).
-    func syncContextPosition(_ index: Int, instrument: InstrumentId) {
-        let key = PositionKey(strategy: runners[index].name, instrument: instrument, positionSide: .net)
-        guard let position = portfolio.position(key) else { return }
-        var view = StrategyPosition(instrument: instrument)
-        view.netQuantity = position.signedQuantity
-        view.averageEntryPrice = position.signedQuantity.isZero ? nil : position.averageEntryPrice
-        view.realizedPnL = position.realizedPnl
-        view.fees = position.fees
-        view.markPrice = position.currentPrice
-        runners[index].context.replacePosition(view)
+        processWork()
     }
 }

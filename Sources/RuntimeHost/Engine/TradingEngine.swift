@@ -1,5 +1,6 @@
 import DataQuality
 import Execution
+import Ledger
 import Logging
 import MarketData
 import Portfolio
@@ -9,8 +10,11 @@ import TradingCore
 
 /// The single owner of trading state. For each market event, synchronously and in arrival
 /// order: quality check -> book/market state -> paper venue -> marks -> each subscribed strategy
-/// -> each order command through the risk engine -> the venue -> fills into the portfolio and
-/// back to the strategy. Nothing here waits for I/O: what must be persisted collects in
+/// -> each order command through the risk engine -> the venue -> fills into the ledger and
+/// back to the strategy. Venue reports and strategy commands go through one work queue,
+/// processed to completion in order before the next event (see ``processWork()``). Positions
+/// and open orders have one owner, the ``TradingLedger``: strategies' contexts and the risk
+/// engine read it and keep no copy. Nothing here waits for I/O: what must be persisted collects in
 /// ``outbox`` and the host hands it to the writers. Live paper trading and replay run this same
 /// code; only the feed and the clock differ (`now` is receive time live, event time in replay),
 /// which is what makes a replay deterministic.
@@ -42,13 +46,15 @@ public final class TradingEngine {
     public let quality: QualityControl
     public let risk: RiskEngine
     public let venue: PaperVenue
-    public let portfolio: Portfolio
+    /// Positions (the portfolio's) and open orders (the order book of record).
+    public let ledger: TradingLedger
+    public var portfolio: Portfolio { ledger.portfolio }
     let logger: Logger
 
     // State touched on every event skips Swift's dynamic exclusivity checks (they were about a
     // tenth of the replay's time): one event loop owns the engine, and no method holds an access
-    // to one of these properties across a call that could reach it again (the re-entrant
-    // venue-event loop reads its buffer by index, one element at a time).
+    // to one of these properties across a call that could reach it again (the work queue is
+    // read by index, one element at a time).
     @exclusivity(unchecked) var codec = OKXCodec()
     /// Where the codec hands the events of ``handle(frame:receivedAt:)``.
     private lazy var frameReceiver = FrameReceiver(engine: self)
@@ -59,8 +65,25 @@ public final class TradingEngine {
     @exclusivity(unchecked) var masks: [ChannelMask] = []
     var runnerIndex: [StrategyName: Int] = [:]
     @exclusivity(unchecked) var performance: DailyPerformanceTracker
+    /// Where the venue reports, moved into ``work`` after each venue call.
     @exclusivity(unchecked) var venueEvents: [VenueEvent] = []
-    @exclusivity(unchecked) var processingVenueEvents = false
+    /// The work queue: venue reports and strategy commands, in the order they arose.
+    @exclusivity(unchecked) var work: [EngineWork] = []
+    @exclusivity(unchecked) var workHead = 0
+    @exclusivity(unchecked) var processingWork = false
+    /// Commands each strategy (by runner index) issued in the input being processed.
+    var commandsThisInput: [Int: Int] = [:]
+    /// Checks, after every input, that strategies, risk, venue and portfolio agree (tests and
+    /// `runtime replay --check-invariants`); nil to skip.
+    public var invariantChecker: InvariantChecker? {
+        didSet { invariantChecker?.start(from: portfolio) }
+    }
+    /// What the checker found, oldest first.
+    public private(set) var invariantViolations: [InvariantViolation] = []
+    /// How many inputs (market events, starts, stops, operator commands) the engine processed.
+    public private(set) var inputCount = 0
+    /// How much of ``outbox`` the checker has seen.
+    private var outboxObserved = 0
     @exclusivity(unchecked) var lastMarkTime = Timestamp.zero
     /// Buffers of ``topOfBook(from:)``.
     @exclusivity(unchecked) var topOfBookBids: [BookLevel] = []
@@ -84,11 +107,12 @@ public final class TradingEngine {
         self.options = options
         self.logger = logger
         self.quality = QualityControl(configuration: quality)
-        self.risk = RiskEngine(account: accountLimits)
         self.venue = PaperVenue(instruments: instruments, configuration: venueConfiguration, mode: options.mode)
         let capital = Dictionary(strategies.map { ($0.name, $0.allocatedCapital) }, uniquingKeysWith: { first, _ in first })
-        self.portfolio = try Portfolio(restoring: restoredPositions, instruments: instruments, allocatedCapital: capital,
-                                       configuration: portfolioConfiguration, mode: options.mode)
+        self.ledger = TradingLedger(portfolio: try Portfolio(restoring: restoredPositions, instruments: instruments,
+                                                             allocatedCapital: capital, configuration: portfolioConfiguration,
+                                                             mode: options.mode))
+        self.risk = RiskEngine(account: accountLimits, ledger: ledger)
         self.performance = DailyPerformanceTracker(mode: options.mode)
         self.instrumentTable = Dictionary(instruments.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         for instrument in instruments { _ = markets.slot(for: instrument.id) }
@@ -100,7 +124,7 @@ public final class TradingEngine {
                                           allocatedCapital: strategy.allocatedCapital, mode: options.mode,
                                           parameters: strategy.parameters,
                                           clientOrderIdPrefix: Self.clientOrderIdPrefix(strategy.name, runTag: options.runTag),
-                                          logger: strategyLogger)
+                                          ledger: ledger.view(for: strategy.name), logger: strategyLogger)
             let runner: StrategyRunner
             do {
                 runner = try StrategyRunner(registration: strategy.registration, context: context,
@@ -117,12 +141,6 @@ public final class TradingEngine {
             for instrument in strategy.instruments { markets.subscribe(index, to: instrument.id) }
             summary.strategies[strategy.name] = EngineSummary.StrategyFigures()
         }
-        for record in restoredPositions {
-            risk.restorePosition(strategy: record.strategy, instrument: record.symbol, positionSide: record.positionSide,
-                                 quantity: record.positionSide == .net && record.side == .short ? record.quantity.value.negated : record.quantity.value,
-                                 markPrice: record.currentPrice)
-            if let index = runnerIndex[record.strategy] { syncContextPosition(index, instrument: record.symbol) }
-        }
     }
 
     /// The strategies' names, in dispatch order.
@@ -130,15 +148,18 @@ public final class TradingEngine {
 
     /// Starts every strategy whose persisted state lets it trade (a halted one stays silent).
     public func start(at time: Timestamp) {
+        inputCount += 1
         advanceClock(to: time)
         for index in runners.indices {
             finishCallback(runners[index].start(at: time), strategy: index)
         }
         drainRisk()
+        checkInvariants()
     }
 
     /// Stops every strategy, rolls up the partial day and leaves everything in the outbox.
     public func stop(at time: Timestamp) {
+        inputCount += 1
         advanceClock(to: time)
         for index in runners.indices {
             finishCallback(runners[index].stop(at: clock), strategy: index)
@@ -150,6 +171,7 @@ public final class TradingEngine {
         for row in performance.partialDay(until: clock) { outbox.append(.performance(row)) }
         drainRisk()
         appendQualityMetrics()
+        checkInvariants()
     }
 
     // MARK: Frames and events
@@ -196,7 +218,6 @@ public final class TradingEngine {
         processVenueEvents()
         markPortfolio(slot, trade.instrument)
         for index in markets.subscribers[slot] where masks[index].trades {
-            // deliver(trade:) marks the strategy's position at the trade price itself.
             finishCallback(runners[index].deliver(trade: trade), strategy: index)
         }
         endEvent()
@@ -218,7 +239,6 @@ public final class TradingEngine {
         processVenueEvents()
         markPortfolio(slot, ticker.instrument)
         for index in markets.subscribers[slot] where masks[index].tickers {
-            // deliver(ticker:) marks the strategy's position at the last price itself.
             finishCallback(runners[index].deliver(ticker: ticker), strategy: index)
         }
         endEvent()
@@ -233,9 +253,7 @@ public final class TradingEngine {
         if options.persistMarketData, candle.isConfirmed != false { outbox.append(.candle(candle)) }
         venue.advance(to: candle.openTime, events: &venueEvents)
         processVenueEvents()
-        let markPrice = markets[slot].markPrice
         for index in markets.subscribers[slot] where masks[index].candleIntervals.contains(candle.interval) {
-            if let markPrice { runners[index].context.updateMark(candle.instrument, price: markPrice) }
             finishCallback(runners[index].deliver(candle: candle), strategy: index)
         }
         endEvent()
@@ -270,11 +288,11 @@ public final class TradingEngine {
             venue.advance(to: clock, events: &venueEvents)
         }
         processVenueEvents()
-        let markPrice = markPortfolio(slot, instrument)
-        for index in markets.subscribers[slot] where masks[index].books {
-            if let markPrice { runners[index].context.updateMark(instrument, price: markPrice) }
-            guard bookChanged else { continue }
-            finishCallback(runners[index].deliverBook(markets[slot].book.book), strategy: index)
+        markPortfolio(slot, instrument)
+        if bookChanged {
+            for index in markets.subscribers[slot] where masks[index].books {
+                finishCallback(runners[index].deliverBook(markets[slot].book.book), strategy: index)
+            }
         }
         endEvent()
     }
@@ -282,6 +300,7 @@ public final class TradingEngine {
     /// Moves the clock for an event of exchange time `timestamp` and returns the quality clock:
     /// receive time live, event time (never backwards) in replay.
     private func beginEvent(at timestamp: Timestamp, receivedAt: Timestamp) -> Timestamp {
+        inputCount += 1
         if timestamp > summary.lastEventTime { summary.lastEventTime = timestamp }
         let now = options.mode == .replay ? max(timestamp, clock) : receivedAt
         advanceClock(to: now)
@@ -306,11 +325,23 @@ public final class TradingEngine {
     private func endEvent() {
         if clock.nanoseconds(since: lastMarkTime) >= options.markIntervalNanoseconds { appendMarks() }
         if risk.pendingOutputCount > 0 { drainRisk() }
+        if invariantChecker != nil { checkInvariants() }
+    }
+
+    /// Runs the invariant checker (if any) over the state after the input just processed.
+    private func checkInvariants() {
+        guard let checker = invariantChecker else { return }
+        checker.observe(outbox[outboxObserved...])
+        outboxObserved = outbox.count
+        if let violation = checker.check(self, input: inputCount) { invariantViolations.append(violation) }
     }
 
     /// Hands over the records to persist and empties the outbox.
     public func drainOutbox() -> [EngineRecord] {
-        defer { outbox.removeAll(keepingCapacity: true) }
+        defer {
+            outbox.removeAll(keepingCapacity: true)
+            outboxObserved = 0
+        }
         return outbox
     }
 
@@ -322,8 +353,10 @@ public final class TradingEngine {
 
     /// Applies an operator's command (pause, resume, stop, halt) that arrived from the database.
     public func applyOperatorCommand(_ command: OperatorCommand, to name: StrategyName, by user: OperatorIdentity) -> Result<StrategyTransition, StrategyTransitionError> {
+        inputCount += 1
         let result = risk.apply(command, to: name, by: user, at: clock)
         drainRisk()
+        checkInvariants()
         return result
     }
 
@@ -337,12 +370,6 @@ public final class TradingEngine {
     func advanceClock(to time: Timestamp) {
         if time > clock { clock = time }
         for row in performance.advance(to: clock) { outbox.append(.performance(row)) }
-    }
-
-    /// Reports a callback's outcome, then carries out the order commands the strategy issued in it.
-    func finishCallback(_ result: CallbackResult, strategy index: Int) {
-        handle(result, strategy: index)
-        processCommands(of: index)
     }
 
     func handle(_ result: CallbackResult, strategy index: Int) {
@@ -393,7 +420,6 @@ public final class TradingEngine {
             let sample = portfolio.equitySample(of: runners[index].name, at: clock)
             for row in performance.record(sample) { outbox.append(.performance(row)) }
             risk.recordEquity(sample.equity, for: runners[index].name, at: clock)
-            for instrument in runners[index].context.instrumentIds { syncContextPosition(index, instrument: instrument) }
         }
         for slot in markets.sortedSlots {
             if let mark = markets[slot].markPrice { risk.markToMarket(instrument: markets.ids[slot], price: mark) }

@@ -162,10 +162,18 @@ public enum HostLauncher {
     /// in the quote currency as charged, one in the base currency at its fill price.
     static func restoredPositions(client: PostgresClient, names: [UUID: StrategyName]) async throws -> [PortfolioPositionRecord] {
         let rows = try await PositionRepository(client).positions(mode: .paper)
+        // A net position that flipped has a row per side, written in the same instant: the side it
+        // left flat, the side it holds not. So the one row that holds something is the position;
+        // when all are flat, the latest carries the latest realized PnL.
         var latest: [String: Storage.PositionRecord] = [:]
         for row in rows where names[row.strategyId] != nil {
             let key = "\(row.strategyId)|\(row.instrument.symbol)"
-            if let existing = latest[key], existing.lastUpdated >= row.lastUpdated { continue }
+            if let existing = latest[key] {
+                let existingHolds = !existing.quantity.isZero
+                let rowHolds = !row.quantity.isZero
+                if existingHolds && !rowHolds { continue }
+                if existingHolds == rowHolds && existing.lastUpdated >= row.lastUpdated { continue }
+            }
             latest[key] = row
         }
         var fees: [String: Money] = [:]

@@ -62,10 +62,11 @@ public enum CallbackResult: Hashable, Sendable {
 
 /// Runs one strategy's callbacks for the host event loop, isolating it from the others.
 ///
-/// For each callback it sets the strategy clock, keeps the context's order book-keeping in step
-/// (fills, accepts, cancels, marks), measures the call against ``callbackBudget`` and catches
-/// anything thrown, halting this strategy alone. After each call the host drains
-/// ``context``'s outbox into the risk engine. Not thread-safe: one event loop owns it.
+/// For each callback it sets the strategy clock, measures the call against ``callbackBudget``
+/// and catches anything thrown, halting this strategy alone. It keeps no order or position
+/// state: the host records those in its ledger (which the context reads) before calling. After
+/// each call the host drains ``context``'s outbox into its work queue. Not thread-safe: one event
+/// loop owns it.
 public final class StrategyRunner {
     /// Where the strategy is in its life.
     public enum State: Hashable, Sendable {
@@ -154,18 +155,16 @@ public final class StrategyRunner {
         }
     }
 
-    /// Delivers a trade; the strategy's position in the instrument is marked at its price first.
+    /// Delivers a trade.
     @discardableResult
     public func deliver(trade: TradeTick) -> CallbackResult {
-        context.updateMark(trade.instrument, price: trade.price)
-        return invoke(.trade, at: trade.timestamp) { try $0.onTrade(trade) }
+        invoke(.trade, at: trade.timestamp) { try $0.onTrade(trade) }
     }
 
-    /// Delivers a ticker; the strategy's position in the instrument is marked at its last price first.
+    /// Delivers a ticker.
     @discardableResult
     public func deliver(ticker: Ticker) -> CallbackResult {
-        context.updateMark(ticker.instrument, price: ticker.last)
-        return invoke(.ticker, at: ticker.timestamp) { try $0.onTicker(ticker) }
+        invoke(.ticker, at: ticker.timestamp) { try $0.onTicker(ticker) }
     }
 
     /// Delivers a candle.
@@ -177,45 +176,31 @@ public final class StrategyRunner {
     /// Delivers the instrument's book after the host applied a book message.
     @discardableResult
     public func deliverBook(_ book: OrderBook) -> CallbackResult {
-        if let mid = book.mid { context.updateMark(book.instrument, price: mid) }
-        return invoke(.book, at: book.timestamp) { try $0.onBook(book) }
+        invoke(.book, at: book.timestamp) { try $0.onBook(book) }
     }
 
-    /// The order passed risk and the venue acknowledged it.
+    /// The order passed risk and the venue acknowledged it (`order` as the ledger holds it).
     @discardableResult
-    public func orderAccepted(_ id: ClientOrderId, at time: Timestamp) -> CallbackResult {
-        guard let order = context.recordAccepted(id) else { return .skipped }
-        return invoke(.orderAccepted, at: time) { try $0.onOrderAccepted(order) }
+    public func orderAccepted(_ order: OpenOrder, at time: Timestamp) -> CallbackResult {
+        invoke(.orderAccepted, at: time) { try $0.onOrderAccepted(order) }
     }
 
     /// The risk engine or the venue refused a command.
     @discardableResult
     public func orderRejected(_ rejection: OrderRejection, at time: Timestamp) -> CallbackResult {
-        context.recordRejected(rejection)
-        return invoke(.orderRejected, at: time) { try $0.onOrderRejected(rejection) }
+        invoke(.orderRejected, at: time) { try $0.onOrderRejected(rejection) }
     }
 
-    /// An amend was accepted.
-    public func orderAmended(_ id: ClientOrderId, newQuantity: Quantity?, newPrice: Price?) {
-        context.recordAmended(id, newQuantity: newQuantity, newPrice: newPrice)
-    }
-
-    /// A fill: the context's order and position are updated first, then `onFill` runs.
+    /// A fill, after the ledger accounted it.
     @discardableResult
     public func fill(_ fill: Fill) -> CallbackResult {
-        do {
-            try context.recordFill(fill)
-        } catch {
-            return halt(.fill, at: fill.timestamp, message: "position arithmetic failed: \(error)")
-        }
-        return invoke(.fill, at: fill.timestamp) { try $0.onFill(fill) }
+        invoke(.fill, at: fill.timestamp) { try $0.onFill(fill) }
     }
 
-    /// The order was canceled (or expired unfilled).
+    /// The order was canceled (or expired); `order` as it was when it ended.
     @discardableResult
-    public func orderCanceled(_ id: ClientOrderId, at time: Timestamp) -> CallbackResult {
-        guard let order = context.recordCanceled(id) else { return .skipped }
-        return invoke(.orderCanceled, at: time) { try $0.onOrderCanceled(order) }
+    public func orderCanceled(_ order: OpenOrder, at time: Timestamp) -> CallbackResult {
+        invoke(.orderCanceled, at: time) { try $0.onOrderCanceled(order) }
     }
 
     /// Halts the strategy from outside (e.g. the risk engine's halt); it receives nothing more.

@@ -2,12 +2,15 @@ import TradingCore
 
 /// Everything a strategy sees of the world, and the only way it trades.
 ///
-/// One context belongs to one strategy instance. The host creates it from the manifest, keeps its
-/// clock, positions and order states current, and drains the orders the strategy queued after
-/// every callback. Strategies never talk to a venue: ``submit(_:_:_:quantity:price:reduceOnly:)``
-/// and its shorthands check the order's shape, give it a client order id and queue an
-/// ``OrderCommand``; the host sends it through the risk engine and reports back through the
-/// strategy's order callbacks.
+/// One context belongs to one strategy instance. The host creates it from the manifest and keeps
+/// its clock; positions and open orders are read from the host's ledger (``StrategyLedger``: the
+/// portfolio's positions and the order book of record), so they are always exactly what the risk
+/// engine checks and the portfolio accounts. Strategies never talk to a venue:
+/// ``submit(_:_:_:quantity:price:reduceOnly:)`` and its shorthands check the order's shape, give it
+/// a client order id and queue an ``OrderCommand``; the host sends it through the risk engine
+/// right after the callback returns and reports back through the strategy's order callbacks.
+/// Until then a queued order shows in ``openOrders`` as `pendingNew` (and a queued cancel as
+/// `pendingCancel`).
 ///
 /// The context is not thread-safe and needs not be: the host calls a strategy from one event loop.
 ///
@@ -35,15 +38,9 @@ public final class StrategyContext {
     /// The strategy's instruments, in manifest order.
     public let instrumentIds: [InstrumentId]
     private let instrumentTable: [InstrumentId: Instrument]
-    /// Positions of ``instrumentIds``, by the same index: the host updates marks on every event,
-    /// and an index (found through a one-entry cache) costs no hashing.
-    @exclusivity(unchecked) private var positionSlots: [StrategyPosition]
-    private let slotTable: [InstrumentId: Int]
-    @exclusivity(unchecked) private var lastSlot = 0
-    /// Positions the host set on instruments outside the manifest (normally none).
-    private var otherPositions: [InstrumentId: StrategyPosition] = [:]
-    /// The strategy's unfinished orders, oldest first.
-    @exclusivity(unchecked) public private(set) var openOrders: [OpenOrder]
+    /// Where positions and open orders are read; nil reads as flat with no orders.
+    private let ledger: (any StrategyLedger)?
+    /// Commands queued in the current callback, not yet taken by the host.
     @exclusivity(unchecked) private var outbox: [OrderCommand]
     private let clientOrderIdPrefix: String
     private var nextOrderNumber: UInt64
@@ -60,17 +57,19 @@ public final class StrategyContext {
     ///     makes it unique per run (OKX and the trades table need unique ids). Defaults to the
     ///     strategy name's letters and digits.
     ///   - startTime: the initial clock.
+    ///   - ledger: the host's positions and orders of this strategy (nil: flat, no orders).
     ///   - logger: where log messages go.
     public init(name: StrategyName, instruments: [Instrument], allocatedCapital: Money = .zero,
                 mode: TradingMode = .paper, parameters: ParameterValue = .object([:]),
                 clientOrderIdPrefix: String? = nil, startTime: Timestamp = .zero,
-                logger: StrategyLogger = .discarding) {
+                ledger: (any StrategyLedger)? = nil, logger: StrategyLogger = .discarding) {
         self.name = name
         self.mode = mode
         self.allocatedCapital = allocatedCapital
         self.rawParameters = parameters
         self.logger = logger
         self.now = startTime
+        self.ledger = ledger
         var ids: [InstrumentId] = []
         var table: [InstrumentId: Instrument] = [:]
         for instrument in instruments where table[instrument.id] == nil {
@@ -79,9 +78,6 @@ public final class StrategyContext {
         }
         self.instrumentIds = ids
         self.instrumentTable = table
-        self.positionSlots = ids.map { StrategyPosition(instrument: $0) }
-        self.slotTable = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
-        self.openOrders = []
         self.outbox = []
         self.outbox.reserveCapacity(16)
         self.clientOrderIdPrefix = Self.sanitizedPrefix(clientOrderIdPrefix ?? name.rawValue)
@@ -95,12 +91,30 @@ public final class StrategyContext {
 
     /// The strategy's position in `instrument` (flat if it never traded it).
     public func position(_ instrument: InstrumentId) -> StrategyPosition {
-        if let slot = slot(of: instrument) { return positionSlots[slot] }
-        return otherPositions[instrument] ?? StrategyPosition(instrument: instrument)
+        ledger?.position(instrument) ?? StrategyPosition(instrument: instrument)
     }
 
     /// All positions, in manifest instrument order.
     public var positions: [StrategyPosition] { instrumentIds.map { position($0) } }
+
+    /// The unfinished orders, oldest first: those the host has (with the size actually sent, which
+    /// the risk engine may have trimmed), then those queued in this callback.
+    public var openOrders: [OpenOrder] {
+        let recorded = ledger?.openOrders ?? []
+        guard !outbox.isEmpty else { return recorded }
+        var merged = recorded
+        for command in outbox {
+            switch command {
+            case .submit(let request):
+                merged.append(OpenOrder(request: request))
+            case .cancel(let id, _):
+                if let index = merged.firstIndex(where: { $0.clientOrderId == id }) { merged[index].state = .pendingCancel }
+            case .amend:
+                break
+            }
+        }
+        return merged
+    }
 
     /// The unfinished orders on `instrument`, oldest first.
     public func openOrders(for instrument: InstrumentId) -> [OpenOrder] {
@@ -109,35 +123,24 @@ public final class StrategyContext {
 
     /// Whether any order on `instrument` is unfinished (without building a list).
     public func hasOpenOrders(on instrument: InstrumentId) -> Bool {
-        openOrders.contains { $0.instrument == instrument }
+        if outbox.isEmpty { return ledger?.openOrders.contains { $0.instrument == instrument } ?? false }
+        return openOrders.contains { $0.instrument == instrument }
     }
 
     /// The unfinished order with this id, if any.
     public func openOrder(_ id: ClientOrderId) -> OpenOrder? { openOrders.first { $0.clientOrderId == id } }
 
     /// Realized PnL over all instruments, before fees.
-    public var realizedPnL: Money {
-        positionSlots.reduce(Money.zero) { $0 + $1.realizedPnL } + otherPositions.values.reduce(Money.zero) { $0 + $1.realizedPnL }
-    }
+    public var realizedPnL: Money { positions.reduce(Money.zero) { $0 + $1.realizedPnL } }
 
     /// Fees paid over all instruments.
-    public var fees: Money {
-        positionSlots.reduce(Money.zero) { $0 + $1.fees } + otherPositions.values.reduce(Money.zero) { $0 + $1.fees }
-    }
+    public var fees: Money { positions.reduce(Money.zero) { $0 + $1.fees } }
 
     /// Unrealized PnL of `instrument` at its mark price (zero if flat or no mark yet).
-    public func unrealizedPnL(_ instrument: InstrumentId) -> Money {
-        let position = position(instrument)
-        guard let average = position.averageEntryPrice, let mark = position.markPrice, !position.isFlat,
-              let metadata = instrumentTable[instrument] else { return .zero }
-        let difference = mark.value - average.value
-        guard let base = try? metadata.baseQuantity(Quantity(position.netQuantity.magnitude)),
-              let pnl = try? difference.multiplied(by: base) else { return .zero }
-        return Money(position.isLong ? pnl : pnl.negated)
-    }
+    public func unrealizedPnL(_ instrument: InstrumentId) -> Money { position(instrument).unrealizedPnL }
 
     /// Unrealized PnL over all instruments.
-    public var unrealizedPnL: Money { instrumentIds.reduce(Money.zero) { $0 + unrealizedPnL($1) } }
+    public var unrealizedPnL: Money { positions.reduce(Money.zero) { $0 + $1.unrealizedPnL } }
 
     /// Realized plus unrealized PnL, minus fees.
     public var totalPnL: Money { realizedPnL + unrealizedPnL - fees }
@@ -184,7 +187,6 @@ public final class StrategyContext {
         let request = OrderRequest(clientOrderId: id, strategy: name, instrument: instrument, side: side, type: type,
                                    quantity: quantity, price: limitPrice, positionSide: .net, reduceOnly: reduceOnly,
                                    createdAt: now)
-        openOrders.append(OpenOrder(request: request))
         outbox.append(.submit(request))
         return id
     }
@@ -215,13 +217,12 @@ public final class StrategyContext {
         try submit(instrument, .sell, type, quantity: quantity, price: price, reduceOnly: reduceOnly)
     }
 
-    /// Queues a cancel of an open order.
+    /// Queues a cancel of an open order (nothing is queued if a cancel is already on its way).
     /// - Throws: ``OrderSubmissionError/unknownOrder(_:)`` if the order is not open.
     public func cancel(_ id: ClientOrderId) throws(OrderSubmissionError) {
-        guard let index = openOrders.firstIndex(where: { $0.clientOrderId == id }) else { throw .unknownOrder(id) }
-        guard openOrders[index].state != .pendingCancel else { return }
-        openOrders[index].state = .pendingCancel
-        outbox.append(.cancel(clientOrderId: id, instrument: openOrders[index].instrument))
+        guard let order = openOrder(id) else { throw .unknownOrder(id) }
+        guard order.state != .pendingCancel else { return }
+        outbox.append(.cancel(clientOrderId: id, instrument: order.instrument))
     }
 
     /// Queues a cancel of every open order (on `instrument` only, if given) not already being
@@ -229,17 +230,17 @@ public final class StrategyContext {
     @discardableResult
     public func cancelAll(_ instrument: InstrumentId? = nil) -> Int {
         var count = 0
-        for index in openOrders.indices where openOrders[index].state != .pendingCancel
-            && (instrument == nil || openOrders[index].instrument == instrument) {
-            openOrders[index].state = .pendingCancel
-            outbox.append(.cancel(clientOrderId: openOrders[index].clientOrderId, instrument: openOrders[index].instrument))
+        for order in openOrders where order.state != .pendingCancel && (instrument == nil || order.instrument == instrument) {
+            outbox.append(.cancel(clientOrderId: order.clientOrderId, instrument: order.instrument))
             count += 1
         }
         return count
     }
 
-    /// Queues an amend of an open order's price and/or total quantity. The order keeps its old
-    /// values until the host confirms the amend.
+    /// Queues an amend of an open order's price and/or total quantity (filled size included). The
+    /// order keeps its old values until the venue confirms the amend. An amend that raises the
+    /// size or moves the price goes through the same risk checks as a new order (it may be
+    /// trimmed or refused); one down to the filled size completes the order.
     public func amend(_ id: ClientOrderId, price: Price? = nil, quantity: Quantity? = nil) throws(OrderSubmissionError) {
         guard let order = openOrder(id), order.state != .pendingCancel else { throw .unknownOrder(id) }
         guard price != nil || quantity != nil else { throw .emptyAmend(id) }
@@ -321,112 +322,7 @@ public final class StrategyContext {
     /// Host: sets the strategy's clock (event time in replay) before a callback.
     public func setClock(_ time: Timestamp) { now = time }
 
-    /// Host: records the latest price of an instrument, for unrealized PnL.
-    public func updateMark(_ instrument: InstrumentId, price: Price) {
-        if let slot = slot(of: instrument) {
-            positionSlots[slot].markPrice = price
-        } else {
-            otherPositions[instrument]?.markPrice = price
-        }
-    }
-
-    /// Host: replaces a position with the portfolio's authoritative values.
-    public func replacePosition(_ position: StrategyPosition) {
-        if let slot = slot(of: position.instrument) {
-            positionSlots[slot] = position
-        } else {
-            otherPositions[position.instrument] = position
-        }
-    }
-
-    /// Host: the order was accepted and is working. Returns the updated order, nil if unknown.
-    @discardableResult
-    public func recordAccepted(_ id: ClientOrderId) -> OpenOrder? {
-        guard let index = openOrders.firstIndex(where: { $0.clientOrderId == id }) else { return nil }
-        if openOrders[index].state == .pendingNew { openOrders[index].state = .working }
-        return openOrders[index]
-    }
-
-    /// Host: a command was refused. A refused new order is forgotten; a refused cancel puts the
-    /// order back to working; a refused amend leaves the order as it was.
-    public func recordRejected(_ rejection: OrderRejection) {
-        guard let index = openOrders.firstIndex(where: { $0.clientOrderId == rejection.clientOrderId }) else { return }
-        switch rejection.command {
-        case .submit: openOrders.remove(at: index)
-        case .cancel: openOrders[index].state = .working
-        case .amend: break
-        }
-    }
-
-    /// Host: an amend was accepted; the order now has these values.
-    public func recordAmended(_ id: ClientOrderId, newQuantity: Quantity?, newPrice: Price?) {
-        guard let index = openOrders.firstIndex(where: { $0.clientOrderId == id }) else { return }
-        if let newQuantity { openOrders[index].request.quantity = newQuantity }
-        if let newPrice { openOrders[index].request.price = newPrice }
-    }
-
-    /// Host: the order was canceled (or expired unfilled). Returns the order as it was, nil if unknown.
-    @discardableResult
-    public func recordCanceled(_ id: ClientOrderId) -> OpenOrder? {
-        guard let index = openOrders.firstIndex(where: { $0.clientOrderId == id }) else { return nil }
-        return openOrders.remove(at: index)
-    }
-
-    /// Host: applies a fill to the order it belongs to (forgetting the order once fully filled)
-    /// and to the position (net mode: weighted average entry, realized PnL on reductions, fees in
-    /// quote currency — a fee in the base currency is converted at the fill price). A spot fill's
-    /// fee in the base currency also comes out of the size received, as on OKX (and in the host's
-    /// portfolio): a 0.00015 BTC buy paying 0.00000015 BTC holds 0.00014985 BTC.
-    public func recordFill(_ fill: Fill) throws(FixedPointArithmeticError) {
-        if let index = openOrders.firstIndex(where: { $0.clientOrderId == fill.clientOrderId }) {
-            openOrders[index].filledQuantity = openOrders[index].filledQuantity + fill.quantity
-            if openOrders[index].state == .pendingNew { openOrders[index].state = .working }
-            if openOrders[index].remainingQuantity.isZero { openOrders.remove(at: index) }
-        }
-        guard let metadata = instrumentTable[fill.instrument] else { return }
-        var position = self.position(fill.instrument)
-        let feeInBase = fill.feeCurrency == fill.instrument.base && fill.instrument.kind == .spot
-        let size = feeInBase ? fill.quantity.value - fill.fee.value : fill.quantity.value
-        let signedFill = fill.side == .buy ? size : size.negated
-        let current = position.netQuantity
-        if !size.isPositive {
-            // Nothing received (a fee as large as the fill): only the fee is accounted below.
-        } else if current.isZero || current.isNegative == signedFill.isNegative {
-            let oldCost = try (position.averageEntryPrice?.value ?? .zero).multiplied(by: current.magnitude)
-            let addedCost = try fill.price.value.multiplied(by: size)
-            let newSize = current.magnitude + size
-            position.averageEntryPrice = Price(try (oldCost + addedCost).divided(by: newSize, rounding: .toNearestOrAwayFromZero))
-        } else {
-            let closing = min(current.magnitude, size)
-            let average = position.averageEntryPrice?.value ?? fill.price.value
-            let perUnit = current.isPositive ? fill.price.value - average : average - fill.price.value
-            let closedBase = try metadata.baseQuantity(Quantity(closing))
-            position.realizedPnL += Money(try perUnit.multiplied(by: closedBase))
-            if size > current.magnitude {
-                position.averageEntryPrice = fill.price
-            } else if size == current.magnitude {
-                position.averageEntryPrice = nil
-            }
-        }
-        if size.isPositive { position.netQuantity = current + signedFill }
-        if fill.feeCurrency == fill.instrument.quote || fill.feeCurrency.isEmpty {
-            position.fees += fill.fee
-        } else {
-            position.fees += Money(try fill.fee.value.multiplied(by: fill.price.value))
-        }
-        position.markPrice = fill.price
-        replacePosition(position)
-    }
-
     // MARK: - Private
-
-    /// The index of `instrument` in ``instrumentIds``, nil for any other.
-    private func slot(of instrument: InstrumentId) -> Int? {
-        if lastSlot < instrumentIds.count, instrumentIds[lastSlot] == instrument { return lastSlot }
-        guard let slot = slotTable[instrument] else { return nil }
-        lastSlot = slot
-        return slot
-    }
 
     private func makeClientOrderId() -> ClientOrderId {
         defer { nextOrderNumber += 1 }

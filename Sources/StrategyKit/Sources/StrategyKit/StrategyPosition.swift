@@ -1,10 +1,10 @@
 import TradingCore
 
-/// The strategy's net position in one instrument and its profit and loss.
+/// The strategy's net position in one instrument and its profit and loss, as the host's
+/// portfolio accounts it (the one ledger: the risk engine reads the same position).
 ///
-/// The context keeps it current from the fills it is told about (net mode: buys add, sells
-/// subtract, average entry price by weighted cost, realized PnL on reductions); the host may
-/// overwrite it with the portfolio's authoritative values.
+/// Spot holdings are what was received: a buy's fee charged in the base currency comes out of
+/// the size (a 0.01 BTC buy paying 0.00001 BTC holds 0.00999 BTC).
 public struct StrategyPosition: Hashable, Sendable {
     /// The instrument.
     public var instrument: InstrumentId
@@ -15,9 +15,11 @@ public struct StrategyPosition: Hashable, Sendable {
     public var averageEntryPrice: Price?
     /// Profit and loss locked in by reductions, in quote currency, before fees.
     public var realizedPnL: Money
-    /// Fees paid on this instrument (a rebate lowers it).
+    /// Profit and loss of the open position at ``markPrice``, in quote currency (zero when flat).
+    public var unrealizedPnL: Money
+    /// Fees paid on this instrument, in quote currency (a rebate lowers it).
     public var fees: Money
-    /// The latest price seen (last trade, ticker, or book mid) used for unrealized PnL.
+    /// The price the position was last valued at (book mid, else last trade, or the latest fill).
     public var markPrice: Price?
 
     /// Creates a flat position.
@@ -26,11 +28,13 @@ public struct StrategyPosition: Hashable, Sendable {
         self.netQuantity = .zero
         self.averageEntryPrice = nil
         self.realizedPnL = .zero
+        self.unrealizedPnL = .zero
         self.fees = .zero
         self.markPrice = nil
     }
 
-    /// Whether there is no position.
+    /// Whether there is no position at all. A spot holding of fee dust (below one order's minimum
+    /// size) is not flat; test ``StrategyContext/closableQuantity(_:)`` for zero to treat it as flat.
     public var isFlat: Bool { netQuantity.isZero }
     /// Whether the position is long.
     public var isLong: Bool { netQuantity.isPositive }

@@ -1,0 +1,13 @@
+import TradingCore
+
+extension RiskEngine {
+    /// Sets the price at which every strategy's exposure in `instrument` is valued (the host
+    /// calls this at a bounded rate, e.g. with its mark-to-market tick), so leverage and the
+    /// account's gross notional follow the market for instruments that are not being traded.
+    public func markToMarket(instrument: InstrumentId, price: Price) {
+        for book in books {
+            guard let slotIndex = book.slotIndex(of: instrument) else { continue }
+            book.slots[slotIndex].valuationPrice = price.value
+        }
+    }
+}
