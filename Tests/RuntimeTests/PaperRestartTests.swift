@@ -142,3 +142,32 @@ import TradingCore
         }
     }
 }
+
+/// A net position that flipped from long to short is stored as two rows written in the same
+/// instant (the long side written flat, the short side holding it): a restart restores the short.
+@Suite(.watchdog) struct FlippedPositionRestartTests {
+    @Test func aRestartAfterALongToShortFlipRestoresTheShort() async throws {
+        try await ScratchDatabase.with { database, client in
+            let path = PluginTestSupport.packageRoot.appendingPathComponent("strategies/market_maker.yaml").path
+            try await OperatorTestSupport.deploy(try String(contentsOfFile: path, encoding: .utf8), client: client)
+            let ids = try await SQLTestQueries.strings(client, "SELECT id::text FROM strategies WHERE name = 'market_maker'")
+            let id = try #require(ids.first.flatMap(UUID.init(uuidString:)))
+            let btc = try InstrumentId(parsing: "BTC-USDT")
+            let flippedAt = WallClock.now()
+            let realized = try Money(parsing: "12.5")
+            // What the host writes for the fill that flips long 0.002 into short 0.001, no mark after.
+            for (side, quantity) in [(PositionSide.long, "0"), (.short, "0.001")] {
+                try await PositionRepository(client).upsert(Storage.PositionRecord(
+                    strategyId: id, instrument: btc, side: side, quantity: try Quantity(parsing: quantity),
+                    avgEntryPrice: try Price(parsing: "60000"), currentPrice: try Price(parsing: "60000"), realizedPnl: realized,
+                    leverage: .one, openedAt: flippedAt, lastUpdated: flippedAt, mode: .paper))
+            }
+            let plan = try await PaperRestartTests.plan(client, target: database.target)
+            await plan.releaseLocks()
+            let restored = try #require(plan.engine.portfolio.records().first { $0.symbol == btc })
+            let short = try Quantity(parsing: "0.001")
+            #expect(restored.side == .short && restored.quantity == short)
+            #expect(restored.realizedPnl == realized)
+        }
+    }
+}

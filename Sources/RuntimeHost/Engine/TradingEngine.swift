@@ -146,6 +146,9 @@ public final class TradingEngine {
     /// The strategies' names, in dispatch order.
     public var strategyNames: [StrategyName] { runners.map(\.name) }
 
+    /// A strategy's context: what the strategy reads of positions and orders.
+    public func context(of name: StrategyName) -> StrategyContext? { runnerIndex[name].map { runners[$0].context } }
+
     /// Starts every strategy whose persisted state lets it trade (a halted one stays silent).
     public func start(at time: Timestamp) {
         inputCount += 1
