@@ -25,10 +25,25 @@ import TradingCore
 /// - **Resting orders fill only on public trades** (conservative: a book that merely crosses a
 ///   resting order does not fill it). A trade strictly through the order's price fills it
 ///   at its own price. A trade exactly at its price (taker on the other side) first consumes
-///   the queue ahead: the size resting at that price in the book when the order started resting
-///   (reset when an amendment changes its price or raises its size); the queue ahead shrinks
-///   to the level's size when the book shows the level smaller (cancellations ahead). A trade's
-///   size is shared among our resting orders in time priority and never fills more than printed.
+///   the queue ahead, and only the rest of its size can fill the order. A trade's size is shared
+///   among our resting orders in time priority and never fills more than printed.
+/// - **Trades from before the order.** Channels arrive out of step, so a trade stamped before an
+///   order reached the venue (or before the amendment that re-queued it arrived) can be fed after
+///   the order started resting: it neither fills that order nor consumes its queue.
+/// - **Queue ahead** is set when an order starts resting, and again when an amendment changes its
+///   price or raises its size: the size at its price in the venue's book, zero when the price is
+///   inside the visible depth with no level there (a gap) or better than the best level. Beyond the
+///   last visible level on its side (books5 shows five levels, bbo-tbt one), or with that side
+///   empty, the queue is unknown: trades at its price do not fill it (conservative; trades through
+///   it still do) until a book message shows its price inside the visible depth, which sets the
+///   queue as above.
+/// - **A smaller level caps the queue.** When a book message shows the level smaller than the
+///   queue ahead, the queue ahead becomes the level's size (a level out of view leaves it alone).
+///   The book can arrive before the trades that shrank it, so the size the cap removed is kept as
+///   a credit: a trade at the price first uses up the credit (those sizes already left the queue),
+///   then consumes the queue, and only the rest can fill the order. When the level shrank by
+///   cancellations ahead, no trade ever explains the credit and the next trades at the price
+///   are spent on it: conservative, the order fills as if nobody ahead had canceled.
 /// - Fees per ``FeeSchedule``; venue ids `PAPER-<tag>-<sequence>` in arrival order.
 ///
 /// Not modelled: price-limit bands, reduce-only enforcement (the risk engine checks position
@@ -204,12 +219,12 @@ public final class PaperVenue: ExecutionVenue {
             }
         case .limit:
             take(id, instrument: instrument, limit: request.price, at: time, events: &events)
-            if liveRemaining(id) != nil { rest(id) }
+            if liveRemaining(id) != nil { rest(id, at: time) }
         case .postOnly:
             if let price = request.price, let opposite = crossingPrice(of: request.instrument, side: request.side, limit: price) {
                 finishByVenue(id, reason: .postOnlyWouldTake(price: price, opposite: opposite), at: time, events: &events)
             } else {
-                rest(id)
+                rest(id, at: time)
             }
         case .ioc:
             take(id, instrument: instrument, limit: request.price, at: time, events: &events)
@@ -322,58 +337,82 @@ public final class PaperVenue: ExecutionVenue {
                         price: price, quantity: quantity, fee: charge.amount, feeCurrency: charge.currency,
                         liquidity: liquidity, timestamp: time)
         events.append(.filled(fill, order.record))
-        if order.status == .filled { removeResting(id, instrument: request.instrument) }
         return true
     }
 
     // MARK: Resting orders
 
-    private func rest(_ id: ClientOrderId) {
+    /// Puts a live order in the book at its price, arriving at `time`.
+    private func rest(_ id: ClientOrderId, at time: Timestamp) {
         guard let order = orders[id], let price = order.request.price else { return }
         let instrument = order.request.instrument
-        let queue = levelSize(of: instrument, side: order.request.side, price: price)
-        resting[instrument, default: []].append(RestingOrder(clientOrderId: id, side: order.request.side, price: price, queueAhead: queue))
+        let side = order.request.side
+        let queue = books[instrument].flatMap { Self.visibleQueue(in: side == .buy ? $0.bids : $0.asks, side: side, price: price) }
+        resting[instrument, default: []].append(RestingOrder(clientOrderId: id, side: side, price: price, arrival: time,
+                                                             queueAhead: queue))
     }
 
     private func removeResting(_ id: ClientOrderId, instrument: InstrumentId) {
         resting[instrument]?.removeAll { $0.clientOrderId == id }
     }
 
-    /// The size resting at `price` on `side` of the venue's book (zero without such a level).
-    private func levelSize(of instrument: InstrumentId, side: Side, price: Price) -> FixedPoint {
-        guard let book = books[instrument] else { return .zero }
-        for level in side == .buy ? book.bids : book.asks {
+    /// The size ahead of an order joining `price` on the `side` whose levels are `levels` (best
+    /// first): the level's size, zero without a level there; nil (unknown) beyond the last level.
+    private static func visibleQueue(in levels: [BookLevel], side: Side, price: Price) -> FixedPoint? {
+        guard let worst = levels.last?.price, side == .buy ? price >= worst : price <= worst else { return nil }
+        for level in levels {
             if level.price == price { return level.size.value }
             if side == .buy ? level.price < price : level.price > price { break }
         }
         return .zero
     }
 
+    /// After a book message: unknown queues whose price came into view get the level's size, known
+    /// ones are capped at it (keeping what the cap removed as credit for the trades behind it).
     private func shrinkQueues(of instrument: InstrumentId) {
-        guard let waiting = resting[instrument], !waiting.isEmpty else { return }
-        for (index, order) in waiting.enumerated() where order.queueAhead.isPositive {
-            let size = levelSize(of: instrument, side: order.side, price: order.price)
-            if size < order.queueAhead { resting[instrument]?[index].queueAhead = size }
+        // Orders are written in place through their dictionary slot: a local copy of the array
+        // would be copied by the first write.
+        guard let slot = resting.index(forKey: instrument), !resting.values[slot].isEmpty,
+              let book = books[instrument] else { return }
+        for index in resting.values[slot].indices {
+            let order = resting.values[slot][index]
+            guard let visible = Self.visibleQueue(in: order.side == .buy ? book.bids : book.asks, side: order.side,
+                                                  price: order.price) else { continue }
+            guard let queue = order.queueAhead else {
+                resting.values[slot][index].queueAhead = visible
+                continue
+            }
+            if visible < queue {
+                resting.values[slot][index].queueAhead = visible
+                resting.values[slot][index].clampCredit += queue - visible
+            }
         }
     }
 
     private func fillResting(against trade: TradeTick, events: inout [VenueEvent]) {
-        guard let candidates = resting[trade.instrument], !candidates.isEmpty,
+        // Written in place through the dictionary slot (see shrinkQueues); nothing below adds or
+        // removes instruments, so the slot stays valid, and filled orders leave only after the loop.
+        guard let slot = resting.index(forKey: trade.instrument), !resting.values[slot].isEmpty,
               let instrument = instruments[trade.instrument] else { return }
         var printed = trade.quantity.value
-        var updated = candidates
-        var changed = false
-        for index in updated.indices {
+        var completedAny = false
+        for index in resting.values[slot].indices {
             guard printed.isPositive else { break }
-            let order = updated[index]
+            let order = resting.values[slot][index]
+            guard trade.timestamp >= order.arrival else { continue }
             let through = order.side == .buy ? trade.price < order.price : trade.price > order.price
             let atPrice = trade.price == order.price && trade.side == order.side.opposite
             guard through || atPrice else { continue }
-            changed = true
-            if atPrice && order.queueAhead.isPositive {
-                let consumed = min(order.queueAhead, printed)
-                updated[index].queueAhead -= consumed
-                printed -= consumed
+            if atPrice {
+                // With the queue unknown, the whole print may have been ahead of the order.
+                guard let queue = order.queueAhead else { continue }
+                let explained = min(order.clampCredit, printed)
+                let consumed = min(queue, printed - explained)
+                if explained.isPositive || consumed.isPositive {
+                    resting.values[slot][index].clampCredit -= explained
+                    resting.values[slot][index].queueAhead = queue - consumed
+                    printed -= explained + consumed
+                }
                 guard printed.isPositive else { break }
             }
             guard let remaining = liveRemaining(order.clientOrderId) else { continue }
@@ -381,10 +420,10 @@ public final class PaperVenue: ExecutionVenue {
             if execute(order.clientOrderId, price: order.price, quantity: size, liquidity: .maker,
                        instrument: instrument, at: trade.timestamp, events: &events) {
                 printed -= size.value
+                if size == remaining { completedAny = true }
             }
         }
-        // Keep the queue changes of orders that are still resting (untouched prints write nothing).
-        if changed { resting[trade.instrument] = updated.filter { orders[$0.clientOrderId]?.isLive == true } }
+        if completedAny { resting.values[slot].removeAll { orders[$0.clientOrderId]?.isLive != true } }
     }
 
     // MARK: Cancel and amend
@@ -444,7 +483,7 @@ public final class PaperVenue: ExecutionVenue {
             return
         }
         take(id, instrument: instrument, limit: newPrice, at: time, events: &events)
-        if liveRemaining(id) != nil { rest(id) }
+        if liveRemaining(id) != nil { rest(id, at: time) }
     }
 }
 
@@ -465,6 +504,13 @@ struct RestingOrder: Sendable {
     var clientOrderId: ClientOrderId
     var side: Side
     var price: Price
-    /// Size ahead of this order at its price that must trade before it fills.
-    var queueAhead: FixedPoint
+    /// When the order, or the amendment that re-queued it, reached the venue: trades stamped
+    /// earlier never fill it.
+    var arrival: Timestamp
+    /// Size ahead of this order at its price that must trade before it fills; nil (unknown) while
+    /// its price has been beyond the visible depth.
+    var queueAhead: FixedPoint?
+    /// Size a smaller level removed from `queueAhead` that no trade at the price has accounted for
+    /// yet: the next such trades are taken to be that size, already gone from the queue.
+    var clampCredit: FixedPoint = .zero
 }

@@ -91,7 +91,8 @@ struct PaperVenueMarketOrderTests {
 
         events.removeAll()
         try venue.submit(order("w2", btcSwap, .sell, .limit, "10", price: "30010"), at: ms(3), events: &events)
-        venue.handle(trade(btcSwap, "30010", "25", taker: .buy, at: ms(4)), events: &events)
+        // 30010 is beyond the only visible ask (queue unknown): a print through it fills it.
+        venue.handle(trade(btcSwap, "30020", "25", taker: .buy, at: ms(4)), events: &events)
         // Maker: 10 × 0.01 × 30 010 = 3 001 USDT × 0.02% = 0.6002 USDT
         #expect(events.fills.map(\.fee) == [money("0.6002")])
         #expect(events.fills.map(\.liquidity) == [.maker])
