@@ -32,6 +32,11 @@ struct ReplayCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the summary as one JSON object.")
     var json = false
 
+    @Flag(name: .long, help: """
+        After every event, check that the strategies, the risk engine, the venue and the portfolio agree on         positions, open orders and equity; stop at the first disagreement (slower; for testing strategies).
+        """)
+    var checkInvariants = false
+
     func run() async throws {
         guard let replaySpeed = ReplaySpeed(speed) else {
             throw ValidationError("--speed must be max or a positive multiple such as 1x or 10x, not '\(speed)'")
@@ -51,9 +56,11 @@ struct ReplayCommand: AsyncParsableCommand {
         let only = strategies.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         let persist = !noPersist
         let files = self.files
+        let checkInvariants = self.checkInvariants
         let outcome = try await DatabaseEnvironment.withDatabase(logger: logger) { target, client in
             let plan = try await HostLauncher.prepare(mode: .replay, only: only, settings: settings, catalog: catalog,
                                                       loader: PluginLoader(), target: target, client: client, logger: logger)
+            if checkInvariants { plan.engine.invariantChecker = InvariantChecker() }
             let writers = Task { [trading = plan.persistence.trading, market = plan.persistence.market] in
                 await PersistencePipeline.run(trading, market)
             }
@@ -68,6 +75,9 @@ struct ReplayCommand: AsyncParsableCommand {
             }
             plan.persistence.finish()
             await writers.value
+            if let violation = plan.engine.invariantViolations.first {
+                throw ValidationError("replay stopped: \(violation) (everything before it was written)")
+            }
             return outcome
         }
         let summary: EngineSummary

@@ -73,7 +73,9 @@ public enum ReplaySession {
     /// than let it drop rows. With a `speed` multiple, frames are paced on their receive times.
     ///
     /// A bad line ends the replay there: the engine is still stopped and everything played is
-    /// flushed, then the error (naming the file and line) is thrown.
+    /// flushed, then the error (naming the file and line) is thrown. With an invariant checker
+    /// on the engine, the first broken invariant ends the replay the same way (read it from
+    /// ``TradingEngine/invariantViolations``).
     @discardableResult
     public static func run(recordings paths: [String], speed: ReplaySpeed = .max, engine: TradingEngine,
                            persistence: PersistencePipeline?, drainEvery: Int = 1024,
@@ -112,6 +114,7 @@ public enum ReplaySession {
                 previous = frame.receivedAt
                 if !firstEvent.found, let time = firstEvent.check(frame.bytes) { engine.start(at: time) }
                 engine.handle(frame: frame.bytes, receivedAt: frame.receivedAt)
+                if !engine.invariantViolations.isEmpty { break }
                 sinceDrain += 1
                 if sinceDrain >= drainEvery {
                     sinceDrain = 0
