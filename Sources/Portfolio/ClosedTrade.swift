@@ -37,6 +37,11 @@ public struct ClosedTrade: Hashable, Sendable {
         return Money((try? commission.value.multiplied(by: avgFillPrice.value, rounding: .toNearestOrAwayFromZero)) ?? commission.value)
     }
 
+    /// Realized PnL net of fees: ``realizedPnl`` − ``commissionInQuote``. This is what decides
+    /// whether a closing trade won or lost: a spread capture that realizes less than it paid
+    /// in fees lost money.
+    public var netRealizedPnl: Money { realizedPnl - commissionInQuote }
+
     /// The traded value in the quote currency: `filled × contract value × average price`.
     public var volumeInQuote: Money {
         var size = filledQuantity.value

@@ -32,24 +32,35 @@ public struct UTCDate: Hashable, Comparable, Sendable, CustomStringConvertible {
 ///
 /// Definitions (amounts in the quote currency; ratios rounded to nearest at 8 decimals):
 /// - Trades: orders completed (``ClosedTrade/completedAt``) during the date with some size filled.
-///   `winning` / `losing`: realized PnL (before fees) above / below zero; opening trades
-///   (realized 0) are neither.
-/// - `total_pnl` = Σ realized PnL; `total_commission` = Σ commission in quote
-///   (``ClosedTrade/commissionInQuote``); `net_pnl` = total_pnl − total_commission.
+///   `winning` / `losing`: realized PnL **net** of the trade's commission
+///   (``ClosedTrade/netRealizedPnl``) above / below zero, so a spread capture that paid more in
+///   fees than it realized is a loss. Opening trades (realized exactly 0) are neither; their fee
+///   still counts in `total_commission` and `net_pnl`.
+/// - `total_pnl` = Σ realized PnL, the one **gross** figure (before fees, beside `net_pnl`);
+///   `total_commission` = Σ commission in quote (``ClosedTrade/commissionInQuote``);
+///   `net_pnl` = total_pnl − total_commission.
 /// - `win_rate` = winning / (winning + losing) × 100 (percent); nil without closing trades.
-/// - `avg_win` = Σ winning PnL / winning; `avg_loss` = Σ losing PnL / losing (negative);
-///   rounded to nearest at 12 decimals; nil without such trades.
-/// - `profit_factor` = Σ winning PnL / |Σ losing PnL|; nil without losing trades.
+/// - `avg_win` = Σ net PnL of winning trades / winning; `avg_loss` = Σ net PnL of losing
+///   trades / losing (negative); rounded to nearest at 12 decimals; nil without such trades.
+/// - `profit_factor` = Σ winning net PnL / |Σ losing net PnL|; nil without losing trades.
 /// - `total_volume` = Σ filled × contract value × average fill price.
 /// - Equity path: the opening equity (the last sample before the date, else the date's first
 ///   sample) followed by the date's samples up to the end of the period.
 ///   `return_pct` = (last − opening) / opening × 100. `max_drawdown` = the largest fall from a
 ///   running peak along that path, in percent of the peak (0 when equity never fell).
 /// - `sharpe_ratio`: annualised Sharpe ratio of **hourly** equity returns, risk-free rate 0.
-///   Equity is read on the hour grid (the last sample at or before each whole hour of the
-///   period, and at the period's end if that is not on the hour); `r_k = E_k / E_{k−1} − 1`;
-///   Sharpe = mean(r) / sample standard deviation(r) × √8760 (crypto trades every hour of the
-///   year), rounded to 4 decimals; nil with fewer than two returns or zero deviation.
+///   Equity is read on an hourly grid that starts at the equity path's first point (the date's
+///   start when equity was carried from before it, else the first sample) and runs to the
+///   period's end: the last sample at or before each hour from that start, and at the period's
+///   end if that is not on the grid; `r_k = E_k / E_{k−1} − 1`; Sharpe = mean(r) / sample
+///   standard deviation(r) × √8760 (crypto trades every hour of the year), rounded to 4
+///   decimals; nil with fewer than two returns or zero deviation.
+///   Why the grid starts at the first sample: before it the strategy was not running, and
+///   reading its first equity back to midnight would invent zero returns (18 of them for a
+///   strategy started at 18:00) that drag both the mean and the deviation towards zero. Why it
+///   still runs on from the last sample to the period's end: the strategy is running there
+///   (samples come every mark interval, and a shutdown ends the period), so flat equity after
+///   the last sample is a real zero return, not a gap.
 ///   Why hourly equity rather than per trade: it includes unrealized PnL, is not biased by how
 ///   often samples happen to be taken, and is comparable across strategies with different
 ///   trade counts. It is computed in binary floating point (a statistic, not money).
@@ -97,12 +108,16 @@ public struct DailyPerformance: Hashable, Sendable {
             result.totalPnl += trade.realizedPnl
             result.totalCommission += trade.commissionInQuote
             result.totalVolume += trade.volumeInQuote
-            if trade.realizedPnl.value.isPositive {
+            // An opening trade realizes nothing: its fee is a cost of the position it opened,
+            // judged when that position is closed, not a trade lost.
+            guard !trade.realizedPnl.value.isZero else { continue }
+            let net = trade.netRealizedPnl
+            if net.value.isPositive {
                 result.winningTrades += 1
-                wins += trade.realizedPnl
-            } else if trade.realizedPnl.isNegative {
+                wins += net
+            } else if net.isNegative {
                 result.losingTrades += 1
-                losses += trade.realizedPnl
+                losses += net
             }
         }
         result.netPnl = result.totalPnl - result.totalCommission
@@ -128,7 +143,7 @@ public struct DailyPerformance: Hashable, Sendable {
                 result.maxDrawdown = drawdown
             }
         }
-        result.sharpeRatio = hourlySharpe(path: path, start: date.start, end: end)
+        result.sharpeRatio = hourlySharpe(path: path, end: end)
         return result
     }
 
@@ -146,12 +161,13 @@ public struct DailyPerformance: Hashable, Sendable {
         return path
     }
 
-    static func hourlySharpe(path: [EquitySample], start: Timestamp, end: Timestamp) -> FixedPoint? {
+    /// The hourly Sharpe ratio of `path` (in time order) from its first point to `end`.
+    static func hourlySharpe(path: [EquitySample], end: Timestamp) -> FixedPoint? {
         guard let first = path.first else { return nil }
         var gridEquity: [Double] = [first.equity.value.doubleValue]
         var index = 0
         var current = first.equity.value
-        var point = start
+        var point = first.timestamp
         while point < end {
             point = min(point.advanced(byNanoseconds: nanosecondsPerHour), end)
             while index < path.count, path[index].timestamp <= point {

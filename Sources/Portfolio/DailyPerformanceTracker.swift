@@ -1,76 +1,118 @@
 import TradingCore
 
-/// Collects each strategy's closed trades and equity samples for the current UTC date and
-/// rolls them up into ``DailyPerformance`` rows when event time crosses midnight (so replays
-/// roll up too), or for the partial day on shutdown.
+/// Collects each strategy's closed trades and equity samples and rolls them up into
+/// ``DailyPerformance`` rows per UTC date as event time moves on (so replays roll up too), or
+/// for the open dates on shutdown.
+///
+/// A date is rolled up only once event time reaches its end + ``rollupDelay``, not at midnight:
+/// live, event time is the host's receive time and the public trades channel arrives out of
+/// order with the books, so a fill stamped 23:59:59.9 can be recorded after the clock passed
+/// midnight. Until then trades and samples of the date are kept and land in its row. One that
+/// arrives later still, for a date already rolled up, cannot change the upserted row: it is
+/// ignored and counted in ``lateDroppedCount``.
 ///
 /// After a restart mid-day, feed the day's closed trades back from the `trades` table with
 /// ``record(_:)-(ClosedTrade)`` before new ones, so the day's row is complete when it is
 /// upserted again; equity samples are not persisted, so the day's return, drawdown and Sharpe
-/// then start from the first sample after the restart. Event time never goes back in the host,
-/// so a trade or sample stamped on a date already rolled up is ignored.
+/// then start from the first sample after the restart.
 public struct DailyPerformanceTracker: Sendable {
     public let mode: TradingMode
-    /// The date being collected; nil before the first event.
-    public private(set) var currentDate: UTCDate?
+    /// How long after a date's end its late trades and samples are still accepted.
+    public let rollupDelay: Duration
+    /// Trades and samples stamped on a date already rolled up, which were ignored.
+    public private(set) var lateDroppedCount = 0
+    /// The date event time is on; nil before the first event.
+    public var currentDate: UTCDate? { clock.map(UTCDate.init(containing:)) }
+
+    private let delayNanoseconds: Int64
+    /// The latest event time; nil before the first event.
+    private var clock: Timestamp?
+    /// The earliest date not rolled up: everything stamped before its start is late.
+    private var firstOpenDate: UTCDate?
+    /// The trades and samples of the open dates, in the order recorded.
     private var trades: [ClosedTrade] = []
     private var samples: [EquitySample] = []
-    /// Each strategy's equity at the end of the previous collected date.
+    /// Each strategy's last equity before ``firstOpenDate``.
     private var carriedEquity: [StrategyName: Money] = [:]
-    /// The strategies with a trade or sample on the current date: a handful, so a list is
-    /// cheaper to keep than a set (a sample arrives every mark interval).
-    private var strategies: [StrategyName] = []
 
-    public init(mode: TradingMode) { self.mode = mode }
+    /// - Parameter rollupDelay: the grace after midnight for late trades and samples
+    ///   (negative counts as zero).
+    public init(mode: TradingMode, rollupDelay: Duration = .seconds(5)) {
+        self.mode = mode
+        self.rollupDelay = rollupDelay
+        let (seconds, attoseconds) = max(rollupDelay, .zero).components
+        // Clamped so that the conversion cannot overflow; a century of grace is as good as forever.
+        self.delayNanoseconds = min(seconds, 100 * 366 * 86_400) * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
 
-    /// Moves event time to `time`; returns the rows of every date that ended (one per strategy
-    /// that traded or was sampled on it), sorted by strategy.
+    /// Moves event time to `time` (never back); returns the rows of every date whose grace has
+    /// passed, in date order, then strategy order (one per strategy that traded or was sampled on it).
     public mutating func advance(to time: Timestamp) -> [DailyPerformance] {
-        let date = UTCDate(containing: time)
-        guard let current = currentDate else {
-            currentDate = date
+        if let clock, time <= clock { return [] }
+        clock = time
+        let open = UTCDate(containing: time.advanced(byNanoseconds: -delayNanoseconds))
+        guard let previous = firstOpenDate else {
+            firstOpenDate = open
             return []
         }
-        guard date > current else { return [] }
-        let rows = rollUp(current, periodEnd: current.end)
-        for strategy in strategies {
-            if let last = samples.last(where: { $0.strategy == strategy }) { carriedEquity[strategy] = last.equity }
+        guard open > previous else { return [] }
+        let rows = openDates().filter { $0 < open }.flatMap { rollUp($0, periodEnd: $0.end) }
+        for strategy in Set(samples.map(\.strategy)) {
+            if let equity = lastEquity(of: strategy, before: open.start) { carriedEquity[strategy] = equity }
         }
-        trades.removeAll(keepingCapacity: true)
-        samples.removeAll(keepingCapacity: true)
-        strategies.removeAll(keepingCapacity: true)
-        currentDate = date
+        trades.removeAll { $0.completedAt < open.start }
+        samples.removeAll { $0.timestamp < open.start }
+        firstOpenDate = open
         return rows
     }
 
-    /// Adds a trade that completed (rolling up earlier dates first if it is on a later one).
+    /// Adds a trade that completed (first rolling up the dates whose grace its time passes).
     public mutating func record(_ trade: ClosedTrade) -> [DailyPerformance] {
         let rows = advance(to: trade.completedAt)
-        guard currentDate.map({ UTCDate(containing: trade.completedAt) == $0 }) == true else { return rows }
-        trades.append(trade)
-        if !strategies.contains(trade.strategy) { strategies.append(trade.strategy) }
+        if isOpen(trade.completedAt) { trades.append(trade) } else { lateDroppedCount += 1 }
         return rows
     }
 
-    /// Adds an equity sample (rolling up earlier dates first if it is on a later one).
+    /// Adds an equity sample (first rolling up the dates whose grace its time passes).
     public mutating func record(_ sample: EquitySample) -> [DailyPerformance] {
         let rows = advance(to: sample.timestamp)
-        guard currentDate.map({ UTCDate(containing: sample.timestamp) == $0 }) == true else { return rows }
-        samples.append(sample)
-        if !strategies.contains(sample.strategy) { strategies.append(sample.strategy) }
+        if isOpen(sample.timestamp) { samples.append(sample) } else { lateDroppedCount += 1 }
         return rows
     }
 
-    /// The current date's rows up to `time` (shutdown), marked partial; collection continues.
+    /// The rows of every open date up to `time` (shutdown): a date that ended by then is a full
+    /// day, a later one is marked partial. Collection continues.
     public func partialDay(until time: Timestamp) -> [DailyPerformance] {
-        guard let currentDate else { return [] }
-        return rollUp(currentDate, periodEnd: time)
+        openDates().flatMap { rollUp($0, periodEnd: time) }
+    }
+
+    private func isOpen(_ time: Timestamp) -> Bool {
+        firstOpenDate.map { time >= $0.start } ?? true
+    }
+
+    /// The dates with a trade or sample kept, in order.
+    private func openDates() -> [UTCDate] {
+        Set(trades.map { UTCDate(containing: $0.completedAt) } + samples.map { UTCDate(containing: $0.timestamp) }).sorted()
     }
 
     private func rollUp(_ date: UTCDate, periodEnd: Timestamp) -> [DailyPerformance] {
-        strategies.sorted().map { strategy in
+        let onDate = { (time: Timestamp) in time >= date.start && time < date.end }
+        let strategies = Set(trades.filter { onDate($0.completedAt) }.map(\.strategy)
+                             + samples.filter { onDate($0.timestamp) }.map(\.strategy))
+        return strategies.sorted().map { strategy in
             DailyPerformance.compute(strategy: strategy, date: date, trades: trades, samples: samples,
-                                     openingEquity: carriedEquity[strategy], periodEnd: periodEnd, mode: mode)
+                                     openingEquity: lastEquity(of: strategy, before: date.start) ?? carriedEquity[strategy],
+                                     periodEnd: periodEnd, mode: mode)
         }
+    }
+
+    /// The strategy's kept sample with the latest time before `time` (samples can be recorded
+    /// out of order; on a tie, the one recorded last).
+    private func lastEquity(of strategy: StrategyName, before time: Timestamp) -> Money? {
+        var latest: EquitySample?
+        for sample in samples where sample.strategy == strategy && sample.timestamp < time {
+            if latest.map({ sample.timestamp >= $0.timestamp }) ?? true { latest = sample }
+        }
+        return latest?.equity
     }
 }

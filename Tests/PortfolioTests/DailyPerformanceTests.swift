@@ -48,9 +48,10 @@ struct DailyPerformanceTests {
         #expect(row.totalCommission == money("2.605"))
         #expect(row.netPnl == money("33.395"))
         #expect(row.winRate == fp("66.66666667"))
-        #expect(row.avgWin == money("24"))
-        #expect(row.avgLoss == money("-12"))
-        #expect(row.profitFactor == fp("4"))
+        // Net of fees: (30 − 1.005 + 18 − 0.3) / 2, −12 − 0.8, 46.695 / 12.8
+        #expect(row.avgWin == money("23.3475"))
+        #expect(row.avgLoss == money("-12.8"))
+        #expect(row.profitFactor == fp("3.64804688"))
         // 2000 + 1005 + 800 + 10 × 0.01 × 30 000
         #expect(row.totalVolume == money("6805"))
         // (1015 − 1000) / 1000 × 100
@@ -68,6 +69,68 @@ struct DailyPerformanceTests {
         let sharpe = ((mean / deviation * 8760.0.squareRoot()) * 10_000).rounded() / 10_000
         let computed = try #require(row.sharpeRatio)
         #expect(abs(computed.doubleValue - sharpe) < 1e-9)
+    }
+
+    @Test("trades win or lose by realized PnL net of commission; opening trades are neither; total_pnl stays gross")
+    func netOfFees() {
+        let trades = [
+            // A spread capture whose fee exceeds its edge: +0.5 realized, 0.8 fee, a loss.
+            closed(ethSpot, at: at(hours: 1), filled: "1", avg: "2000", commission: "0.8", "USDT", realized: "0.5"),
+            closed(ethSpot, at: at(hours: 2), filled: "1", avg: "2000", commission: "1", "USDT", realized: "10"),
+            closed(ethSpot, at: at(hours: 3), filled: "1", avg: "2000", commission: "0.5", "USDT", realized: "-3"),
+            // Opening: neither winning nor losing, but its fee counts.
+            closed(ethSpot, at: at(hours: 4), filled: "1", avg: "2000", commission: "0.2", "USDT", realized: "0"),
+        ]
+        let row = DailyPerformance.compute(strategy: "alpha", date: dayZero, trades: trades, samples: [],
+                                           openingEquity: money("1000"), mode: .paper)
+        #expect(row.totalTrades == 4)
+        #expect(row.winningTrades == 1)
+        #expect(row.losingTrades == 2)
+        #expect(row.totalPnl == money("7.5"))
+        #expect(row.totalCommission == money("2.5"))
+        #expect(row.netPnl == money("5"))
+        #expect(row.winRate == fp("33.33333333"))
+        #expect(row.avgWin == money("9"))
+        // (−0.3 − 3.5) / 2
+        #expect(row.avgLoss == money("-1.9"))
+        // 9 / 3.8 = 2.368421052631…
+        #expect(row.profitFactor == fp("2.36842105"))
+        // A base-currency fee is valued at the fill price: 30 − 0.0005 × 2010.
+        let baseFee = closed(ethSpot, at: at(hours: 5), filled: "0.5", avg: "2010", commission: "0.0005", "ETH", realized: "30")
+        #expect(baseFee.netRealizedPnl == money("28.995"))
+    }
+
+    @Test("hourly Sharpe starts its grid at the first sample, not at midnight, and carries the last equity to the period end")
+    func sharpeFromFirstSample() throws {
+        let equity = ["1000", "1010", "1025", "1030", "1050", "1060"]
+        func samples(from start: Timestamp) -> [EquitySample] {
+            equity.enumerated().map { hour, value in
+                EquitySample(strategy: "alpha", timestamp: start.advanced(byNanoseconds: Int64(hour) * DailyPerformance.nanosecondsPerHour),
+                             equity: money(value))
+            }
+        }
+        // Six grid points on the samples, then the period end carrying the last equity (a zero return).
+        let values = equity.compactMap(Double.init) + [1060]
+        let returns = (1..<values.count).map { values[$0] / values[$0 - 1] - 1 }
+        let mean = returns.reduce(0, +) / Double(returns.count)
+        let deviation = (returns.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(returns.count - 1)).squareRoot()
+        let expected = ((mean / deviation * 8760.0.squareRoot()) * 10_000).rounded() / 10_000
+
+        // Started at 18:00, sampled hourly to 23:00, the day ends at 24:00.
+        let evening = DailyPerformance.compute(strategy: "alpha", date: dayZero, trades: [], samples: samples(from: at(hours: 18)),
+                                               openingEquity: nil, mode: .paper)
+        // The same six hours from 00:00 of the next day, shut down at 06:00.
+        let morning = DailyPerformance.compute(strategy: "alpha", date: UTCDate(dayNumber: dayZero.dayNumber + 1), trades: [],
+                                               samples: samples(from: at(day: 1)), openingEquity: nil,
+                                               periodEnd: at(day: 1, hours: 6), mode: .paper)
+        // Started off the hour: the grid is 18:20, 19:20, …, 23:20, then 24:00.
+        let offHour = DailyPerformance.compute(strategy: "alpha", date: dayZero, trades: [],
+                                               samples: samples(from: at(hours: 18, minutes: 20)), openingEquity: nil, mode: .paper)
+        #expect(morning.isPartialDay && !evening.isPartialDay)
+        for row in [evening, morning, offHour] {
+            let sharpe = try #require(row.sharpeRatio)
+            #expect(abs(sharpe.doubleValue - expected) < 1e-9)
+        }
     }
 
     @Test("a day with no closing trades and flat equity has no ratios, zero drawdown and no Sharpe")
@@ -197,12 +260,14 @@ func recompute(trades: [ClosedTrade], samples: [EquitySample], shutdown: Timesta
                 let pnl = dec(trade.realizedPnl.value)
                 let avg = dec(trade.avgFillPrice.value)
                 let commission = dec(trade.commission.value)
+                let fee = trade.commissionAsset == trade.symbol.base ? rounded(commission * avg, 12) : commission
                 row.totalTrades += 1
                 row.totalPnl += pnl
-                row.totalCommission += trade.commissionAsset == trade.symbol.base ? rounded(commission * avg, 12) : commission
+                row.totalCommission += fee
                 row.totalVolume += dec(trade.filledQuantity.value) * (trade.contractValue.map(dec) ?? 1) * avg
-                if pnl > 0 { row.winningTrades += 1; wins += pnl }
-                if pnl < 0 { row.losingTrades += 1; losses += pnl }
+                let net = pnl - fee
+                if pnl != 0 && net > 0 { row.winningTrades += 1; wins += net }
+                if pnl != 0 && net < 0 { row.losingTrades += 1; losses += net }
             }
             row.netPnl = row.totalPnl - row.totalCommission
             let closing = row.winningTrades + row.losingTrades
@@ -222,9 +287,10 @@ func recompute(trades: [ClosedTrade], samples: [EquitySample], shutdown: Timesta
                 peak = max(peak, value)
                 row.maxDrawdown = max(row.maxDrawdown, rounded((peak - value) * 100 / peak, 8))
             }
-            // Hourly grid, read by scanning for the last sample at or before each point.
+            // Hourly grid from the path's first point (midnight when equity was carried from the
+            // day before), read by scanning for the last sample at or before each point.
             var points: [Timestamp] = []
-            var point = date.start
+            var point = before == nil ? daySamples[0].timestamp : date.start
             while point < end {
                 point = Timestamp(nanosecondsSinceEpoch: min(point.nanosecondsSinceEpoch + hour, end.nanosecondsSinceEpoch))
                 points.append(point)

@@ -195,4 +195,24 @@ import TradingCore
         #expect(scenario.position(swap)?.realizedPnl == Self.money("0.02"))
         #expect(scenario.engine.risk.state(of: scenario.name) == .halted)
     }
+
+    /// A trade stamped 23:59:59.900 that fills a resting order after the clock already passed
+    /// midnight (channels arrive out of step) lands in that day's rollup.
+    @Test func aFillJustBeforeMidnightLandsInItsDay() throws {
+        let midnight: Int64 = 1_722_038_400_000 // 2024-07-27T00:00:00Z
+        let scenario = try EngineScenario(instruments: [Self.btc, Self.swap], start: midnight - 120_000)
+        let btc = Self.btc.id
+        try scenario.quote(btc, bid: "30000", ask: "30000.2")
+        try scenario.context.buyLimit(btc, quantity: Self.q("0.01"), price: Self.px("30000"))
+        try scenario.quote(btc, bid: "30000", ask: "30000.2") // sends it; it rests
+        // Another instrument's ticker moves the clock to 00:00:00.100 first.
+        scenario.wait(milliseconds: 120_100)
+        try scenario.quote(Self.swap.id, bid: "30000", ask: "30000.2")
+        try scenario.trade(btc, "29999.9", size: "1", side: .sell, at: Timestamp(millisecondsSinceEpoch: midnight - 100))
+        #expect(scenario.position(btc)?.signedQuantity == Self.q("0.01").value)
+        scenario.wait(milliseconds: 10_000)
+        try scenario.quote(Self.swap.id, bid: "30000", ask: "30000.2") // past the rollup's grace
+        let day = try #require(scenario.performanceRows.first { $0.strategy == scenario.name && $0.date == UTCDate(containing: Timestamp(millisecondsSinceEpoch: midnight - 1)) })
+        #expect(day.totalTrades == 1 && !day.isPartialDay)
+    }
 }

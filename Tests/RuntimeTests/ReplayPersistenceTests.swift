@@ -83,7 +83,10 @@ import TradingCore
                 """)
             let recomputed = try await SQLTestQueries.strings(client, """
                 SELECT s.name || ' ' || (t.completed_at AT TIME ZONE 'UTC')::date || ' ' || count(*)
-                    || ' ' || count(*) FILTER (WHERE t.realized_pnl > 0) || ' ' || count(*) FILTER (WHERE t.realized_pnl < 0)
+                    || ' ' || count(*) FILTER (WHERE t.realized_pnl <> 0 AND t.realized_pnl - CASE WHEN t.commission_asset = split_part(t.symbol, '-', 1)
+                                               THEN round(t.commission * t.avg_fill_price, 12) ELSE t.commission END > 0)
+                    || ' ' || count(*) FILTER (WHERE t.realized_pnl <> 0 AND t.realized_pnl - CASE WHEN t.commission_asset = split_part(t.symbol, '-', 1)
+                                               THEN round(t.commission * t.avg_fill_price, 12) ELSE t.commission END < 0)
                     || ' ' || sum(t.realized_pnl)::numeric(38,12)::text
                     || ' ' || sum(CASE WHEN t.commission_asset = split_part(t.symbol, '-', 1)
                                        THEN round(t.commission * t.avg_fill_price, 12) ELSE t.commission END)::numeric(38,12)::text

@@ -69,7 +69,8 @@ import TradingCore
             let instrument = try InstrumentId(parsing: "BTC-USDT")
             let day = Timestamp.utc(2026, 11, 2, 10)
             let trades = TradeRepository(client)
-            for (index, pnl) in ["5.5", "-2.25", "1"].enumerated() {
+            // The last one realizes 0.05 but pays 0.1: a loss net of its commission.
+            for (index, pnl) in ["5.5", "-2.25", "1", "0.05"].enumerated() {
                 try await trades.upsert(TradeRecord(
                     clientOrderId: ClientOrderId("p-\(index)"), strategyId: strategyId, instrument: instrument, side: .buy, orderType: .market,
                     quantity: Quantity(FixedPoint(2)), price: nil, avgFillPrice: Price(FixedPoint(100)), filledQuantity: Quantity(FixedPoint(2)),
@@ -81,12 +82,12 @@ import TradingCore
             let performance = PerformanceRepository(client)
             var rows = try await performance.dailyTradeRollups(from: Timestamp.utc(2026, 11, 1), to: Timestamp.utc(2026, 11, 5))
             #expect(rows.count == 1)
-            #expect(rows.first?.totalTrades == 3)
+            #expect(rows.first?.totalTrades == 4)
             #expect(rows.first?.winningTrades == 2)
-            #expect(rows.first?.losingTrades == 1)
-            #expect(rows.first?.totalPnl == Money(try FixedPoint(parsing: "4.25")))
-            #expect(rows.first?.netPnl == Money(try FixedPoint(parsing: "3.95")))
-            #expect(rows.first?.totalVolume == Money(FixedPoint(600)))
+            #expect(rows.first?.losingTrades == 2)
+            #expect(rows.first?.totalPnl == Money(try FixedPoint(parsing: "4.3")))
+            #expect(rows.first?.netPnl == Money(try FixedPoint(parsing: "3.9")))
+            #expect(rows.first?.totalVolume == Money(FixedPoint(800)))
             #expect(rows.first?.mode == .paper)
 
             // A trade is cancelled after the fact: the rollup follows.
@@ -95,9 +96,9 @@ import TradingCore
             try await trades.upsert(changed)
             try await maintenance.refreshRollups()
             rows = try await performance.dailyTradeRollups(from: Timestamp.utc(2026, 11, 1), to: Timestamp.utc(2026, 11, 5))
-            #expect(rows.first?.totalTrades == 2)
-            #expect(rows.first?.losingTrades == 0)
-            #expect(rows.first?.totalPnl == Money(try FixedPoint(parsing: "6.5")))
+            #expect(rows.first?.totalTrades == 3)
+            #expect(rows.first?.losingTrades == 1)
+            #expect(rows.first?.totalPnl == Money(try FixedPoint(parsing: "6.55")))
         }
     }
 }
