@@ -6,6 +6,10 @@ import PackageDescription
 /// StrategyKit product only. Adding a folder is all it takes; this file needs no edit.
 let strategyPlugins: [String] = subfolders(of: "strategies")
 
+/// Strategy plugins only the tests load (Tests/Plugins/NAME, built as lib<Name>.so beside the
+/// shipped ones), e.g. the order storm that the invariant tests run.
+let testPlugins: [String] = subfolders(of: "Tests/Plugins")
+
 /// Every folder under Benchmarks/Benchmarks/ is one ordo-one/benchmark suite (an executable target
 /// of that name, run by `swift package benchmark`, see scripts/bench.sh): adding a folder with a
 /// `let benchmarks: @Sendable () -> Void = { ... }` file is all it takes. They live in this package
@@ -50,7 +54,7 @@ let package = Package(
         // The end-to-end throughput harness (scripts/bench.sh e2e).
         .executable(name: "e2e", targets: ["E2E"]),
     ]
-    + strategyPlugins.map { .library(name: $0, type: .dynamic, targets: [$0]) },
+    + (strategyPlugins + testPlugins).map { .library(name: $0, type: .dynamic, targets: [$0]) },
     dependencies: [
         .package(path: "Sources/StrategyKit"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -144,6 +148,7 @@ let package = Package(
         ),
     ]
     + strategyPlugins.map { .target(name: $0, dependencies: [sdk], path: "strategies/\($0)") }
+    + testPlugins.map { .target(name: $0, dependencies: [sdk], path: "Tests/Plugins/\($0)") }
     + benchmarkSuites.map { suite in
         .executableTarget(name: suite, dependencies: benchmarkDependencies(of: suite), path: "Benchmarks/Benchmarks/\(suite)",
                           plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")])

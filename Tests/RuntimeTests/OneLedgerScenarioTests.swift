@@ -215,4 +215,29 @@ import TradingCore
         let day = try #require(scenario.performanceRows.first { $0.strategy == scenario.name && $0.date == UTCDate(containing: Timestamp(millisecondsSinceEpoch: midnight - 1)) })
         #expect(day.totalTrades == 1 && !day.isPartialDay)
     }
+
+    /// A market sell that closes part of a long on a thin book, its rest canceled: the order's
+    /// last trades row and its rollup keep the PnL its fill realized (found by the order storm:
+    /// the cancel's row was made before the fill's PnL was accounted, and wrote 0 over it).
+    @Test func aPartlyFilledOrdersLastRowKeepsItsRealizedPnL() throws {
+        let scenario = try EngineScenario(instruments: [Self.swap])
+        let swap = Self.swap.id
+        try scenario.quote(swap, bid: "30000", ask: "30000")
+        try scenario.context.buyMarket(swap, quantity: Self.q("10"))
+        try scenario.candle(swap, close: "30000")
+        try scenario.quote(swap, bid: "31000", ask: "31000", size: "5")
+        let sell = try scenario.context.sellMarket(swap, quantity: Self.q("20"))
+        try scenario.candle(swap, close: "31000")
+        let rows = scenario.records.compactMap { record -> TradeRecord? in
+            switch record {
+            case .order(let trade), .fill(let trade, _): trade.clientOrderId == sell ? trade : nil
+            default: nil
+            }
+        }
+        let last = try #require(rows.last)
+        #expect(last.status == .cancelled && last.filledQuantity == Self.q("5"))
+        #expect(last.realizedPnl == Self.money("50")) // 5 contracts x 0.01 BTC x 1,000
+        scenario.stop()
+        #expect(scenario.performanceRows.last?.totalPnl == Self.money("50"))
+    }
 }

@@ -23,7 +23,9 @@ public struct InvariantViolation: Hashable, Sendable, CustomStringConvertible {
 /// portfolio. On in tests and behind `runtime replay --check-invariants`; it costs a scan of every
 /// strategy's instruments and orders per input, so it is off otherwise.
 public final class InvariantChecker {
-    /// Each order's last trades row seen, to recompute positions from fills independently.
+    /// Each order's last trades row seen, to recompute positions from fills independently. Kept
+    /// after the order ends: the rows of one walk through the book all show the order as the walk
+    /// left it, so a row after the terminal one must add nothing.
     private var lastTradeRows: [ClientOrderId: TradeRecord] = [:]
     /// Each (strategy, instrument)'s position recomputed from the trades rows, in order units.
     private var positionsFromFills: [PositionKey: FixedPoint] = [:]
@@ -72,7 +74,6 @@ public final class InvariantChecker {
         if !received.isZero { positionsFromFills[key, default: .zero] += received }
         let realized = trade.realizedPnl - (previous?.realizedPnl ?? .zero)
         if !realized.value.isZero { realizedFromFills[key, default: .zero] += realized }
-        if trade.status.isTerminal { lastTradeRows[trade.clientOrderId] = nil }
     }
 
     /// The first invariant that does not hold, nil when all do.
@@ -145,8 +146,13 @@ public final class InvariantChecker {
                     }
                 }
             }
-            let positions = engine.portfolio.positions.values.filter { $0.key.strategy == name }
-            let parts = positions.reduce(engine.portfolio.allocatedCapital(of: name)) { $0 + $1.realizedPnl + $1.unrealizedPnl - $1.fees }
+            var parts = engine.portfolio.allocatedCapital(of: name)
+            for instrument in context.instrumentIds {
+                for side in PositionSide.allCases {
+                    guard let position = engine.portfolio.position(PositionKey(strategy: name, instrument: instrument, positionSide: side)) else { continue }
+                    parts += position.realizedPnl + position.unrealizedPnl - position.fees
+                }
+            }
             let equity = engine.portfolio.equity(of: name)
             if equity != parts {
                 return violation("equity = capital + realized + unrealized - fees", "\(name): equity \(equity) vs parts \(parts)")

@@ -175,8 +175,12 @@ extension TradingEngine {
 
     /// Routes what the venue reported to the outbox, the ledger, the risk engine and the strategy.
     private func process(_ event: VenueEvent) {
-        let record = event.record
+        var record = event.record
         guard let index = runnerIndex[record.strategy] else { return }
+        // The venue made this record before the engine accounted the fills that preceded it in
+        // the same batch (a market order's fills, then its cancel): their realized PnL is in the
+        // venue's record of the order now, and the row and the rollup must carry it.
+        if let current = venue.record(of: record.clientOrderId) { record.realizedPnl = current.realizedPnl }
         let id = record.clientOrderId
         let name = runners[index].name
         switch event {
