@@ -26,7 +26,8 @@ import TradingCore
 ///   resting order does not fill it). A trade strictly through the order's price fills it
 ///   at its own price. A trade exactly at its price (taker on the other side) first consumes
 ///   the queue ahead, and only the rest of its size can fill the order. A trade's size is shared
-///   among our resting orders in time priority and never fills more than printed.
+///   among our resting orders in price-time priority (best price first, then arrival) and never
+///   fills more than printed.
 /// - **Trades from before the order.** Channels arrive out of step, so a trade stamped before an
 ///   order reached the venue (or before the amendment that re-queued it arrived) can be fed after
 ///   the order started resting: it neither fills that order nor consumes its queue.
@@ -348,8 +349,11 @@ public final class PaperVenue: ExecutionVenue {
         let instrument = order.request.instrument
         let side = order.request.side
         let queue = books[instrument].flatMap { Self.visibleQueue(in: side == .buy ? $0.bids : $0.asks, side: side, price: price) }
-        resting[instrument, default: []].append(RestingOrder(clientOrderId: id, side: side, price: price, arrival: time,
-                                                             queueAhead: queue))
+        let waiting = RestingOrder(clientOrderId: id, side: side, price: price, arrival: time, queueAhead: queue)
+        // Kept in price-time priority per side, so a trade through several of them fills the
+        // best-priced first, as an exchange's matching would.
+        let position = resting[instrument]?.firstIndex { $0.side == side && (side == .buy ? $0.price < price : $0.price > price) }
+        resting[instrument, default: []].insert(waiting, at: position ?? resting[instrument]?.count ?? 0)
     }
 
     private func removeResting(_ id: ClientOrderId, instrument: InstrumentId) {

@@ -125,4 +125,16 @@ struct PaperVenueQueueTests {
         #expect(events.fills.map(\.timestamp) == [ms(1_220)])
         #expect(events.fills.map(\.quantity) == [qty("1")])
     }
+
+    @Test("a trade through several of our resting orders fills the best-priced first, then the earliest")
+    func pricePriorityAmongOwnOrders() throws {
+        let venue = threeLevelVenue() // bids 99 × 5
+        var events: [VenueEvent] = []
+        try venue.submit(order("p1", ethSpot, .buy, .limit, "1", price: "99"), at: ms(1_000), events: &events)
+        try venue.submit(order("p2", ethSpot, .buy, .limit, "1", price: "99.5"), at: ms(1_001), events: &events)
+        try venue.submit(order("p3", ethSpot, .buy, .limit, "1", price: "99.5"), at: ms(1_002), events: &events)
+        venue.handle(trade(ethSpot, "98.9", "1.5", taker: .sell, at: ms(1_100)), events: &events)
+        #expect(events.fills.map(\.clientOrderId.rawValue) == ["p2", "p3"])
+        #expect(events.fills.map(\.quantity) == [qty("1"), qty("0.5")])
+    }
 }
