@@ -92,6 +92,7 @@ import TradingCore
         BadManifest(label: "unknown strategy type", yaml: replacing("strategy: SMACrossover", with: "strategy: SMACross"), field: "strategy", reasonContains: "registers no strategy"),
         BadManifest(label: "unknown instrument", yaml: replacing("  - ETH-USDT", with: "  - DOGE-USDT"), field: "instruments[1]", reasonContains: "catalog"),
         BadManifest(label: "malformed instrument id", yaml: replacing("  - ETH-USDT", with: "  - eth_usdt"), field: "instruments[1]", reasonContains: "instrument id"),
+        BadManifest(label: "instruments in two quote currencies", yaml: replacing("  - ETH-USDT", with: "  - ETH-BTC"), field: "instruments[1]", reasonContains: "quoted in BTC"),
         BadManifest(label: "duplicate instrument", yaml: replacing("  - ETH-USDT", with: "  - BTC-USDT"), field: "instruments[1]", reasonContains: "twice"),
         BadManifest(label: "negative limit", yaml: replacing("  max_position_size: 0.1", with: "  max_position_size: -1"), field: "risk_limits.max_position_size", reasonContains: "negative"),
         BadManifest(label: "unknown risk limit", yaml: replacing("  max_leverage: 3", with: "  max_leverag: 3"), field: "risk_limits.max_leverag", reasonContains: "unknown"),

@@ -48,11 +48,13 @@ enum PluginTestSupport {
     static let ethSwap = Instrument(id: try! InstrumentId(parsing: "ETH-USDT-SWAP"), tickSize: Price(FixedPoint(units: 1, decimals: 2)),
                                     lotSize: Quantity(FixedPoint(units: 1, decimals: 2)), minSize: Quantity(FixedPoint(units: 1, decimals: 2)),
                                     contractValue: Quantity(FixedPoint(units: 1, decimals: 1)), contractCurrency: "ETH")
+    static let ethBTC = Instrument(id: try! InstrumentId(parsing: "ETH-BTC"), tickSize: Price(FixedPoint(units: 1, decimals: 5)),
+                                   lotSize: Quantity(FixedPoint(units: 1, decimals: 6)), minSize: Quantity(FixedPoint(units: 1, decimals: 3)))
 
     /// OKX's rules for the instruments the manifests use (tick, lot, min size, contract value).
     static let catalog: InstrumentCatalog = {
         do {
-            return try InstrumentCatalog(instruments: [btcUSDT, ethUSDT, solUSDT, btcSwap, ethSwap])
+            return try InstrumentCatalog(instruments: [btcUSDT, ethUSDT, solUSDT, btcSwap, ethSwap, ethBTC])
         } catch {
             fatalError("test instruments are invalid: \(error)")
         }

@@ -33,7 +33,7 @@ public struct DeployedStrategySummary: Hashable, Sendable {
 /// Checks everything about a manifest before anything is written: its schema
 /// (``ManifestParser``), that its plugin loads and registers the strategy type, that its
 /// parameters decode into the strategy's `Parameters` and the strategy accepts them, that its
-/// instruments exist in the catalog, that its limits are sane, and that its name does not belong
+/// instruments exist in the catalog and share one quote currency, that its limits are sane, and that its name does not belong
 /// to a different deployed strategy.
 ///
 /// Creating the strategy to check its parameters has no side effects: strategies do nothing but
@@ -71,6 +71,14 @@ public struct ManifestValidator {
                 metadata.append(found)
             } else {
                 errors.append(ManifestError(field: "instruments[\(index)]", reason: "\(id) is not in the instruments catalog (config/instruments.yaml)"))
+            }
+        }
+
+        // Equity, PnL, fees and every notional limit of a strategy add up amounts of its quote
+        // currency: one strategy holding ETH-BTC beside BTC-USDT would add BTC to USDT.
+        if let first = manifest.instruments.first {
+            for (index, id) in manifest.instruments.enumerated() where id.quote != first.quote {
+                errors.append(ManifestError(field: "instruments[\(index)]", reason: "\(id) is quoted in \(id.quote) while \(first) is quoted in \(first.quote): a strategy's capital, PnL and notional limits are in one currency; deploy \(id.quote)-quoted instruments as a strategy of their own"))
             }
         }
 
