@@ -1,4 +1,6 @@
 import Foundation
+import Ledger
+import Portfolio
 import RuntimeHost
 import StrategyKit
 import TestSupport
@@ -173,15 +175,21 @@ import TradingCore
         #expect(plugin.strategyNames == ["Momentum"])
         #expect(plugin.registrar.pluginTypeWitnesses == StrategyRegistrar.hostTypeWitnesses)
 
+        // The host's ledger holds the orders it sent (here: every one, no risk, no venue).
+        let ledger = TradingLedger(portfolio: Portfolio(instruments: [PluginTestSupport.btcUSDT], mode: .paper))
         let context = StrategyContext(name: "momentum", instruments: [PluginTestSupport.btcUSDT],
-                                      parameters: .object(["quantity": .number("0.001"), "lookback": .number("20")]))
+                                      parameters: .object(["quantity": .number("0.001"), "lookback": .number("20")]),
+                                      ledger: ledger.view(for: "momentum"))
         let runner = try StrategyRunner(registration: plugin.registration(for: "Momentum"), context: context)
         #expect(runner.start(at: .zero) == .completed)
         var submitted: [OrderRequest] = []
         for trade in try PluginTestSupport.recordedTrades(limit: 2000) {
             _ = runner.deliver(.trade(trade))
             context.drainOutbox { command in
-                if case .submit(let request) = command { submitted.append(request) }
+                if case .submit(let request) = command {
+                    submitted.append(request)
+                    ledger.recordSent(request)
+                }
             }
         }
         #expect(runner.isRunning)
