@@ -103,6 +103,15 @@ final class EngineScenario {
         feed(.ticker(ticker))
     }
 
+    /// A books5 snapshot: `bids` and `asks` as (price, size), best first.
+    func book(_ instrument: InstrumentId, bids: [(String, String)], asks: [(String, String)]) throws {
+        func levels(_ pairs: [(String, String)]) throws -> [BookLevel] {
+            try pairs.map { BookLevel(price: try Price(parsing: $0.0), size: try Quantity(parsing: $0.1), orderCount: 1) }
+        }
+        feed(.book(BookUpdate(instrument: instrument, channel: .books5, action: .snapshot, bids: try levels(bids),
+                              asks: try levels(asks), timestamp: now)))
+    }
+
     /// A public trade of `size` at `price` (`side` is the taker's).
     func trade(_ instrument: InstrumentId, _ price: String, size: String = "1", side: Side = .buy, at stamp: Timestamp? = nil) throws {
         tradeNumber += 1

@@ -240,4 +240,24 @@ import TradingCore
         scenario.stop()
         #expect(scenario.performanceRows.last?.totalPnl == Self.money("50"))
     }
+
+    /// A market order is valued at the worst price its size reaches in the visible book, not at
+    /// the touch: 0.01 BTC against 0.005 @ 30,000 and 1 @ 31,000 is worth up to 310, over a
+    /// max_order_notional of 305 that the touch (300) would pass.
+    @Test func aMarketOrderIsValuedAtThePriceItWouldSweepTo() throws {
+        let limits = RiskLimits(maxOrderNotional: Money(FixedPoint(305)), priceBandPct: FixedPoint(10), maxOrdersPerMinute: 100,
+                                maxOpenOrders: 10)
+        let scenario = try EngineScenario(instruments: [Self.btc], limits: limits)
+        let btc = Self.btc.id
+        var rejections: [String] = []
+        scenario.script.onRejected = { _, rejection in rejections.append(rejection.code) }
+        try scenario.book(btc, bids: [("29999.9", "1")], asks: [("30000", "0.005"), ("31000", "1")])
+        try scenario.context.buyMarket(btc, quantity: Self.q("0.01"))
+        try scenario.candle(btc, close: "30000")
+        #expect(rejections == ["max_order_notional"])
+        #expect(scenario.engine.summary.fills == 0)
+        try scenario.context.buyMarket(btc, quantity: Self.q("0.005")) // all at the touch: 150
+        try scenario.candle(btc, close: "30000")
+        #expect(scenario.position(btc)?.signedQuantity == Self.q("0.005").value)
+    }
 }

@@ -13,14 +13,19 @@ public struct MarketSnapshot: Sendable, Hashable {
     public var bookIsValid: Bool
     /// Exchange time of the latest market data for the instrument.
     public var lastDataTime: Timestamp
+    /// For a market order: the worst price its size reaches in the visible book, which is what
+    /// its notional, position and band checks use (nil: the touch, all a ticker shows).
+    public var marketOrderPrice: Price?
 
     /// Creates a snapshot from the host's book and ticker figures.
-    @inlinable public init(bestBid: Price?, bestAsk: Price?, mark: Price? = nil, bookIsValid: Bool, lastDataTime: Timestamp) {
+    @inlinable public init(bestBid: Price?, bestAsk: Price?, mark: Price? = nil, bookIsValid: Bool, lastDataTime: Timestamp,
+                           marketOrderPrice: Price? = nil) {
         self.bestBid = bestBid
         self.bestAsk = bestAsk
         self.mark = mark
         self.bookIsValid = bookIsValid
         self.lastDataTime = lastDataTime
+        self.marketOrderPrice = marketOrderPrice
     }
 
     /// The price orders are measured against: the mark, else the mid of best bid and ask.

@@ -99,7 +99,8 @@ extension RiskEngine {
                           reducing ? FixedPoint(StrategyTradingState.reducing.ordinal) : .zero)
         }
 
-        // The order's price: its limit, or the best opposite price a market order would take.
+        // The order's price: its limit, or for a market order the worst price its size reaches in
+        // the visible book (the touch when only the top is known).
         let orderPrice: FixedPoint
         if request.type.hasLimitPrice {
             guard let limit = request.price, limit.value.isPositive else {
@@ -110,7 +111,7 @@ extension RiskEngine {
             guard let touch = request.side == .buy ? market.bestAsk : market.bestBid, touch.value.isPositive else {
                 return reject(.noReferencePrice, .zero, .zero)
             }
-            orderPrice = touch.value
+            orderPrice = market.marketOrderPrice?.value ?? touch.value
         }
 
         // Market data: no new exposure on a broken book, stale data or an open quality alert.

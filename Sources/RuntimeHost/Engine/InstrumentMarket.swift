@@ -38,4 +38,18 @@ struct InstrumentMarket {
         if let bid = tickerBid, let ask = tickerAsk { return Price(FixedPoint(raw: (bid.value.raw + ask.value.raw) / 2)) }
         return lastTradePrice
     }
+
+    /// The worst price a market order of `quantity` on `side` reaches in the book (the last
+    /// visible level when the book is thinner than the order); nil without a book feed.
+    func sweepPrice(_ side: Side, quantity: Quantity) -> Price? {
+        guard hasBookFeed else { return nil }
+        var left = quantity.value
+        var worst: Price?
+        for level in side == .buy ? book.book.asks : book.book.bids {
+            worst = level.price
+            left -= level.size.value
+            if !left.isPositive { break }
+        }
+        return worst
+    }
 }

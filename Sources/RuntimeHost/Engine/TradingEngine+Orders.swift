@@ -87,7 +87,11 @@ extension TradingEngine {
         summary.orders += 1
         summary.strategies[name, default: .init()].orders += 1
         var request = original
-        switch risk.check(request, strategy: handles[index], market: marketSnapshot(of: request.instrument)) {
+        var market = marketSnapshot(of: request.instrument)
+        if request.type == .market, let slot = markets.existingSlot(of: request.instrument) {
+            market.marketOrderPrice = markets[slot].sweepPrice(request.side, quantity: request.quantity)
+        }
+        switch risk.check(request, strategy: handles[index], market: market) {
         case .accepted:
             break
         case .trimmed(let quantity, _):
