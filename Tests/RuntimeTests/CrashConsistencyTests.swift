@@ -53,9 +53,10 @@ import TradingCore
             #expect(!fills.isEmpty)
             #expect(positions == fills)
 
-            // The next run starts from what was written and finishes cleanly.
+            // The next run starts from what was written and finishes cleanly, the strategies, risk,
+            // the venue and the portfolio agreeing after every event.
             phase.enter("rerunning the replay")
-            let rerun = try await HostEndToEndTests.run(["replay", recording, "--json"], environment: environment)
+            let rerun = try await HostEndToEndTests.run(["replay", recording, "--json", "--check-invariants"], environment: environment)
             #expect(rerun.status == 0, "\(rerun.output)")
             #expect(rerun.output.contains("\"decode_errors\" : 0"))
             phase.enter("body done; closing the client and dropping the database")
