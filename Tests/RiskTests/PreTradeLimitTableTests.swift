@@ -192,6 +192,19 @@ struct PreTradeLimitTableTests {
         #expect(engine.send(Fixture.order(.buy, "1", time: t3), market: Fixture.market(at: t3)).rejectedCheck == .orderRate)
     }
 
+    /// Spot without max_leverage is cash: 10,000 of capital buys 100 units at 100, not one more.
+    @Test func spotOnlyWithoutALeverageLimitIsCash() {
+        let ledger = Fixture.ledger()
+        let engine = RiskEngine(ledger: ledger)
+        engine.register(strategy: "alpha", instruments: [Fixture.spot], limits: RiskLimits(allocatedCapital: Money(FixedPoint(10_000))))
+        #expect(engine.send(Fixture.order(.buy, "99.999"), market: Fixture.market()) == .accepted)
+        #expect(engine.send(Fixture.order(.buy, "0.001"), market: Fixture.market()) == .accepted)
+        #expect(engine.send(Fixture.order(.buy, "0.00001"), market: Fixture.market()).rejectedCheck == .leverage)
+        // A strategy with a swap as well sets its leverage itself (none here: no cap).
+        let mixed = Fixture.engine(RiskLimits(allocatedCapital: Money(FixedPoint(10_000))))
+        #expect(mixed.send(Fixture.order(.buy, "150"), market: Fixture.market()) == .accepted)
+    }
+
     @Test func finishedOrdersFreeTheirSlotAndExposure() {
         let engine = Fixture.engine(RiskLimits(maxPositionSize: Money(FixedPoint(500)), maxOpenOrders: 1))
         let first = Fixture.order(.buy, "5")

@@ -12,14 +12,17 @@ import TradingCore
 ///   (worst case: with the strategy's other open orders in the same direction), valued in
 ///   quote currency at the order's price. Long and short alike. No default.
 /// - `max_leverage`: gross notional of all the strategy's positions and open orders divided
-///   by `allocated_capital`, at most 125 (OKX's maximum). Needs `allocated_capital`. No default.
+///   by `allocated_capital`, at most 125 (OKX's maximum). Needs `allocated_capital`. Default 1
+///   (cash: no more bought than the capital) for a strategy that trades only spot; none for one
+///   that trades derivatives. Set it above 1 to trade spot on margin.
+/// - `max_consecutive_losses`: closed trades in a row whose realized PnL net of their fees is
+///   negative.
 /// - `price_band_pct`: how far (percent) a limit price, or the best opposite price a market
 ///   order would take, may lie from the mark (or mid). Default 5, at most 100.
 /// - `max_orders_per_minute`: orders accepted in any sliding 60 s window. Default 60.
 /// - `max_open_orders`: orders accepted and not yet finished. Default 50.
 /// - `max_daily_loss`: quote currency, realized + unrealized since 00:00 UTC (event time).
 /// - `max_drawdown_pct`: percent below peak equity, in (0, 100].
-/// - `max_consecutive_losses`: closed trades in a row with negative realized PnL.
 /// - `actions`: per-check `reject` or `trim` (see ``RiskActions``).
 ///
 /// Values may be written as quoted decimals (exact) or bare numbers. Zero, negative and

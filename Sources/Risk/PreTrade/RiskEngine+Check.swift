@@ -200,7 +200,7 @@ extension RiskEngine {
                     if gross > cap {
                         let capital = book.limits.allocatedCapital?.value ?? .one
                         let breach = RiskBreach(check: .leverage, metricValue: gross.dividedOrZero(by: capital),
-                                                thresholdValue: book.limits.maxLeverage ?? .zero)
+                                                thresholdValue: book.maxLeverage ?? .zero)
                         let room = ((try? (cap - strategyOther).divided(by: unit, rounding: .down)) ?? .zero)
                         if let rejection = trim.apply(breach, fitting: room - otherLegs - base, action: book.action(for: .leverage)) {
                             return .rejected(rejection)

@@ -29,6 +29,9 @@ final class StrategyBook {
     var counters: [RejectionCounter]
 
     // Limits pre-resolved to raw values, so the check reads plain fields.
+    /// The leverage cap: the manifest's `max_leverage`, or 1 (cash: no more than the capital
+    /// bought) for a strategy that trades only spot and sets none.
+    let maxLeverage: FixedPoint?
     let maxGrossForLeverage: FixedPoint?
     let bandPct: FixedPoint
 
@@ -43,7 +46,9 @@ final class StrategyBook {
         self.slots = instruments.map(InstrumentSlot.init)
         self.rate = OrderRateWindow(capacity: limits.maxOrdersPerMinute)
         self.counters = Array(repeating: RejectionCounter(), count: (instruments.count + 1) * RiskCheck.allCases.count)
-        if let leverage = limits.maxLeverage, let capital = limits.allocatedCapital {
+        let spotOnly = !instruments.isEmpty && instruments.allSatisfy { $0.id.kind == .spot }
+        maxLeverage = limits.maxLeverage ?? (spotOnly ? .one : nil)
+        if let leverage = maxLeverage, let capital = limits.allocatedCapital {
             maxGrossForLeverage = (try? leverage.multiplied(by: capital.value)) ?? .zero
         } else {
             maxGrossForLeverage = nil
