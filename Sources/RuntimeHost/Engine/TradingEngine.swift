@@ -217,7 +217,16 @@ public final class TradingEngine {
         markets[slot].lastDataTime = trade.timestamp
         markets[slot].lastTradePrice = trade.price
         if options.persistMarketData { outbox.append(.tick(trade)) }
-        venue.handle(trade: trade, events: &venueEvents)
+        if options.mode == .replay {
+            venue.handle(trade: trade, events: &venueEvents)
+        } else {
+            // Live, orders reach the venue on the engine's clock (receive time), so the venue takes
+            // a trade as of when it was received: its exchange stamp is on another clock, and a
+            // recording served live carries stamps from long ago.
+            var received = trade
+            received.timestamp = now
+            venue.handle(trade: received, events: &venueEvents)
+        }
         processVenueEvents()
         markPortfolio(slot, trade.instrument)
         for index in markets.subscribers[slot] where masks[index].trades {
