@@ -96,6 +96,24 @@ import TradingCore
                 """)
             #expect(!rollups.isEmpty)
             #expect(rollups == recomputed, "\(rollups.joined(separator: "\n"))\n---\n\(recomputed.joined(separator: "\n"))")
+
+            // The database's own daily rollup of the same trades (strategy_performance_daily) agrees
+            // with the engine's, field by field: the same trades on the same days, in one currency.
+            try await StorageMaintenance(client).refreshRollups()
+            let engineRollup = try await SQLTestQueries.strings(client, """
+                SELECT s.name || ' ' || p.date || ' ' || p.total_trades || ' ' || p.winning_trades || ' ' || p.losing_trades
+                    || ' ' || p.total_pnl::text || ' ' || p.total_commission::text || ' ' || p.net_pnl::text || ' ' || p.total_volume::text
+                FROM strategy_performance p JOIN strategies s ON s.id = p.strategy_id WHERE p.mode = 'replay' AND p.total_trades > 0
+                ORDER BY 1
+                """)
+            let databaseRollup = try await SQLTestQueries.strings(client, """
+                SELECT s.name || ' ' || (d.day AT TIME ZONE 'UTC')::date || ' ' || d.total_trades || ' ' || d.winning_trades
+                    || ' ' || d.losing_trades || ' ' || d.total_pnl::numeric(38,12)::text || ' ' || d.total_commission::numeric(38,12)::text
+                    || ' ' || d.net_pnl::numeric(38,12)::text || ' ' || d.total_volume::numeric(38,12)::text
+                FROM strategy_performance_daily d JOIN strategies s ON s.id = d.strategy_id WHERE d.mode = 'replay'
+                ORDER BY 1
+                """)
+            #expect(engineRollup == databaseRollup, "\(engineRollup.joined(separator: "\n"))\n---\n\(databaseRollup.joined(separator: "\n"))")
             #expect(Set(try await SQLTestQueries.strings(client, "SELECT DISTINCT date::text FROM strategy_performance WHERE mode = 'replay'")).count == 2)
 
             // mm_risk went active -> reducing -> halted in this one replay: per transition one

@@ -75,7 +75,7 @@ import TradingCore
                     clientOrderId: ClientOrderId("p-\(index)"), strategyId: strategyId, instrument: instrument, side: .buy, orderType: .market,
                     quantity: Quantity(FixedPoint(2)), price: nil, avgFillPrice: Price(FixedPoint(100)), filledQuantity: Quantity(FixedPoint(2)),
                     commission: Money(try FixedPoint(parsing: "0.1")), realizedPnl: Money(try FixedPoint(parsing: pnl)),
-                    status: .filled, createdAt: day, mode: .paper))
+                    status: .filled, createdAt: day, completedAt: day, mode: .paper))
             }
             let maintenance = StorageMaintenance(client)
             try await maintenance.refreshRollups()
@@ -90,15 +90,62 @@ import TradingCore
             #expect(rows.first?.totalVolume == Money(FixedPoint(800)))
             #expect(rows.first?.mode == .paper)
 
-            // A trade is cancelled after the fact: the rollup follows.
+            // A trade's realized PnL is corrected after the fact: the rollup follows.
             var changed = try #require(try await trades.trade(clientOrderId: ClientOrderId("p-1")))
-            changed.status = .cancelled
+            changed.realizedPnl = Money(FixedPoint(1))
             try await trades.upsert(changed)
             try await maintenance.refreshRollups()
             rows = try await performance.dailyTradeRollups(from: Timestamp.utc(2026, 11, 1), to: Timestamp.utc(2026, 11, 5))
-            #expect(rows.first?.totalTrades == 3)
+            #expect(rows.first?.totalTrades == 4)
             #expect(rows.first?.losingTrades == 1)
-            #expect(rows.first?.totalPnl == Money(try FixedPoint(parsing: "6.55")))
+            #expect(rows.first?.totalPnl == Money(try FixedPoint(parsing: "7.55")))
+        }
+    }
+
+    /// Reports are in the quote currency: buy 0.01 BTC @ 100,000 paying 0.00001 BTC, sell 0.00999
+    /// @ 100,500 paying 1.003995 USDT is 2.003995 USDT of commission and 2.991005 net; 10
+    /// BTC-USDT-SWAP contracts (0.01 BTC each) @ 30,000 are 3,000 USDT of volume. A partly filled,
+    /// then canceled order counts, on the day it completed.
+    @Test(arguments: SchemaFlavor.allCases) func reportsAreInOneCurrency(flavor: SchemaFlavor) async throws {
+        guard try await ScratchDatabase.flavors().contains(flavor) else { return }
+        try await ScratchDatabase.with(flavor: flavor) { _, client in
+            let strategyId = try await StrategyRepository(client).upsert(StrategyRecord(name: "fx", strategyType: "grid", version: "1", symbols: ["BTC-USDT"]))
+            let spot = try InstrumentId(parsing: "BTC-USDT")
+            let swap = Instrument(id: try InstrumentId(parsing: "BTC-USDT-SWAP"), tickSize: Price(FixedPoint(units: 1, decimals: 1)),
+                                  lotSize: Quantity(FixedPoint(units: 1, decimals: 2)), minSize: Quantity(FixedPoint(units: 1, decimals: 2)),
+                                  contractValue: Quantity(FixedPoint(units: 1, decimals: 2)), contractCurrency: "BTC")
+            try await InstrumentContractRepository(client).record([swap])
+            let created = Timestamp.utc(2026, 11, 2, 23)
+            let completed = Timestamp.utc(2026, 11, 3).advanced(byMilliseconds: 1_800_000) // the next day: the trades count there
+            func trade(_ id: String, _ instrument: InstrumentId, _ side: Side, filled: String, price: String, fee: String, asset: String,
+                       realized: String, status: OrderStatus, quantity: String? = nil) throws -> TradeRecord {
+                TradeRecord(clientOrderId: ClientOrderId(id), strategyId: strategyId, instrument: instrument, side: side, orderType: .market,
+                            quantity: try Quantity(parsing: quantity ?? filled), price: nil, avgFillPrice: try Price(parsing: price),
+                            filledQuantity: try Quantity(parsing: filled), commission: try Money(parsing: fee), commissionAsset: asset,
+                            realizedPnl: try Money(parsing: realized), status: status, createdAt: created, completedAt: completed, mode: .paper)
+            }
+            let trades = TradeRepository(client)
+            try await trades.upsert(try trade("fx-1", spot, .buy, filled: "0.01", price: "100000", fee: "0.00001", asset: "BTC", realized: "0", status: .filled))
+            try await trades.upsert(try trade("fx-2", spot, .sell, filled: "0.00999", price: "100500", fee: "1.003995", asset: "USDT",
+                                              realized: "4.995", status: .cancelled, quantity: "0.01"))
+            try await trades.upsert(try trade("fx-3", swap.id, .buy, filled: "10", price: "30000", fee: "0", asset: "USDT", realized: "0", status: .filled))
+
+            let activity = try #require(try await trades.activity(from: Timestamp.utc(2026, 11, 3), to: Timestamp.utc(2026, 11, 4)).first)
+            #expect(activity.tradeCount == 3)
+            #expect(activity.commission == (try Money(parsing: "2.003995")))
+            #expect(activity.netPnl == (try Money(parsing: "2.991005")))
+            #expect(activity.volume == (try Money(parsing: "5003.995"))) // 1,000 + 1,003.995 + 3,000
+            #expect(try await trades.activity(from: Timestamp.utc(2026, 11, 2), to: Timestamp.utc(2026, 11, 3)).isEmpty)
+
+            try await StorageMaintenance(client).refreshRollups()
+            let rows = try await PerformanceRepository(client).dailyTradeRollups(from: Timestamp.utc(2026, 11, 1), to: Timestamp.utc(2026, 11, 5))
+            #expect(rows.count == 1)
+            let row = try #require(rows.first)
+            #expect(row.day == Timestamp.utc(2026, 11, 3))
+            #expect(row.totalTrades == 3 && row.winningTrades == 1 && row.losingTrades == 0)
+            #expect(row.totalCommission == (try Money(parsing: "2.003995")))
+            #expect(row.netPnl == (try Money(parsing: "2.991005")))
+            #expect(row.totalVolume == activity.volume)
         }
     }
 }

@@ -60,6 +60,8 @@ public enum HostLauncher {
                                loader: PluginLoader, target: DatabaseTarget, client: PostgresClient,
                                logger: Logger) async throws -> HostPlan {
         var deployed = try await DeployedStrategies.load(session: client, loader: loader, catalog: catalog)
+        // The database's rollups and views value contract volume with these.
+        try await InstrumentContractRepository(client).record(catalog.instruments)
         if let only {
             let known = Set(deployed.map(\.name.rawValue))
             let missing = only.filter { !known.contains($0) }

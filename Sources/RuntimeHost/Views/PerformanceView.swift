@@ -44,7 +44,7 @@ public struct PerformanceView: Sendable {
             let record = StrategyPerformanceRecord(
                 strategyId: activity.strategyId, day: today, mode: activity.mode, totalTrades: activity.tradeCount,
                 winningTrades: 0, losingTrades: 0, totalPnl: activity.realizedPnl, totalCommission: activity.commission,
-                netPnl: Money(activity.realizedPnl.value - activity.commission.value), totalVolume: activity.volume)
+                netPnl: activity.netPnl, totalVolume: activity.volume)
             rows.append(Row(strategy: names.name(activity.strategyId), source: .partialDay, record: record))
         }
         rows.sort { ($0.record.day, $0.strategy, $0.record.mode.rawValue) < ($1.record.day, $1.strategy, $1.record.mode.rawValue) }

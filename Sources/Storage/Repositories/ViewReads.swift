@@ -16,18 +16,21 @@ public struct StrategyOverview: Sendable, Hashable {
 }
 
 /// One strategy's trading in one mode over a period, straight from `trades` (so it is current
-/// without waiting for a rollup).
+/// without waiting for a rollup), in the quote currency as the daily rollup counts it.
 public struct StrategyActivity: Sendable, Hashable {
     public var strategyId: UUID
     public var mode: TradingMode
-    /// Orders with at least one fill.
+    /// Orders that ended in the period with some size filled.
     public var tradeCount: Int
-    /// Sum of realized_pnl of those orders.
+    /// Sum of realized_pnl of those orders (gross of fees).
     public var realizedPnl: Money
-    /// Sum of their commissions.
+    /// Sum of their commissions in the quote currency (a base-currency fee valued at the
+    /// average fill price).
     public var commission: Money
-    /// Sum of filled quantity times average fill price.
+    /// Sum of filled size times contract value times average fill price (quote currency).
     public var volume: Money
+    /// Realized PnL net of commission.
+    public var netPnl: Money { realizedPnl - commission }
 }
 
 /// What the server is and how the runtime migrated it.
@@ -79,20 +82,21 @@ extension TradeRepository {
         return try await session.rows("read recent trades", query).map { row throws(StorageError) in try Self.decode(row) }
     }
 
-    /// Per strategy and mode: orders with fills created in [from, to), their realized PnL,
-    /// commission and volume.
+    /// Per strategy and mode: orders that completed in [from, to) with some size filled, their
+    /// realized PnL, commission and volume, in the quote currency (see ``StrategyActivity``).
     public func activity(from: Timestamp, to: Timestamp) async throws(StorageError) -> [StrategyActivity] {
         let t = Self.table
         let rows = try await session.rows("read trading activity", """
-            SELECT strategy_id, mode, count(*)::int8 AS trade_count, coalesce(sum(realized_pnl), 0)::text AS realized_pnl,
-                coalesce(sum(commission), 0)::text AS commission,
-                coalesce(sum(filled_quantity * coalesce(avg_fill_price, 0)), 0)::text AS volume
-            FROM trades
-            WHERE filled_quantity > 0
-              AND created_at >= TIMESTAMPTZ 'epoch' + \(SQLValues.micros(from)) * INTERVAL '1 microsecond'
-              AND created_at <  TIMESTAMPTZ 'epoch' + \(SQLValues.micros(to)) * INTERVAL '1 microsecond'
-            GROUP BY strategy_id, mode
-            ORDER BY strategy_id, mode
+            SELECT t.strategy_id, t.mode, count(*)::int8 AS trade_count, coalesce(sum(t.realized_pnl), 0)::text AS realized_pnl,
+                coalesce(sum(CASE WHEN t.commission_asset = split_part(t.symbol, '-', 1)
+                                  THEN round(t.commission * t.avg_fill_price, 12) ELSE t.commission END), 0)::text AS commission,
+                coalesce(sum(trunc(trunc(t.filled_quantity * coalesce(c.contract_value, 1), 12) * t.avg_fill_price, 12)), 0)::text AS volume
+            FROM trades t LEFT JOIN instrument_contracts c ON c.symbol = t.symbol
+            WHERE t.filled_quantity > 0 AND t.completed_at IS NOT NULL
+              AND t.completed_at >= TIMESTAMPTZ 'epoch' + \(SQLValues.micros(from)) * INTERVAL '1 microsecond'
+              AND t.completed_at <  TIMESTAMPTZ 'epoch' + \(SQLValues.micros(to)) * INTERVAL '1 microsecond'
+            GROUP BY t.strategy_id, t.mode
+            ORDER BY t.strategy_id, t.mode
             """)
         return try rows.map { row throws(StorageError) in
             func fp(_ c: String) throws(StorageError) -> FixedPoint { try SQLValues.fixedPoint(try row.value(c, as: String.self, table: t), table: t, column: c) }
