@@ -1,16 +1,19 @@
 import ArgumentParser
 import Foundation
+import Logging
+import RuntimeHost
 import Storage
+import TradingCore
 
 struct DatabaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
-        abstract: "Manage the embedded PostgreSQL cluster: start, stop, status, url.",
+        abstract: "Manage the embedded PostgreSQL cluster (start, stop, status, url) and maintain the database.",
         discussion: """
             The embedded cluster lives under $RUNTIME_HOME (default .runtime/) and listens only on a Unix \
             socket there. With DATABASE_URL set, that server is used instead and nothing is started or stopped.
             """,
-        subcommands: [Start.self, Stop.self, Status.self, URLCommand.self],
+        subcommands: [Start.self, Stop.self, Status.self, URLCommand.self, Maintain.self],
         defaultSubcommand: Status.self
     )
 
@@ -65,6 +68,58 @@ struct DatabaseCommand: AsyncParsableCommand {
                 return
             }
             print(try EmbeddedPostgres.forRuntimeHome().target().url())
+        }
+    }
+}
+
+extension DatabaseCommand {
+    struct Maintain: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run storage maintenance once: partitions, retention, compression and rollups.",
+            discussion: """
+                What a running host does every database.maintenance_interval_seconds (runtime.yaml), for when no \
+                host runs: plain PostgreSQL premakes partitions, moves rows out of DEFAULT, drops expired partitions \
+                and refreshes the rollups; TimescaleDB runs its retention and compression jobs now. After loading \
+                old data (a backfill), give --refresh-from/--refresh-to so TimescaleDB's continuous aggregates \
+                cover it too (their policies only look back a few days).
+                """
+        )
+
+        @Option(name: .long, help: "Also roll up late data from this time (ISO 8601 or epoch ms).")
+        var refreshFrom: String?
+
+        @Option(name: .long, help: "End (exclusive) of the late data to roll up; default now.")
+        var refreshTo: String?
+
+        func run() async throws {
+            let logger = Logger(label: "runtime.maintenance")
+            let range: (from: Timestamp, to: Timestamp)?
+            do {
+                let parsed = try ViewOptions.range(from: refreshFrom, to: refreshTo, defaultFrom: nil, defaultTo: ViewOptions.now())
+                if refreshTo != nil && refreshFrom == nil {
+                    throw ValidationError("--refresh-to needs --refresh-from")
+                }
+                range = parsed.from.flatMap { from in parsed.to.map { (from, $0) } }
+            } catch let error as ViewOptionError {
+                throw ValidationError(error.description.replacingOccurrences(of: "--from", with: "--refresh-from")
+                    .replacingOccurrences(of: "--to", with: "--refresh-to"))
+            }
+            let report = try await DatabaseEnvironment.withDatabase(logger: logger) { _, client in
+                guard let report = try await MaintenanceJob(client: client, logger: logger).runOnce() else {
+                    throw ValidationError("another host is maintaining the database right now; nothing was done (try again in a minute)")
+                }
+                if let range { try await StorageMaintenance(client).refreshAggregates(from: range.from, to: range.to) }
+                return report
+            }
+            print("maintained the \(report.flavor.rawValue) schema")
+            for action in report.partitionActions {
+                print("  partition \(action.partition) (\(action.table)): \(action.action)\(action.rows.map { ", \($0) rows" } ?? "")")
+            }
+            for job in report.jobsRun { print("  TimescaleDB job \(job) run") }
+            for (rollup, buckets) in report.rollupsRefreshed.sorted(by: { $0.key < $1.key }) {
+                print("  \(rollup): \(buckets) buckets refreshed")
+            }
+            if let range { print("  late data rolled up from \(range.from) to \(range.to)") }
         }
     }
 }

@@ -75,6 +75,12 @@ struct ReplayCommand: AsyncParsableCommand {
             }
             plan.persistence.finish()
             await writers.value
+            // A replay is a backfill: its market data is older than what TimescaleDB's aggregate
+            // policies look at, so roll up its range now (both flavors give the same rollups).
+            let played = plan.engine.summary
+            if persist, played.events > 0 {
+                try await StorageMaintenance(client).refreshAggregates(from: played.firstEventTime, to: played.lastEventTime)
+            }
             if let violation = plan.engine.invariantViolations.first {
                 throw ValidationError("replay stopped: \(violation) (everything before it was written)")
             }

@@ -14,6 +14,9 @@ public struct HostSettings: Sendable {
     public var paper: PaperSection
     public var feed: FeedConfiguration
     public var host: HostSection
+    /// How often a running host maintains storage (`database.maintenance_interval_seconds`;
+    /// nil when 0: no host does, run `runtime db maintain` from cron instead).
+    public var maintenanceInterval: Duration?
 
     /// Reads the file (config/runtime.yaml unless told otherwise).
     public static func load(path: String = ProjectPaths.runtimeConfiguration.path,
@@ -26,8 +29,21 @@ public struct HostSettings: Sendable {
         } catch {
             throw ConfigurationError.invalidField(path: path, field: "feed", reason: "\(error)")
         }
+        let database = try file.section("database", as: DatabaseMaintenanceSection.self)
+        guard database.maintenanceIntervalSeconds ?? 60 >= 0 else {
+            throw ConfigurationError.invalidField(path: path, field: "database.maintenance_interval_seconds",
+                                                  reason: "must be 0 (off) or a number of seconds")
+        }
+        let interval = database.maintenanceIntervalSeconds ?? 60
         return HostSettings(quality: try file.section("quality"), accountRisk: try file.section("risk"),
-                            paper: try file.section("paper"), feed: feed, host: try file.section("host"))
+                            paper: try file.section("paper"), feed: feed, host: try file.section("host"),
+                            maintenanceInterval: interval > 0 ? .seconds(interval) : nil)
+    }
+
+    /// The part of the `database:` section the host reads (the rest is the storage's).
+    struct DatabaseMaintenanceSection: Decodable {
+        var maintenanceIntervalSeconds: Int?
+        enum CodingKeys: String, CodingKey { case maintenanceIntervalSeconds = "maintenance_interval_seconds" }
     }
 
     /// The `paper:` section: the paper venue's fees and latency and the portfolio's margin settings.

@@ -31,6 +31,8 @@ public struct EngineSummary: Sendable, Hashable {
     public var strategyFaults = 0
     public var budgetOverruns = 0
     public var strategies: [StrategyName: StrategyFigures] = [:]
+    /// The event time of the earliest event seen (zero before any).
+    public var firstEventTime = Timestamp.zero
     /// The event time of the last event seen.
     public var lastEventTime = Timestamp.zero
 

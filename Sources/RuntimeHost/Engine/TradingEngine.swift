@@ -314,6 +314,7 @@ public final class TradingEngine {
     private func beginEvent(at timestamp: Timestamp, receivedAt: Timestamp) -> Timestamp {
         inputCount += 1
         if timestamp > summary.lastEventTime { summary.lastEventTime = timestamp }
+        if timestamp < summary.firstEventTime || summary.firstEventTime == .zero { summary.firstEventTime = timestamp }
         let now = options.mode == .replay ? max(timestamp, clock) : receivedAt
         advanceClock(to: now)
         return now

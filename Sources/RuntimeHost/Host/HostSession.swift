@@ -90,6 +90,13 @@ public final class HostSession {
             await StrategyStatusWatcher.watch(target: target, names: names, pollEvery: pollInterval, deliver)
         }
         let deadline = duration.map { ContinuousClock.now + $0 }
+        // Partitions, retention and rollups are kept by whichever host holds the maintenance lock.
+        let maintenance = Task { [interval = settings.maintenanceInterval, logger] in
+            guard let interval else { return }
+            try? await target.withClient(logger: logger) { client in
+                await MaintenanceJob(client: client, interval: interval, logger: logger).run()
+            }
+        }
 
         if settings.host.metricsPort > 0 {
             do {
@@ -127,6 +134,7 @@ public final class HostSession {
         // Stop intake first, then let the strategies stop, then flush everything accepted.
         ticker.cancel()
         control.cancel()
+        maintenance.cancel()
         await liveFeed?.stop()
         feedTask.cancel()
         engine.stop(at: WallClock.now())

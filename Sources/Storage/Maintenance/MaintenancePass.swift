@@ -1,0 +1,68 @@
+import PostgresNIO
+import TradingCore
+
+/// What one maintenance pass did.
+public struct MaintenanceReport: Sendable, Hashable {
+    /// The schema flavor maintained.
+    public var flavor: SchemaFlavor
+    /// Plain flavor: partitions created, drained, dropped.
+    public var partitionActions: [StorageMaintenance.PartitionAction] = []
+    /// TimescaleDB: the retention and compression jobs run (their ids and procedures).
+    public var jobsRun: [String] = []
+    /// Buckets refreshed per rollup.
+    public var rollupsRefreshed: [String: Int64] = [:]
+}
+
+extension StorageMaintenance {
+    /// One maintenance pass as of `now` (the plain flavor only: TimescaleDB's policies run on the
+    /// server's clock), the same work on both flavors:
+    /// - plain PostgreSQL: partitions premade ahead, rows waiting in DEFAULT moved into their own
+    ///   partitions (or deleted when past retention), expired partitions dropped, rollups refreshed
+    ///   from their pending log;
+    /// - TimescaleDB: the hypertables' retention and compression jobs run now (the scheduler runs
+    ///   them too; running them here makes the pass deterministic), the continuous aggregates keep
+    ///   themselves current through their policies, and strategy_performance_daily is refreshed.
+    /// Data that arrives late for TimescaleDB's aggregates needs ``refreshAggregates(from:to:)``.
+    public func maintain(now: Timestamp? = nil) async throws(StorageError) -> MaintenanceReport {
+        let flavor = try await self.flavor() ?? .postgres
+        var report = MaintenanceReport(flavor: flavor)
+        switch flavor {
+        case .postgres:
+            report.partitionActions = try await maintainPartitions(now: now)
+        case .timescaledb:
+            let jobs = try await session.rows("list TimescaleDB jobs", """
+                SELECT job_id, proc_name FROM timescaledb_information.jobs
+                WHERE proc_name IN ('policy_retention', 'policy_compression') ORDER BY job_id
+                """)
+            for row in jobs {
+                let id = try row.value("job_id", as: Int32.self, table: "timescaledb_information.jobs")
+                let procedure = try row.value("proc_name", as: String.self, table: "timescaledb_information.jobs")
+                _ = try await session.rows("run TimescaleDB job \(id) (\(procedure))", "CALL run_job(\(id))")
+                report.jobsRun.append("\(id) \(procedure)")
+            }
+        }
+        report.rollupsRefreshed = try await refreshRollups()
+        return report
+    }
+
+    /// Brings the market rollups up to date over [from, to] after data arrived late there (a
+    /// backfill, a replay of last month), widened to whole UTC days so that every bucket it
+    /// touches is refreshed. On TimescaleDB the continuous aggregates' policies only look back a
+    /// few days, and data older than what they materialized is otherwise never rolled up; the
+    /// plain flavor logs late rows as they are written, so its refresh covers them.
+    public func refreshAggregates(from: Timestamp, to: Timestamp) async throws(StorageError) {
+        let day: Int64 = 86_400_000_000_000
+        let from = Timestamp(nanosecondsSinceEpoch: from.utcDayNumber * day)
+        let to = Timestamp(nanosecondsSinceEpoch: (to.utcDayNumber + 1) * day)
+        if try await flavor() == .timescaledb {
+            for view in ["market_ohlcv_5m", "market_ohlcv_1h", "market_ohlcv_1d"] {
+                _ = try await session.rows("refresh \(view)", """
+                    CALL refresh_continuous_aggregate(\(unescaped: "'\(view)'"),
+                        TIMESTAMPTZ 'epoch' + \(SQLValues.micros(from)) * INTERVAL '1 microsecond',
+                        TIMESTAMPTZ 'epoch' + \(SQLValues.micros(to)) * INTERVAL '1 microsecond')
+                    """)
+            }
+        }
+        try await refreshRollups()
+    }
+}
