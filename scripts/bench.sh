@@ -6,6 +6,7 @@
 #                     batching writer vs one-row INSERTs vs psql \copy). `--help` lists the options.
 #   scripts/bench.sh e2e --rss [N]   peak RSS over an N-event replay (default 10,000,000)
 #   scripts/bench.sh e2e --writer-only   only the batching writer vs one-row INSERTs vs psql \copy table
+#                     (BENCH_FLAVOR=timescaledb: on a TimescaleDB-preloaded cluster; default plain PostgreSQL)
 #   scripts/bench.sh                 every micro-benchmark suite (ordo-one/benchmark)
 #   scripts/bench.sh direct [Suite...]   the suites' executables run standalone, one summary line each
 #   scripts/bench.sh Decode          one suite (a folder name under Benchmarks/Benchmarks/)
@@ -40,8 +41,11 @@ if [ "${1:-}" = "e2e" ]; then
   cleanup() { "${as_server[@]}" "$pgbin/pg_ctl" stop -D "$home/data" -m immediate -s >/dev/null 2>&1 || true; rm -rf "$home"; }
   trap cleanup EXIT
   "${as_server[@]}" "$pgbin/initdb" -D "$home/data" -U runtime --auth=trust -E UTF8 >/dev/null
+  # BENCH_FLAVOR=timescaledb preloads TimescaleDB, so the schema migrates as hypertables.
+  preload=""
+  if [ "${BENCH_FLAVOR:-postgres}" = timescaledb ]; then preload="-c shared_preload_libraries=timescaledb"; fi
   "${as_server[@]}" "$pgbin/pg_ctl" start -D "$home/data" -l "$home/server.log" -w -s \
-    -o "-k $home -p $port -c listen_addresses= -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    -o "-k $home -p $port -c listen_addresses= -c fsync=off -c synchronous_commit=off -c full_page_writes=off $preload"
   "$pgbin/createdb" -h "$home" -p "$port" -U runtime runtime
   DATABASE_URL="postgresql://runtime@/runtime?host=$home&port=$port" "$bin/e2e" "$@"
   exit $?

@@ -358,7 +358,8 @@ struct BenchDatabase {
     static func open(logger: Logger) async throws -> BenchDatabase {
         if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty {
             let target = try DatabaseTarget(url: url)
-            _ = try await Migrator(logger: logger).migrate(target: target)
+            let report = try await Migrator(logger: logger).migrate(target: target)
+            print("database: \(report.flavor.rawValue) flavor (\(report.flavorReason))")
             return BenchDatabase(target: target, scratch: nil)
         }
         let scratch = try await ScratchDatabase.create()
