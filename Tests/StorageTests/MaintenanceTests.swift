@@ -64,4 +64,17 @@ import TradingCore
             }
         }
     }
+
+    /// Both flavors report the seed's retention per table, which a replay uses to skip rows
+    /// retention would drop as they land.
+    @Test(arguments: SchemaFlavor.allCases) func retentionIsReadFromEitherFlavor(flavor: SchemaFlavor) async throws {
+        guard try await ScratchDatabase.flavors().contains(flavor) else { return }
+        try await ScratchDatabase.with(flavor: flavor) { _, client in
+            let retention = try await StorageMaintenance(client).retention()
+            #expect(retention["market_ticks"] == .seconds(90 * 86_400))
+            #expect(retention["order_book_snapshots"] == .seconds(7 * 86_400))
+            #expect(retention["system_metrics"] == .seconds(180 * 86_400))
+            #expect(retention["market_ohlcv"] != nil)
+        }
+    }
 }

@@ -84,15 +84,21 @@ struct ReplayCommand: AsyncParsableCommand {
             if let violation = plan.engine.invariantViolations.first {
                 throw ValidationError("replay stopped: \(violation) (everything before it was written)")
             }
-            return outcome
+            let market = plan.persistence.market.statistics
+            let rows = ReplayReport.MarketRows(written: market.written, duplicates: market.duplicates, droppedQueueFull: market.dropped,
+                                               refused: market.rejected + plan.persistence.refusedBeforeSending,
+                                               skippedPastRetention: plan.persistence.skippedPastRetention)
+            return outcome.map { ($0, rows) }
         }
         let summary: EngineSummary
+        let rows: ReplayReport.MarketRows
         do {
-            summary = try outcome.get()
+            (summary, rows) = try outcome.get()
         } catch {
             throw ValidationError("\(error)")
         }
-        let report = ReplayReport(summary: summary, files: files, speed: replaySpeed, persisted: persist)
+        let report = ReplayReport(summary: summary, files: files, speed: replaySpeed, persisted: persist,
+                                  marketRows: persist ? rows : nil)
         print(json ? try JSONOutput.render(report) : report.text)
     }
 }

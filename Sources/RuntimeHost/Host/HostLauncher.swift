@@ -133,7 +133,17 @@ public enum HostLauncher {
         if mode == .paper {
             engine.restoreClosedTrades(try await closedTradesToday(client: client, names: names, instruments: instruments))
         }
-        return HostPlan(engine: engine, persistence: PersistencePipeline(target: target, strategyIds: ids, mode: mode, logger: logger),
+        let persistence = PersistencePipeline(target: target, strategyIds: ids, mode: mode, logger: logger)
+        if mode == .replay {
+            // A replay of last year's data writes its trading records, not market rows that
+            // retention would drop as they land: those are counted instead (ReplayReport).
+            let now = WallClock.now()
+            persistence.keepMarketRowsFrom = try await StorageMaintenance(client).retention().mapValues { retention in
+                let (seconds, attoseconds) = retention.components
+                return now.advanced(byNanoseconds: -(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
+            }
+        }
+        return HostPlan(engine: engine, persistence: persistence,
                         strategies: engine.strategyNames, subscriptions: subscriptions(for: engineStrategies),
                         lockConnection: lockConnection)
     }

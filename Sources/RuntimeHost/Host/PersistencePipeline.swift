@@ -16,6 +16,11 @@ public final class PersistencePipeline {
     private let logger: Logger
     /// Rows the writers refused before sending (a constraint the row would break); logged.
     public private(set) var refusedBeforeSending = 0
+    /// Per table, the time before which market rows are not written (a replay of old data would
+    /// only feed them to retention, which drops them as they land); nil: every row is written.
+    public var keepMarketRowsFrom: [String: Timestamp]?
+    /// Market rows not written because they were already past their table's retention, by table.
+    public private(set) var skippedPastRetention: [String: Int] = [:]
 
     public init(target: DatabaseTarget, strategyIds: [StrategyName: UUID], mode: TradingMode, logger: Logger) {
         self.trading = TradingRecordWriter(target: target, logger: logger)
@@ -31,6 +36,10 @@ public final class PersistencePipeline {
             for row in mapping.rows(for: record) {
                 switch row {
                 case .market(let marketRow):
+                    if let cutoff = keepMarketRowsFrom?[marketRow.table], marketRow.time < cutoff {
+                        skippedPastRetention[marketRow.table, default: 0] += 1
+                        continue
+                    }
                     if case .rejected(let error) = market.submit(marketRow) {
                         refusedBeforeSending += 1
                         logger.warning("market-data row refused", metadata: ["reason": "\(error)"])

@@ -28,6 +28,33 @@ public struct ReplayReport: Encodable, Sendable {
         }
     }
 
+    /// What became of the market rows a persisted replay meant to write, by reason.
+    public struct MarketRows: Encodable, Sendable {
+        /// Rows stored.
+        public var written: Int
+        /// Ticks already stored (same symbol, trade id and time).
+        public var duplicates: Int
+        /// Rows dropped because the writer's queue was full.
+        public var droppedQueueFull: Int
+        /// Rows the server or the pre-validation refused.
+        public var refused: Int
+        /// Rows not written because they were already past their table's retention, by table.
+        public var skippedPastRetention: [String: Int]
+
+        public init(written: Int, duplicates: Int, droppedQueueFull: Int, refused: Int, skippedPastRetention: [String: Int]) {
+            self.written = written
+            self.duplicates = duplicates
+            self.droppedQueueFull = droppedQueueFull
+            self.refused = refused
+            self.skippedPastRetention = skippedPastRetention
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case written, duplicates, refused
+            case droppedQueueFull = "dropped_queue_full", skippedPastRetention = "skipped_past_retention"
+        }
+    }
+
     public var mode: String
     public var files: [String]
     public var speed: String
@@ -41,14 +68,17 @@ public struct ReplayReport: Encodable, Sendable {
     public var bookIncidents: Int
     public var strategies: [String: StrategyFigures]
     public var persisted: Bool
+    /// Nil when nothing was persisted.
+    public var marketRows: MarketRows?
 
     enum CodingKeys: String, CodingKey {
         case mode, files, speed, events, quality, orders, fills, strategies, persisted
+        case marketRows = "market_rows"
         case decodeErrors = "decode_errors", riskRejections = "risk_rejections", venueRejections = "venue_rejections"
         case bookIncidents = "book_incidents"
     }
 
-    public init(summary: EngineSummary, files: [String], speed: ReplaySpeed, persisted: Bool) {
+    public init(summary: EngineSummary, files: [String], speed: ReplaySpeed, persisted: Bool, marketRows: MarketRows? = nil) {
         mode = TradingMode.replay.rawValue
         self.files = files
         self.speed = speed.description
@@ -65,6 +95,7 @@ public struct ReplayReport: Encodable, Sendable {
                                             realizedPnl: figures.realizedPnl.description, fees: figures.fees.description))
         })
         self.persisted = persisted
+        self.marketRows = marketRows
     }
 
     /// The human summary.
@@ -76,6 +107,11 @@ public struct ReplayReport: Encodable, Sendable {
         for name in strategies.keys.sorted() {
             guard let figures = strategies[name] else { continue }
             lines.append("  \(name): \(figures.orders) orders, \(figures.trades) fills, realized PnL \(figures.realizedPnl), fees \(figures.fees), risk rejections \(figures.riskRejections)")
+        }
+        if let rows = marketRows {
+            lines.append("market rows: \(rows.written) written; not written: \(rows.duplicates) duplicates, "
+                         + "\(rows.droppedQueueFull) dropped (writer queue full), \(rows.refused) refused, "
+                         + "past retention \(Self.format(rows.skippedPastRetention))")
         }
         return lines.joined(separator: "\n")
     }

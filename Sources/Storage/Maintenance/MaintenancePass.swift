@@ -66,3 +66,27 @@ extension StorageMaintenance {
         try await refreshRollups()
     }
 }
+
+extension StorageMaintenance {
+    /// How long each time-series table keeps its rows (tables that keep them forever are absent),
+    /// from the flavor's own settings: time_partition_policies (plain) or the retention
+    /// policies' `drop_after` (TimescaleDB).
+    public func retention() async throws(StorageError) -> [String: Duration] {
+        let query: PostgresQuery = try await flavor() == .timescaledb
+            ? """
+              SELECT hypertable_name::text AS table_name,
+                  (extract(epoch FROM (config ->> 'drop_after')::interval) * 1000000)::int8 AS micros
+              FROM timescaledb_information.jobs WHERE proc_name = 'policy_retention'
+              """
+            : """
+              SELECT table_name, (extract(epoch FROM retention) * 1000000)::int8 AS micros
+              FROM time_partition_policies WHERE retention IS NOT NULL
+              """
+        var result: [String: Duration] = [:]
+        for row in try await session.rows("read retention", query) {
+            let micros = try row.value("micros", as: Int64.self, table: "retention")
+            result[try row.value("table_name", as: String.self, table: "retention")] = .microseconds(micros)
+        }
+        return result
+    }
+}

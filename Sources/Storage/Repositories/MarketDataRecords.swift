@@ -58,6 +58,26 @@ public enum MarketDataRow: Sendable, Hashable {
     /// An operational metric, for `system_metrics`.
     case metric(SystemMetricRecord)
 
+    /// The table the row goes to.
+    public var table: String {
+        switch self {
+        case .tick: "market_ticks"
+        case .candle: "market_ohlcv"
+        case .book: "order_book_snapshots"
+        case .metric: "system_metrics"
+        }
+    }
+
+    /// The row's time (what partitioning and retention go by).
+    public var time: Timestamp {
+        switch self {
+        case .tick(let tick, _): tick.timestamp
+        case .candle(let candle): candle.openTime
+        case .book(let book): book.timestamp
+        case .metric(let metric): metric.timestamp
+        }
+    }
+
     /// Refuses what the target table's constraints would refuse, naming the field and why.
     public func validate() throws(StorageError) {
         switch self {
