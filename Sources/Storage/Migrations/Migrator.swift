@@ -189,6 +189,8 @@ public final class Migrator: Sendable {
     private func applyMigration(_ file: MigrationFile, flavor: SchemaFlavor, on connection: PostgresConnection) async throws {
         let statements = SQLStatementSplitter.split(file.sql)
         try await execute(connection, "BEGIN")
+        // Lets a migration change what triggers keep append-only for everyone else (audit_logs).
+        try await execute(connection, "SET LOCAL runtime.migrating = 'on'")
         for statement in statements {
             do {
                 try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
