@@ -12,9 +12,9 @@ enum EngineWork {
 }
 
 extension TradingEngine {
-    /// How many commands one strategy may issue while the engine processes one input (a market
-    /// event, a start or a stop): a strategy that answers each of its order callbacks with new
-    /// orders would otherwise never let the input finish.
+    /// How many commands one strategy may issue within one pass of the work queue (a pass ends
+    /// before the input that started it does): a strategy that answers each of its order
+    /// callbacks with new orders would otherwise never let the input finish.
     static let maximumCommandsPerInput = 1_000
 
     /// Queues the commands a strategy issued in the callback that just returned, then processes

@@ -71,7 +71,7 @@ public final class TradingEngine {
     @exclusivity(unchecked) var work: [EngineWork] = []
     @exclusivity(unchecked) var workHead = 0
     @exclusivity(unchecked) var processingWork = false
-    /// Commands each strategy (by runner index) issued in the input being processed.
+    /// Commands each strategy (by runner index) issued in the current pass of the work queue.
     var commandsThisInput: [Int: Int] = [:]
     /// Checks, after every input, that strategies, risk, venue and portfolio agree (tests and
     /// `runtime replay --check-invariants`); nil to skip.
