@@ -71,8 +71,7 @@ public final class TradingLedger {
 
     /// The open order with this id, if any.
     public func openOrder(_ id: ClientOrderId, of strategy: StrategyName) -> OpenOrder? {
-        guard let index = handles[strategy] else { return nil }
-        return books[index].orders.first { $0.clientOrderId == id }
+        locate(id, of: strategy).map { books[$0.book].orders[$0.position] }
     }
 
     /// The strategy's position in `instrument` as its context shows it.
@@ -150,9 +149,7 @@ public final class TradingLedger {
 
     /// Whether an amend of the order is on its way to the venue.
     public func hasAmendInFlight(_ id: ClientOrderId, of strategy: StrategyName) -> Bool {
-        guard let index = handles[strategy], let position = books[index].orders.firstIndex(where: { $0.clientOrderId == id }) else {
-            return false
-        }
+        guard let (index, position) = locate(id, of: strategy) else { return false }
         return books[index].amending[position] != nil
     }
 
@@ -186,18 +183,22 @@ public final class TradingLedger {
     /// book. Returns it as it was, nil if it was not open.
     @discardableResult
     public func recordEnded(_ id: ClientOrderId, of strategy: StrategyName) -> OpenOrder? {
-        guard let index = handles[strategy], let position = books[index].orders.firstIndex(where: { $0.clientOrderId == id }) else {
-            return nil
-        }
+        guard let (index, position) = locate(id, of: strategy) else { return nil }
         books[index].amending.remove(at: position)
         return books[index].orders.remove(at: position)
     }
 
-    @discardableResult
-    private func update(_ id: ClientOrderId, of strategy: StrategyName, _ body: (inout OpenOrder, inout Quantity?) -> Void) -> OpenOrder? {
+    /// The strategy's book and the order's place in it, nil if the order is not open.
+    private func locate(_ id: ClientOrderId, of strategy: StrategyName) -> (book: Int, position: Int)? {
         guard let index = handles[strategy], let position = books[index].orders.firstIndex(where: { $0.clientOrderId == id }) else {
             return nil
         }
+        return (index, position)
+    }
+
+    @discardableResult
+    private func update(_ id: ClientOrderId, of strategy: StrategyName, _ body: (inout OpenOrder, inout Quantity?) -> Void) -> OpenOrder? {
+        guard let (index, position) = locate(id, of: strategy) else { return nil }
         var amending = books[index].amending[position]
         body(&books[index].orders[position], &amending)
         books[index].amending[position] = amending

@@ -97,10 +97,7 @@ extension TradingEngine {
         case .trimmed(let quantity, _):
             request.quantity = quantity
         case .rejected(let breach):
-            summary.riskRejections += 1
-            summary.strategies[name, default: .init()].riskRejections += 1
-            refuse(.submit(original), code: breach.metricName,
-                   reason: "\(breach.check.code): \(breach.metricValue) against limit \(breach.thresholdValue)", strategy: index)
+            refuse(.submit(original), breach: breach, strategy: index)
             return
         }
         // The ledger holds the order as sent, so the strategy sees the size the risk check allowed.
@@ -152,10 +149,7 @@ extension TradingEngine {
             case .trimmed(let rest, _):
                 quantity = order.filledQuantity + rest
             case .rejected(let breach):
-                summary.riskRejections += 1
-                summary.strategies[name, default: .init()].riskRejections += 1
-                refuse(command, code: breach.metricName,
-                       reason: "\(breach.check.code): \(breach.metricValue) against limit \(breach.thresholdValue)", strategy: index)
+                refuse(command, breach: breach, strategy: index)
                 return
             }
         }
@@ -168,6 +162,14 @@ extension TradingEngine {
             return
         }
         processVenueEvents()
+    }
+
+    /// The risk engine refused the command: counted, and the strategy told which check and why.
+    private func refuse(_ command: OrderCommand, breach: RiskBreach, strategy index: Int) {
+        summary.riskRejections += 1
+        summary.strategies[runners[index].name, default: .init()].riskRejections += 1
+        refuse(command, code: breach.metricName,
+               reason: "\(breach.check.code): \(breach.metricValue) against limit \(breach.thresholdValue)", strategy: index)
     }
 
     private func refuse(_ command: OrderCommand, code: String, reason: String, strategy index: Int) {
