@@ -88,7 +88,7 @@ public struct RiskMonitorRepository: Sendable {
 extension TradeRepository {
     /// Per strategy, how many of its latest closed trades in `mode` lost in a row: orders that
     /// reached a final state with some size filled and whose realized PnL net of their commission
-    /// (a base-currency commission valued at the average fill price) is negative, completed after
+    /// (in the quote currency, ``commissionInQuote(_:)``) is negative, completed after
     /// its last winning one. Trades that realized nothing (opening orders) neither extend nor end
     /// the run. This is the post-trade monitor's max_consecutive_losses count, rebuilt from the
     /// ledger; strategies whose latest decided trade won are left out.
@@ -98,14 +98,12 @@ extension TradeRepository {
             SELECT t.strategy_id, count(*)::int8 AS losses
             FROM trades t
             WHERE t.mode = \(mode.rawValue) AND t.filled_quantity > 0 AND t.completed_at IS NOT NULL AND t.realized_pnl <> 0
-              AND t.realized_pnl - CASE WHEN t.commission_asset = split_part(t.symbol, '-', 1)
-                                        THEN t.commission * t.avg_fill_price ELSE t.commission END < 0
+              AND t.realized_pnl - \(unescaped: Self.commissionInQuote("t")) < 0
               AND t.completed_at > coalesce((
                   SELECT max(w.completed_at) FROM trades w
                   WHERE w.strategy_id = t.strategy_id AND w.mode = t.mode AND w.filled_quantity > 0
                     AND w.completed_at IS NOT NULL AND w.realized_pnl <> 0
-                    AND w.realized_pnl - CASE WHEN w.commission_asset = split_part(w.symbol, '-', 1)
-                                              THEN w.commission * w.avg_fill_price ELSE w.commission END > 0),
+                    AND w.realized_pnl - \(unescaped: Self.commissionInQuote("w")) > 0),
                   '-infinity'::timestamptz)
             GROUP BY t.strategy_id
             """)

@@ -75,6 +75,14 @@ public struct TradeRepository: Sendable {
     let session: any DatabaseSession
     static let table = "trades"
 
+    /// SQL for the commission of the `trades` row aliased `row` in its quote currency: a fee in
+    /// the base currency (a spot buy's) valued at the average fill price, rounded at 12 decimals
+    /// as the engine rounds it (and as migration 008's daily rollup does).
+    static func commissionInQuote(_ row: String) -> String {
+        "CASE WHEN \(row).commission_asset = split_part(\(row).symbol, '-', 1) "
+            + "THEN round(\(row).commission * \(row).avg_fill_price, 12) ELSE \(row).commission END"
+    }
+
     public init(_ session: any DatabaseSession) { self.session = session }
 
     /// Inserts the trade, or updates the one with the same client_order_id (its status, fills,

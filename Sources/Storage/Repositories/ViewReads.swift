@@ -88,8 +88,7 @@ extension TradeRepository {
         let t = Self.table
         let rows = try await session.rows("read trading activity", """
             SELECT t.strategy_id, t.mode, count(*)::int8 AS trade_count, coalesce(sum(t.realized_pnl), 0)::text AS realized_pnl,
-                coalesce(sum(CASE WHEN t.commission_asset = split_part(t.symbol, '-', 1)
-                                  THEN round(t.commission * t.avg_fill_price, 12) ELSE t.commission END), 0)::text AS commission,
+                coalesce(sum(\(unescaped: Self.commissionInQuote("t"))), 0)::text AS commission,
                 coalesce(sum(trunc(trunc(t.filled_quantity * coalesce(c.contract_value, 1), 12) * t.avg_fill_price, 12)), 0)::text AS volume
             FROM trades t LEFT JOIN instrument_contracts c ON c.symbol = t.symbol
             WHERE t.filled_quantity > 0 AND t.completed_at IS NOT NULL
