@@ -100,8 +100,12 @@ import TradingCore
         }
         let writer = TradingRecordWriter(target: target, capacity: 64, batchSize: 16)
         let drain = Task { await writer.run() }
+        // The second half is submitted only once the server is down, so that the writer meets
+        // the outage however fast it wrote the first half.
+        let (serverDown, announceServerDown) = AsyncStream<Void>.makeStream()
         let submitter = Task {
             for index in 0..<total {
+                if index == total / 2 { for await _ in serverDown { break } }
                 for change in changes(index) { try await writer.submit(change) }
             }
         }
@@ -109,6 +113,7 @@ import TradingCore
         // on the full queue meanwhile), then start it again.
         try await Wait.until("150 changes written", { writer.statistics }, satisfies: { $0.written >= 150 })
         try await cluster.stop()
+        announceServerDown.yield()
         // Away until the writer has failed a batch and the submitters fill the queue.
         let pendingWhileDown = try await Wait.until("a failed batch and a full queue while the server is down", { writer.statistics },
                                                     satisfies: { $0.retried > 0 && $0.pending >= 64 }).pending
