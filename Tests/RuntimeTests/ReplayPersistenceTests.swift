@@ -114,7 +114,7 @@ import TradingCore
                 ORDER BY 1
                 """)
             let databaseRollup = try await SQLTestQueries.strings(client, """
-                SELECT s.name || ' ' || (d.day AT TIME ZONE 'UTC')::date || ' ' || d.total_trades || ' ' || d.winning_trades
+                SELECT s.name || ' ' || (d."date" AT TIME ZONE 'UTC')::date || ' ' || d.total_trades || ' ' || d.winning_trades
                     || ' ' || d.losing_trades || ' ' || d.total_pnl::numeric(38,12)::text || ' ' || d.total_commission::numeric(38,12)::text
                     || ' ' || d.net_pnl::numeric(38,12)::text || ' ' || d.total_volume::numeric(38,12)::text
                 FROM strategy_performance_daily d JOIN strategies s ON s.id = d.strategy_id WHERE d.mode = 'replay'

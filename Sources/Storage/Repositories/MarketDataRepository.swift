@@ -70,14 +70,14 @@ public struct MarketDataRepository: Sendable {
     public func rollup(_ level: RollupLevel, symbol: String, from: Timestamp, to: Timestamp) async throws(StorageError) -> [RollupBar] {
         let t = level.rawValue
         let rows = try await session.rows("read \(t)", """
-            SELECT symbol, (extract(epoch FROM bucket) * 1000000)::int8 AS bucket_us, open::text AS open, high::text AS high,
+            SELECT symbol, (extract(epoch FROM "timestamp") * 1000000)::int8 AS bucket_us, open::text AS open, high::text AS high,
                 low::text AS low, close::text AS close, volume::text AS volume, quote_volume::text AS quote_volume,
                 trade_count::int8 AS trade_count, vwap::text AS vwap
             FROM \(unescaped: t)
             WHERE symbol = \(symbol)
-              AND bucket >= TIMESTAMPTZ 'epoch' + \(SQLValues.micros(from)) * INTERVAL '1 microsecond'
-              AND bucket <  TIMESTAMPTZ 'epoch' + \(SQLValues.micros(to)) * INTERVAL '1 microsecond'
-            ORDER BY bucket
+              AND "timestamp" >= TIMESTAMPTZ 'epoch' + \(SQLValues.micros(from)) * INTERVAL '1 microsecond'
+              AND "timestamp" <  TIMESTAMPTZ 'epoch' + \(SQLValues.micros(to)) * INTERVAL '1 microsecond'
+            ORDER BY "timestamp"
             """)
         return try rows.map { row throws(StorageError) in
             func fp(_ c: String) throws(StorageError) -> FixedPoint { try SQLValues.fixedPoint(try row.value(c, as: String.self, table: t), table: t, column: c) }

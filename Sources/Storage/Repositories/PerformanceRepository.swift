@@ -138,13 +138,13 @@ public struct PerformanceRepository: Sendable {
     public func dailyTradeRollups(from: Timestamp, to: Timestamp, mode: TradingMode? = nil) async throws(StorageError) -> [DailyTradeRollup] {
         let t = "strategy_performance_daily"
         let rows = try await session.rows("read strategy_performance_daily", """
-            SELECT strategy_id, mode, (extract(epoch FROM day) * 1000000)::int8 AS day_us, total_trades, winning_trades, losing_trades,
+            SELECT strategy_id, mode, (extract(epoch FROM "date") * 1000000)::int8 AS day_us, total_trades, winning_trades, losing_trades,
                 total_pnl::text AS total_pnl, total_commission::text AS total_commission, net_pnl::text AS net_pnl, total_volume::text AS total_volume
             FROM strategy_performance_daily
-            WHERE day >= TIMESTAMPTZ 'epoch' + \(SQLValues.micros(from)) * INTERVAL '1 microsecond'
-              AND day < TIMESTAMPTZ 'epoch' + \(SQLValues.micros(to)) * INTERVAL '1 microsecond'
+            WHERE "date" >= TIMESTAMPTZ 'epoch' + \(SQLValues.micros(from)) * INTERVAL '1 microsecond'
+              AND "date" < TIMESTAMPTZ 'epoch' + \(SQLValues.micros(to)) * INTERVAL '1 microsecond'
               AND (\(mode?.rawValue)::text IS NULL OR mode = \(mode?.rawValue))
-            ORDER BY day, strategy_id, mode
+            ORDER BY "date", strategy_id, mode
             """)
         return try rows.map { row throws(StorageError) in
             func fp(_ c: String) throws(StorageError) -> FixedPoint { try SQLValues.fixedPoint(try row.value(c, as: String.self, table: t), table: t, column: c) }
