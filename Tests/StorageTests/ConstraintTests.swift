@@ -77,7 +77,6 @@ import TradingCore
             ("market_ticks.price > 0", "INSERT INTO market_ticks (symbol, timestamp, trade_id, price, quantity, side) VALUES ('BTC-USDT', '2026-01-01', 't-2', 0, 1, 'buy')", "23514"),
             ("market_ticks.quantity > 0", "INSERT INTO market_ticks (symbol, timestamp, trade_id, price, quantity, side) VALUES ('BTC-USDT', '2026-01-01', 't-2', 1, 0, 'buy')", "23514"),
             ("market_ticks.side", "INSERT INTO market_ticks (symbol, timestamp, trade_id, price, quantity, side) VALUES ('BTC-USDT', '2026-01-01', 't-2', 1, 1, 'long')", "23514"),
-            ("market_ticks trade unique", "INSERT INTO market_ticks (symbol, timestamp, trade_id, price, quantity, side) VALUES ('BTC-USDT', '2026-01-01', 't-1', 10, 1, 'buy')", "23505"),
             ("order_book_snapshots.depth_level", "INSERT INTO order_book_snapshots (symbol, timestamp, bids, asks, depth_level) VALUES ('BTC-USDT', now(), '[]', '[]', 'books9')", "23514"),
             ("order_book_snapshots.bids array", "INSERT INTO order_book_snapshots (symbol, timestamp, bids, asks, depth_level) VALUES ('BTC-USDT', now(), '{}', '[]', 'books5')", "23514"),
             ("system_metrics.tags object", "INSERT INTO system_metrics (timestamp, metric_category, metric_name, metric_value, tags) VALUES (now(), 'feed', 'lag', 1, '[1]')", "23514"),

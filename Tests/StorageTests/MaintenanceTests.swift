@@ -52,6 +52,8 @@ import TradingCore
                 SELECT count(*)::int FROM market_ticks WHERE timestamp < TIMESTAMPTZ 'epoch' + \(expiredEnd.nanosecondsSinceEpoch / 1_000) * INTERVAL '1 microsecond'
                 """) == 0, "rows past retention are dropped")
             #expect(try await count(client, "SELECT count(*)::int FROM market_ticks") == recentTicks.count + backfillTicks.count)
+            #expect(report.tradeIdsExpired == expiredTicks.count, "the trade ids of expired ticks are forgotten with them")
+            #expect(try await count(client, "SELECT count(*)::int FROM market_trade_ids") == recentTicks.count + backfillTicks.count)
             if database.flavor == .postgres {
                 #expect(try await count(client, "SELECT count(*)::int FROM market_ticks_default") == 0, "every row is in a real partition")
             }

@@ -39,9 +39,8 @@ import TradingCore
         #expect(try await target.count("SELECT count(*)::int FROM market_ticks") == Set(ticks.map(\.tradeId.rawValue)).count)
     }
 
-    /// Ticks are copied straight into market_ticks; a batch re-sending stored ticks (a replay, a
-    /// reconnect) is written through the staging table instead, skipping exactly the duplicates,
-    /// and the batches after it are written again.
+    /// Ticks are copied straight into market_ticks; in a batch re-sending stored ticks (a replay,
+    /// a reconnect) the table's trigger skips exactly the duplicates and the writer counts them.
     @Test func reSentTicksAreSkippedByTheirUniqueKey() async throws {
         try await ScratchDatabase.with { database, _ in
             let writer = MarketDataWriter(target: database.target, configuration: .init(capacity: 10_000, batchSize: 1_000))

@@ -11,6 +11,8 @@ public struct MaintenanceReport: Sendable, Hashable {
     public var jobsRun: [String] = []
     /// Buckets refreshed per rollup.
     public var rollupsRefreshed: [String: Int64] = [:]
+    /// Trade ids forgotten by market_trade_ids because their ticks are past retention.
+    public var tradeIdsExpired: Int64 = 0
 }
 
 extension StorageMaintenance {
@@ -21,7 +23,8 @@ extension StorageMaintenance {
     ///   from their pending log;
     /// - TimescaleDB: the hypertables' retention and compression jobs run now (the scheduler runs
     ///   them too; running them here makes the pass deterministic), the continuous aggregates keep
-    ///   themselves current through their policies, and strategy_performance_daily is refreshed.
+    ///   themselves current through their policies, and strategy_performance_daily is refreshed;
+    /// - both: trade ids whose ticks are past market_ticks' retention leave market_trade_ids.
     /// Data that arrives late for TimescaleDB's aggregates needs ``refreshAggregates(from:to:)``.
     public func maintain(now: Timestamp? = nil) async throws(StorageError) -> MaintenanceReport {
         let flavor = try await self.flavor() ?? .postgres
@@ -42,7 +45,24 @@ extension StorageMaintenance {
             }
         }
         report.rollupsRefreshed = try await refreshRollups()
+        report.tradeIdsExpired = try await expireTradeIds(now: now)
         return report
+    }
+
+    /// Deletes the (symbol, trade_id) claims of ticks older than market_ticks' retention: those
+    /// ticks are gone (or going), and a re-delivery that old is refused as stale before storage.
+    func expireTradeIds(now: Timestamp?) async throws(StorageError) -> Int64 {
+        guard let keep = try await retention()["market_ticks"] else { return 0 }
+        let keepMicros = keep.components.seconds * 1_000_000 + keep.components.attoseconds / 1_000_000_000_000
+        let cutoff = now.map { "TIMESTAMPTZ 'epoch' + \(SQLValues.micros($0) - keepMicros) * INTERVAL '1 microsecond'" }
+            ?? "now() - \(keepMicros) * INTERVAL '1 microsecond'"
+        let rows = try await session.rows("expire market_trade_ids", """
+            WITH expired AS (DELETE FROM market_trade_ids WHERE "timestamp" < \(unescaped: cutoff) RETURNING 1)
+            SELECT count(*) AS expired FROM expired
+            """)
+        var expired: Int64 = 0
+        for row in rows { expired = try row.value("expired", as: Int64.self, table: "market_trade_ids") }
+        return expired
     }
 
     /// Brings the market rollups up to date over [from, to] after data arrived late there (a

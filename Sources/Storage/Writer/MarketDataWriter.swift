@@ -16,11 +16,11 @@ import TradingCore
 ///   not binary; `CopyTextEncoder` writes the text without `String` temporaries), encoded once
 ///   per batch and sent as one message (see ``GuardedConnection/copy(_:into:columns:logger:)``). Ticks, book
 ///   snapshots and metrics are copied straight into their tables, so each row passes the server
-///   once. A tick batch that meets an already stored tick (a replay, a reconnect re-sending
-///   ticks) fails as a whole on the unique key and is written again through a session-local
-///   staging table with `INSERT ... SELECT ... ON CONFLICT DO NOTHING`, which skips the
-///   duplicates; candles always take that way, so that a newer version of a bar replaces the
-///   stored one. Rows whose time has no partition land in the DEFAULT partition (plain flavor)
+///   once. A tick whose (symbol, trade id) is already stored (a replay, a reconnect re-sending
+///   ticks, whatever its timestamp) is skipped by the table's own trigger (migration 012),
+///   which counts it for `statistics.duplicates`. Candles go through a session-local staging
+///   table with `INSERT ... SELECT ... ON CONFLICT DO UPDATE`, so that a newer version of a bar
+///   replaces the stored one. Rows whose time has no partition land in the DEFAULT partition (plain flavor)
 ///   or a new chunk (TimescaleDB), so they never make a write fail.
 /// - When the server goes away the batch in hand is kept, the connection is re-opened with
 ///   exponential backoff and the batch retried; rows submitted meanwhile wait in the queue up to
@@ -130,7 +130,6 @@ public final class MarketDataWriter: Sendable {
     /// task it started has ended.
     public func run() async {
         var session: WriterSession?
-        var route = TickRoute.direct
         while !Task.isCancelled {
             guard let rows = await queue.nextBatch() else { break }
             // Encoded once, off the connection's event loop, and sent again as is on a retry.
@@ -160,11 +159,9 @@ public final class MarketDataWriter: Sendable {
                             break
                         }
                     }
-                    let currentRoute = route
-                    let (outcome, nextRoute) = try await live.guarded.run { connection in
-                        try await self.write(batch, on: live, connection, route: currentRoute, commit: commit)
+                    let outcome = try await live.guarded.run { connection in
+                        try await self.attempt(batch, on: live, connection, commit: commit)
                     }
-                    route = nextRoute
                     finishBatch(outcome)
                     break
                 } catch let error where Self.isDataError(error) {
@@ -200,16 +197,6 @@ public final class MarketDataWriter: Sendable {
     }
 
     // MARK: - Writing
-
-    /// How ticks reach `market_ticks`.
-    enum TickRoute {
-        /// COPY straight into the table: one pass through the server. A batch holding a tick
-        /// that is already stored fails as a whole (unique violation) and is written `.staged`.
-        case direct
-        /// COPY into a session-local staging table, then `INSERT ... SELECT ... ON CONFLICT DO
-        /// NOTHING`: duplicates are skipped, at the price of a second pass.
-        case staged
-    }
 
     /// A connection and the staging tables created on it so far (created on first use, outside
     /// any batch's transaction so that a rolled-back batch does not take them along).
@@ -248,13 +235,10 @@ public final class MarketDataWriter: Sendable {
 
     /// Session-local tables for the rows that need SQL between COPY and the target table.
     enum StagingTable: String {
-        case ticks = "writer_ticks"
         case candles = "writer_candles"
 
         var definition: String {
             switch self {
-            case .ticks:
-                "CREATE TEMP TABLE IF NOT EXISTS writer_ticks (symbol text, ts timestamptz, trade_id text, price numeric, quantity numeric, side text, is_block bool) ON COMMIT DELETE ROWS"
             case .candles:
                 "CREATE TEMP TABLE IF NOT EXISTS writer_candles (seq int8, symbol text, bar text, ts timestamptz, open numeric, high numeric, low numeric, close numeric, volume numeric, quote_volume numeric) ON COMMIT DELETE ROWS"
             }
@@ -263,49 +247,20 @@ public final class MarketDataWriter: Sendable {
 
     struct Outcome: Sendable { var written = 0; var duplicates = 0; var rejected = 0 }
 
-    /// Writes one batch. Ticks go `.direct` while that works; after a batch met a stored tick
-    /// they go `.staged` until a staged batch finds no duplicate (a replay or reconnect re-sends a
-    /// run of ticks, not one), then `.direct` again.
-    private func write(_ batch: EncodedBatch, on session: WriterSession, _ connection: GuardedConnection, route: TickRoute,
-                       commit: CommitInDoubt<Outcome>?) async throws -> (Outcome, TickRoute) {
-        if route == .direct {
-            do {
-                return (try await attempt(batch, on: session, connection, ticks: .direct, commit: commit), .direct)
-            } catch let error where postgresSQLState(error) == Self.uniqueViolation {
-                logger.debug("batch holds ticks already stored; writing it through the staging table")
-            }
-        }
-        let outcome = try await attempt(batch, on: session, connection, ticks: .staged, commit: commit)
-        return (outcome, outcome.duplicates == 0 ? .direct : .staged)
-    }
-
-    /// One transaction: each kind of row streamed with COPY. Ticks first, so that a unique
-    /// violation in a direct COPY loses nothing else of the batch. With `commit`, the
-    /// transaction's id and outcome are recorded there right before COMMIT is sent.
-    private func attempt(_ batch: EncodedBatch, on session: WriterSession, _ connection: GuardedConnection, ticks route: TickRoute,
+    /// One transaction: each kind of row streamed with COPY. With `commit`, the transaction's id
+    /// and outcome are recorded there right before COMMIT is sent.
+    private func attempt(_ batch: EncodedBatch, on session: WriterSession, _ connection: GuardedConnection,
                          commit: CommitInDoubt<Outcome>?) async throws -> Outcome {
-        if batch.tickCount > 0 && route == .staged { try await prepare(.ticks, on: session, connection) }
         if batch.candleCount > 0 { try await prepare(.candles, on: session, connection) }
         var outcome = Outcome()
         try await connection.query("BEGIN", logger: logger)
         do {
             if batch.tickCount > 0 {
-                switch route {
-                case .direct:
-                    try await connection.copy(batch.ticks, into: "market_ticks", columns: Self.tickColumns, logger: logger)
-                    outcome.written += batch.tickCount
-                case .staged:
-                    try await connection.copy(batch.ticks, into: StagingTable.ticks.rawValue, columns: [], logger: logger)
-                    let inserted = try await count(connection, """
-                        WITH inserted AS (
-                            INSERT INTO market_ticks (symbol, timestamp, trade_id, price, quantity, side, is_block_trade)
-                            SELECT symbol, ts, trade_id, price, quantity, side, is_block FROM writer_ticks
-                            ON CONFLICT DO NOTHING RETURNING 1)
-                        SELECT count(*) FROM inserted
-                        """)
-                    outcome.written += inserted
-                    outcome.duplicates += batch.tickCount - inserted
-                }
+                try await connection.copy(batch.ticks, into: "market_ticks", columns: Self.tickColumns, logger: logger)
+                // Skipped by migration 012's trigger: their (symbol, trade id) was already stored.
+                let skipped = try await count(connection, "SELECT coalesce(nullif(current_setting('runtime.duplicate_ticks', true), ''), '0')::int8")
+                outcome.written += batch.tickCount - skipped
+                outcome.duplicates += skipped
             }
             if batch.candleCount > 0 {
                 try await connection.copy(batch.candles, into: StagingTable.candles.rawValue, columns: [], logger: logger)
@@ -352,7 +307,7 @@ public final class MarketDataWriter: Sendable {
             do {
                 let one = EncodedBatch([row])
                 let outcome = try await session.guarded.run { connection in
-                    try await self.attempt(one, on: session, connection, ticks: .staged, commit: nil)
+                    try await self.attempt(one, on: session, connection, commit: nil)
                 }
                 total.written += outcome.written
                 total.duplicates += outcome.duplicates
@@ -423,8 +378,6 @@ public final class MarketDataWriter: Sendable {
         for try await value in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(Int.self) { result = value }
         return result
     }
-
-    static let uniqueViolation = "23505"
 
     /// Server-side refusals of the data itself (SQLSTATE classes 22 and 23), as opposed to a lost connection.
     static func isDataError(_ error: any Error) -> Bool {
