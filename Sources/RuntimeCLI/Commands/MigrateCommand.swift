@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RuntimeHost
 import Storage
 
 struct MigrateCommand: AsyncParsableCommand {
@@ -15,20 +16,22 @@ struct MigrateCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "List applied and pending migrations without applying anything.")
     var status = false
 
-    @Option(name: .long, help: "Flavor for a database migrated for the first time: auto, postgres or timescaledb.")
-    var flavor: String = "auto"
+    @Option(name: .long, help: "Flavor for a database migrated for the first time: auto, postgres or timescaledb (default: database.flavor in config/runtime.yaml, else auto).")
+    var flavor: String?
 
     func run() async throws {
-        let choice: Migrator.FlavorChoice
+        let settings = try DatabaseSettings.load()
+        var choice = settings.flavor
         switch flavor {
+        case nil: break
         case "auto": choice = .automatic
-        case let name:
+        case let name?:
             guard let named = SchemaFlavor(rawValue: name) else {
                 throw ValidationError("--flavor must be auto, postgres or timescaledb, not '\(name)'")
             }
             choice = .required(named)
         }
-        let resolution = try DatabaseLocator.resolve()
+        let resolution = try DatabaseLocator.resolve(configuredURL: settings.url)
         let migrator = Migrator()
         let report = status ? try await migrator.status(target: resolution.target) : try await migrator.migrate(target: resolution.target, flavor: choice)
         print("database: \(resolution.target.description)")

@@ -14,9 +14,8 @@ public struct HostSettings: Sendable {
     public var paper: PaperSection
     public var feed: FeedConfiguration
     public var host: HostSection
-    /// How often a running host maintains storage (`database.maintenance_interval_seconds`;
-    /// nil when 0: no host does, run `runtime db maintain` from cron instead).
-    public var maintenanceInterval: Duration?
+    /// The `database:` section (maintenance interval, writer queues).
+    public var database: DatabaseSettings
 
     /// Reads the file (config/runtime.yaml unless told otherwise).
     public static func load(path: String = ProjectPaths.runtimeConfiguration.path,
@@ -29,21 +28,9 @@ public struct HostSettings: Sendable {
         } catch {
             throw ConfigurationError.invalidField(path: path, field: "feed", reason: "\(error)")
         }
-        let database = try file.section("database", as: DatabaseMaintenanceSection.self)
-        guard database.maintenanceIntervalSeconds ?? 60 >= 0 else {
-            throw ConfigurationError.invalidField(path: path, field: "database.maintenance_interval_seconds",
-                                                  reason: "must be 0 (off) or a number of seconds")
-        }
-        let interval = database.maintenanceIntervalSeconds ?? 60
         return HostSettings(quality: try file.section("quality"), accountRisk: try file.section("risk"),
                             paper: try file.section("paper"), feed: feed, host: try file.section("host"),
-                            maintenanceInterval: interval > 0 ? .seconds(interval) : nil)
-    }
-
-    /// The part of the `database:` section the host reads (the rest is the storage's).
-    struct DatabaseMaintenanceSection: Decodable {
-        var maintenanceIntervalSeconds: Int?
-        enum CodingKeys: String, CodingKey { case maintenanceIntervalSeconds = "maintenance_interval_seconds" }
+                            database: try file.section("database", as: DatabaseSettings.Section.self).settings(path: path))
     }
 
     /// The `paper:` section: the paper venue's fees and latency and the portfolio's margin settings.
@@ -66,10 +53,8 @@ public struct HostSettings: Sendable {
         public init() {}
 
         public init(from decoder: any Decoder) throws {
+            _ = try decoder.knownKeys(Key.self)
             let container = try decoder.container(keyedBy: AnyKey.self)
-            for key in container.allKeys where Key(rawValue: key.stringValue) == nil {
-                throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "unknown key '\(key.stringValue)'")
-            }
             func decimal(_ key: Key) throws -> FixedPoint? {
                 guard let text = try container.decodeIfPresent(String.self, forKey: AnyKey(key.rawValue)) else { return nil }
                 do { return try FixedPoint(parsing: text) } catch {
@@ -150,11 +135,7 @@ public struct HostSettings: Sendable {
         public init() {}
 
         public init(from decoder: any Decoder) throws {
-            let keys = try decoder.container(keyedBy: AnyKey.self)
-            for key in keys.allKeys where CodingKeys(rawValue: key.stringValue) == nil {
-                throw DecodingError.dataCorruptedError(forKey: key, in: keys, debugDescription: "unknown key '\(key.stringValue)'")
-            }
-            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let container = try decoder.knownKeys(CodingKeys.self)
             func positive<T: BinaryInteger & Decodable>(_ key: CodingKeys, _ fallback: T, allowZero: Bool = false) throws -> T {
                 guard let value = try container.decodeIfPresent(T.self, forKey: key) else { return fallback }
                 guard value > 0 || (allowZero && value == 0) else {
@@ -172,13 +153,4 @@ public struct HostSettings: Sendable {
             }
         }
     }
-}
-
-/// A coding key for any string, to find keys a section does not know.
-struct AnyKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(_ string: String) { stringValue = string }
-    init?(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
 }

@@ -15,16 +15,12 @@ public enum DatabaseEnvironment {
         return try await target.withClient(logger: logger) { client in try await body(target, client) }
     }
 
-    /// Resolves the database and applies pending migrations (idempotent).
+    /// Resolves the database and applies pending migrations (idempotent), a first migration
+    /// with the configured flavor.
     public static func migratedTarget(logger: Logger = Logger(label: "runtime.database")) async throws -> DatabaseTarget {
-        let configuredURL = (try? RuntimeConfiguration(contentsOf: ProjectPaths.runtimeConfiguration.path))
-            .flatMap { try? $0.section("database", as: DatabaseSection.self).url }
-        let resolution = try DatabaseLocator.resolve(configuredURL: configuredURL, logger: logger)
-        _ = try await Migrator(logger: logger).migrate(target: resolution.target)
+        let settings = try DatabaseSettings.load()
+        let resolution = try DatabaseLocator.resolve(configuredURL: settings.url, logger: logger)
+        _ = try await Migrator(logger: logger).migrate(target: resolution.target, flavor: settings.flavor)
         return resolution.target
-    }
-
-    struct DatabaseSection: Decodable {
-        var url: String?
     }
 }

@@ -133,7 +133,7 @@ public enum HostLauncher {
         if mode == .paper {
             engine.restoreClosedTrades(try await closedTradesToday(client: client, names: names, instruments: instruments))
         }
-        let persistence = PersistencePipeline(target: target, strategyIds: ids, mode: mode, logger: logger)
+        let persistence = PersistencePipeline(target: target, strategyIds: ids, mode: mode, settings: settings.database, logger: logger)
         if mode == .replay {
             // A replay of last year's data writes its trading records, not market rows that
             // retention would drop as they land: those are counted instead (ReplayReport).

@@ -91,7 +91,7 @@ public final class HostSession {
         }
         let deadline = duration.map { ContinuousClock.now + $0 }
         // Partitions, retention and rollups are kept by whichever host holds the maintenance lock.
-        let maintenance = Task { [interval = settings.maintenanceInterval, logger] in
+        let maintenance = Task { [interval = settings.database.maintenanceInterval, logger] in
             guard let interval else { return }
             try? await target.withClient(logger: logger) { client in
                 await MaintenanceJob(client: client, interval: interval, logger: logger).run()

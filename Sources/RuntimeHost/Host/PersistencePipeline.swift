@@ -22,9 +22,10 @@ public final class PersistencePipeline {
     /// Market rows not written because they were already past their table's retention, by table.
     public private(set) var skippedPastRetention: [String: Int] = [:]
 
-    public init(target: DatabaseTarget, strategyIds: [StrategyName: UUID], mode: TradingMode, logger: Logger) {
-        self.trading = TradingRecordWriter(target: target, logger: logger)
-        self.market = MarketDataWriter(target: target, logger: logger)
+    public init(target: DatabaseTarget, strategyIds: [StrategyName: UUID], mode: TradingMode,
+                settings: DatabaseSettings = DatabaseSettings(), logger: Logger) {
+        self.trading = TradingRecordWriter(target: target, capacity: settings.tradingRecordQueueCapacity, logger: logger)
+        self.market = MarketDataWriter(target: target, configuration: settings.marketDataWriter, logger: logger)
         self.mapping = RecordMapping(strategyIds: strategyIds, mode: mode)
         self.riskMonitors = mode == .replay ? nil : RiskMonitorRecorder(target: target, strategyIds: strategyIds, mode: mode, logger: logger)
         self.logger = logger
