@@ -39,9 +39,9 @@ struct DeployCommand: AsyncParsableCommand {
     func run() async throws {
         let text: String
         do {
-            text = try String(contentsOfFile: manifest, encoding: .utf8)
+            text = try SafeYAML.text(ofFile: manifest)
         } catch {
-            throw ValidationError("cannot read \(manifest): \(error.localizedDescription)")
+            throw ValidationError(error.reason)
         }
         let catalog: InstrumentCatalog
         do {

@@ -46,7 +46,7 @@ struct StrategiesCommand: AsyncParsableCommand {
         var files: [(source: String, text: String)] = []
         for name in names {
             let path = (directory as NSString).appendingPathComponent(name)
-            files.append((path, (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""))
+            files.append((path, (try? SafeYAML.text(ofFile: path)) ?? ""))
         }
         let loader = PluginLoader(searchPaths: pluginPath.map { $0.split(separator: ":").map(String.init) })
         let validator = ManifestValidator(plugins: loader, instrument: { catalog[$0] })

@@ -50,9 +50,9 @@ public struct InstrumentCatalog: Sendable, Equatable {
     public static func load(contentsOf url: URL) throws(InstrumentCatalogError) -> InstrumentCatalog {
         let text: String
         do {
-            text = try String(contentsOf: url, encoding: .utf8)
+            text = try SafeYAML.text(ofFile: url.path)
         } catch {
-            throw .unreadable(path: url.path, reason: "\(error.localizedDescription)")
+            throw .unreadable(path: url.path, reason: error.reason)
         }
         return try parse(yaml: text, source: url.path)
     }
@@ -61,9 +61,9 @@ public struct InstrumentCatalog: Sendable, Equatable {
     public static func parse(yaml: String, source: String = "instruments.yaml") throws(InstrumentCatalogError) -> InstrumentCatalog {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try SafeYAML.compose(yaml)
         } catch {
-            throw .invalidYAML(source: source, reason: "\(error)")
+            throw .invalidYAML(source: source, reason: error.description)
         }
         guard let mapping = root?.mapping, let list = mapping["instruments"] else {
             throw .invalidYAML(source: source, reason: "expected a top-level 'instruments:' list")

@@ -28,9 +28,9 @@ public struct RuntimeConfiguration {
     public init(contentsOf path: String) throws(ConfigurationError) {
         let text: String
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            text = try SafeYAML.text(ofFile: path)
         } catch {
-            throw .unreadable(path: path, reason: error.localizedDescription)
+            throw .unreadable(path: path, reason: error.reason)
         }
         try self.init(yaml: text, path: path)
     }
@@ -40,9 +40,9 @@ public struct RuntimeConfiguration {
         self.path = path
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try SafeYAML.compose(text)
         } catch {
-            throw .malformedYAML(path: path, reason: String(describing: error))
+            throw .malformedYAML(path: path, reason: error.description)
         }
         var sections: [String: Node] = [:]
         if let mapping = root?.mapping {

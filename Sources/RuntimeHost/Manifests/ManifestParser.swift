@@ -21,20 +21,14 @@ public enum ManifestParser {
     /// - Throws: ``ManifestValidationFailure`` listing every problem.
     public static func parse(_ text: String, source: String? = nil) throws(ManifestValidationFailure) -> StrategyManifest {
         var errors: [ManifestError] = []
-        let root: Node
+        let composed: Node?
         do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw ManifestValidationFailure(source: source, errors: [ManifestError(field: "(document)", reason: "the manifest is empty")])
-            }
-            root = node
-        } catch let failure as ManifestValidationFailure {
-            throw failure
-        } catch let YamlError.duplicatedKeysInMapping(duplicates, _) {
-            throw ManifestValidationFailure(source: source, errors: duplicates.map {
-                ManifestError(field: $0, reason: "appears more than once")
-            })
+            composed = try SafeYAML.compose(text)
         } catch {
-            throw ManifestValidationFailure(source: source, errors: [ManifestError(field: "(document)", reason: "not valid YAML: \(error)")])
+            throw ManifestValidationFailure(source: source, errors: [ManifestError(field: error.field, reason: error.reason)])
+        }
+        guard let root = composed else {
+            throw ManifestValidationFailure(source: source, errors: [ManifestError(field: "(document)", reason: "the manifest is empty")])
         }
         guard case .mapping(let mapping) = root else {
             throw ManifestValidationFailure(source: source, errors: [ManifestError(field: "(document)", reason: "a manifest is a map of fields (name:, plugin:, ...)")])

@@ -10,10 +10,10 @@ public enum ViewOptions {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let digits = trimmed.first == "-" ? trimmed.dropFirst() : Substring(trimmed)
         if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) {
-            guard let millis = Int64(trimmed), millis > -9_000_000_000_000, millis < 9_000_000_000_000 else {
-                throw ViewOptionError(option: option, value: text, reason: "epoch milliseconds out of range")
+            guard let millis = Int64(trimmed), let time = timestamp(milliseconds: millis) else {
+                throw ViewOptionError(option: option, value: text, reason: outOfRange)
             }
-            return Timestamp(millisecondsSinceEpoch: millis)
+            return time
         }
         let withFraction = ISO8601DateFormatter()
         withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
@@ -23,10 +23,15 @@ public enum ViewOptions {
         dateOnly.formatOptions = [.withFullDate, .withDashSeparatorInDate]
         dateOnly.timeZone = TimeZone(identifier: "UTC")
         let candidates = [withFraction, plain]
-        for formatter in candidates {
-            if let date = formatter.date(from: trimmed) { return timestamp(date) }
+        var parsed = candidates.lazy.compactMap { $0.date(from: trimmed) }.first
+        if parsed == nil, trimmed.count == 10 { parsed = dateOnly.date(from: trimmed) }
+        if let parsed {
+            let millis = (parsed.timeIntervalSince1970 * 1_000).rounded()
+            guard millis.magnitude < 9e12, let time = timestamp(milliseconds: Int64(millis)) else {
+                throw ViewOptionError(option: option, value: text, reason: outOfRange)
+            }
+            return time
         }
-        if trimmed.count == 10, let date = dateOnly.date(from: trimmed) { return timestamp(date) }
         throw ViewOptionError(option: option, value: text,
                               reason: "not a time: give ISO 8601 (2026-11-25T14:00:00Z, 2026-11-25T14:00:00.250+01:00, 2026-11-25) or epoch milliseconds (1795615200000)")
     }
@@ -75,7 +80,12 @@ public enum ViewOptions {
         Timestamp(nanosecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1_000_000).rounded()) * 1_000)
     }
 
-    static func timestamp(_ date: Date) -> Timestamp {
-        Timestamp(nanosecondsSinceEpoch: Int64((date.timeIntervalSince1970 * 1_000).rounded()) * 1_000_000)
+    /// Times are nanoseconds in 64 bits (years 1677 to 2262); the views take ±9e12 ms (years
+    /// 1685 to 2255), so that arithmetic on a bound cannot overflow either.
+    static func timestamp(milliseconds: Int64) -> Timestamp? {
+        guard milliseconds.magnitude < 9_000_000_000_000 else { return nil }
+        return Timestamp(millisecondsSinceEpoch: milliseconds)
     }
+
+    static let outOfRange = "outside the times the runtime can represent (years 1685 to 2255)"
 }
