@@ -9,7 +9,8 @@ struct MigrateCommand: AsyncParsableCommand {
         abstract: "Apply pending schema migrations (--status lists applied and pending ones).",
         discussion: """
             Uses DATABASE_URL when set, else the embedded cluster (started when needed). Migrations come from \
-            $RUNTIME_MIGRATIONS, else ./migrations, else the source tree the runtime was built from.
+            --migrations DIR, else $RUNTIME_MIGRATIONS, else the runtime's own (the source tree it was built from); \
+            never from the working directory.
             """
     )
 
@@ -18,6 +19,9 @@ struct MigrateCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Flavor for a database migrated for the first time: auto, postgres or timescaledb (default: database.flavor in config/runtime.yaml, else auto).")
     var flavor: String?
+
+    @Option(name: .long, help: "The migrations folder to apply (default: $RUNTIME_MIGRATIONS, else the runtime's own).")
+    var migrations: String?
 
     func run() async throws {
         let settings = try DatabaseSettings.load()
@@ -32,7 +36,7 @@ struct MigrateCommand: AsyncParsableCommand {
             choice = .required(named)
         }
         let resolution = try DatabaseLocator.resolve(configuredURL: settings.url)
-        let migrator = Migrator()
+        let migrator = Migrator(source: migrations.map { MigrationSource(directory: $0) } ?? .standard())
         let report = status ? try await migrator.status(target: resolution.target) : try await migrator.migrate(target: resolution.target, flavor: choice)
         print("database: \(resolution.target.description)")
         print("flavor:   \(report.flavor.rawValue) (\(report.flavorReason))")

@@ -32,15 +32,11 @@ public struct MigrationSource: Sendable {
 
     public init(directory: String) { self.directory = directory }
 
-    /// The project's migrations folder: `$RUNTIME_MIGRATIONS` when set, else `./migrations`
-    /// when it exists, else the one in the source tree this module was built from.
+    /// The installed runtime's migrations: `$RUNTIME_MIGRATIONS` when set, else the folder in the
+    /// source tree this module was built from. Never the working directory's `./migrations`: a
+    /// command run in someone else's folder must not run the SQL it finds there.
     public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment) -> MigrationSource {
         if let path = environment["RUNTIME_MIGRATIONS"], !path.isEmpty { return MigrationSource(directory: path) }
-        let local = FileManager.default.currentDirectoryPath + "/migrations"
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: local, isDirectory: &isDirectory), isDirectory.boolValue {
-            return MigrationSource(directory: local)
-        }
         return MigrationSource(directory: sourceTreeDirectory)
     }
 
@@ -54,7 +50,7 @@ public struct MigrationSource: Sendable {
     public func load() throws(StorageError) -> [MigrationFile] {
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
-            throw .migrationSource(reason: "cannot read the migrations folder \(directory): \(error.localizedDescription); run from the project folder or set RUNTIME_MIGRATIONS")
+            throw .migrationSource(reason: "cannot read the migrations folder \(directory): \(error.localizedDescription); set RUNTIME_MIGRATIONS or pass `runtime migrate --migrations DIR`")
         }
         var files: [MigrationFile] = []
         for fileName in names.sorted() where fileName.hasSuffix(".sql") {
