@@ -61,10 +61,12 @@ struct DatabaseCommand: AsyncParsableCommand {
     }
 
     struct URLCommand: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "url", abstract: "Print a connection URL that psql accepts.")
+        static let configuration = CommandConfiguration(
+            commandName: "url", abstract: "Print a connection URL that psql accepts (its password hidden).",
+            discussion: "A password in DATABASE_URL is printed as ***: give it to psql through PGPASSWORD or ~/.pgpass.")
         func run() async throws {
             if let url = externalURL() {
-                print(url)
+                print(DatabaseTarget.redacted(url))
                 return
             }
             print(try EmbeddedPostgres.forRuntimeHome().target().url())

@@ -97,10 +97,15 @@ public struct DatabaseTarget: Sendable, Equatable, CustomStringConvertible {
         self.init(endpoint: endpoint, username: user, password: password, database: database.isEmpty ? user : database, tls: tls)
     }
 
-    private static func redacted(_ url: String) -> String {
-        guard var components = URLComponents(string: url), components.password != nil else { return url }
-        components.password = "***"
-        return components.string ?? url
+    /// `url` with its password hidden, whether in the user part or a `password=` parameter, for
+    /// messages and logs.
+    public static func redacted(_ url: String) -> String {
+        guard var components = URLComponents(string: url) else { return "(a database URL that could not be parsed)" }
+        if components.password != nil { components.password = "***" }
+        components.queryItems = components.queryItems?.map { item in
+            item.name.lowercased() == "password" ? URLQueryItem(name: item.name, value: "***") : item
+        }
+        return components.string ?? "(a database URL that could not be parsed)"
     }
 
     // MARK: - postgres-nio configurations

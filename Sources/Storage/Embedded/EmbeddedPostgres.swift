@@ -96,7 +96,9 @@ public final class EmbeddedPostgres: Sendable {
     @discardableResult
     public func start() throws(StorageError) -> DatabaseTarget {
         try checkSocketPathLength()
+        try refuseSymbolicLinks()
         if try status() == .notInitialized { try initialize() }
+        try protectLogFile()
         try writeSettings()
         if case .running = try status() {
             logger.debug("embedded PostgreSQL already running", metadata: ["home": "\(home)"])
@@ -145,9 +147,10 @@ public final class EmbeddedPostgres: Sendable {
         } catch {
             throw .embeddedCluster(reason: "cannot create \(home)/postgres: \(error)")
         }
+        try refuseSymbolicLinks()
         chmod(dataDirectory, 0o700)
         chmod(socketDirectory, 0o700)
-        if !fileManager.fileExists(atPath: logFile) { fileManager.createFile(atPath: logFile, contents: nil) }
+        try protectLogFile()
         if let user = serverUser {
             try handOver(to: user)
         }
@@ -218,8 +221,33 @@ public final class EmbeddedPostgres: Sendable {
         guard let entry = getpwnam(user) else {
             throw .embeddedCluster(reason: "running as root, the server must run as the '\(user)' system user, which does not exist; install the postgresql package (it creates it) or run `useradd --system \(user)`")
         }
-        if chown(path, entry.pointee.pw_uid, entry.pointee.pw_gid) != 0 {
+        // lchown: a link swapped in after the check is changed itself, never what it points to.
+        if lchown(path, entry.pointee.pw_uid, entry.pointee.pw_gid) != 0 {
             throw .embeddedCluster(reason: "cannot hand \(path) to the '\(user)' user: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// The cluster's folders and log are created, chmod'ed and (as root) chown'ed to the server
+    /// user; through a symbolic link that would happen to whatever it points at (as root: any
+    /// file on the machine), so a link in their place is refused.
+    private func refuseSymbolicLinks() throws(StorageError) {
+        for path in [home + "/postgres", dataDirectory, socketDirectory, logFile] {
+            var info = stat()
+            if lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK {
+                throw .embeddedCluster(reason: "\(path) is a symbolic link; the embedded cluster's folders and log must be real ones (remove the link, or set RUNTIME_HOME to another folder)")
+            }
+        }
+    }
+
+    /// server.log holds the server's messages, statements among them: readable by its owner only.
+    private func protectLogFile() throws(StorageError) {
+        let fd = open(logFile, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw .embeddedCluster(reason: "cannot create \(logFile): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        guard fchmod(fd, 0o600) == 0 else {
+            throw .embeddedCluster(reason: "cannot make \(logFile) private (mode 0600): \(String(cString: strerror(errno)))")
         }
     }
 
