@@ -140,4 +140,27 @@ import Testing
         #expect(run.status == 0, "\(run.output)")
         #expect(!run.output.contains("s3cret") && run.standardOutput.contains("***"), "\(run.output)")
     }
+
+    /// One stored manifest that no longer validates stops only that strategy: halted, with a risk
+    /// event and an audit row saying why; the host prepares the others.
+    @Test func aStoredManifestThatNoLongerValidatesStopsOnlyItsStrategy() async throws {
+        try await ScratchDatabase.with { database, client in
+            try await OperatorTestSupport.deploy(Self.good, client: client)
+            try await OperatorTestSupport.deploy(OperatorTestSupport.manifest(named: "sma_broken"), client: client)
+            try await client.query("UPDATE strategies SET manifest = jsonb_set(manifest, '{plugin}', '\"RemovedPlugin\"') WHERE name = 'sma_broken'")
+
+            let plan = try await PaperRestartTests.plan(client, target: database.target)
+            await plan.releaseLocks()
+            #expect(plan.strategies.map(\.rawValue) == ["sma_test"])
+            let status = try await SQLTestQueries.strings(client, "SELECT name || ' ' || status FROM strategies ORDER BY name")
+            #expect(status == ["sma_broken halted", "sma_test paper_trading"] || status == ["sma_broken halted", "sma_test active"], "\(status)")
+            let events = try await SQLTestQueries.strings(client, """
+                SELECT e.event_type || ' ' || e.severity FROM risk_events e JOIN strategies s ON s.id = e.strategy_id WHERE s.name = 'sma_broken'
+                """)
+            #expect(events == ["manifest_invalid critical"])
+            let audit = try await OperatorTestSupport.auditRows(client)
+            #expect(audit.last?.action == "strategy.halt" && audit.last?.resourceId == "sma_broken")
+            #expect(audit.last?.newValue?.contains("RemovedPlugin") == true, "\(audit.last?.newValue ?? "-")")
+        }
+    }
 }

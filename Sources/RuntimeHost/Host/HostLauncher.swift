@@ -59,7 +59,20 @@ public enum HostLauncher {
     public static func prepare(mode: TradingMode, only: [String]?, settings: HostSettings, catalog: InstrumentCatalog,
                                loader: PluginLoader, target: DatabaseTarget, client: PostgresClient,
                                logger: Logger) async throws -> HostPlan {
-        var deployed = try await DeployedStrategies.load(session: client, loader: loader, catalog: catalog)
+        // One stored manifest that no longer validates (a plugin removed, an instrument delisted)
+        // stops that strategy only: it is halted with a risk event and an audit row, and the host
+        // runs the others. Named in --only, it stops the launch.
+        var deployed: [DeployedStrategy] = []
+        for result in try await DeployedStrategies.loadEach(session: client, loader: loader, catalog: catalog) {
+            switch result {
+            case .success(let strategy):
+                deployed.append(strategy)
+            case .failure(let failure):
+                if only?.contains(failure.name.rawValue) == true { throw DeployedStrategiesError(failures: [failure]) }
+                logger.error("\(failure.description); the other strategies run")
+                if mode != .replay { try await haltUnloadable(failure, mode: mode, client: client, logger: logger) }
+            }
+        }
         // The database's rollups and views value contract volume with these.
         try await InstrumentContractRepository(client).record(catalog.instruments)
         if let only {
@@ -258,5 +271,29 @@ extension TradingEngine {
     /// drawdown and Sharpe ratio start again from the first sample after the restart.
     func restoreClosedTrades(_ trades: [ClosedTrade]) {
         for trade in trades { _ = performance.record(trade) }
+    }
+}
+
+extension HostLauncher {
+    /// Halts a trading strategy whose stored manifest no longer validates, in one transaction:
+    /// its status, a critical risk event saying why and an audit row. A strategy that is not
+    /// trading (stopped, archived, draft) is left as it is.
+    static func haltUnloadable(_ failure: DeployedStrategyFailure, mode: TradingMode, client: PostgresClient, logger: Logger) async throws {
+        guard let state = StrategyStatusMapping.tradingState(failure.status), state != .stopped, failure.status != .halted else { return }
+        let now = Timestamp.wallClockNow
+        let reason = failure.errors.map(\.description).joined(separator: "; ")
+        try await Transaction.run(client, logger: logger) { connection in
+            try await StrategyRepository(connection).setStatus(.halted, id: failure.id)
+            _ = try await RiskEventRepository(connection).insert(RiskEventRecord(
+                eventType: "manifest_invalid", severity: .critical, strategyId: failure.id,
+                description: "halted at host start: the stored manifest no longer validates: \(reason)",
+                actionTaken: "halted", createdAt: now, mode: mode))
+            _ = try await AuditLogRepository(connection).insert(AuditLogRecord(
+                userId: nil, action: "strategy.halt", resourceType: "strategy", resourceId: String(failure.name.rawValue.prefix(100)),
+                oldValue: ParameterValue.object(["status": .string(failure.status.rawValue)]).jsonText,
+                newValue: ParameterValue.object(["status": .string(StrategyStatus.halted.rawValue), "by": .string("host"),
+                                                 "reason": .string("stored manifest no longer validates: \(reason)")]).jsonText,
+                createdAt: now))
+        }
     }
 }

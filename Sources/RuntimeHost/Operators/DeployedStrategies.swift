@@ -22,6 +22,10 @@ public struct DeployedStrategy {
 
 /// A stored strategy that could not be rebuilt.
 public struct DeployedStrategyFailure: Error, Sendable, CustomStringConvertible {
+    /// strategies.id.
+    public var id: UUID
+    /// strategies.status.
+    public var status: StrategyStatus
     /// The strategy's name.
     public var name: StrategyName
     /// What was wrong.
@@ -71,9 +75,10 @@ public enum DeployedStrategies {
                 let validated = try validator.validate(yaml: manifest, source: "strategies row \(row.name)")
                 return .success(DeployedStrategy(id: row.id, status: row.status, validated: validated))
             } catch let failure as ManifestValidationFailure {
-                return .failure(DeployedStrategyFailure(name: row.name, errors: failure.errors))
+                return .failure(DeployedStrategyFailure(id: row.id, status: row.status, name: row.name, errors: failure.errors))
             } catch {
-                return .failure(DeployedStrategyFailure(name: row.name, errors: [ManifestError(field: "(manifest)", reason: "\(error)")]))
+                return .failure(DeployedStrategyFailure(id: row.id, status: row.status, name: row.name,
+                                                        errors: [ManifestError(field: "(manifest)", reason: "\(error)")]))
             }
         }
     }
