@@ -228,7 +228,8 @@ struct Harness {
         }
         let target = database.target
         let connection = try await target.connect(logger: logger)
-        func truncate() async throws { try await connection.query("TRUNCATE market_ticks", logger: logger) }
+        // The trade-id claims (migration 012) go with the ticks: every stage stores the same rows anew.
+        func truncate() async throws { try await connection.query("TRUNCATE market_ticks, market_trade_ids", logger: logger) }
 
         // Batching writer.
         try await truncate()
