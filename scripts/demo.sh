@@ -8,7 +8,6 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 swift build
 runtime="$(swift build --show-bin-path)/runtime"
-export RUNTIME_USER="${RUNTIME_USER:-admin}"
 duration="${DEMO_DURATION:-60s}"
 
 "$runtime" db start

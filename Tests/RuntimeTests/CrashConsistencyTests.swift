@@ -29,12 +29,13 @@ import TradingCore
             phase.enter("deploying and writing the recording")
             let path = PluginTestSupport.packageRoot.appendingPathComponent("strategies/market_maker.yaml").path
             try await OperatorTestSupport.deploy(try String(contentsOfFile: path, encoding: .utf8), client: client)
+            try await OperatorTestSupport.addCommandLineOperator(client: client)
             let market = SyntheticMarket(instruments: [try InstrumentId(parsing: "BTC-USDT")], seed: 5,
                                          start: Timestamp(millisecondsSinceEpoch: 1_722_000_000_000))
             let recording = try PluginTestSupport.scratchDirectory("crash") + "/synthetic.jsonl"
             let frames = SyntheticFeed(market: market, steps: 100_000).frames().map(\.text)
             try (frames.joined(separator: "\n") + "\n").write(toFile: recording, atomically: true, encoding: .utf8)
-            let environment = ["DATABASE_URL": database.target.url(), "RUNTIME_USER": "admin"]
+            let environment = ["DATABASE_URL": database.target.url()]
 
             let replay = try ChildProcess(HostEndToEndTests.runtime, ["replay", recording], environment: environment,
                                           directory: PluginTestSupport.packageRoot)

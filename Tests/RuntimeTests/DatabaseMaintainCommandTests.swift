@@ -8,7 +8,7 @@ import Testing
 @Suite(.watchdog) struct DatabaseMaintainCommandTests {
     @Test func maintainRunsOnePassAndRefusesABadRange() async throws {
         try await ScratchDatabase.with { database, _ in
-            let environment = ["DATABASE_URL": database.target.url(), "RUNTIME_USER": "admin"]
+            let environment = ["DATABASE_URL": database.target.url()]
             let pass = try await HostEndToEndTests.run(["db", "maintain", "--refresh-from", "2026-10-01", "--refresh-to", "2026-10-03"],
                                                        environment: environment)
             #expect(pass.status == 0, "\(pass.output)")

@@ -45,7 +45,7 @@ import Testing
         let directory = try configDirectory("database:\n  flavor: postgres\n")
         defer { try? FileManager.default.removeItem(at: directory) }
         try await ScratchDatabase.with(migrated: false) { database, _ in
-            let environment = ["DATABASE_URL": database.target.url(), "RUNTIME_USER": "admin", "RUNTIME_CONFIG_DIR": directory.path]
+            let environment = ["DATABASE_URL": database.target.url(), "RUNTIME_CONFIG_DIR": directory.path]
             let status = try await HostEndToEndTests.run(["migrate", "--status"], environment: environment)
             #expect(status.status == 0, "\(status.output)")
             let migrate = try await HostEndToEndTests.run(["migrate"], environment: environment)

@@ -82,7 +82,7 @@ import TradingCore
                                                                              interval: .milliseconds(100)))
             defer { Task { try? await server.shutdown() } }
             let environment = ["DATABASE_URL": database.target.url(), "OKX_WS_PUBLIC_URL": server.publicURL,
-                               "OKX_WS_BUSINESS_URL": server.businessURL, "RUNTIME_USER": "admin"]
+                               "OKX_WS_BUSINESS_URL": server.businessURL]
             // The market maker as shipped, but on the books5 channel the recording has for BTC-USDT.
             let manifestPath = try PluginTestSupport.scratchDirectory("e2e") + "/market_maker_books5.yaml"
             let shipped = try String(contentsOfFile: PluginTestSupport.packageRoot.appendingPathComponent("strategies/market_maker.yaml").path,

@@ -108,7 +108,7 @@ import Testing
 
     @Test func theCommandsRefuseAnUnrepresentableDateAndExitNonZero() async throws {
         try await ScratchDatabase.with { database, _ in
-            let environment = ["DATABASE_URL": database.target.url(), "RUNTIME_USER": "admin"]
+            let environment = ["DATABASE_URL": database.target.url()]
             for arguments in [["trades", "--from", "9999999-12-31T00:00:00Z"], ["candles", "BTC-USDT", "--interval", "1h", "--from", "2026-01-01", "--to", "9999999999999999"]] {
                 let run = try await HostEndToEndTests.run(arguments, environment: environment)
                 #expect(run.status != 0 && run.status < 128, "\(arguments): exit \(run.status)")

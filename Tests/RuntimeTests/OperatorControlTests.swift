@@ -18,6 +18,47 @@ import TradingCore
         try await OperatorAccess(client: client).authorize(name, for: permission, action: "test", resourceType: "strategy", resourceId: nil)
     }
 
+    /// Separation of duties (issue 18 part 3): a strategy the risk engine halted resumes only
+    /// after its halting risk event is acknowledged, and only by an admin; an operator's own halt
+    /// is not gated that way. Every refusal leaves the strategy halted and is audited.
+    @Test func aRiskHaltedStrategyResumesOnlyAcknowledgedAndByAnAdmin() async throws {
+        try await ScratchDatabase.with { _, client in
+            try await OperatorTestSupport.deploy(ManifestValidatorTests.good, client: client)
+            try await OperatorTestSupport.addUser("tom", role: .trader, client: client)
+            let admin = try await Self.actor(client)
+            let tom = try await Self.actor(client, "tom")
+            let control = StrategyControl(client: client)
+            let strategy = try #require(try await StrategyRepository(client).deployment(named: "sma_test"))
+            // What the engine writes when its daily-loss monitor halts a strategy.
+            try await StrategyRepository(client).setStatus(.halted, id: strategy.id)
+            let halt = try await RiskEventRepository(client).insert(RiskEventRecord(
+                eventType: "daily_loss", severity: .critical, strategyId: strategy.id, description: "daily loss 520 over 500",
+                actionTaken: "halted", createdAt: Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000)), mode: .paper))
+            func status() async throws -> String {
+                try await SQLTestQueries.strings(client, "SELECT status FROM strategies WHERE name = 'sma_test'").first ?? "-"
+            }
+
+            for actor in [tom, admin] {
+                let error = await #expect(throws: OperatorError.self) { try await control.apply(.resume, to: "sma_test", by: actor) }
+                #expect(error == .haltNotAcknowledged(strategy: "sma_test", eventId: halt))
+            }
+            #expect(try await status() == "halted")
+            try await RiskEventDesk(client: client).acknowledge(id: halt, by: tom)
+            let error = await #expect(throws: OperatorError.self) { try await control.apply(.resume, to: "sma_test", by: tom) }
+            #expect(error == .resumeNeedsAdmin(strategy: "sma_test", eventId: halt))
+            #expect(try await status() == "halted")
+            let refusals = try await OperatorTestSupport.auditRows(client).filter { $0.action == "strategy.resume" && !$0.success }
+            #expect(refusals.map(\.user) == ["tom", "admin", "tom"])
+
+            try await control.apply(.resume, to: "sma_test", by: admin)
+            #expect(try await status() != "halted")
+            // An operator's halt: the trader who may halt may resume it.
+            try await control.apply(.halt, to: "sma_test", by: tom)
+            try await control.apply(.resume, to: "sma_test", by: tom)
+            #expect(try await status() != "halted")
+        }
+    }
+
     @Test func transitionsFollowTheTradingStateRules() async throws {
         try await ScratchDatabase.with { _, client in
             try await OperatorTestSupport.deploy(ManifestValidatorTests.good, client: client)
@@ -164,20 +205,17 @@ import TradingCore
             await #expect(throws: OperatorError.self) { try await users.add(username: "bob", role: .trader, email: nil, actingUser: "nobody") }
             try await users.add(username: "bob", role: .trader, email: nil, actingUser: "alice")
             await #expect(throws: OperatorError.self) { try await users.add(username: "bob", role: .viewer, email: nil, actingUser: "alice") }
-            // The default 'admin' is not created once users exist.
+            // Nobody is created on first use once users exist.
             let error = await #expect(throws: OperatorError.self) { try await Self.actor(client, "admin", .deploy) }
             #expect(error == .unknownUser("admin"))
             #expect(try await users.list().map(\.username) == ["alice", "bob"])
         }
-        // Implicitly: on an empty table the default user 'admin' is created on first use.
+        // On an empty table the first operator, whatever the name, becomes the first admin.
         try await ScratchDatabase.with { _, client in
-            let admin = try await Self.actor(client, "admin", .manageUsers)
-            #expect(admin.role == .admin)
-        }
-        // Any other name on an empty table is told how to set up.
-        try await ScratchDatabase.with { _, client in
-            let error = await #expect(throws: OperatorError.self) { try await Self.actor(client, "carol", .deploy) }
-            #expect(error == .noUsersYet(actingUser: "carol"))
+            let carol = try await Self.actor(client, "carol", .manageUsers)
+            #expect(carol.role == .admin)
+            let error = await #expect(throws: OperatorError.self) { try await Self.actor(client, "dave", .read) }
+            #expect(error == .unknownUser("dave"))
         }
     }
 

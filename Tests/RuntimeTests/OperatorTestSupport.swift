@@ -21,6 +21,16 @@ enum OperatorTestSupport {
         return try await deployer().deploy(yaml: yaml, source: "test.yaml", store: DatabaseDeploymentStore(client: client), actingUser: user)
     }
 
+    /// The PostgreSQL role a scratch database's URL logs in as: the operator of a `runtime`
+    /// command run against it with DATABASE_URL (see `OperatorLogin`).
+    static let scratchLoginRole = "runtime"
+
+    /// Makes the operator of CLI commands run against a scratch database an admin, for tests that
+    /// set the database up in-process (as `admin`) and then run the `runtime` executable.
+    static func addCommandLineOperator(client: PostgresClient) async throws {
+        try await addUser(scratchLoginRole, role: .admin, client: client)
+    }
+
     /// Adds a user with `role` (the table must already have an admin named `admin`, or be empty).
     static func addUser(_ name: String, role: UserRole, client: PostgresClient) async throws {
         try await UserAdministration(client: client).add(username: name, role: role, email: nil, actingUser: "admin")

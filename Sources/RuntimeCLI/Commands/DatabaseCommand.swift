@@ -106,7 +106,7 @@ extension DatabaseCommand {
                 throw ValidationError(error.description.replacingOccurrences(of: "--from", with: "--refresh-from")
                     .replacingOccurrences(of: "--to", with: "--refresh-to"))
             }
-            let report = try await DatabaseEnvironment.withDatabase(logger: logger) { _, client in
+            let report = try await DatabaseEnvironment.withDatabase(as: .administerDatabase, action: "database.maintain", logger: logger) { _, client in
                 guard let report = try await MaintenanceJob(client: client, logger: logger).runOnce() else {
                     throw ValidationError("another host is maintaining the database right now; nothing was done (try again in a minute)")
                 }

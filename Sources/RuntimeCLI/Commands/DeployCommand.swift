@@ -71,7 +71,7 @@ struct DeployCommand: AsyncParsableCommand {
                 print("  channels    \(manifest.channels.map(\.name).joined(separator: ", "))")
                 print("  capital     \(manifest.allocatedCapital)")
                 print("  limits      \(manifest.riskLimits.sorted { $0.key < $1.key }.map { "\($0.key.rawValue)=\($0.value)" }.joined(separator: " "))")
-                print("  would       \(plan.action.rawValue) the strategies row and write an audit_logs row as \(acting)")
+                print("  would       \(plan.action.rawValue) the strategies row and write an audit_logs row as \(actingUser.actingAs ?? "you")")
             }
         } catch let failure as ManifestValidationFailure {
             throw Self.refuse(failure, json: json, headline: "\(manifest): refused, nothing written")
@@ -91,20 +91,19 @@ struct DeployCommand: AsyncParsableCommand {
         return ExitCode(2)
     }
 
-    private var acting: String { actingUser.name }
 
     /// Authorizes the acting user, validates against what is deployed, writes (or records the refusal).
     private func deployToDatabase(text: String, catalog: InstrumentCatalog) async throws {
         let source = manifest
         let searchPaths = pluginPath.map { $0.split(separator: ":").map(String.init) }
         let json = json
-        let acting = acting
+        let actingAs = actingUser.actingAs
         try await OperatorCLI.run {
-            try await DatabaseEnvironment.withDatabase { _, client in
+            try await DatabaseEnvironment.withOperator(actingAs: actingAs) { context in
+                let client = context.client
                 let resource = (try? ManifestParser.parse(text, source: source).name.rawValue) ?? source
-                _ = try await OperatorAccess(client: client).authorize(
-                    acting, for: .deploy, action: DatabaseDeploymentStore.auditAction, resourceType: "strategy",
-                    resourceId: String(resource.prefix(100)), request: .object(["source": .string(source)]))
+                let acting = try await context.authorize(.deploy, action: DatabaseDeploymentStore.auditAction, resourceType: "strategy",
+                                                         resourceId: resource, request: .object(["source": .string(source)])).username
                 let store = DatabaseDeploymentStore(client: client)
                 let deployer = StrategyDeployer(plugins: PluginLoader(searchPaths: searchPaths), instrument: { catalog[$0] })
                 do {

@@ -38,11 +38,10 @@ struct HaltCommand: AsyncParsableCommand {
             return
         }
         try await OperatorCLI.run {
-            try await DatabaseEnvironment.withDatabase { _, client in
-                let actor = try await OperatorAccess(client: client).authorize(
-                    actingUser.name, for: .halt, action: OperatorCommand.halt.auditAction, resourceType: "strategy",
-                    resourceId: "*", request: .object(["command": .string("halt"), "all": .bool(true)]))
-                let outcomes = try await StrategyControl(client: client).haltAll(by: actor, reason: reason)
+            try await DatabaseEnvironment.withOperator(actingAs: actingUser.actingAs) { context in
+                let actor = try await context.authorize(.haltAll, action: OperatorCommand.halt.auditAction, resourceType: "strategy",
+                                                        resourceId: "*", request: .object(["command": .string("halt"), "all": .bool(true)]))
+                let outcomes = try await StrategyControl(client: context.client).haltAll(by: actor, reason: reason)
                 if json {
                     print(ParameterValue.array(outcomes.map { OperatorCLI.outcomeJSON($0, user: actor) }).jsonText)
                 } else if outcomes.isEmpty {

@@ -10,11 +10,11 @@ import TradingCore
 
 /// `--user NAME`: the acting user of a changing command.
 struct ActingUserOption: ParsableArguments {
-    @Option(name: .long, help: "The acting user, checked against the users table (default: $RUNTIME_USER, else 'admin', created on first use when there are no users).")
+    @Option(name: .long, help: "Act as this user (admins only; default: $RUNTIME_USER, else yourself: your OS user on the embedded cluster, your PostgreSQL role on a shared server).")
     var user: String?
 
-    /// The user name to act as.
-    var name: String { ActingUser.requestedName(flag: user) }
+    /// The user asked to act as, if any.
+    var actingAs: String? { DatabaseEnvironment.requestedUser(flag: user) }
 }
 
 /// The arguments of `pause`, `resume` and `stop`: which strategy, who acts, why, and the output form.
@@ -47,8 +47,13 @@ struct StrategyControlArguments: ParsableArguments {
 enum OperatorCLI {
     /// Runs `body`; an ``OperatorError`` is printed as `runtime: refused: ...` and exits 1.
     static func run(_ body: () async throws -> Void) async throws {
+        try await runReturning(body)
+    }
+
+    /// ``run(_:)`` for a body with a result.
+    static func runReturning<Result>(_ body: () async throws -> Result) async throws -> Result {
         do {
-            try await body()
+            return try await body()
         } catch let error as OperatorError {
             FileHandle.standardError.write(Data("runtime: refused: \(error.description)\n".utf8))
             throw ExitCode(1)
@@ -75,12 +80,12 @@ enum OperatorCLI {
     /// Shared body of pause, resume and stop (and halt NAME).
     static func control(_ command: OperatorCommand, name: String, user: ActingUserOption, reason: String?, json: Bool) async throws {
         try await run {
-            try await DatabaseEnvironment.withDatabase { _, client in
+            try await DatabaseEnvironment.withOperator(actingAs: user.actingAs) { context in
                 let strategy = StrategyName(name)
-                let actor = try await OperatorAccess(client: client).authorize(
-                    user.name, for: StrategyControl.permission(for: command), action: command.auditAction,
-                    resourceType: "strategy", resourceId: name, request: .object(["command": .string(command.rawValue)]))
-                let outcome = try await StrategyControl(client: client).apply(command, to: strategy, by: actor, reason: reason)
+                let actor = try await context.authorize(StrategyControl.permission(for: command), action: command.auditAction,
+                                                        resourceType: "strategy", resourceId: name,
+                                                        request: .object(["command": .string(command.rawValue)]))
+                let outcome = try await StrategyControl(client: context.client).apply(command, to: strategy, by: actor, reason: reason)
                 if json {
                     printJSON(outcomeJSON(outcome, user: actor))
                 } else {

@@ -57,7 +57,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let persist = !noPersist
         let files = self.files
         let checkInvariants = self.checkInvariants
-        let outcome = try await DatabaseEnvironment.withDatabase(logger: logger) { target, client in
+        let outcome = try await DatabaseEnvironment.withDatabase(as: .replay, action: "runtime.replay", logger: logger) { target, client in
             let plan = try await HostLauncher.prepare(mode: .replay, only: only, settings: settings, catalog: catalog,
                                                       loader: PluginLoader(), target: target, client: client, logger: logger)
             if checkInvariants { plan.engine.invariantChecker = InvariantChecker() }

@@ -34,7 +34,7 @@ struct RiskCommand: AsyncParsableCommand {
             guard limit > 0 else { throw ValidationError("--limit must be positive") }
             let chosen = severities
             try await OperatorCLI.run {
-                try await DatabaseEnvironment.withDatabase { _, client in
+                try await DatabaseEnvironment.withDatabase(as: .read, action: "view.risk_events") { _, client in
                     let rows = try await RiskEventDesk(client: client).list(unacknowledgedOnly: unacked, severities: chosen, limit: limit)
                     if json {
                         print(ParameterValue.array(rows.map { event, strategy in
@@ -75,11 +75,10 @@ struct RiskCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await OperatorCLI.run {
-                try await DatabaseEnvironment.withDatabase { _, client in
-                    let actor = try await OperatorAccess(client: client).authorize(
-                        actingUser.name, for: .acknowledgeRisk, action: RiskEventDesk.acknowledgeAction, resourceType: "risk_event",
-                        resourceId: String(id))
-                    try await RiskEventDesk(client: client).acknowledge(id: id, by: actor)
+                try await DatabaseEnvironment.withOperator(actingAs: actingUser.actingAs) { context in
+                    let actor = try await context.authorize(.acknowledgeRisk, action: RiskEventDesk.acknowledgeAction,
+                                                            resourceType: "risk_event", resourceId: String(id))
+                    try await RiskEventDesk(client: context.client).acknowledge(id: id, by: actor)
                     print("risk event \(id) acknowledged by \(actor.username)")
                 }
             }

@@ -37,7 +37,7 @@ struct RunCommand: AsyncParsableCommand {
         let logger = Logger(label: "runtime.host")
         let only = strategies.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         let useSynthetic = synthetic
-        let summary = try await DatabaseEnvironment.withDatabase(logger: logger) { target, client in
+        let summary = try await DatabaseEnvironment.withDatabase(as: .runHost, action: "runtime.run", logger: logger) { target, client in
             let plan = try await HostLauncher.prepare(mode: .paper, only: only, settings: settings, catalog: catalog,
                                                       loader: PluginLoader(), target: target, client: client, logger: logger)
             let feed: any MarketDataFeed

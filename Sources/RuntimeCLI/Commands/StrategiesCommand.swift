@@ -79,7 +79,7 @@ struct StrategiesCommand: AsyncParsableCommand {
     private func listDeployed() async throws {
         let json = json
         try await OperatorCLI.run {
-            try await DatabaseEnvironment.withDatabase { _, client in
+            try await DatabaseEnvironment.withDatabase(as: .read, action: "view.strategies") { _, client in
                 let rows = try await StrategyRepository(client).deployments()
                 let listed = rows.map { row -> (StrategyDeploymentRecord, StrategyManifest?) in
                     (row, row.manifest.flatMap { try? ManifestParser.parse($0, source: "strategies row \(row.name)") })

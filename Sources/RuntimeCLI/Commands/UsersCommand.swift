@@ -9,10 +9,10 @@ struct UsersCommand: AsyncParsableCommand {
         commandName: "users",
         abstract: "Manage users and roles (admin, trader, risk_officer, viewer).",
         discussion: """
-            First setup: while there are no users, `runtime users add NAME --role admin` needs no acting user. Commands \
-            run without --user or RUNTIME_USER act as 'admin', which is created with role admin on first use when the \
-            users table is empty (so a fresh setup can deploy and trade at once); once users exist, every acting user \
-            must exist and have the role the command needs.
+            The operator of every command is who the system says: the OS user on the embedded cluster, the \
+            PostgreSQL login role against a shared server (DATABASE_URL), looked up in users.username. On a database \
+            without users, the first operator (normally the one running `runtime migrate`) becomes its first admin. \
+            An admin adds the others here; --user NAME or RUNTIME_USER lets an admin act as another, narrower user.
             """,
         subcommands: [Add.self, List.self]
     )
@@ -36,9 +36,11 @@ struct UsersCommand: AsyncParsableCommand {
                 throw ValidationError("--role must be one of \(UserRole.allCases.map(\.rawValue).joined(separator: ", ")), not '\(role)'")
             }
             try await OperatorCLI.run {
-                try await DatabaseEnvironment.withDatabase { _, client in
-                    let user = try await UserAdministration(client: client)
-                        .add(username: username, role: userRole, email: email, actingUser: actingUser.name)
+                try await DatabaseEnvironment.withOperator(actingAs: actingUser.actingAs) { context in
+                    let actor = try await context.authorize(.manageUsers, action: UserAdministration.addAction, resourceType: "user",
+                                                            resourceId: username)
+                    let user = try await UserAdministration(client: context.client)
+                        .add(username: username, role: userRole, email: email, actingUser: actor.username)
                     print("added \(user.username) (\(user.role.rawValue), \(user.email))")
                 }
             }
@@ -53,7 +55,7 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await OperatorCLI.run {
-                try await DatabaseEnvironment.withDatabase { _, client in
+                try await DatabaseEnvironment.withDatabase(as: .read, action: "view.users") { _, client in
                     let users = try await UserAdministration(client: client).list()
                     if json {
                         print(ParameterValue.array(users.map {

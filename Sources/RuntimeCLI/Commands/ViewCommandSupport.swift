@@ -9,21 +9,29 @@ import TradingCore
 /// What the read-only views (status, trades, positions, perf, candles) share: reaching the
 /// database with a clear message when it cannot be reached, and option checks.
 enum ViewCommandSupport {
-    /// Runs `body` on the migrated database. When it cannot be reached, says so (as JSON with
-    /// `--json`) on stdout and exits with status 2.
+    /// Runs `body` on the migrated database as an operator who may read (any known user). When
+    /// the database cannot be reached, says so (as JSON with `--json`) on stdout and exits with
+    /// status 2; a refused operator gets `runtime: refused: ...` and status 1.
     static func withDatabase<Result: Sendable>(json: Bool, _ body: @Sendable (DatabaseTarget, PostgresClient) async throws -> Result) async throws -> Result {
-        let target: DatabaseTarget
         do {
-            target = try await DatabaseEnvironment.migratedTarget()
-        } catch {
-            unreachable(error is StorageError ? String(describing: error) : postgresErrorText(error), json: json)
-        }
-        do {
-            return try await target.withClient { client in try await body(target, client) }
+            return try await DatabaseEnvironment.withDatabase(as: .read, action: "view.read") { target, client in
+                try await body(target, client)
+            }
         } catch let error as ViewOptionError {
             throw ValidationError(error.description)
-        } catch let error as StorageError {
-            if case .database = error, !(await isReachable(target)) { unreachable("\(target.description): \(error)", json: json) }
+        } catch let error as OperatorError {
+            FileHandle.standardError.write(Data("runtime: refused: \(error.description)\n".utf8))
+            throw ExitCode(1)
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        } catch {
+            let resolved = try? DatabaseLocator.resolve(configuredURL: (try? DatabaseSettings.load())?.url).target
+            guard let target = resolved else {
+                unreachable(error is StorageError ? String(describing: error) : postgresErrorText(error), json: json)
+            }
+            if !(await isReachable(target)) {
+                unreachable("\(target.description): \(error is StorageError ? String(describing: error) : postgresErrorText(error))", json: json)
+            }
             throw error
         }
     }

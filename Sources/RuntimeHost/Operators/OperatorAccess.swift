@@ -21,17 +21,36 @@ public struct OperatorAccess: Sendable {
         self.logger = logger
     }
 
+    /// The user `identity` (see ``OperatorLogin``), or the user `actingAs` names when that is
+    /// someone else, if their role allows `permission`. Only an admin may act as someone else, who
+    /// then acts with their own (narrower) role; the admin's `user.act_as` audit row records both.
+    /// Every refusal is audited and thrown as ``OperatorError``.
+    public func authorize(identity: String, actingAs: String?, for permission: OperatorPermission, action: String,
+                          resourceType: String, resourceId: String?, request: ParameterValue = .null) async throws -> ActingUser {
+        guard let other = actingAs, !other.isEmpty, other != identity else {
+            return try await authorize(identity, for: permission, action: action, resourceType: resourceType,
+                                       resourceId: resourceId, request: request)
+        }
+        let admin = try await authorize(identity, for: .actAsAnother, action: action, resourceType: resourceType,
+                                        resourceId: resourceId, request: .object(["acting_as": .string(other), "request": request]))
+        try await audit(AuditLogRecord(
+            userId: admin.id, action: "user.act_as", resourceType: "user", resourceId: String(other.prefix(100)),
+            newValue: ParameterValue.object(["identity": .string(identity), "acting_as": .string(other), "for": .string(action)]).jsonText,
+            createdAt: .wallClockNow))
+        return try await authorize(other, for: permission, action: action, resourceType: resourceType, resourceId: resourceId, request: request)
+    }
+
     /// The user named `name` if their role allows `permission`; otherwise writes a refused audit
     /// row for `action` on the resource and throws ``OperatorError``.
     ///
-    /// On a database without users, the default user `admin` (``ActingUser/defaultName``) is
-    /// created with role admin on first use (audited as `user.bootstrap`).
+    /// On a database without users, `name` becomes the first admin (audited as `user.bootstrap`):
+    /// whoever sets the runtime up owns it, and nothing defaults to a shared name.
     public func authorize(_ name: String, for permission: OperatorPermission, action: String, resourceType: String,
                           resourceId: String?, request: ParameterValue = .null) async throws -> ActingUser {
         let users = UserRepository(client)
         var record = try await users.user(named: name)
-        if record == nil, name == ActingUser.defaultName {
-            record = try await bootstrapDefaultAdmin()
+        if record == nil {
+            record = try await bootstrapFirstAdmin(name)
         }
         let refusal: OperatorError
         if let record {
@@ -43,7 +62,7 @@ public struct OperatorAccess: Sendable {
                 return ActingUser(id: record.id, username: record.username, role: record.role)
             }
         } else {
-            refusal = try await users.count() == 0 ? .noUsersYet(actingUser: name) : .unknownUser(name)
+            refusal = .unknownUser(name)
         }
         try await audit(AuditLogRecord(userId: record?.id, action: action, resourceType: resourceType, resourceId: resourceId,
                                        newValue: Self.requestJSON(actingUser: name, role: record?.role, request: request),
@@ -57,22 +76,25 @@ public struct OperatorAccess: Sendable {
         try await AuditLogRepository(client).insert(record)
     }
 
-    /// Creates the default admin when no user exists yet (under the setup lock); returns it, or
-    /// nil when another user appeared meanwhile.
-    func bootstrapDefaultAdmin() async throws -> UserRecord? {
-        try await Transaction.run(client, logger: logger) { connection in
+    /// Creates `name` as the first admin when no user exists yet (under the setup lock); returns
+    /// it, or nil when users exist.
+    func bootstrapFirstAdmin(_ name: String) async throws -> UserRecord? {
+        try await Transaction.run(client, logger: logger) { connection -> UserRecord? in
             let users = UserRepository(connection)
             try await users.lockForSetup()
-            if let existing = try await users.user(named: ActingUser.defaultName) { return existing }
+            if let existing = try await users.user(named: name) { return existing }
             guard try await users.count() == 0 else { return nil }
-            let admin = UserRecord(username: ActingUser.defaultName, email: "admin@localhost", role: .admin)
+            let admin = UserRecord(username: name, email: "\(name)@localhost", role: .admin)
+            do { try admin.validate() } catch {
+                throw OperatorError.invalidArgument(field: "operator", reason: "'\(name)' cannot be the first admin: \(error)")
+            }
             try await users.insert(admin)
             try await AuditLogRepository(connection).insert(AuditLogRecord(
                 userId: admin.id, action: "user.bootstrap", resourceType: "user", resourceId: admin.username,
                 newValue: ParameterValue.object(["username": .string(admin.username), "role": .string(admin.role.rawValue),
                                                  "email": .string(admin.email)]).jsonText,
                 createdAt: .wallClockNow))
-            logger.notice("no users yet: created the default user 'admin' with role admin")
+            logger.notice("no users yet: \(name) is the first admin")
             return admin
         }
     }

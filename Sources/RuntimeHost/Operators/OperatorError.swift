@@ -9,8 +9,6 @@ public enum OperatorError: Error, Sendable, Hashable, CustomStringConvertible {
     case inactiveUser(String)
     /// The acting user's role may not do this.
     case roleRefused(user: String, role: UserRole, permission: OperatorPermission)
-    /// The users table is empty and the acting user is not the default admin.
-    case noUsersYet(actingUser: String)
     /// `users add` for a name (or email) already taken.
     case userExists(String)
     /// No strategy row with this name.
@@ -25,19 +23,21 @@ public enum OperatorError: Error, Sendable, Hashable, CustomStringConvertible {
     case alreadyAcknowledged(id: Int64)
     /// An argument is malformed.
     case invalidArgument(field: String, reason: String)
+    /// A strategy the risk engine halted is resumed before its halting risk event is acknowledged.
+    case haltNotAcknowledged(strategy: String, eventId: Int64)
+    /// A strategy the risk engine halted is resumed by someone other than an admin.
+    case resumeNeedsAdmin(strategy: String, eventId: Int64)
+    /// The schema has pending migrations and this operator may not apply them.
+    case schemaBehind(operator: String)
 
     public var description: String {
         switch self {
         case .unknownUser(let user):
-            "user '\(user)' is not in the users table; ask an admin to run `runtime users add \(user) --role trader`, "
-                + "or act as an existing user with --user NAME or RUNTIME_USER"
+            "user '\(user)' is not in the users table; ask an admin to run `runtime users add \(user) --role viewer|trader|risk_officer|admin`"
         case .inactiveUser(let user): "user '\(user)' is deactivated; ask an admin to reactivate the account"
         case .roleRefused(let user, let role, let permission):
             "user '\(user)' has role \(role.rawValue), which may not \(permission.verb); that needs "
                 + permission.allowedRoles.map(\.rawValue).joined(separator: " or ")
-        case .noUsersYet(let user):
-            "there are no users yet and '\(user)' is not one: run `runtime users add NAME --role admin` first "
-                + "(the first user needs no acting user), or act as the default user 'admin', which is created on first use"
         case .userExists(let name): "a user with username or email '\(name)' already exists"
         case .unknownStrategy(let name): "no strategy named '\(name)' is deployed; `runtime strategies` lists the deployed ones"
         case .notControllable(let name, let status):
@@ -46,6 +46,12 @@ public enum OperatorError: Error, Sendable, Hashable, CustomStringConvertible {
         case .unknownRiskEvent(let id): "no risk event with id \(id); `runtime risk list` shows the ids"
         case .alreadyAcknowledged(let id): "risk event \(id) is already acknowledged"
         case .invalidArgument(let field, let reason): "\(field): \(reason)"
+        case .haltNotAcknowledged(let name, let id):
+            "'\(name)' was halted by the risk engine (risk event \(id)); acknowledge it first (`runtime risk ack \(id)`), then an admin resumes it"
+        case .resumeNeedsAdmin(let name, let id):
+            "'\(name)' was halted by the risk engine (risk event \(id), acknowledged); only an admin resumes it"
+        case .schemaBehind(let name):
+            "the database schema has pending migrations and '\(name)' is not an admin; ask an admin to run `runtime migrate`"
         }
     }
 }

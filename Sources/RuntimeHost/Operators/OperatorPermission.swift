@@ -2,26 +2,42 @@ import Storage
 
 /// Something an operator may be allowed to do, and the roles that may.
 ///
-/// Roles (users.role): `admin` may do everything; `trader` may deploy, control strategies and
-/// acknowledge risk events; `risk_officer` may acknowledge risk events and halt strategies (a
-/// risk officer must be able to stop risk, never to add it); `viewer` may only read.
+/// Roles (users.role): `admin` may do everything; `trader` may deploy, control strategies, replay
+/// and acknowledge risk events; `risk_officer` may acknowledge risk events and halt strategies,
+/// one or all (a risk officer must be able to stop risk, never to add it); `viewer` may only read.
+/// Running the host, migrating, maintaining the database, managing users and acting as another
+/// user are the admin's.
 public enum OperatorPermission: String, Sendable, Hashable, CaseIterable {
+    /// The read-only views: status, trades, positions, perf, candles, strategies, risk list, users list.
+    case read
+    /// `runtime replay` (a simulation: it writes replay rows, never live or paper ones).
+    case replay
+    /// `runtime run`: the host trades.
+    case runHost = "run_host"
+    /// `runtime migrate` and `runtime db maintain`.
+    case administerDatabase = "administer_database"
+    /// `--user NAME` / `RUNTIME_USER` naming someone else.
+    case actAsAnother = "act_as_another"
     /// `runtime users add`.
     case manageUsers = "manage_users"
     /// `runtime deploy`.
     case deploy
     /// `runtime pause|resume|stop`.
     case controlTrading = "control_trading"
-    /// `runtime halt`.
+    /// `runtime halt NAME`.
     case halt
+    /// `runtime halt --all`: the kill switch.
+    case haltAll = "halt_all"
     /// `runtime risk ack`.
     case acknowledgeRisk = "acknowledge_risk"
 
     /// The roles allowed, most powerful first.
     public var allowedRoles: [UserRole] {
         switch self {
-        case .manageUsers: [.admin]
-        case .deploy, .controlTrading: [.admin, .trader]
+        case .read: [.admin, .trader, .riskOfficer, .viewer]
+        case .runHost, .administerDatabase, .actAsAnother, .manageUsers: [.admin]
+        case .replay, .deploy, .controlTrading: [.admin, .trader]
+        case .haltAll: [.admin, .riskOfficer]
         case .halt, .acknowledgeRisk: [.admin, .trader, .riskOfficer]
         }
     }
@@ -32,6 +48,12 @@ public enum OperatorPermission: String, Sendable, Hashable, CaseIterable {
     /// What the permission lets one do, for refusals ("... may not <verb>").
     public var verb: String {
         switch self {
+        case .read: "read the views"
+        case .replay: "run replays"
+        case .runHost: "run the host"
+        case .administerDatabase: "migrate or maintain the database"
+        case .actAsAnother: "act as another user"
+        case .haltAll: "halt all strategies"
         case .manageUsers: "manage users"
         case .deploy: "deploy strategies"
         case .controlTrading: "pause, resume or stop strategies"

@@ -93,6 +93,18 @@ public struct StrategyControl: Sendable {
         guard let state = StrategyStatusMapping.tradingState(row.status) else {
             return try await refuse(.notControllable(strategy: name.rawValue, status: row.status.rawValue), old: old)
         }
+        // Separation of duties: a strategy the risk engine halted (any halt but an operator's)
+        // resumes only once its halting risk event is acknowledged, and only by an admin.
+        if command == .resume, row.status == .halted,
+           let halt = try await RiskEventRepository(connection).latestHalt(strategyId: row.id),
+           halt.eventType != RiskEventType.stateChange.rawValue, let eventId = halt.id {
+            if !halt.acknowledged {
+                return try await refuse(.haltNotAcknowledged(strategy: name.rawValue, eventId: eventId), old: old)
+            }
+            if user.role != .admin {
+                return try await refuse(.resumeNeedsAdmin(strategy: name.rawValue, eventId: eventId), old: old)
+            }
+        }
         let target: StrategyTradingState
         switch state.transition(to: command.targetState, by: .operator) {
         case .failure(let reason):

@@ -7,10 +7,9 @@ import TradingCore
 
 /// `runtime users add|list`.
 ///
-/// First setup: while the users table is empty, `users add NAME --role admin` needs no acting
-/// user (the new admin is recorded as the actor of its own creation). After that only admins
-/// add users. Commands run without `--user`/`RUNTIME_USER` act as `admin`, which is created
-/// on first use when no user exists (``OperatorAccess``).
+/// Only admins add users. On an empty users table the first operator becomes the first admin
+/// (``OperatorAccess``); `users add NAME --role admin` on an empty table creates NAME as that
+/// admin, recorded as the actor of its own creation.
 public struct UserAdministration: Sendable {
     /// The database.
     public let client: PostgresClient

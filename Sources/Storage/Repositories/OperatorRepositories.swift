@@ -145,6 +145,19 @@ extension UserRepository {
         }
     }
 
+    /// Whether `username` may apply migrations: an active admin, or anyone while there is no user
+    /// yet (also before the users table exists: a fresh database).
+    public func mayApplyMigrations(username: String) async throws(StorageError) -> Bool {
+        let table = try await session.rows("look for the users table", "SELECT to_regclass('users') IS NOT NULL AS present")
+        guard let present = table.first, try present.value("present", as: Bool.self, table: "users") else { return true }
+        let rows = try await session.rows("check migration rights", """
+            SELECT NOT EXISTS (SELECT 1 FROM users)
+                OR EXISTS (SELECT 1 FROM users WHERE username = \(username) AND role = 'admin' AND is_active) AS allowed
+            """)
+        guard let row = rows.first else { return false }
+        return try row.value("allowed", as: Bool.self, table: "users")
+    }
+
     /// Takes a transaction-scoped advisory lock on the users table's setup, so two first-time
     /// `users add` runs on an empty table cannot both become the bootstrap admin.
     public func lockForSetup() async throws(StorageError) {
@@ -155,13 +168,22 @@ extension UserRepository {
 extension RiskEventRepository {
     /// The event with this id, if any.
     public func event(id: Int64) async throws(StorageError) -> RiskEventRecord? {
-        // Read through the filtered listing's decoder by narrowing on id.
+        try await first("read risk event", where: "id = \(id)")
+    }
+
+    /// The newest event that halted this strategy (action_taken = 'halted'), if any.
+    public func latestHalt(strategyId: UUID) async throws(StorageError) -> RiskEventRecord? {
+        try await first("read the strategy's halting risk event", where: "strategy_id = '\(strategyId.uuidString)' AND action_taken = 'halted'")
+    }
+
+    /// The newest event matching `condition` (built from ids and constants only, never from input text).
+    private func first(_ operation: String, where condition: String) async throws(StorageError) -> RiskEventRecord? {
         let t = "risk_events"
-        let rows = try await session.rows("read risk event", """
+        let rows = try await session.rows(operation, PostgresQuery(unsafeSQL: """
             SELECT id, acknowledged, acknowledged_by, strategy_id, event_type, severity, description,
                 (extract(epoch FROM created_at) * 1000000)::int8 AS created_us, mode
-            FROM risk_events WHERE id = \(id)
-            """)
+            FROM risk_events WHERE \(condition) ORDER BY created_at DESC, id DESC LIMIT 1
+            """))
         return try rows.first.map { row throws(StorageError) in
             RiskEventRecord(id: try row.value("id", table: t), eventType: try row.value("event_type", table: t),
                             severity: try SQLValues.enumValue(try row.value("severity", table: t), table: t, column: "severity"),
