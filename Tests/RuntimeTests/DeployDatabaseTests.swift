@@ -36,6 +36,43 @@ import TradingCore
         }
     }
 
+    /// Separation of duties (issue 18 part 3): a trader may not raise a strategy's capital or risk
+    /// limits above what an admin deployed (nor drop a limit); lowering is fine, and so is going
+    /// back up to the admin's ceiling. Refusals change nothing but a refused audit row.
+    @Test func aTraderCannotRaiseCapitalOrLimitsAboveTheAdminsCeiling() async throws {
+        try await ScratchDatabase.with { _, client in
+            let good = ManifestValidatorTests.good
+            try await OperatorTestSupport.deploy(good, client: client)
+            try await OperatorTestSupport.addUser("tina", role: .trader, client: client)
+            let refused: [(String, String)] = [
+                (good.replacingOccurrences(of: "allocated_capital: 10000", with: "allocated_capital: 20000"), "allocated_capital"),
+                (good.replacingOccurrences(of: "max_order_quantity: 0.05", with: "max_order_quantity: 0.1"), "risk_limits.max_order_quantity"),
+                (good.replacingOccurrences(of: "  max_daily_loss: 500\n", with: ""), "risk_limits.max_daily_loss"),
+            ]
+            for (yaml, field) in refused {
+                let before = try await OperatorTestSupport.snapshot(client)
+                let failure = await #expect(throws: ManifestValidationFailure.self) {
+                    try await OperatorTestSupport.deploy(yaml, as: "tina", client: client)
+                }
+                #expect(failure?.errors.map(\.field) == [field], "\(failure?.errors ?? [])")
+                #expect(try await OperatorTestSupport.snapshot(client) == before)
+                let refusal = try #require(try await OperatorTestSupport.auditRows(client).last)
+                #expect(!refusal.success && refusal.user == "tina" && refusal.errorMessage?.contains(field) == true)
+            }
+            // Lower, then back up to the admin's 10000: both fine.
+            try await OperatorTestSupport.deploy(good.replacingOccurrences(of: "allocated_capital: 10000", with: "allocated_capital: 5000"),
+                                                 as: "tina", client: client)
+            try await OperatorTestSupport.deploy(good.replacingOccurrences(of: "allocated_capital: 10000", with: "allocated_capital: 9000"),
+                                                 as: "tina", client: client)
+            // The admin raises the ceiling; the trader may then go up to it.
+            try await OperatorTestSupport.deploy(good.replacingOccurrences(of: "allocated_capital: 10000", with: "allocated_capital: 30000"),
+                                                 client: client)
+            try await OperatorTestSupport.deploy(good.replacingOccurrences(of: "allocated_capital: 10000", with: "allocated_capital: 25000"),
+                                                 as: "tina", client: client)
+            #expect(try await SQLTestQueries.strings(client, "SELECT allocated_capital::numeric(38,2)::text FROM strategies") == ["25000.00"])
+        }
+    }
+
     @Test func deploymentWritesTheStrategiesRowAndAnAuditRow() async throws {
         try await ScratchDatabase.with { _, client in
             let plan = try await OperatorTestSupport.deploy(ManifestValidatorTests.good, client: client)

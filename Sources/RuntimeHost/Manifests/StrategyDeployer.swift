@@ -125,7 +125,13 @@ public struct StrategyDeployer {
             try await store.recordRefusal(manifestName: name, source: source, errors: failure.errors, actingUser: actingUser)
             throw failure
         }
-        try await store.apply(plan, actingUser: actingUser)
+        do {
+            try await store.apply(plan, actingUser: actingUser)
+        } catch let failure as ManifestValidationFailure {
+            // Refused against what is deployed (a trader above an admin's ceiling): nothing was written.
+            try await store.recordRefusal(manifestName: plan.manifest.name.rawValue, source: source, errors: failure.errors, actingUser: actingUser)
+            throw failure
+        }
         return plan
     }
 }

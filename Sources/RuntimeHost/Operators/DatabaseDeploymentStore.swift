@@ -49,6 +49,10 @@ public struct DatabaseDeploymentStore: StrategyDeploymentStore, Sendable {
             let strategies = StrategyRepository(connection)
             let current = try await strategies.deployment(named: manifest.name, lockingForUpdate: true)
             let audit = AuditLogRepository(connection)
+            if current != nil, user?.role != .admin, let ceiling = try await audit.deploymentCeiling(strategy: manifest.name.rawValue) {
+                let excess = Self.excess(of: manifest, over: ceiling)
+                if !excess.isEmpty { throw ManifestValidationFailure(source: "deploy", errors: excess) }
+            }
             if plan.action == .unchanged {
                 try await audit.insert(AuditLogRecord(
                     userId: user?.id, action: Self.auditAction, resourceType: "strategy", resourceId: manifest.name.rawValue,
@@ -91,6 +95,26 @@ public struct DatabaseDeploymentStore: StrategyDeploymentStore, Sendable {
             userId: user?.id, action: Self.auditAction, resourceType: "strategy",
             resourceId: String((manifestName ?? source).prefix(100)), newValue: detail.jsonText, success: false,
             errorMessage: "manifest refused: " + errors.map(\.description).joined(separator: "; "), createdAt: .wallClockNow))
+    }
+
+    /// Separation of duties: what in `manifest` is above `ceiling` (capital, a risk limit, or a
+    /// limit dropped, which lifts it). Every limit is a maximum, so larger is looser. Only an admin
+    /// raises them; anyone may lower them or add limits.
+    static func excess(of manifest: StrategyManifest, over ceiling: DeploymentCeiling) -> [ManifestError] {
+        var errors: [ManifestError] = []
+        let only = "above the ceiling an admin set; only an admin raises it"
+        if let cap = try? FixedPoint(parsing: ceiling.allocatedCapital), manifest.allocatedCapital > Money(cap) {
+            errors.append(ManifestError(field: "allocated_capital", reason: "\(manifest.allocatedCapital) is \(only) (\(cap))"))
+        }
+        for (key, text) in ceiling.riskLimits.sorted(by: { $0.key < $1.key }) {
+            guard let limitKey = RiskLimitKey(rawValue: key), let cap = try? FixedPoint(parsing: text) else { continue }
+            guard let value = manifest.riskLimits[limitKey] else {
+                errors.append(ManifestError(field: "risk_limits.\(key)", reason: "removing it lifts the limit, which is \(only) (\(cap))"))
+                continue
+            }
+            if value > cap { errors.append(ManifestError(field: "risk_limits.\(key)", reason: "\(value) is \(only) (\(cap))")) }
+        }
+        return errors
     }
 
     /// The status a deployment writes (see the type's documentation).

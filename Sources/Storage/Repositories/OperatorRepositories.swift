@@ -208,3 +208,35 @@ public enum NotificationChannel: String, Sendable {
         try await session.execute("notify \(rawValue)", "SELECT pg_notify(\(rawValue), \(payload))")
     }
 }
+
+/// The capital and risk limits a trader may not exceed when redeploying a strategy.
+public struct DeploymentCeiling: Sendable, Hashable {
+    /// allocated_capital as deployed, decimal text.
+    public var allocatedCapital: String
+    /// risk_limits as deployed: key to decimal text.
+    public var riskLimits: [String: String]
+}
+
+extension AuditLogRepository {
+    /// The capital and limits of the newest successful deployment of `strategy` by an admin, or,
+    /// when no admin ever deployed it, of its first deployment: what an admin set (or what the
+    /// strategy started with) is the ceiling for everyone else.
+    public func deploymentCeiling(strategy: String) async throws(StorageError) -> DeploymentCeiling? {
+        let t = "audit_logs"
+        let rows = try await session.rows("read the deployment ceiling", """
+            SELECT a.new_value ->> 'allocated_capital' AS capital,
+                   coalesce((SELECT jsonb_object_agg(key, value #>> '{}') FROM jsonb_each(a.new_value -> 'risk_limits')), '{}'::jsonb)::text AS limits
+            FROM audit_logs a LEFT JOIN users u ON u.id = a.user_id
+            WHERE a.action = 'strategy.deploy' AND a.success AND a.resource_id = \(strategy)
+              AND a.new_value ? 'allocated_capital'
+            ORDER BY coalesce(u.role = 'admin', false) DESC, CASE WHEN u.role = 'admin' THEN -a.id ELSE a.id END
+            LIMIT 1
+            """)
+        guard let row = rows.first else { return nil }
+        let limitsText: String = try row.value("limits", table: t)
+        guard let limits = try? JSONDecoder().decode([String: String].self, from: Data(limitsText.utf8)) else {
+            throw .database(operation: "read the deployment ceiling", message: "risk_limits is not an object of numbers: \(limitsText)")
+        }
+        return DeploymentCeiling(allocatedCapital: try row.value("capital", table: t), riskLimits: limits)
+    }
+}
