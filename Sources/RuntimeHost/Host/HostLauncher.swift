@@ -25,7 +25,7 @@ public struct HostPlan {
     /// notice a closed connection a moment later), then closes the connection.
     public func releaseLocks() async {
         guard let lockConnection else { return }
-        _ = try? await lockConnection.query("SELECT pg_advisory_unlock_all()", logger: Logger(label: "runtime.host.locks"))
+        try? await HostCoordination(lockConnection).unlockAllStrategies()
         try? await lockConnection.close()
     }
 }
@@ -96,10 +96,8 @@ public enum HostLauncher {
         if mode != .replay {
             let connection = try await target.connect(logger: logger)
             var refused: [StrategyName] = []
-            for strategy in deployed {
-                let rows = try await connection.query(
-                    "SELECT pg_try_advisory_lock(hashtextextended(\(strategy.id.uuidString), 0))", logger: logger)
-                for try await locked in rows.decode(Bool.self) where !locked { refused.append(strategy.name) }
+            for strategy in deployed where try await !HostCoordination(connection).tryLockStrategy(strategy.id) {
+                refused.append(strategy.name)
             }
             guard refused.isEmpty else {
                 try? await connection.close()
@@ -116,8 +114,7 @@ public enum HostLauncher {
         } else if mode == .replay {
             // A replay starts flat: the replay positions of an earlier run are superseded, so that
             // the positions table shows this run's (its trades stay, told apart by their order ids).
-            try await client.query("DELETE FROM positions WHERE mode = 'replay' AND strategy_id = ANY(\(deployed.map(\.id)))",
-                                   logger: logger)
+            try await PositionRepository(client).deleteReplayPositions(of: deployed.map(\.id))
         }
         // Live and paper: the risk monitors resume from the last run's equity marks and losing
         // streak, as the trading state does; a replay starts both fresh.

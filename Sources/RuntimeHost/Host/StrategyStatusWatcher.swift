@@ -82,11 +82,7 @@ enum StrategyStatusWatcher {
 
     static func readStatuses(on connection: PostgresConnection, names: [StrategyName],
                              logger: Logger) async throws -> [StrategyName: String] {
-        let rows = try await connection.query("SELECT name, status FROM strategies WHERE name = ANY(\(names.map(\.rawValue)))",
-                                              logger: logger)
-        var statuses: [StrategyName: String] = [:]
-        for try await (name, status) in rows.decode((String, String).self) { statuses[StrategyName(name)] = status }
-        return statuses
+        try await HostCoordination(connection).statuses(of: names)
     }
 }
 

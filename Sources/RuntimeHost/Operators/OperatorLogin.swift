@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Storage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,8 +25,6 @@ public enum OperatorLogin {
             }
             return name
         }
-        var name = ""
-        for try await role in try await client.query("SELECT session_user::text", logger: logger).decode(String.self) { name = role }
-        return name
+        return try await HostCoordination(client).loginRole()
     }
 }
