@@ -7,7 +7,7 @@ import PackageDescription
 let strategyPlugins: [String] = subfolders(of: "strategies")
 
 /// Strategy plugins only the tests load (Tests/Plugins/NAME, built as lib<Name>.so beside the
-/// shipped ones), e.g. the order storm that the invariant tests run.
+/// shipped ones), e.g. the order storm the invariant tests run and the wedge the watchdog tests run.
 let testPlugins: [String] = subfolders(of: "Tests/Plugins")
 
 /// Every folder under Benchmarks/Benchmarks/ is one ordo-one/benchmark suite (an executable target

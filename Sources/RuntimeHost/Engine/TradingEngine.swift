@@ -61,6 +61,10 @@ public final class TradingEngine {
     let instrumentTable: [InstrumentId: Instrument]
     @exclusivity(unchecked) var markets = MarketTable()
     @exclusivity(unchecked) var runners: [StrategyRunner] = []
+    /// The callback in progress, for a watchdog on another thread (``HostWatchdog``).
+    public let callbackWatch = CallbackWatch()
+    /// The strategies by runner slot (name order), as ``callbackWatch`` reports them.
+    public var strategiesBySlot: [StrategyName] { runners.map(\.name) }
     @exclusivity(unchecked) var handles: [RiskEngine.StrategyHandle] = []
     @exclusivity(unchecked) var masks: [ChannelMask] = []
     var runnerIndex: [StrategyName: Int] = [:]
@@ -133,6 +137,8 @@ public final class TradingEngine {
                 throw EngineError.strategyCreationFailed(strategy.name, reason: String(describing: error))
             }
             let index = runners.count
+            runner.watch = callbackWatch
+            runner.watchSlot = index
             runners.append(runner)
             runnerIndex[strategy.name] = index
             masks.append(ChannelMask(strategy.channels))

@@ -87,6 +87,16 @@ public enum HostLauncher {
         // happens to it there never changes its status.
         if mode != .replay {
             deployed = deployed.filter { $0.tradingState != nil && $0.tradingState != .stopped }
+            // A strategy the watchdog halted because a callback never returned would wedge this
+            // host again: it stays out until an admin resumes it.
+            var wedged: Set<StrategyName> = []
+            for strategy in deployed where strategy.status == .halted {
+                if try await RiskEventRepository(client).latestHalt(strategyId: strategy.id)?.eventType == "callback_timeout" {
+                    wedged.insert(strategy.name)
+                    logger.warning("\(strategy.name) is halted because a callback never returned; not loaded until an admin resumes it")
+                }
+            }
+            deployed = deployed.filter { !wedged.contains($0.name) }
         }
         guard !deployed.isEmpty else {
             throw HostLaunchError.nothingToRun("no deployed strategy is active, paused, reducing or halted")
@@ -272,25 +282,32 @@ extension TradingEngine {
 }
 
 extension HostLauncher {
-    /// Halts a trading strategy whose stored manifest no longer validates, in one transaction:
-    /// its status, a critical risk event saying why and an audit row. A strategy that is not
-    /// trading (stopped, archived, draft) is left as it is.
+    /// Halts a trading strategy whose stored manifest no longer validates. A strategy that is
+    /// not trading (stopped, archived, draft) or already halted is left as it is.
     static func haltUnloadable(_ failure: DeployedStrategyFailure, mode: TradingMode, client: PostgresClient, logger: Logger) async throws {
         guard let state = StrategyStatusMapping.tradingState(failure.status), state != .stopped, failure.status != .halted else { return }
+        try await haltFromHost(failure.id, name: failure.name, previous: failure.status, eventType: "manifest_invalid",
+                               reason: "the stored manifest no longer validates: " + failure.errors.map(\.description).joined(separator: "; "),
+                               mode: mode, client: client, logger: logger)
+    }
+
+    /// The host halts a strategy on its own authority, in one transaction: its status, a critical
+    /// risk event of `eventType` saying why, and an audit row (no user: the host).
+    static func haltFromHost(_ id: UUID, name: StrategyName, previous: StrategyStatus?, eventType: String, reason: String,
+                             mode: TradingMode, client: PostgresClient, logger: Logger) async throws {
         let now = Timestamp.wallClockNow
-        let reason = failure.errors.map(\.description).joined(separator: "; ")
         try await Transaction.run(client, logger: logger) { connection in
-            try await StrategyRepository(connection).setStatus(.halted, id: failure.id)
+            try await StrategyRepository(connection).setStatus(.halted, id: id)
             _ = try await RiskEventRepository(connection).insert(RiskEventRecord(
-                eventType: "manifest_invalid", severity: .critical, strategyId: failure.id,
-                description: "halted at host start: the stored manifest no longer validates: \(reason)",
+                eventType: eventType, severity: .critical, strategyId: id, description: "halted by the host: \(reason)",
                 actionTaken: "halted", createdAt: now, mode: mode))
             _ = try await AuditLogRepository(connection).insert(AuditLogRecord(
-                userId: nil, action: "strategy.halt", resourceType: "strategy", resourceId: String(failure.name.rawValue.prefix(100)),
-                oldValue: ParameterValue.object(["status": .string(failure.status.rawValue)]).jsonText,
+                userId: nil, action: "strategy.halt", resourceType: "strategy", resourceId: String(name.rawValue.prefix(100)),
+                oldValue: previous.map { ParameterValue.object(["status": .string($0.rawValue)]).jsonText },
                 newValue: ParameterValue.object(["status": .string(StrategyStatus.halted.rawValue), "by": .string("host"),
-                                                 "reason": .string("stored manifest no longer validates: \(reason)")]).jsonText,
+                                                 "reason": .string(reason)]).jsonText,
                 createdAt: now))
+            try await NotificationChannel.strategyControl.notify(name.rawValue, on: connection)
         }
     }
 }

@@ -62,7 +62,13 @@ public final class HostSession {
     /// engine's summary after everything accepted has been written.
     public func run(duration: Duration? = nil) async -> EngineSummary {
         let (inputs, continuation) = AsyncStream<Input>.makeStream(bufferingPolicy: .unbounded)
-        let signals = Self.installSignalHandlers { signal in continuation.yield(.shutdown(signal)) }
+        let watchdog = makeWatchdog()
+        watchdog.start()
+        defer { watchdog.stop() }
+        let signals = Self.installSignalHandlers { signal in
+            watchdog.shutdownRequested()
+            continuation.yield(.shutdown(signal))
+        }
         defer { signals.forEach { $0.cancel() } }
 
         let writers = Task { [trading = persistence.trading, market = persistence.market] in
@@ -151,6 +157,31 @@ public final class HostSession {
         continuation.finish()
         logger.notice("host stopped", metadata: ["events": "\(engine.summary.events)", "fills": "\(engine.summary.fills)"])
         return engine.summary
+    }
+
+    /// The watchdog for callbacks that never return and shutdowns that never finish: it halts the
+    /// wedged strategy in the database (not in a replay, which never changes a status) and flushes
+    /// the trading records accepted so far before the process exits (see ``HostWatchdog``).
+    private func makeWatchdog() -> HostWatchdog {
+        let trading = persistence.trading, target = target, logger = logger, mode = engine.options.mode
+        let ids = persistence.strategyIds
+        return HostWatchdog(
+            watch: engine.callbackWatch, strategies: engine.strategiesBySlot, callbackBudget: engine.options.callbackBudget, logger: logger,
+            onWedged: { wedge in
+                logger.critical("\(wedge); the host cannot preempt it, so it halts \(wedge.strategy) and exits with status \(HostWatchdog.wedgedExitStatus): restart it (a supervisor does) to resume the other strategies")
+                if mode != .replay, let id = ids[wedge.strategy] {
+                    do {
+                        try await target.withClient(logger: logger) { client in
+                            try await HostLauncher.haltFromHost(id, name: wedge.strategy, previous: nil, eventType: "callback_timeout",
+                                                                reason: wedge.description, mode: mode, client: client, logger: logger)
+                        }
+                    } catch {
+                        logger.critical("could not record the halt of \(wedge.strategy): \(error)")
+                    }
+                }
+                await trading.flush()
+            },
+            onStuckShutdown: { await trading.flush() })
     }
 
     private func handle(_ event: FeedEvent) {

@@ -31,6 +31,9 @@ public final class PersistencePipeline {
         self.logger = logger
     }
 
+    /// The strategies' ids (strategies.id), by name.
+    public var strategyIds: [StrategyName: UUID] { mapping.strategyIds }
+
     /// Queues the rows of these records, in order.
     public func submit(_ records: [EngineRecord]) async {
         for record in records {

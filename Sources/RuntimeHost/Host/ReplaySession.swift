@@ -95,6 +95,17 @@ public enum ReplaySession {
                            logger: Logger) async throws(RecordingError) -> EngineSummary {
         let pace = speed.feedSpeed
         let drainEvery = max(1, drainEvery)
+        // A callback that never returns ends the replay with status 3 (a replay changes no status).
+        let trading = persistence?.trading
+        let watchdog = HostWatchdog(
+            watch: engine.callbackWatch, strategies: engine.strategiesBySlot, callbackBudget: engine.options.callbackBudget, logger: logger,
+            onWedged: { wedge in
+                logger.critical("\(wedge); the replay cannot go on and exits with status \(HostWatchdog.wedgedExitStatus)")
+                await trading?.flush()
+            },
+            onStuckShutdown: { await trading?.flush() })
+        watchdog.start()
+        defer { watchdog.stop() }
         var firstEvent = FirstEventTime()
         var sinceDrain = 0
         var previous: Timestamp?

@@ -93,6 +93,10 @@ public final class StrategyRunner {
     }
     /// Called for each callback that exceeds the budget (the host logs it and counts it in metrics).
     public var onBudgetExceeded: ((CallbackBudgetOverrun) -> Void)?
+    /// Where each callback's start is published for the host's watchdog, as runner `watchSlot`.
+    public var watch: CallbackWatch?
+    /// This runner's index in the engine, for ``watch``.
+    public var watchSlot = 0
     /// Where the strategy is in its life.
     @exclusivity(unchecked) public private(set) var state: State = .created
     /// How many callbacks exceeded the budget.
@@ -213,6 +217,7 @@ public final class StrategyRunner {
         guard state == .running else { return .skipped }
         context.setClock(time)
         let started = Self.monotonicNanoseconds()
+        watch?.begin(slot: watchSlot, callback: callback, now: started)
         let thrown: (any Error)?
         do {
             try body(strategy)
@@ -220,6 +225,7 @@ public final class StrategyRunner {
         } catch {
             thrown = error
         }
+        watch?.end()
         let elapsed = Self.monotonicNanoseconds() &- started
         if elapsed > slowestNanoseconds {
             slowestNanoseconds = elapsed
@@ -236,7 +242,7 @@ public final class StrategyRunner {
 
     /// The monotonic clock in nanoseconds: two readings per callback, so read directly rather
     /// than through ContinuousClock, whose instants and durations are 128-bit attoseconds.
-    private static func monotonicNanoseconds() -> Int64 {
+    static func monotonicNanoseconds() -> Int64 {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         return Int64(now.tv_sec) &* 1_000_000_000 &+ Int64(now.tv_nsec)
