@@ -92,22 +92,25 @@ import TradingCore
         }
     }
 
-    /// A full queue drops new market-data rows and counts them; the caller never waits.
-    @Test func fullQueueDropsAndCounts() async throws {
-        let database = try await ScratchDatabase.create()
-        defer { Task { try? await database.drop() } }
-        let writer = MarketDataWriter(target: database.target, configuration: .init(capacity: 10, batchSize: 5))
-        var generator = TickGenerator(seed: 3)
-        let ticks = try generator.ticks(symbol: "ETH-USDT", count: 15, start: Timestamp.utc(2026, 11, 20), spanSeconds: 60, base: 3_000)
-        let outcomes = ticks.map { writer.submit(.tick($0)) }
-        #expect(outcomes.filter { $0 == .accepted }.count == 10)
-        #expect(outcomes.filter { $0 == .dropped }.count == 5)
-        let drain = Task { await writer.run() }
-        await writer.flush()
-        writer.finish()
-        await drain.value
-        #expect(writer.statistics.written == 10)
-        #expect(writer.statistics.dropped == 5)
+    /// A full queue drops its oldest market-data rows for new ones and counts them; the caller
+    /// never waits, and what is stored is the newest data.
+    @Test func fullQueueDropsTheOldestAndCounts() async throws {
+        try await ScratchDatabase.with { database, _ in
+            let writer = MarketDataWriter(target: database.target, configuration: .init(capacity: 10, batchSize: 5))
+            var generator = TickGenerator(seed: 3)
+            let ticks = try generator.ticks(symbol: "ETH-USDT", count: 15, start: Timestamp.utc(2026, 11, 20), spanSeconds: 60, base: 3_000)
+            #expect(ticks.map { writer.submit(.tick($0)) }.allSatisfy { $0 == .accepted })
+            #expect(writer.statistics.dropped == 5)
+            let drain = Task { await writer.run() }
+            await writer.flush()
+            writer.finish()
+            await drain.value
+            #expect(writer.statistics.written == 10)
+            let stored = try await database.target.withClient { client in
+                try await client.query("SELECT trade_id FROM market_ticks").decode(String.self).reduce(into: Set<String>()) { $0.insert($1) }
+            }
+            #expect(stored == Set(ticks.suffix(10).map(\.tradeId.rawValue)))
+        }
     }
 
     @Test func writesEveryKindOfMarketData() async throws {

@@ -44,6 +44,8 @@ public final class HostSession {
     var lastHeartbeat = Timestamp.zero
     var eventsSinceHeartbeat = 0
     var metricsEndpoint: PrometheusEndpoint?
+    /// Market rows dropped that a data_quality risk event already reported.
+    var reportedMarketDrops = 0
 
     public init(engine: TradingEngine, persistence: PersistencePipeline, feed: any MarketDataFeed, liveFeed: OKXLiveFeed?,
                 target: DatabaseTarget, settings: HostSettings, strategies: [StrategyName], logger: Logger) {
@@ -212,6 +214,24 @@ public final class HostSession {
             await writeMetrics()
             await writeHeartbeat(stopped: false)
             persistence.riskMonitors?.record(from: engine, strategies: strategyNames, at: now)
+            await reportDroppedMarketRows(at: now)
+        }
+    }
+
+    /// Market rows the full writer queue dropped since the last report become one data_quality
+    /// risk event: a gap in stored market data is a fact operators must see, not only a metric.
+    private func reportDroppedMarketRows(at now: Timestamp) async {
+        let dropped = persistence.market.statistics.dropped
+        guard dropped > reportedMarketDrops else { return }
+        let new = dropped - reportedMarketDrops
+        reportedMarketDrops = dropped
+        let event = RiskEventRecord(
+            eventType: RiskEventType.dataQuality.rawValue, severity: .warning,
+            description: "the market-data writer fell behind the database and dropped its \(new) oldest queued rows (\(dropped) in this run); "
+                + "stored market data has a gap there (trading records are never dropped)",
+            metricName: "market_rows_dropped", metricValue: FixedPoint(new), createdAt: now, mode: engine.options.mode)
+        do { try await persistence.trading.submit(.riskEvent(event)) } catch {
+            logger.error("could not record the dropped market rows", metadata: ["error": "\(error)"])
         }
     }
 
@@ -270,6 +290,7 @@ public final class HostSession {
             ("writer", "trading_queue_depth", "trading records waiting to be written", trading.pending),
             ("writer", "trading_written_total", "trading records written", trading.written),
             ("writer", "trading_refused_total", "trading records the server refused", trading.refused),
+            ("writer", "trading_waited_total", "trading records whose submitter waited for a full queue", trading.waitedForRoom),
         ]
     }
 

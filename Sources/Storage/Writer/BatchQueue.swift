@@ -3,9 +3,10 @@ import Synchronization
 /// A bounded FIFO that many producers fill and one consumer drains in batches: the queue
 /// behind both writers.
 ///
-/// Its full-queue policy is chosen per writer: market data uses ``offer(_:)`` (never suspends;
-/// a full queue refuses the item and the writer counts it as dropped), trading records use
-/// ``append(_:)`` (a full queue makes the producer wait for room: never dropped). The consumer
+/// Its full-queue policy is chosen per writer: market data uses ``offerDroppingOldest(_:)`` (never
+/// suspends; a full queue gives up its oldest items, which the writer counts as dropped: fresh
+/// data matters more than stale), trading records use ``append(_:)`` (a full queue makes the
+/// producer wait for room: never dropped). The consumer
 /// takes batches with ``nextBatch()``, reports each one done with ``batchDone()``; ``flush()``
 /// waits until everything appended so far is done, ``finish()`` lets ``nextBatch()`` return nil
 /// once the queue is empty.
@@ -43,6 +44,27 @@ final class BatchQueue<Item: Sendable>: Sendable {
         consumer?.resume()
         return accepted
     }
+
+    /// Appends without suspending; when the queue is full its oldest items make room (a sixteenth
+    /// of the capacity at once, so that each append costs O(1) on average). Returns how many were
+    /// dropped.
+    func offerDroppingOldest(_ item: Item) -> Int {
+        let (dropped, consumer) = state.withLock { state -> (Int, CheckedContinuation<Void, Never>?) in
+            var dropped = 0
+            if state.items.count >= capacity {
+                dropped = min(state.items.count, max(1, capacity / 16))
+                state.items.removeFirst(dropped)
+            }
+            state.items.append(item)
+            defer { state.consumer = nil }
+            return (dropped, state.consumer)
+        }
+        consumer?.resume()
+        return dropped
+    }
+
+    /// Whether the queue is full (a producer using ``append(_:)`` would wait).
+    var isFull: Bool { state.withLock { $0.items.count >= capacity } }
 
     /// Appends, waiting for room while the queue is full.
     func append(_ item: Item) async {

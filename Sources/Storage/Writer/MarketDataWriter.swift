@@ -9,7 +9,7 @@ import TradingCore
 ///
 /// - `submit` never blocks and never suspends: it validates the row (refusing what the schema
 ///   would refuse), then appends it to a bounded in-memory queue. When the queue holds
-///   `capacity` rows the new row is dropped and counted (market data only: trades, positions,
+///   `capacity` rows its oldest rows are dropped to make room, and counted (market data only: trades, positions,
 ///   risk events and audit rows go through `TradingRecordWriter`, which never drops).
 /// - `run()` drains the queue: up to `batchSize` rows per transaction, each kind sent with
 ///   `COPY ... FROM STDIN` in text format (postgres-nio 1.33 supports COPY in text format only,
@@ -32,7 +32,7 @@ import TradingCore
 public final class MarketDataWriter: Sendable {
     /// Tuning.
     public struct Configuration: Sendable {
-        /// Rows the queue holds before new rows are dropped.
+        /// Rows the queue holds before its oldest rows are dropped.
         public var capacity: Int
         /// Rows per transaction (one COPY per kind of row). Past a few thousand rows the
         /// per-transaction cost hardly shows; 20,000 measured a little ahead of 5,000 in
@@ -57,7 +57,7 @@ public final class MarketDataWriter: Sendable {
         public var duplicates: Int = 0
         /// Batch attempts that failed and were retried (e.g. while the server was down).
         public var retried: Int = 0
-        /// Rows dropped because the queue was full.
+        /// Rows dropped (the oldest queued) because the queue was full.
         public var dropped: Int = 0
         /// Rows refused: by pre-validation, or by the server when written alone.
         public var rejected: Int = 0
@@ -69,9 +69,8 @@ public final class MarketDataWriter: Sendable {
 
     /// The outcome of `submit`.
     public enum Submission: Sendable, Equatable {
+        /// Queued (when the queue was full, older rows were dropped for it: see `statistics.dropped`).
         case accepted
-        /// The queue was full; the row was not kept.
-        case dropped
         /// The row would violate a constraint; it was not kept.
         case rejected(StorageError)
     }
@@ -108,10 +107,8 @@ public final class MarketDataWriter: Sendable {
             counts.withLock { $0.rejected += 1 }
             return .rejected(error)
         }
-        guard queue.offer(row) else {
-            counts.withLock { $0.dropped += 1 }
-            return .dropped
-        }
+        let dropped = queue.offerDroppingOldest(row)
+        if dropped > 0 { counts.withLock { $0.dropped += dropped } }
         return .accepted
     }
 

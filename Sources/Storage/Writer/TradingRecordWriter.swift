@@ -67,10 +67,13 @@ public final class TradingRecordWriter: Sendable {
         public var pending = 0
         /// Successful reconnects after a lost connection.
         public var reconnects = 0
+        /// Changes whose submitter had to wait for room: the database was behind and the engine slowed.
+        public var waitedForRoom = 0
     }
 
     private struct Counts {
         var statistics = Statistics()
+        var lastSlowWarning: ContinuousClock.Instant?
         var refused: [(TradingRecordChange, String)] = []
     }
 
@@ -100,9 +103,23 @@ public final class TradingRecordWriter: Sendable {
         counts.withLock { $0.refused.map { (change: $0.0, reason: $0.1) } }
     }
 
-    /// Validates and queues a change, waiting for room when the queue is full.
+    /// Validates and queues a change, waiting for room when the queue is full: trading records
+    /// are never dropped, so the engine slows to the database's pace, and says so (a warning at
+    /// most every 10 s, and `statistics.waitedForRoom`).
     public func submit(_ change: TradingRecordChange) async throws(StorageError) {
         try change.validate()
+        if queue.isFull {
+            let warn = counts.withLock { counts -> Bool in
+                counts.statistics.waitedForRoom += 1
+                let now = ContinuousClock.now
+                guard counts.lastSlowWarning.map({ now - $0 >= .seconds(10) }) ?? true else { return false }
+                counts.lastSlowWarning = now
+                return true
+            }
+            if warn {
+                logger.warning("trading records are waiting for the database (queue of \(queue.capacity) full); the engine slows until they are written")
+            }
+        }
         await queue.append(change)
     }
 

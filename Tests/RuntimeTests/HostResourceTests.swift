@@ -4,11 +4,12 @@ import Storage
 import TestSupport
 import Testing
 
-/// A strategy callback that never returns (issue 18 part 5). Swift cannot preempt it, so the host
-/// does not try to go on: its watchdog, on a thread of its own, halts the strategy in the database
-/// (risk event, audit row), flushes the trading records and exits with status 3; a restart (what
-/// a supervisor does) runs the other strategies and leaves the wedged one out.
-@Suite(.watchdog) struct WedgedCallbackTests {
+/// Resources (issue 18 part 5). A strategy callback that never returns: Swift cannot preempt it,
+/// so the host does not try to go on; its watchdog, on a thread of its own, halts the strategy in
+/// the database (risk event, audit row), flushes the trading records and exits with status 3, and
+/// a restart (what a supervisor does) runs the other strategies and leaves the wedged one out. A
+/// shutdown that cannot finish still ends the host; dropped market rows are reported.
+@Suite(.watchdog) struct HostResourceTests {
     static func wedgeManifest(how: String) -> String {
         """
         name: wedge
@@ -94,5 +95,31 @@ import Testing
         #expect(status == 1, "exit \(status): \(host.output.suffix(2_000))")
         #expect(ContinuousClock.now - started < .seconds(60), "the host took \(ContinuousClock.now - started) to stop")
         #expect(host.output.contains("did not stop within"), "\(host.output.suffix(2_000))")
+    }
+
+    /// The queues' stated policy: market rows a full writer queue drops (the oldest) become a
+    /// data_quality risk event; trading records are never dropped. A one-row queue written one row
+    /// per transaction cannot keep up with the synthetic feed.
+    @Test func droppedMarketRowsBecomeADataQualityRiskEvent() async throws {
+        try await ScratchDatabase.with { database, client in
+            let config = try PluginTestSupport.scratchDirectory("tiny-queue")
+            let root = PluginTestSupport.packageRoot.appendingPathComponent("config")
+            try FileManager.default.copyItem(atPath: root.appendingPathComponent("instruments.yaml").path, toPath: config + "/instruments.yaml")
+            let runtime = try String(contentsOfFile: root.appendingPathComponent("runtime.yaml").path, encoding: .utf8)
+                .replacingOccurrences(of: "    queue_capacity: 200000", with: "    queue_capacity: 1")
+                .replacingOccurrences(of: "    batch_size: 20000", with: "    batch_size: 1")
+            #expect(runtime.contains("queue_capacity: 1 "))
+            try runtime.write(toFile: config + "/runtime.yaml", atomically: true, encoding: .utf8)
+            let environment = ["DATABASE_URL": database.target.url(), "RUNTIME_CONFIG_DIR": config]
+            let deploy = try await HostEndToEndTests.run(["deploy", PluginTestSupport.packageRoot.appendingPathComponent("strategies/sma_crossover.yaml").path],
+                                                         environment: environment)
+            #expect(deploy.status == 0, "\(deploy.output)")
+            let host = try await HostEndToEndTests.run(["run", "--paper", "--synthetic", "--duration", "6s"], environment: environment)
+            #expect(host.status == 0, "\(host.output.suffix(2_000))")
+            let events = try await SQLTestQueries.strings(client, """
+                SELECT metric_name || ' ' || severity FROM risk_events WHERE event_type = 'data_quality' AND metric_value > 0
+                """)
+            #expect(!events.isEmpty && events.allSatisfy { $0 == "market_rows_dropped warning" }, "\(events)")
+        }
     }
 }
