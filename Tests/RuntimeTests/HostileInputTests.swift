@@ -163,4 +163,24 @@ import Testing
             #expect(audit.last?.newValue?.contains("RemovedPlugin") == true, "\(audit.last?.newValue ?? "-")")
         }
     }
+
+    /// `deploy --plugin-path` naming a library the host would not load is refused before anything
+    /// is written (a dry run may use any path); the host's own path is fine.
+    @Test func aPluginPathTheHostWouldNotLoadIsRefused() async throws {
+        try await ScratchDatabase.with { database, client in
+            let elsewhere = try PluginTestSupport.scratchDirectory("elsewhere")
+            try? FileManager.default.removeItem(atPath: elsewhere + "/libSMACrossover.so")
+            try FileManager.default.copyItem(atPath: PluginTestSupport.binDirectory + "/libSMACrossover.so", toPath: elsewhere + "/libSMACrossover.so")
+            let manifest = PluginTestSupport.packageRoot.appendingPathComponent("strategies/sma_crossover.yaml").path
+            let environment = ["DATABASE_URL": database.target.url()]
+            let refused = try await HostEndToEndTests.run(["deploy", manifest, "--plugin-path", elsewhere], environment: environment)
+            #expect(refused.status != 0 && refused.output.contains("--plugin-path") && refused.output.contains("not the library the host would load"),
+                    "\(refused.output)")
+            #expect(try await SQLTestQueries.strings(client, "SELECT to_regclass('strategies')::text") == ["strategies"])
+            #expect(try await SQLTestQueries.count(client, "SELECT count(*) FROM strategies") == 0)
+            #expect(try await HostEndToEndTests.run(["deploy", "--dry-run", manifest, "--plugin-path", elsewhere], environment: environment).status == 0)
+            let same = try await HostEndToEndTests.run(["deploy", manifest, "--plugin-path", PluginTestSupport.binDirectory], environment: environment)
+            #expect(same.status == 0, "\(same.output)")
+        }
+    }
 }

@@ -98,6 +98,19 @@ struct DeployCommand: AsyncParsableCommand {
         let searchPaths = pluginPath.map { $0.split(separator: ":").map(String.init) }
         let json = json
         let actingAs = actingUser.actingAs
+        // The host loads plugins from its own search path: a library found only under
+        // --plugin-path would deploy fine and then fail to load in the host.
+        if let searchPaths, let name = try? ManifestParser.parse(text, source: source).plugin {
+            let here = PluginLoader(searchPaths: searchPaths).libraryPath(for: name)
+            let host = PluginLoader().libraryPath(for: name)
+            if let here, here != host {
+                throw ValidationError("""
+                    --plugin-path: \(here) is not the library the host would load (\(host ?? "none found in \(PluginLoader().searchPaths.joined(separator: ":"))")); \
+                    install it there or run the host with RUNTIME_PLUGIN_PATH including its folder, then deploy without --plugin-path \
+                    (--dry-run may use any path)
+                    """)
+            }
+        }
         try await OperatorCLI.run {
             try await DatabaseEnvironment.withOperator(actingAs: actingAs) { context in
                 let client = context.client
