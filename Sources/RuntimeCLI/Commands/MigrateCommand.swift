@@ -1,11 +1,7 @@
 import ArgumentParser
 import Foundation
-import Logging
-import MarketData
 import RuntimeHost
 import Storage
-import StrategyKit
-import TradingCore
 
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,36 +35,11 @@ struct MigrateCommand: AsyncParsableCommand {
             }
             choice = .required(named)
         }
-        let resolution = try DatabaseLocator.resolve(configuredURL: settings.url)
         let migrator = Migrator(source: migrations.map { MigrationSource(directory: $0) } ?? .standard())
-        let status = status
-        let flavorChoice = choice
-        let report = try await OperatorCLI.runReturning {
-            try await resolution.target.withClient { client in
-                let identity = try await OperatorLogin.resolve(embedded: resolution.embedded != nil, client: client,
-                                                                  logger: Logger(label: "runtime.migrate"))
-                let access = OperatorAccess(client: client)
-                let action = status ? "database.migration_status" : "database.migrate"
-                // An admin migrates; on a database without users anyone does, and becomes its first admin.
-                guard try await UserRepository(client).mayApplyMigrations(username: identity) else {
-                    _ = try await access.authorize(identity, for: status ? .read : .administerDatabase, action: action, resourceType: "database", resourceId: nil)
-                    return try await migrator.status(target: resolution.target)
-                }
-                let report = status ? try await migrator.status(target: resolution.target)
-                                    : try await migrator.migrate(target: resolution.target, flavor: flavorChoice)
-                if !status {
-                    let admin = try await access.authorize(identity, for: .administerDatabase, action: action, resourceType: "database", resourceId: nil)
-                    if !report.newlyApplied.isEmpty {
-                        try await access.audit(AuditLogRecord(
-                            userId: admin.id, action: action, resourceType: "database", resourceId: report.flavor.rawValue,
-                            newValue: ParameterValue.object(["applied": .array(report.newlyApplied.map { .number(String($0)) })]).jsonText,
-                            createdAt: WallClock.now()))
-                    }
-                }
-                return report
-            }
+        let (target, report) = try await OperatorCLI.runReturning {
+            try await SchemaAdministration.migrate(migrator, flavor: choice, statusOnly: status, configuredURL: settings.url)
         }
-        print("database: \(resolution.target.description)")
+        print("database: \(target.description)")
         print("flavor:   \(report.flavor.rawValue) (\(report.flavorReason))")
         for entry in report.applied {
             let marker = entry.checksumMatches ? "applied" : (entry.fileName == nil ? "applied, file missing" : "applied, FILE CHANGED")

@@ -3,8 +3,9 @@ import Logging
 import PostgresNIO
 import Storage
 
-/// The database a command works on: DATABASE_URL when set, else the embedded cluster (started
-/// or reused), migrated to the latest schema before use so every command sees the same tables.
+/// The database a command works on (DATABASE_URL when set, else database.url, else the embedded
+/// cluster, started or reused) and its operator: every command goes through here, which applies
+/// pending migrations when the operator may and checks what the operator may do.
 public enum DatabaseEnvironment {
     /// Resolves the database and the operator (``withOperator(actingAs:logger:_:)``), checks that
     /// the operator may do `permission` (a refusal is audited as `action`), then runs `body` with a
