@@ -183,4 +183,12 @@ import Testing
             #expect(same.status == 0, "\(same.output)")
         }
     }
+
+    /// `runtime strategies --files` names an oversized manifest's reason instead of reading it.
+    @Test func anOversizedManifestFileIsListedWithItsReason() async throws {
+        let directory = try PluginTestSupport.scratchDirectory("oversized-manifests")
+        try Data(repeating: UInt8(ascii: "#"), count: SafeYAML.maximumBytes + 1).write(to: URL(fileURLWithPath: directory + "/big.yaml"))
+        let run = try await HostEndToEndTests.run(["strategies", "--files", "--directory", directory, "--json"], environment: [:])
+        #expect(run.standardOutput.contains("1 MiB") && run.standardOutput.contains("big.yaml"), "\(run.output)")
+    }
 }

@@ -44,13 +44,18 @@ struct StrategiesCommand: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         var files: [(source: String, text: String)] = []
+        var unreadable: [ManifestSummary] = []
         for name in names {
             let path = (directory as NSString).appendingPathComponent(name)
-            files.append((path, (try? SafeYAML.text(ofFile: path)) ?? ""))
+            do {
+                files.append((path, try SafeYAML.text(ofFile: path)))
+            } catch {
+                unreadable.append(ManifestSummary(source: path, manifest: nil, errors: [ManifestError(field: error.field, reason: error.reason)]))
+            }
         }
         let loader = PluginLoader(searchPaths: pluginPath.map { $0.split(separator: ":").map(String.init) })
         let validator = ManifestValidator(plugins: loader, instrument: { catalog[$0] })
-        let summaries = ManifestSummary.validateAll(files, validator: validator)
+        let summaries = (ManifestSummary.validateAll(files, validator: validator) + unreadable).sorted { $0.source < $1.source }
 
         if json {
             print(ParameterValue.array(summaries.map(\.json)).jsonText)
