@@ -69,7 +69,8 @@ struct ReplayCommand: AsyncParsableCommand {
             let outcome: Result<EngineSummary, RecordingError>
             do throws(RecordingError) {
                 outcome = .success(try await ReplaySession.run(recordings: files, speed: replaySpeed, engine: plan.engine,
-                                                               persistence: persist ? plan.persistence : nil, logger: logger))
+                                                               persistence: persist ? plan.persistence : nil,
+                                                               exitOnWedgedCallback: true, logger: logger))
             } catch {
                 outcome = .failure(error)
             }

@@ -76,22 +76,26 @@ public enum ReplaySession {
     /// flushed, then the error (naming the file and line) is thrown. With an invariant checker
     /// on the engine, the first broken invariant ends the replay the same way (read it from
     /// ``TradingEngine/invariantViolations``).
+    ///
+    /// With `exitOnWedgedCallback` (the `runtime replay` process), a strategy callback that never
+    /// returns ends the process with status 3 (``HostWatchdog``); a caller that shares its process
+    /// with other work (a test) leaves it off.
     @discardableResult
     public static func run(recordings paths: [String], speed: ReplaySpeed = .max, engine: TradingEngine,
                            persistence: PersistencePipeline?, drainEvery: Int = 1024,
-                           chunkSize: Int = RecordedFrameReader.defaultChunkSize,
+                           chunkSize: Int = RecordedFrameReader.defaultChunkSize, exitOnWedgedCallback: Bool = false,
                            logger: Logger) async throws(RecordingError) -> EngineSummary {
         // Unpaced, a single raw-frame file needs no receive times (the engine runs on event time).
         let stream = try RecordedFrameStream(paths: paths, chunkSize: chunkSize,
                                              rawFrameTiming: speed.feedSpeed == nil ? .inherited : .eventTime)
         return try await run(stream: stream, speed: speed, engine: engine, persistence: persistence,
-                             drainEvery: drainEvery, logger: logger)
+                             drainEvery: drainEvery, exitOnWedgedCallback: exitOnWedgedCallback, logger: logger)
     }
 
-    /// ``run(recordings:speed:engine:persistence:drainEvery:chunkSize:logger:)`` on an open stream.
+    /// ``run(recordings:speed:engine:persistence:drainEvery:chunkSize:exitOnWedgedCallback:logger:)`` on an open stream.
     @discardableResult
     public static func run(stream: RecordedFrameStream, speed: ReplaySpeed = .max, engine: TradingEngine,
-                           persistence: PersistencePipeline?, drainEvery: Int = 1024,
+                           persistence: PersistencePipeline?, drainEvery: Int = 1024, exitOnWedgedCallback: Bool = false,
                            logger: Logger) async throws(RecordingError) -> EngineSummary {
         let pace = speed.feedSpeed
         let drainEvery = max(1, drainEvery)
@@ -104,7 +108,7 @@ public enum ReplaySession {
                 await trading?.flush()
             },
             onStuckShutdown: { await trading?.flush() })
-        watchdog.start()
+        if exitOnWedgedCallback { watchdog.start() }
         defer { watchdog.stop() }
         var firstEvent = FirstEventTime()
         var sinceDrain = 0
