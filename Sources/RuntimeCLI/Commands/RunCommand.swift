@@ -55,7 +55,8 @@ struct RunCommand: AsyncParsableCommand {
                 liveFeed = okx
             }
             let session = HostSession(engine: plan.engine, persistence: plan.persistence, feed: feed, liveFeed: liveFeed,
-                                      target: target, settings: settings, strategies: plan.strategies, logger: logger)
+                                      target: target, settings: settings, strategies: plan.strategies,
+                                      exitOnWedgedCallback: true, logger: logger)
             let summary = await session.run(duration: runFor)
             await plan.releaseLocks()
             return summary

@@ -44,11 +44,17 @@ public final class HostSession {
     var lastHeartbeat = Timestamp.zero
     var eventsSinceHeartbeat = 0
     var metricsEndpoint: PrometheusEndpoint?
+    let exitOnWedgedCallback: Bool
     /// Market rows dropped that a data_quality risk event already reported.
     var reportedMarketDrops = 0
 
+    /// With `exitOnWedgedCallback` (the `runtime run` process), a strategy callback that never
+    /// returns, or a shutdown that cannot finish, ends the process (``HostWatchdog``); a caller
+    /// that shares its process with other work (a test) leaves it off.
     public init(engine: TradingEngine, persistence: PersistencePipeline, feed: any MarketDataFeed, liveFeed: OKXLiveFeed?,
-                target: DatabaseTarget, settings: HostSettings, strategies: [StrategyName], logger: Logger) {
+                target: DatabaseTarget, settings: HostSettings, strategies: [StrategyName], exitOnWedgedCallback: Bool = false,
+                logger: Logger) {
+        self.exitOnWedgedCallback = exitOnWedgedCallback
         self.engine = engine
         self.persistence = persistence
         self.feed = feed
@@ -65,7 +71,7 @@ public final class HostSession {
     public func run(duration: Duration? = nil) async -> EngineSummary {
         let (inputs, continuation) = AsyncStream<Input>.makeStream(bufferingPolicy: .unbounded)
         let watchdog = makeWatchdog()
-        watchdog.start()
+        if exitOnWedgedCallback { watchdog.start() }
         defer { watchdog.stop() }
         let signals = Self.installSignalHandlers { signal in
             watchdog.shutdownRequested()
