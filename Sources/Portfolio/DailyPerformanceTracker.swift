@@ -40,9 +40,8 @@ public struct DailyPerformanceTracker: Sendable {
     public init(mode: TradingMode, rollupDelay: Duration = .seconds(5)) {
         self.mode = mode
         self.rollupDelay = rollupDelay
-        let (seconds, attoseconds) = max(rollupDelay, .zero).components
-        // Clamped so that the conversion cannot overflow; a century of grace is as good as forever.
-        self.delayNanoseconds = min(seconds, 100 * 366 * 86_400) * 1_000_000_000 + attoseconds / 1_000_000_000
+        // Clamped so that moving a time back by it cannot overflow; a century of grace is as good as forever.
+        self.delayNanoseconds = min(max(rollupDelay, .zero), .seconds(100 * 366 * 86_400)).wholeNanoseconds
     }
 
     /// Moves event time to `time` (never back); returns the rows of every date whose grace has

@@ -159,8 +159,7 @@ public enum HostLauncher {
             // retention would drop as they land: those are counted instead (ReplayReport).
             let now = WallClock.now()
             persistence.keepMarketRowsFrom = try await StorageMaintenance(client).retention().mapValues { retention in
-                let (seconds, attoseconds) = retention.components
-                return now.advanced(byNanoseconds: -(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
+                now.advanced(byNanoseconds: -retention.wholeNanoseconds)
             }
         }
         return HostPlan(engine: engine, persistence: persistence,

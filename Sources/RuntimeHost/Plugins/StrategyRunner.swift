@@ -89,7 +89,7 @@ public final class StrategyRunner {
 
     /// How long one callback may take before it is reported.
     @exclusivity(unchecked) public var callbackBudget: Duration {
-        didSet { budgetNanoseconds = Self.nanoseconds(callbackBudget) }
+        didSet { budgetNanoseconds = callbackBudget.wholeNanoseconds }
     }
     /// Called for each callback that exceeds the budget (the host logs it and counts it in metrics).
     public var onBudgetExceeded: ((CallbackBudgetOverrun) -> Void)?
@@ -114,7 +114,7 @@ public final class StrategyRunner {
         self.strategy = strategy
         self.context = context
         self.callbackBudget = callbackBudget
-        self.budgetNanoseconds = Self.nanoseconds(callbackBudget)
+        self.budgetNanoseconds = callbackBudget.wholeNanoseconds
     }
 
     /// Creates the strategy from its registration (decoding the context's parameters).
@@ -246,14 +246,6 @@ public final class StrategyRunner {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         return Int64(now.tv_sec) &* 1_000_000_000 &+ Int64(now.tv_nsec)
-    }
-
-    /// A duration in whole nanoseconds (saturating; budgets are milliseconds).
-    private static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        if overflow { return seconds < 0 ? .min : .max }
-        return scaled.addingReportingOverflow(attoseconds / 1_000_000_000).overflow ? .max : scaled + attoseconds / 1_000_000_000
     }
 
     private func halt(_ callback: StrategyCallback, at time: Timestamp, message: String) -> CallbackResult {

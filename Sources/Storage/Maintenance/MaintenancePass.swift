@@ -53,7 +53,7 @@ extension StorageMaintenance {
     /// ticks are gone (or going), and a re-delivery that old is refused as stale before storage.
     func expireTradeIds(now: Timestamp?) async throws(StorageError) -> Int64 {
         guard let keep = try await retention()["market_ticks"] else { return 0 }
-        let keepMicros = keep.components.seconds * 1_000_000 + keep.components.attoseconds / 1_000_000_000_000
+        let keepMicros = keep.wholeNanoseconds / 1_000
         let cutoff = now.map { "TIMESTAMPTZ 'epoch' + \(SQLValues.micros($0) - keepMicros) * INTERVAL '1 microsecond'" }
             ?? "now() - \(keepMicros) * INTERVAL '1 microsecond'"
         let rows = try await session.rows("expire market_trade_ids", """
