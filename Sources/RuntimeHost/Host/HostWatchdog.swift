@@ -108,8 +108,7 @@ final class HostWatchdog: Sendable {
     private func emergency(exitStatus: Int32, _ work: @escaping @Sendable () async -> Void) -> Never {
         let done = DispatchSemaphore(value: 0)
         Task.detached { await work(); done.signal() }
-        let (seconds, attoseconds) = emergencyLimit.components
-        if done.wait(timeout: .now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))) == .timedOut {
+        if done.wait(timeout: .now() + .nanoseconds(Int(emergencyLimit.wholeNanoseconds))) == .timedOut {
             logger.critical("the emergency work did not finish within \(emergencyLimit); exiting anyway")
         }
         exit(exitStatus)
