@@ -70,11 +70,11 @@ public final class HostSession {
     /// engine's summary after everything accepted has been written.
     public func run(duration: Duration? = nil) async -> EngineSummary {
         let (inputs, continuation) = AsyncStream<Input>.makeStream(bufferingPolicy: .unbounded)
-        let watchdog = makeWatchdog()
-        if exitOnWedgedCallback { watchdog.start() }
-        defer { watchdog.stop() }
+        let watchdog = exitOnWedgedCallback ? makeWatchdog() : nil
+        watchdog?.start()
+        defer { watchdog?.stop() }
         let signals = Self.installSignalHandlers { signal in
-            watchdog.shutdownRequested()
+            watchdog?.shutdownRequested()
             continuation.yield(.shutdown(signal))
         }
         defer { signals.forEach { $0.cancel() } }
@@ -168,8 +168,8 @@ public final class HostSession {
     }
 
     /// The watchdog for callbacks that never return and shutdowns that never finish: it halts the
-    /// wedged strategy in the database (not in a replay, which never changes a status) and flushes
-    /// the trading records accepted so far before the process exits (see ``HostWatchdog``).
+    /// wedged strategy in the database and flushes the trading records accepted so far before the
+    /// process exits (see ``HostWatchdog``).
     private func makeWatchdog() -> HostWatchdog {
         let trading = persistence.trading, target = target, logger = logger, mode = engine.options.mode
         let ids = persistence.strategyIds
@@ -177,7 +177,7 @@ public final class HostSession {
             watch: engine.callbackWatch, strategies: engine.strategiesBySlot, callbackBudget: engine.options.callbackBudget, logger: logger,
             onWedged: { wedge in
                 logger.critical("\(wedge); the host cannot preempt it, so it halts \(wedge.strategy) and exits with status \(HostWatchdog.wedgedExitStatus): restart it (a supervisor does) to resume the other strategies")
-                if mode != .replay, let id = ids[wedge.strategy] {
+                if let id = ids[wedge.strategy] {
                     do {
                         try await target.withClient(logger: logger) { client in
                             try await HostLauncher.haltFromHost(id, name: wedge.strategy, previous: nil, eventType: "callback_timeout",

@@ -101,15 +101,15 @@ public enum ReplaySession {
         let drainEvery = max(1, drainEvery)
         // A callback that never returns ends the replay with status 3 (a replay changes no status).
         let trading = persistence?.trading
-        let watchdog = HostWatchdog(
+        let watchdog = !exitOnWedgedCallback ? nil : HostWatchdog(
             watch: engine.callbackWatch, strategies: engine.strategiesBySlot, callbackBudget: engine.options.callbackBudget, logger: logger,
             onWedged: { wedge in
                 logger.critical("\(wedge); the replay cannot go on and exits with status \(HostWatchdog.wedgedExitStatus)")
                 await trading?.flush()
             },
             onStuckShutdown: { await trading?.flush() })
-        if exitOnWedgedCallback { watchdog.start() }
-        defer { watchdog.stop() }
+        watchdog?.start()
+        defer { watchdog?.stop() }
         var firstEvent = FirstEventTime()
         var sinceDrain = 0
         var previous: Timestamp?
