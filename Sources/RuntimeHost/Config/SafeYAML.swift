@@ -84,18 +84,18 @@ public enum SafeYAML {
                 try check(element, depth: depth + 1, path: "\(path)[\(index)]")
             }
         case .mapping(let mapping):
+            func keyPath(_ key: Node) -> String {
+                let name = key.string ?? "(key)"
+                return path.isEmpty ? name : "\(path).\(name)"
+            }
             // Keys first: a duplicate is the finding, whatever tag or value it carries.
             var seen: Set<String> = []
-            for key in mapping.keys {
-                let name = key.string ?? "(key)"
-                guard seen.insert(name).inserted else {
-                    throw Refusal(field: path.isEmpty ? name : "\(path).\(name)", reason: "appears more than once")
-                }
+            for key in mapping.keys where !seen.insert(key.string ?? "(key)").inserted {
+                throw Refusal(field: keyPath(key), reason: "appears more than once")
             }
             for (key, value) in mapping {
-                let keyPath = path.isEmpty ? key.string ?? "(key)" : "\(path).\(key.string ?? "(key)")"
-                try check(key, depth: depth + 1, path: keyPath)
-                try check(value, depth: depth + 1, path: keyPath)
+                try check(key, depth: depth + 1, path: keyPath(key))
+                try check(value, depth: depth + 1, path: keyPath(key))
             }
         case .alias:
             throw Refusal(field: field, reason: "YAML anchors and aliases (&name, *name) are not accepted; write the value out")

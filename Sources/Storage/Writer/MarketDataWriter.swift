@@ -195,11 +195,11 @@ public final class MarketDataWriter: Sendable {
 
     // MARK: - Writing
 
-    /// A connection and the staging tables created on it so far (created on first use, outside
-    /// any batch's transaction so that a rolled-back batch does not take them along).
+    /// A connection, and whether the candles' staging table exists on it yet (created on first
+    /// use, outside any batch's transaction so that a rolled-back batch does not take it along).
     final class WriterSession: Sendable {
         let guarded: ConnectionLossGuard
-        let staging = Mutex<Set<StagingTable>>([])
+        let hasCandleStaging = Mutex(false)
         var connection: PostgresConnection { guarded.connection }
         init(connection: PostgresConnection, resources: WriterResources) {
             self.guarded = ConnectionLossGuard(connection, resources: resources)
@@ -230,17 +230,13 @@ public final class MarketDataWriter: Sendable {
         }
     }
 
-    /// Session-local tables for the rows that need SQL between COPY and the target table.
-    enum StagingTable: String {
-        case candles = "writer_candles"
-
-        var definition: String {
-            switch self {
-            case .candles:
-                "CREATE TEMP TABLE IF NOT EXISTS writer_candles (seq int8, symbol text, bar text, ts timestamptz, open numeric, high numeric, low numeric, close numeric, volume numeric, quote_volume numeric) ON COMMIT DELETE ROWS"
-            }
-        }
-    }
+    /// Candles need SQL between COPY and market_ohlcv (a newer version of a bar replaces the
+    /// stored one), so they are copied into this session-local table first.
+    static let candleStaging = "writer_candles"
+    static let candleStagingDefinition = """
+        CREATE TEMP TABLE IF NOT EXISTS writer_candles (seq int8, symbol text, bar text, ts timestamptz, open numeric, high numeric,
+            low numeric, close numeric, volume numeric, quote_volume numeric) ON COMMIT DELETE ROWS
+        """
 
     struct Outcome: Sendable { var written = 0; var duplicates = 0; var rejected = 0 }
 
@@ -248,7 +244,7 @@ public final class MarketDataWriter: Sendable {
     /// and outcome are recorded there right before COMMIT is sent.
     private func attempt(_ batch: EncodedBatch, on session: WriterSession, _ connection: GuardedConnection,
                          commit: CommitInDoubt<Outcome>?) async throws -> Outcome {
-        if batch.candleCount > 0 { try await prepare(.candles, on: session, connection) }
+        if batch.candleCount > 0 { try await prepareCandleStaging(on: session, connection) }
         var outcome = Outcome()
         try await connection.query("BEGIN", logger: logger)
         do {
@@ -260,7 +256,7 @@ public final class MarketDataWriter: Sendable {
                 outcome.duplicates += skipped
             }
             if batch.candleCount > 0 {
-                try await connection.copy(batch.candles, into: StagingTable.candles.rawValue, columns: [], logger: logger)
+                try await connection.copy(batch.candles, into: Self.candleStaging, columns: [], logger: logger)
                 outcome.written += try await count(connection, """
                     WITH inserted AS (
                         INSERT INTO market_ohlcv (symbol, interval, timestamp, open, high, low, close, volume, quote_volume)
@@ -292,10 +288,10 @@ public final class MarketDataWriter: Sendable {
         return outcome
     }
 
-    private func prepare(_ table: StagingTable, on session: WriterSession, _ connection: GuardedConnection) async throws {
-        guard !session.staging.withLock({ $0.contains(table) }) else { return }
-        try await connection.query(PostgresQuery(unsafeSQL: table.definition), logger: logger)
-        session.staging.withLock { _ = $0.insert(table) }
+    private func prepareCandleStaging(on session: WriterSession, _ connection: GuardedConnection) async throws {
+        guard !session.hasCandleStaging.withLock({ $0 }) else { return }
+        try await connection.query(PostgresQuery(unsafeSQL: Self.candleStagingDefinition), logger: logger)
+        session.hasCandleStaging.withLock { $0 = true }
     }
 
     private func writeOneByOne(_ rows: [MarketDataRow], on session: WriterSession) async -> Outcome {
