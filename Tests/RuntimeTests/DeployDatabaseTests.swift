@@ -173,13 +173,12 @@ import TradingCore
 
     @Test func viewerCannotDeployAndTheRefusalIsAudited() async throws {
         try await ScratchDatabase.with { _, client in
-            try await OperatorTestSupport.addUser("admin", role: .admin, client: client)
             try await OperatorTestSupport.addUser("vera", role: .viewer, client: client)
             let before = try await OperatorTestSupport.snapshot(client)
             let error = await #expect(throws: OperatorError.self) {
                 try await OperatorTestSupport.deploy(ManifestValidatorTests.good, as: "vera", client: client)
             }
-            #expect(error == .roleRefused(user: "vera", role: .viewer, permission: .deploy))
+            #expect(error == .roleRefused(user: "vera", role: .viewer, permission: .deploy, allowed: [.admin, .trader]))
             #expect(error?.description.contains("trader") == true)
             #expect(try await OperatorTestSupport.snapshot(client) == before)
             let refusal = try #require(try await OperatorTestSupport.auditRows(client).last)

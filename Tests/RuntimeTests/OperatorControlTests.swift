@@ -15,7 +15,7 @@ import TradingCore
 @Suite(.watchdog) struct OperatorControlTests {
     private static func actor(_ client: PostgresClient, _ name: String = "admin",
                               _ permission: OperatorPermission = .controlTrading) async throws -> ActingUser {
-        try await OperatorAccess(client: client).authorize(name, for: permission, action: "test", resourceType: "strategy", resourceId: nil)
+        try await OperatorAccess(client: client).authorize(identity: name, for: permission, action: "test", resourceType: "strategy", resourceId: nil)
     }
 
     /// Separation of duties (issue 18 part 3): a strategy the risk engine halted resumes only
@@ -168,21 +168,21 @@ import TradingCore
             let access = OperatorAccess(client: client)
 
             let viewer = await #expect(throws: OperatorError.self) {
-                try await access.authorize("vera", for: .controlTrading, action: "strategy.pause", resourceType: "strategy", resourceId: "sma_test")
+                try await access.authorize(identity: "vera", for: .controlTrading, action: "strategy.pause", resourceType: "strategy", resourceId: "sma_test")
             }
-            #expect(viewer == .roleRefused(user: "vera", role: .viewer, permission: .controlTrading))
+            #expect(viewer == .roleRefused(user: "vera", role: .viewer, permission: .controlTrading, allowed: [.admin, .trader]))
             #expect(viewer?.description == "user 'vera' has role viewer, which may not pause, resume or stop strategies; that needs admin or trader")
             let stranger = await #expect(throws: OperatorError.self) {
-                try await access.authorize("mallory", for: .halt, action: "strategy.halt", resourceType: "strategy", resourceId: "sma_test")
+                try await access.authorize(identity: "mallory", for: .halt, action: "strategy.halt", resourceType: "strategy", resourceId: "sma_test")
             }
             #expect(stranger == .unknownUser("mallory"))
             // A risk officer may halt and acknowledge, not resume; a trader may not manage users.
             await #expect(throws: OperatorError.self) {
-                try await access.authorize("rita", for: .controlTrading, action: "strategy.resume", resourceType: "strategy", resourceId: "sma_test")
+                try await access.authorize(identity: "rita", for: .controlTrading, action: "strategy.resume", resourceType: "strategy", resourceId: "sma_test")
             }
-            _ = try await access.authorize("rita", for: .halt, action: "strategy.halt", resourceType: "strategy", resourceId: "sma_test")
+            _ = try await access.authorize(identity: "rita", for: .halt, action: "strategy.halt", resourceType: "strategy", resourceId: "sma_test")
             await #expect(throws: OperatorError.self) {
-                try await UserAdministration(client: client).add(username: "eve", role: .admin, email: nil, actingUser: "tom")
+                try await OperatorTestSupport.addUser("eve", role: .admin, as: "tom", client: client)
             }
 
             #expect(try await OperatorTestSupport.snapshot(client) == before)
@@ -196,15 +196,14 @@ import TradingCore
     }
 
     @Test func firstSetupCreatesAnAdmin() async throws {
-        // Explicitly: the first `users add NAME --role admin` needs no acting user.
+        // The first operator to meet an empty users table becomes its admin, and adds the others.
         try await ScratchDatabase.with { _, client in
             let users = UserAdministration(client: client)
-            try await users.add(username: "alice", role: .admin, email: "alice@example.com", actingUser: "nobody")
-            #expect(try await users.list().map(\.username) == ["alice"])
+            try await OperatorTestSupport.addUser("bob", role: .trader, as: "alice", client: client)
+            #expect(try await users.list().map(\.username) == ["alice", "bob"])
             // From then on the acting user must be an admin.
-            await #expect(throws: OperatorError.self) { try await users.add(username: "bob", role: .trader, email: nil, actingUser: "nobody") }
-            try await users.add(username: "bob", role: .trader, email: nil, actingUser: "alice")
-            await #expect(throws: OperatorError.self) { try await users.add(username: "bob", role: .viewer, email: nil, actingUser: "alice") }
+            await #expect(throws: OperatorError.self) { try await OperatorTestSupport.addUser("eve", role: .trader, as: "nobody", client: client) }
+            await #expect(throws: OperatorError.self) { try await OperatorTestSupport.addUser("bob", role: .viewer, as: "alice", client: client) }
             // Nobody is created on first use once users exist.
             let error = await #expect(throws: OperatorError.self) { try await Self.actor(client, "admin", .deploy) }
             #expect(error == .unknownUser("admin"))
@@ -251,7 +250,7 @@ import TradingCore
                 try await OperatorTestSupport.addUser("vera", role: .viewer, client: client)
                 _ = try await Self.actor(client, "vera", .acknowledgeRisk)
             }
-            #expect(viewerError == .roleRefused(user: "vera", role: .viewer, permission: .acknowledgeRisk))
+            #expect(viewerError == .roleRefused(user: "vera", role: .viewer, permission: .acknowledgeRisk, allowed: [.admin, .trader, .riskOfficer]))
         }
     }
 }

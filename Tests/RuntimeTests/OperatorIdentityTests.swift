@@ -10,11 +10,11 @@ import Testing
 /// only lets an admin act as someone narrower; every command, run, replay, migrate and db
 /// included, checks its permission in one place; refusals exit 1, are audited and change nothing.
 @Suite(.watchdog) struct OperatorIdentityTests {
-    /// A login role on the scratch cluster, member of the schema owner's role (the database has
-    /// no per-role GRANTs yet), named uniquely: roles are cluster-wide.
+    /// A login role on the scratch cluster with no rights of its own (`users add` grants it its
+    /// group role), named uniquely: roles are cluster-wide.
     static func loginRole(_ prefix: String, client: PostgresClient) async throws -> String {
         let name = "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
-        try await client.query(PostgresQuery(unsafeSQL: "CREATE ROLE \(name) LOGIN IN ROLE \(OperatorTestSupport.scratchLoginRole)"))
+        try await client.query(PostgresQuery(unsafeSQL: "CREATE ROLE \(name) LOGIN"))
         return name
     }
 
@@ -107,9 +107,16 @@ import Testing
                 #expect(run.output.contains(refusal), "\(arguments): \(run.output)")
                 #expect(try await OperatorTestSupport.snapshot(client) == before, "\(arguments) changed a table")
             }
-            // A trader may replay (a simulation).
+            // A trader may replay (a simulation), persisted too: the database lets a trader write
+            // replay rows (and market data), nothing else; the TimescaleDB rollups of the replayed
+            // range wait for the owner's maintenance.
             let replay = try await Self.run(["replay", recording, "--no-persist"], database, as: trader)
             #expect(replay.status == 0, "\(replay.output)")
+            let persisted = try await Self.run(["replay", recording], database, as: trader)
+            #expect(persisted.status == 0, "\(persisted.output)")
+            let timescale = try await SQLTestQueries.strings(client, "SELECT flavor FROM schema_migrations LIMIT 1") == ["timescaledb"]
+            #expect(persisted.output.contains("queued for the schema owner's next `runtime db maintain`") == timescale, "\(persisted.output)")
+            #expect(try await SQLTestQueries.count(client, "SELECT count(*) FROM trades WHERE mode <> 'replay'") == 0)
         }
     }
 

@@ -16,9 +16,9 @@ enum OperatorTestSupport {
     /// Deploys manifest text as `user` through the same path as `runtime deploy`.
     @discardableResult
     static func deploy(_ yaml: String, as user: String = "admin", client: PostgresClient) async throws -> DeploymentPlan {
-        _ = try await OperatorAccess(client: client).authorize(user, for: .deploy, action: DatabaseDeploymentStore.auditAction,
-                                                               resourceType: "strategy", resourceId: "test")
-        return try await deployer().deploy(yaml: yaml, source: "test.yaml", store: DatabaseDeploymentStore(client: client), actingUser: user)
+        let acting = try await OperatorAccess(client: client).authorize(identity: user, for: .deploy, action: DatabaseDeploymentStore.auditAction,
+                                                                        resourceType: "strategy", resourceId: "test")
+        return try await deployer().deploy(yaml: yaml, source: "test.yaml", store: DatabaseDeploymentStore(client: client), actingUser: acting)
     }
 
     /// The PostgreSQL role a scratch database's URL logs in as: the operator of a `runtime`
@@ -31,9 +31,16 @@ enum OperatorTestSupport {
         try await addUser(scratchLoginRole, role: .admin, client: client)
     }
 
-    /// Adds a user with `role` (the table must already have an admin named `admin`, or be empty).
+    /// Adds a user with `role` as `admin` (who becomes the first admin of an empty table).
     static func addUser(_ name: String, role: UserRole, client: PostgresClient) async throws {
-        try await UserAdministration(client: client).add(username: name, role: role, email: nil, actingUser: "admin")
+        try await addUser(name, role: role, as: "admin", client: client)
+    }
+
+    /// Adds a user with `role` as the operator `actor`, authorized as `runtime users add` does.
+    static func addUser(_ name: String, role: UserRole, as actor: String, client: PostgresClient) async throws {
+        let admin = try await OperatorAccess(client: client).authorize(identity: actor, for: .manageUsers, action: UserAdministration.addAction,
+                                                                       resourceType: "user", resourceId: name)
+        try await UserAdministration(client: client).add(username: name, role: role, email: nil, by: admin)
     }
 
     /// Every row of every table but audit_logs, as JSON text, by table.
@@ -66,7 +73,7 @@ enum OperatorTestSupport {
         return rows
     }
 
-    struct AuditRow: Sendable {
+    struct AuditRow: Sendable, Equatable {
         var action: String
         var resourceId: String?
         var success: Bool

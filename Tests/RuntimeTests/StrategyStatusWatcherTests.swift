@@ -38,7 +38,7 @@ import TradingCore
     @Test func aPauseArrivesByNotificationLongBeforeAnyPoll() async throws {
         try await ScratchDatabase.with { database, client in
             try await OperatorTestSupport.deploy(ManifestValidatorTests.good, client: client)
-            let admin = try await OperatorAccess(client: client).authorize("admin", for: .controlTrading, action: "test",
+            let admin = try await OperatorAccess(client: client).authorize(identity: "admin", for: .controlTrading, action: "test",
                                                                             resourceType: "strategy", resourceId: nil)
             // Polls an hour apart: within the five minutes waited below, only the notification
             // can deliver the change.
@@ -55,7 +55,7 @@ import TradingCore
     @Test func aLostListeningConnectionIsReplacedAndChangesStillArrive() async throws {
         try await ScratchDatabase.with { database, client in
             try await OperatorTestSupport.deploy(ManifestValidatorTests.good, client: client)
-            let admin = try await OperatorAccess(client: client).authorize("admin", for: .controlTrading, action: "test",
+            let admin = try await OperatorAccess(client: client).authorize(identity: "admin", for: .controlTrading, action: "test",
                                                                             resourceType: "strategy", resourceId: nil)
             let (readings, task) = Self.watch(database.target, pollEvery: .milliseconds(300))
             defer { task.cancel() }

@@ -116,7 +116,7 @@ struct DeployCommand: AsyncParsableCommand {
                 let client = context.client
                 let resource = (try? ManifestParser.parse(text, source: source).name.rawValue) ?? source
                 let acting = try await context.authorize(.deploy, action: DatabaseDeploymentStore.auditAction, resourceType: "strategy",
-                                                         resourceId: resource, request: .object(["source": .string(source)])).username
+                                                         resourceId: resource, request: .object(["source": .string(source)]))
                 let store = DatabaseDeploymentStore(client: client)
                 let deployer = StrategyDeployer(plugins: PluginLoader(searchPaths: searchPaths), instrument: { catalog[$0] })
                 do {
@@ -132,8 +132,8 @@ struct DeployCommand: AsyncParsableCommand {
                     } else {
                         let name = plan.manifest.name
                         switch plan.action {
-                        case .create: print("deployed \(name) \(plan.manifest.version) as \(acting)")
-                        case .update: print("updated \(name) \(plan.previousVersion ?? "?") -> \(plan.manifest.version) as \(acting)")
+                        case .create: print("deployed \(name) \(plan.manifest.version) as \(acting.username)")
+                        case .update: print("updated \(name) \(plan.previousVersion ?? "?") -> \(plan.manifest.version) as \(acting.username)")
                         case .unchanged: print("\(name) \(plan.manifest.version) is already deployed as written; nothing changed")
                         }
                         if let deployed { print("  status \(deployed.status.rawValue), id \(deployed.id.uuidString.lowercased())") }

@@ -60,6 +60,11 @@ enum OperatorCLI {
         } catch let error as StorageError {
             FileHandle.standardError.write(Data("runtime: database: \(error)\n".utf8))
             throw ExitCode(1)
+        } catch let error as PSQLError {
+            // A query outside a repository (e.g. postgres-nio's pool): its server message, never
+            // the library's generic text.
+            FileHandle.standardError.write(Data("runtime: database: \(postgresErrorText(error))\n".utf8))
+            throw ExitCode(1)
         }
     }
 

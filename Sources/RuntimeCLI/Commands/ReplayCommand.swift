@@ -80,7 +80,9 @@ struct ReplayCommand: AsyncParsableCommand {
             // policies look at, so roll up its range now (both flavors give the same rollups).
             let played = plan.engine.summary
             if persist, played.events > 0 {
-                try await StorageMaintenance(client).refreshAggregates(from: played.firstEventTime, to: played.lastEventTime)
+                if try await !StorageMaintenance(client).refreshAggregates(from: played.firstEventTime, to: played.lastEventTime) {
+                    logger.notice("the candle rollups of this replay's range are queued for the schema owner's next `runtime db maintain`")
+                }
             }
             if let violation = plan.engine.invariantViolations.first {
                 throw ValidationError("replay stopped: \(violation) (everything before it was written)")

@@ -39,9 +39,18 @@ struct UsersCommand: AsyncParsableCommand {
                 try await DatabaseEnvironment.withOperator(actingAs: actingUser.actingAs) { context in
                     let actor = try await context.authorize(.manageUsers, action: UserAdministration.addAction, resourceType: "user",
                                                             resourceId: username)
-                    let user = try await UserAdministration(client: context.client)
-                        .add(username: username, role: userRole, email: email, actingUser: actor.username)
+                    let added = try await UserAdministration(client: context.client)
+                        .add(username: username, role: userRole, email: email, by: actor)
+                    let user = added.user
                     print("added \(user.username) (\(user.role.rawValue), \(user.email))")
+                    if let group = added.grantedGroup {
+                        print("granted \(group) to the login role \(user.username)")
+                    } else if let failure = added.grantFailure {
+                        print("""
+                            warning: the login role \(user.username) was not granted \(UserRepository.groupRole(of: user.role)): \(failure)
+                            ask the database owner to run: GRANT \(UserRepository.groupRole(of: user.role)) TO "\(user.username)";
+                            """)
+                    }
                 }
             }
         }

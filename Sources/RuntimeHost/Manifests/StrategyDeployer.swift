@@ -8,10 +8,10 @@ public protocol StrategyDeploymentStore {
     func deployedStrategy(named name: StrategyName) async throws -> DeployedStrategyRow?
     /// Upserts the strategies row for `plan` and writes its audit_logs row (old and new values,
     /// acting user) in one transaction.
-    func apply(_ plan: DeploymentPlan, actingUser: String) async throws
+    func apply(_ plan: DeploymentPlan, actingUser: ActingUser) async throws
     /// Writes an audit_logs row for a refused deployment (success = false, the errors as
     /// error_message); changes nothing else.
-    func recordRefusal(manifestName: String?, source: String, errors: [ManifestError], actingUser: String) async throws
+    func recordRefusal(manifestName: String?, source: String, errors: [ManifestError], actingUser: ActingUser) async throws
 }
 
 /// A deployed strategy as the store returns it.
@@ -116,7 +116,7 @@ public struct StrategyDeployer {
 
     /// Validates, then applies the plan through `store` — the single database write of a
     /// deployment. A refused manifest writes only an audit row recording the refusal.
-    public func deploy(yaml text: String, source: String, store: any StrategyDeploymentStore, actingUser: String) async throws -> DeploymentPlan {
+    public func deploy(yaml text: String, source: String, store: any StrategyDeploymentStore, actingUser: ActingUser) async throws -> DeploymentPlan {
         let plan: DeploymentPlan
         do {
             plan = try await self.plan(yaml: text, source: source, store: store).1

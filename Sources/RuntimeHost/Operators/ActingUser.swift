@@ -10,13 +10,20 @@ public struct ActingUser: Sendable, Hashable {
     public var username: String
     /// users.role.
     public var role: UserRole
+    /// Who logged in (``OperatorLogin``): `username` itself, or the admin acting as them. The
+    /// database's operator functions are called with both and check both.
+    public var login: String
 
     /// Creates an acting user (normally through ``OperatorAccess``).
-    public init(id: UUID, username: String, role: UserRole) {
+    public init(id: UUID, username: String, role: UserRole, login: String) {
         self.id = id
         self.username = username
         self.role = role
+        self.login = login
     }
+
+    /// `username` when an admin acts as them, else nil.
+    var actingAs: String? { login == username ? nil : username }
 }
 
 /// The current wall-clock time.

@@ -7,8 +7,8 @@ public enum OperatorError: Error, Sendable, Hashable, CustomStringConvertible {
     case unknownUser(String)
     /// The acting user exists but is deactivated.
     case inactiveUser(String)
-    /// The acting user's role may not do this.
-    case roleRefused(user: String, role: UserRole, permission: OperatorPermission)
+    /// The acting user's role may not do this; `allowed` may (the database's operator_grants).
+    case roleRefused(user: String, role: UserRole, permission: OperatorPermission, allowed: [UserRole])
     /// `users add` for a name (or email) already taken.
     case userExists(String)
     /// No strategy row with this name.
@@ -35,9 +35,9 @@ public enum OperatorError: Error, Sendable, Hashable, CustomStringConvertible {
         case .unknownUser(let user):
             "user '\(user)' is not in the users table; ask an admin to run `runtime users add \(user) --role viewer|trader|risk_officer|admin`"
         case .inactiveUser(let user): "user '\(user)' is deactivated; ask an admin to reactivate the account"
-        case .roleRefused(let user, let role, let permission):
+        case .roleRefused(let user, let role, let permission, let allowed):
             "user '\(user)' has role \(role.rawValue), which may not \(permission.verb); that needs "
-                + permission.allowedRoles.map(\.rawValue).joined(separator: " or ")
+                + allowed.map(\.rawValue).joined(separator: " or ")
         case .userExists(let name): "a user with username or email '\(name)' already exists"
         case .unknownStrategy(let name): "no strategy named '\(name)' is deployed; `runtime strategies` lists the deployed ones"
         case .notControllable(let name, let status):

@@ -1,10 +1,12 @@
 import Storage
 
-/// Something an operator may be allowed to do, and the roles that may.
+/// Something an operator may be allowed to do. Which roles hold it is the database's
+/// operator_grants table (migration 013), read only by its `runtime_authorize` (through
+/// ``OperatorAccess``), so the CLI and the database's own functions decide alike.
 ///
-/// Roles (users.role): `admin` may do everything; `trader` may deploy, control strategies, replay
-/// and acknowledge risk events; `risk_officer` may acknowledge risk events and halt strategies,
-/// one or all (a risk officer must be able to stop risk, never to add it); `viewer` may only read.
+/// As shipped: `admin` may do everything; `trader` may deploy, control strategies, replay and
+/// acknowledge risk events; `risk_officer` may acknowledge risk events and halt strategies, one
+/// or all (a risk officer must be able to stop risk, never to add it); `viewer` may only read.
 /// Running the host, migrating, maintaining the database, managing users and acting as another
 /// user are the admin's.
 public enum OperatorPermission: String, Sendable, Hashable, CaseIterable {
@@ -30,20 +32,6 @@ public enum OperatorPermission: String, Sendable, Hashable, CaseIterable {
     case haltAll = "halt_all"
     /// `runtime risk ack`.
     case acknowledgeRisk = "acknowledge_risk"
-
-    /// The roles allowed, most powerful first.
-    public var allowedRoles: [UserRole] {
-        switch self {
-        case .read: [.admin, .trader, .riskOfficer, .viewer]
-        case .runHost, .administerDatabase, .actAsAnother, .manageUsers: [.admin]
-        case .replay, .deploy, .controlTrading: [.admin, .trader]
-        case .haltAll: [.admin, .riskOfficer]
-        case .halt, .acknowledgeRisk: [.admin, .trader, .riskOfficer]
-        }
-    }
-
-    /// Whether `role` may do this.
-    public func allows(_ role: UserRole) -> Bool { allowedRoles.contains(role) }
 
     /// What the permission lets one do, for refusals ("... may not <verb>").
     public var verb: String {

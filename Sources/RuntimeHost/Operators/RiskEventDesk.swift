@@ -30,29 +30,22 @@ public struct RiskEventDesk: Sendable {
     }
 
     /// Acknowledges event `id` as `user` (authorized for ``OperatorPermission/acknowledgeRisk``):
-    /// sets acknowledged, acknowledged_by and acknowledged_at and writes an audit row, in one
-    /// transaction. An unknown or already acknowledged id is refused (and audited).
+    /// the database's `runtime_acknowledge_risk_event` sets acknowledged, acknowledged_by and
+    /// acknowledged_at and writes the audit row, in one transaction. An unknown or already
+    /// acknowledged id is refused (and audited).
     public func acknowledge(id: Int64, by user: ActingUser) async throws {
-        let now = Timestamp.wallClockNow
         let result: Result<Void, OperatorError> = try await Transaction.run(client, logger: logger) { connection in
-            let events = RiskEventRepository(connection)
-            let audit = AuditLogRepository(connection)
-            let existing = try await events.event(id: id)
-            let refusal: OperatorError? = existing == nil ? .unknownRiskEvent(id) : (existing?.acknowledged == true ? .alreadyAcknowledged(id: id) : nil)
-            if let refusal {
-                try await audit.insert(AuditLogRecord(
-                    userId: user.id, action: Self.acknowledgeAction, resourceType: "risk_event", resourceId: String(id),
-                    newValue: OperatorAccess.requestJSON(actingUser: user.username, role: user.role, request: .null),
-                    success: false, errorMessage: refusal.description, createdAt: now))
-                return .failure(refusal)
+            let functions = OperatorFunctions(connection)
+            let refusal: OperatorError
+            switch try await functions.acknowledgeRiskEvent(identity: user.login, actingAs: user.actingAs, id: id) {
+            case nil: return .success(())
+            case "unknown_risk_event": refusal = .unknownRiskEvent(id)
+            case "already_acknowledged": refusal = .alreadyAcknowledged(id: id)
+            case let other?: throw StorageError.database(operation: "acknowledge risk event \(id)", message: "unexpected refusal \(other)")
             }
-            guard try await events.acknowledge(id: id, by: user.id, at: now) else { return .failure(.alreadyAcknowledged(id: id)) }
-            try await audit.insert(AuditLogRecord(
-                userId: user.id, action: Self.acknowledgeAction, resourceType: "risk_event", resourceId: String(id),
-                oldValue: ParameterValue.object(["acknowledged": .bool(false)]).jsonText,
-                newValue: ParameterValue.object(["acknowledged": .bool(true), "acknowledged_by": .string(user.username)]).jsonText,
-                createdAt: now))
-            return .success(())
+            try await functions.recordRefusal(by: user, action: Self.acknowledgeAction, resourceType: "risk_event", resourceId: String(id),
+                                              error: refusal)
+            return .failure(refusal)
         }
         try result.get()
     }

@@ -18,13 +18,13 @@ public enum SchemaAdministration {
             let access = OperatorAccess(client: client, logger: logger)
             let action = statusOnly ? "database.migration_status" : "database.migrate"
             guard try await UserRepository(client).mayApplyMigrations(username: identity) else {
-                _ = try await access.authorize(identity, for: statusOnly ? .read : .administerDatabase, action: action,
+                _ = try await access.authorize(identity: identity, for: statusOnly ? .read : .administerDatabase, action: action,
                                                resourceType: "database", resourceId: nil)
                 return try await migrator.status(target: target)
             }
             if statusOnly { return try await migrator.status(target: target) }
             let report = try await migrator.migrate(target: target, flavor: flavor)
-            let admin = try await access.authorize(identity, for: .administerDatabase, action: action, resourceType: "database", resourceId: nil)
+            let admin = try await access.authorize(identity: identity, for: .administerDatabase, action: action, resourceType: "database", resourceId: nil)
             if !report.newlyApplied.isEmpty {
                 try await access.audit(AuditLogRecord(
                     userId: admin.id, action: action, resourceType: "database", resourceId: report.flavor.rawValue,

@@ -18,10 +18,11 @@ public struct StrategyControlOutcome: Sendable, Hashable {
     public var riskEventId: Int64?
 }
 
-/// `runtime pause|resume|stop|halt`: changes strategies.status through Risk's trading-state
-/// rules, in one transaction with its audit_logs row (old and new state as JSON), a risk_events
-/// row for halts, and `NOTIFY strategy_control, '<name>'` so a running host reacts at once.
-/// A refused command (illegal transition, unknown strategy) writes only a refused audit row.
+/// `runtime pause|resume|stop|halt`: Risk's trading-state rules choose the new status; the
+/// database's `runtime_control_strategy` checks the operator (and, resuming a strategy the risk
+/// engine halted, separation of duties) and writes it in one transaction with its audit_logs row
+/// (old and new state as JSON), a risk_events row for halts, and `NOTIFY strategy_control,
+/// '<name>'` so a running host reacts at once. A refused command writes only a refused audit row.
 public struct StrategyControl: Sendable {
     /// The database.
     public let client: PostgresClient
@@ -74,65 +75,56 @@ public struct StrategyControl: Sendable {
 
     static func apply(_ command: OperatorCommand, to name: StrategyName, by user: ActingUser, reason: String?,
                       on connection: PostgresConnection) async throws -> Result<StrategyControlOutcome, OperatorError> {
-        let now = Timestamp.wallClockNow
-        let audit = AuditLogRepository(connection)
-        let strategies = StrategyRepository(connection)
+        let functions = OperatorFunctions(connection)
         func refuse(_ error: OperatorError, old: ParameterValue?) async throws -> Result<StrategyControlOutcome, OperatorError> {
-            try await audit.insert(AuditLogRecord(
-                userId: user.id, action: command.auditAction, resourceType: "strategy", resourceId: name.rawValue,
-                oldValue: old?.jsonText,
-                newValue: OperatorAccess.requestJSON(actingUser: user.username, role: user.role,
-                                                     request: .object(["command": .string(command.rawValue)])),
-                success: false, errorMessage: error.description, createdAt: now))
+            try await functions.recordRefusal(by: user, action: command.auditAction, resourceType: "strategy", resourceId: name.rawValue,
+                                              oldValue: old?.jsonText, request: .object(["command": .string(command.rawValue)]), error: error)
             return .failure(error)
         }
-        guard let row = try await strategies.deployment(named: name, lockingForUpdate: true) else {
-            return try await refuse(.unknownStrategy(name.rawValue), old: nil)
-        }
-        let old = stateJSON(row.status)
-        guard let state = StrategyStatusMapping.tradingState(row.status) else {
-            return try await refuse(.notControllable(strategy: name.rawValue, status: row.status.rawValue), old: old)
-        }
-        // Separation of duties: a strategy the risk engine halted (any halt but an operator's)
-        // resumes only once its halting risk event is acknowledged, and only by an admin.
-        if command == .resume, row.status == .halted,
-           let halt = try await RiskEventRepository(connection).latestHalt(strategyId: row.id),
-           halt.eventType != RiskEventType.stateChange.rawValue, let eventId = halt.id {
-            if !halt.acknowledged {
-                return try await refuse(.haltNotAcknowledged(strategy: name.rawValue, eventId: eventId), old: old)
+        // The database applies the change if the status is still the one read here; a host
+        // changing it meanwhile (a risk halt) makes this read again, under the row lock the
+        // database now holds.
+        for _ in 0..<3 {
+            guard let row = try await StrategyRepository(connection).deployment(named: name) else {
+                return try await refuse(.unknownStrategy(name.rawValue), old: nil)
             }
-            if user.role != .admin {
-                return try await refuse(.resumeNeedsAdmin(strategy: name.rawValue, eventId: eventId), old: old)
+            let old = stateJSON(row.status)
+            guard let state = StrategyStatusMapping.tradingState(row.status) else {
+                return try await refuse(.notControllable(strategy: name.rawValue, status: row.status.rawValue), old: old)
+            }
+            let target: StrategyTradingState
+            switch state.transition(to: command.targetState, by: .operator) {
+            case .failure(let reason):
+                return try await refuse(.illegalTransition(strategy: name.rawValue, command: command, reason: reason), old: old)
+            case .success(let next):
+                target = next
+            }
+            let newStatus = StrategyStatusMapping.status(target, mode: Self.mode(of: row))
+            var newValue = stateJSON(newStatus)
+            if let reason, case .object(var members) = newValue {
+                members["reason"] = .string(reason)
+                newValue = .object(members)
+            }
+            let result = try await functions.controlStrategy(
+                identity: user.login, actingAs: user.actingAs, command: command.rawValue, strategy: name, expected: row.status,
+                newStatus: newStatus, reason: reason, oldValue: old.jsonText, newValue: newValue.jsonText)
+            switch result.refusal {
+            case nil:
+                return .success(StrategyControlOutcome(strategy: name, from: row.status, to: newStatus, riskEventId: result.eventId))
+            case "status_changed":
+                continue
+            case "unknown_strategy":
+                return try await refuse(.unknownStrategy(name.rawValue), old: nil)
+            case "halt_not_acknowledged":
+                return try await refuse(.haltNotAcknowledged(strategy: name.rawValue, eventId: result.eventId ?? 0), old: old)
+            case "resume_needs_admin":
+                return try await refuse(.resumeNeedsAdmin(strategy: name.rawValue, eventId: result.eventId ?? 0), old: old)
+            case let other?:
+                throw StorageError.database(operation: "\(command.rawValue) \(name)", message: "unexpected refusal \(other)")
             }
         }
-        let target: StrategyTradingState
-        switch state.transition(to: command.targetState, by: .operator) {
-        case .failure(let reason):
-            return try await refuse(.illegalTransition(strategy: name.rawValue, command: command, reason: reason), old: old)
-        case .success(let next):
-            target = next
-        }
-        let mode = Self.mode(of: row)
-        let newStatus = StrategyStatusMapping.status(target, mode: mode)
-        try await strategies.setStatus(newStatus, id: row.id)
-        var newValue = stateJSON(newStatus)
-        if let reason, case .object(var members) = newValue {
-            members["reason"] = .string(reason)
-            newValue = .object(members)
-        }
-        try await audit.insert(AuditLogRecord(
-            userId: user.id, action: command.auditAction, resourceType: "strategy", resourceId: name.rawValue,
-            oldValue: old.jsonText, newValue: newValue.jsonText, createdAt: now))
-        var eventId: Int64?
-        if command == .halt {
-            eventId = try await RiskEventRepository(connection).insert(RiskEventRecord(
-                eventType: RiskEventType.stateChange.rawValue, severity: .critical, strategyId: row.id,
-                description: "halted by \(user.username) (\(user.role.rawValue)): \(row.status.rawValue) -> halted"
-                    + (reason.map { "; reason: \($0)" } ?? ""),
-                actionTaken: "halted", createdAt: now, mode: mode == .paper ? .paper : .live))
-        }
-        try await NotificationChannel.strategyControl.notify(name.rawValue, on: connection)
-        return .success(StrategyControlOutcome(strategy: name, from: row.status, to: newStatus, riskEventId: eventId))
+        throw StorageError.database(operation: "\(command.rawValue) \(name)",
+                                    message: "the strategy's status kept changing while the command ran; run it again")
     }
 
     /// The audit JSON of a status: the database status and Risk's trading state.

@@ -7,9 +7,11 @@ import TradingCore
 
 /// `runtime users add|list`.
 ///
-/// Only admins add users. On an empty users table the first operator becomes the first admin
-/// (``OperatorAccess``); `users add NAME --role admin` on an empty table creates NAME as that
-/// admin, recorded as the actor of its own creation.
+/// Only admins add users (the operator who first meets an empty users table is its first admin,
+/// see ``OperatorAccess``). Against a shared server, a new user's PostgreSQL login role of the
+/// same name, when it exists, is made a member of the group role of their users.role
+/// (`runtime_viewer`, `runtime_trader`, `runtime_risk_officer`, `runtime_admin`), so the
+/// database grants them what the runtime does.
 public struct UserAdministration: Sendable {
     /// The database.
     public let client: PostgresClient
@@ -24,40 +26,31 @@ public struct UserAdministration: Sendable {
     /// The audit_logs action of adding a user.
     public static let addAction = "user.add"
 
-    /// Adds a user as `actingUser` (an admin, or anyone when this is the first user and its
-    /// role is admin). Refusals are audited.
+    /// A user added, and what became of their login role.
+    public struct Added: Sendable {
+        /// The users row.
+        public var user: UserRecord
+        /// The group role granted to the login role of the same name; nil when there is none.
+        public var grantedGroup: String?
+        /// Why the group role could not be granted (the user is added all the same).
+        public var grantFailure: String?
+    }
+
+    /// Adds a user as `actor` (authorized for ``OperatorPermission/manageUsers``). Refusals are
+    /// audited.
     @discardableResult
-    public func add(username: String, role: UserRole, email: String?, actingUser: String) async throws -> UserRecord {
+    public func add(username: String, role: UserRole, email: String?, by actor: ActingUser) async throws -> Added {
         let user = UserRecord(username: username, email: email ?? "\(username)@localhost", role: role)
         do { try user.validate() } catch {
             throw OperatorError.invalidArgument(field: "user", reason: error.description)
         }
         let request = ParameterValue.object(["username": .string(username), "role": .string(role.rawValue), "email": .string(user.email)])
-        // The first user: no acting user to check, under the setup lock so two first runs cannot both pass.
-        let firstAdmin: Bool = try await Transaction.run(client, logger: logger) { connection in
-            let users = UserRepository(connection)
-            try await users.lockForSetup()
-            guard try await users.count() == 0 else { return false }
-            guard role == .admin else { return false }
-            try await users.insert(user)
-            try await AuditLogRepository(connection).insert(AuditLogRecord(
-                userId: user.id, action: Self.addAction, resourceType: "user", resourceId: username,
-                newValue: request.jsonText, createdAt: .wallClockNow))
-            return true
-        }
-        if firstAdmin {
-            logger.notice("first setup: created admin \(username)")
-            return user
-        }
-        let actor = try await OperatorAccess(client: client, logger: logger)
-            .authorize(actingUser, for: .manageUsers, action: Self.addAction, resourceType: "user", resourceId: username, request: request)
         let repository = UserRepository(client)
         let taken = try await repository.all().contains { $0.username == username || $0.email.lowercased() == user.email.lowercased() }
         if taken {
             let error = OperatorError.userExists(username)
-            try await AuditLogRepository(client).insert(AuditLogRecord(
-                userId: actor.id, action: Self.addAction, resourceType: "user", resourceId: username, newValue: request.jsonText,
-                success: false, errorMessage: error.description, createdAt: .wallClockNow))
+            try await OperatorFunctions(client).recordRefusal(by: actor, action: Self.addAction, resourceType: "user", resourceId: username,
+                                                              request: request, error: error)
             throw error
         }
         try await Transaction.run(client, logger: logger) { connection in
@@ -66,7 +59,14 @@ public struct UserAdministration: Sendable {
                 userId: actor.id, action: Self.addAction, resourceType: "user", resourceId: username,
                 newValue: request.jsonText, createdAt: .wallClockNow))
         }
-        return user
+        var added = Added(user: user)
+        do {
+            added.grantedGroup = try await repository.grantGroupRole(of: user)
+        } catch {
+            added.grantFailure = error.description
+            logger.warning("added \(username), but could not grant their login role its group: \(error.description)")
+        }
+        return added
     }
 
     /// Every user, by username.

@@ -16,6 +16,6 @@ public func postgresErrorText(_ error: any Error) -> String {
 }
 
 /// The SQLSTATE code of a server error, if any.
-func postgresSQLState(_ error: any Error) -> String? {
+public func postgresSQLState(_ error: any Error) -> String? {
     (error as? PSQLError)?.serverInfo?[.sqlState]
 }

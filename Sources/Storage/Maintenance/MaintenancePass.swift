@@ -13,6 +13,8 @@ public struct MaintenanceReport: Sendable, Hashable {
     public var rollupsRefreshed: [String: Int64] = [:]
     /// Trade ids forgotten by market_trade_ids because their ticks are past retention.
     public var tradeIdsExpired: Int64 = 0
+    /// TimescaleDB: rollup ranges other sessions queued, refreshed now.
+    public var queuedRefreshes: Int = 0
 }
 
 extension StorageMaintenance {
@@ -43,6 +45,7 @@ extension StorageMaintenance {
                 _ = try await session.rows("run TimescaleDB job \(id) (\(procedure))", "CALL run_job(\(id))")
                 report.jobsRun.append("\(id) \(procedure)")
             }
+            report.queuedRefreshes = try await refreshQueuedAggregates()
         }
         report.rollupsRefreshed = try await refreshRollups()
         report.tradeIdsExpired = try await expireTradeIds(now: now)
@@ -70,20 +73,64 @@ extension StorageMaintenance {
     /// touches is refreshed. On TimescaleDB the continuous aggregates' policies only look back a
     /// few days, and data older than what they materialized is otherwise never rolled up; the
     /// plain flavor logs late rows as they are written, so its refresh covers them.
-    public func refreshAggregates(from: Timestamp, to: Timestamp) async throws(StorageError) {
+    ///
+    /// Refreshing a continuous aggregate needs its owner (a procedure that commits cannot borrow
+    /// the owner's rights through a function): from another session (a trader's replay on a
+    /// shared server) the range is queued in rollup_refresh_requests for the owner's next
+    /// ``maintain(now:)``, and this returns false.
+    @discardableResult
+    public func refreshAggregates(from: Timestamp, to: Timestamp) async throws(StorageError) -> Bool {
         let day: Int64 = 86_400_000_000_000
         let from = Timestamp(nanosecondsSinceEpoch: from.utcDayNumber * day)
         let to = Timestamp(nanosecondsSinceEpoch: (to.utcDayNumber + 1) * day)
+        var refreshed = true
         if try await flavor() == .timescaledb {
-            for view in ["market_ohlcv_5m", "market_ohlcv_1h", "market_ohlcv_1d"] {
-                _ = try await session.rows("refresh \(view)", """
-                    CALL refresh_continuous_aggregate(\(unescaped: "'\(view)'"),
-                        TIMESTAMPTZ 'epoch' + \(SQLValues.micros(from)) * INTERVAL '1 microsecond',
-                        TIMESTAMPTZ 'epoch' + \(SQLValues.micros(to)) * INTERVAL '1 microsecond')
+            let range = """
+                TIMESTAMPTZ 'epoch' + \(SQLValues.micros(from)) * INTERVAL '1 microsecond',
+                TIMESTAMPTZ 'epoch' + \(SQLValues.micros(to)) * INTERVAL '1 microsecond'
+                """
+            let owner = try await session.rows("check the rollups' owner", """
+                SELECT coalesce(bool_and(pg_has_role(current_user, c.relowner, 'USAGE')), false) AS owner
+                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = 'public' AND c.relname IN ('market_ohlcv_5m', 'market_ohlcv_1h', 'market_ohlcv_1d')
+                """)
+            if let row = owner.first, try row.value("owner", as: Bool.self, table: "pg_class") {
+                try await refreshContinuousAggregates(range: range)
+            } else {
+                _ = try await session.rows("queue the rollup refresh", """
+                    INSERT INTO rollup_refresh_requests (from_ts, to_ts) VALUES (\(unescaped: range))
                     """)
+                refreshed = false
             }
         }
         try await refreshRollups()
+        return refreshed
+    }
+
+    /// Refreshes the three continuous aggregates over `range` (two timestamptz SQL expressions).
+    private func refreshContinuousAggregates(range: String) async throws(StorageError) {
+        for view in ["market_ohlcv_5m", "market_ohlcv_1h", "market_ohlcv_1d"] {
+            _ = try await session.rows("refresh \(view)", """
+                CALL refresh_continuous_aggregate(\(unescaped: "'\(view)'"), \(unescaped: range))
+                """)
+        }
+    }
+
+    /// Refreshes the ranges other sessions queued (see ``refreshAggregates(from:to:)``); returns
+    /// how many.
+    func refreshQueuedAggregates() async throws(StorageError) -> Int {
+        let queued = try await session.rows("take the queued rollup refreshes", """
+            DELETE FROM rollup_refresh_requests
+            RETURNING (extract(epoch FROM from_ts) * 1000000)::int8 AS from_us, (extract(epoch FROM to_ts) * 1000000)::int8 AS to_us
+            """)
+        for row in queued {
+            let from = try row.value("from_us", as: Int64.self, table: "rollup_refresh_requests")
+            let to = try row.value("to_us", as: Int64.self, table: "rollup_refresh_requests")
+            try await refreshContinuousAggregates(range: """
+                TIMESTAMPTZ 'epoch' + \(from) * INTERVAL '1 microsecond', TIMESTAMPTZ 'epoch' + \(to) * INTERVAL '1 microsecond'
+                """)
+        }
+        return queued.count
     }
 }
 

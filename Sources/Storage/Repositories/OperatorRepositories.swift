@@ -32,34 +32,6 @@ public struct StrategyDeploymentRecord: Sendable, Hashable {
 }
 
 extension StrategyRepository {
-    /// Inserts or updates the strategy with its plugin and full manifest (JSON object text) in one
-    /// statement. On update the row keeps its id and `created_by` (the first deployer); who
-    /// redeployed is recorded in audit_logs.
-    @discardableResult
-    public func upsertDeployment(_ strategy: StrategyRecord, plugin: String, manifest: String) async throws(StorageError) -> UUID {
-        try strategy.validate()
-        try RowCheck(table: "strategies").jsonObject(manifest, "manifest")
-        let rows = try await session.rows("deploy strategy \(strategy.name)", """
-            INSERT INTO strategies (id, name, strategy_type, version, parameters, risk_limits, symbols, status, allocated_capital,
-                max_position_size, max_leverage, created_by, deployed_at, stopped_at, plugin, manifest)
-            VALUES (\(strategy.id), \(strategy.name.rawValue), \(strategy.strategyType), \(strategy.version), \(strategy.parameters)::jsonb,
-                \(strategy.riskLimits)::jsonb, \(strategy.symbols)::text[], \(strategy.status.rawValue),
-                \(strategy.allocatedCapital.description)::numeric, \(strategy.maxPositionSize?.description)::numeric,
-                \(strategy.maxLeverage.description)::numeric, \(strategy.createdBy),
-                TIMESTAMPTZ 'epoch' + \(strategy.deployedAt.map(SQLValues.micros)) * INTERVAL '1 microsecond',
-                NULL, \(plugin), \(manifest)::jsonb)
-            ON CONFLICT (name) DO UPDATE SET strategy_type = EXCLUDED.strategy_type, version = EXCLUDED.version,
-                parameters = EXCLUDED.parameters, risk_limits = EXCLUDED.risk_limits, symbols = EXCLUDED.symbols,
-                status = EXCLUDED.status, allocated_capital = EXCLUDED.allocated_capital,
-                max_position_size = EXCLUDED.max_position_size, max_leverage = EXCLUDED.max_leverage,
-                deployed_at = EXCLUDED.deployed_at, stopped_at = NULL, plugin = EXCLUDED.plugin, manifest = EXCLUDED.manifest,
-                updated_at = now()
-            RETURNING id
-            """)
-        guard let row = rows.first else { throw .database(operation: "deploy strategy", message: "no id returned") }
-        return try row.value("id", table: "strategies")
-    }
-
     /// The deployed strategy named `name`. With `lockingForUpdate` the row stays locked until the
     /// session's transaction ends, so two operators changing it at once are serialized.
     public func deployment(named name: StrategyName, lockingForUpdate: Bool = false) async throws(StorageError) -> StrategyDeploymentRecord? {
@@ -158,10 +130,27 @@ extension UserRepository {
         return try row.value("allowed", as: Bool.self, table: "users")
     }
 
-    /// Takes a transaction-scoped advisory lock on the users table's setup, so two first-time
-    /// `users add` runs on an empty table cannot both become the bootstrap admin.
-    public func lockForSetup() async throws(StorageError) {
-        try await session.execute("lock user setup", "SELECT pg_advisory_xact_lock(hashtext('ea-okx.users.setup'))")
+    /// The database group role (migration 013) of a users.role.
+    public static func groupRole(of role: UserRole) -> String { "runtime_" + role.rawValue }
+
+    /// Makes the login role named like `user` (if one exists) a member of the group of its role,
+    /// and of no other runtime group; returns the group granted, or nil when there is no such
+    /// login role (the embedded cluster's operators are OS users, not roles).
+    public func grantGroupRole(of user: UserRecord) async throws(StorageError) -> String? {
+        try user.validate()  // the name is then [A-Za-z0-9_.-]: safe inside a quoted identifier
+        let rows = try await session.rows("look for the login role \(user.username)",
+                                          "SELECT count(*)::int8 AS n FROM pg_roles WHERE rolname = \(user.username) AND rolcanlogin")
+        guard let row = rows.first, try row.value("n", as: Int64.self, table: "pg_roles") > 0 else { return nil }
+        let group = Self.groupRole(of: user.role)
+        let others = UserRole.allCases.map(Self.groupRole(of:)).filter { $0 != group }
+        for other in others {
+            let member = try await session.rows("check \(other)", "SELECT pg_has_role(\(user.username), \(other), 'MEMBER') AS member")
+            if let row = member.first, try row.value("member", as: Bool.self, table: "pg_roles") {
+                try await session.execute("revoke \(other)", PostgresQuery(unsafeSQL: "REVOKE \(other) FROM \"\(user.username)\""))
+            }
+        }
+        try await session.execute("grant \(group)", PostgresQuery(unsafeSQL: "GRANT \(group) TO \"\(user.username)\""))
+        return group
     }
 }
 
@@ -206,37 +195,5 @@ public enum NotificationChannel: String, Sendable {
     /// dropped on rollback), so listeners never see a change that did not happen.
     public func notify(_ payload: String, on session: any DatabaseSession) async throws(StorageError) {
         try await session.execute("notify \(rawValue)", "SELECT pg_notify(\(rawValue), \(payload))")
-    }
-}
-
-/// The capital and risk limits a trader may not exceed when redeploying a strategy.
-public struct DeploymentCeiling: Sendable, Hashable {
-    /// allocated_capital as deployed, decimal text.
-    public var allocatedCapital: String
-    /// risk_limits as deployed: key to decimal text.
-    public var riskLimits: [String: String]
-}
-
-extension AuditLogRepository {
-    /// The capital and limits of the newest successful deployment of `strategy` by an admin, or,
-    /// when no admin ever deployed it, of its first deployment: what an admin set (or what the
-    /// strategy started with) is the ceiling for everyone else.
-    public func deploymentCeiling(strategy: String) async throws(StorageError) -> DeploymentCeiling? {
-        let t = "audit_logs"
-        let rows = try await session.rows("read the deployment ceiling", """
-            SELECT a.new_value ->> 'allocated_capital' AS capital,
-                   coalesce((SELECT jsonb_object_agg(key, value #>> '{}') FROM jsonb_each(a.new_value -> 'risk_limits')), '{}'::jsonb)::text AS limits
-            FROM audit_logs a LEFT JOIN users u ON u.id = a.user_id
-            WHERE a.action = 'strategy.deploy' AND a.success AND a.resource_id = \(strategy)
-              AND a.new_value ? 'allocated_capital'
-            ORDER BY coalesce(u.role = 'admin', false) DESC, CASE WHEN u.role = 'admin' THEN -a.id ELSE a.id END
-            LIMIT 1
-            """)
-        guard let row = rows.first else { return nil }
-        let limitsText: String = try row.value("limits", table: t)
-        guard let limits = try? JSONDecoder().decode([String: String].self, from: Data(limitsText.utf8)) else {
-            throw .database(operation: "read the deployment ceiling", message: "risk_limits is not an object of numbers: \(limitsText)")
-        }
-        return DeploymentCeiling(allocatedCapital: try row.value("capital", table: t), riskLimits: limits)
     }
 }
