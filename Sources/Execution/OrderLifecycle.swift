@@ -63,6 +63,9 @@ public struct OrderLifecycle: Hashable, Sendable {
     public private(set) var submittedAt: Timestamp?
     public private(set) var firstFillAt: Timestamp?
     public private(set) var completedAt: Timestamp?
+    /// What the venue filled (or, before a fill, would fill) the order against: the model of its
+    /// last fill, else the model in use when it arrived; nil when the venue had no market data.
+    public private(set) var fillModel: FillModel?
 
     /// A new pending order.
     public init(request: OrderRequest, mode: TradingMode, decisionMid: Price?) {
@@ -155,6 +158,11 @@ public struct OrderLifecycle: Hashable, Sendable {
         completedAt = time
     }
 
+    /// Records the fill model the venue is using for this order (at arrival, then at each fill).
+    public mutating func noteFillModel(_ model: FillModel?) {
+        fillModel = model
+    }
+
     /// Adds realized trading PnL that the portfolio computed for one of this order's fills.
     public mutating func attributeRealizedPnl(_ amount: Money) {
         realizedPnl += amount
@@ -189,7 +197,8 @@ public struct OrderLifecycle: Hashable, Sendable {
             filledQuantity: filledQuantity, commission: commission, commissionAsset: commissionAsset,
             realizedPnl: realizedPnl, slippageBps: slippageBps, status: status, rejectReason: rejectReason,
             createdAt: request.createdAt, submittedAt: submittedAt, firstFillAt: firstFillAt, completedAt: completedAt,
-            latencyMs: milliseconds(submittedAt), totalLatencyMs: milliseconds(completedAt), mode: mode)
+            latencyMs: milliseconds(submittedAt), totalLatencyMs: milliseconds(completedAt), mode: mode,
+            fillModel: fillModel)
     }
 
     private func invalid(_ event: String) -> OrderLifecycleError {

@@ -47,7 +47,12 @@ import TradingCore
 ///   are spent on it: conservative, the order fills as if nobody ahead had canceled.
 /// - Fees per ``FeeSchedule``; venue ids `PAPER-<tag>-<sequence>` in arrival order.
 ///
-/// Not modelled: price-limit bands, reduce-only enforcement (the risk engine checks position
+/// Without a book (most history is candles and trades), see ``FillModel``: trade execution takes
+/// at the last trade and bar execution at each confirmed bar's ``BarPath``, both with
+/// ``PaperVenueConfiguration/slippageTicks`` against the taker; a book, once an instrument has
+/// one, always wins. Details in PaperVenue+WithoutBook.swift.
+///
+/// Not modelled: stop orders (the venue has none), price-limit bands, reduce-only enforcement (the risk engine checks position
 /// limits), order expiry. Paper orders never trade with each other: a resting paper order is
 /// not in the venue's book copy, so another paper order cannot take it (no self-trades).
 public final class PaperVenue: ExecutionVenue {
@@ -57,10 +62,12 @@ public final class PaperVenue: ExecutionVenue {
     // State read on every market event skips Swift's dynamic exclusivity checks: one event loop
     // owns the venue, and the venue never calls out while it holds an access (its events go into
     // the caller's buffer, not to callbacks).
-    @exclusivity(unchecked) private var instruments: [InstrumentId: Instrument]
-    @exclusivity(unchecked) private var books: [InstrumentId: OrderBook] = [:]
-    private var orders: [ClientOrderId: OrderLifecycle] = [:]
-    @exclusivity(unchecked) private var resting: [InstrumentId: [RestingOrder]] = [:]
+    @exclusivity(unchecked) var instruments: [InstrumentId: Instrument]
+    @exclusivity(unchecked) var books: [InstrumentId: OrderBook] = [:]
+    var orders: [ClientOrderId: OrderLifecycle] = [:]
+    @exclusivity(unchecked) var resting: [InstrumentId: [RestingOrder]] = [:]
+    /// Instruments without a book that trades or candles have priced (see PaperVenue+WithoutBook).
+    @exclusivity(unchecked) var bookless: [InstrumentId: BooklessMarket] = [:]
     @exclusivity(unchecked) private var inFlight: [InFlightRequest] = []
     @exclusivity(unchecked) private var inFlightHead = 0
     private var nextSequence = 1
@@ -80,7 +87,9 @@ public final class PaperVenue: ExecutionVenue {
     public func submit(_ request: OrderRequest, at time: Timestamp, events: inout [VenueEvent]) throws(VenueRequestError) {
         guard orders[request.clientOrderId] == nil else { throw .duplicateClientOrderId(request.clientOrderId) }
         moveClock(to: time, events: &events)
-        let lifecycle = OrderLifecycle(request: request, mode: mode, decisionMid: books[request.instrument]?.mid)
+        // Without a book the slippage reference is the last price point (trade or bar close).
+        let reference = books[request.instrument]?.mid ?? bookless[request.instrument]?.lastPrice
+        let lifecycle = OrderLifecycle(request: request, mode: mode, decisionMid: reference)
         orders[request.clientOrderId] = lifecycle
         events.append(.sent(lifecycle.record))
         enqueue(InFlightRequest(kind: .submit, clientOrderId: request.clientOrderId,
@@ -135,8 +144,20 @@ public final class PaperVenue: ExecutionVenue {
         case .book(let update): handle(book: update, events: &events)
         case .trade(let trade): handle(trade: trade, events: &events)
         case .ticker(let ticker): advance(to: ticker.timestamp, events: &events)
-        case .candle(let candle): advance(to: candle.openTime, events: &events)
+        case .candle(let candle): handle(candle: candle, events: &events)
         }
+    }
+
+    /// The fill model the venue uses for an instrument now; nil before any market data for it.
+    public func fillModel(of instrument: InstrumentId) -> FillModel? {
+        books[instrument] != nil ? .book : bookless[instrument]?.model
+    }
+
+    /// The fill model of every instrument the venue has market data for.
+    public var fillModels: [InstrumentId: FillModel] {
+        var models = bookless.mapValues(\.model)
+        for instrument in books.keys { models[instrument] = .book }
+        return models
     }
 
     /// A book message: the venue's copy of the book follows it, and resting orders' queue
@@ -146,12 +167,23 @@ public final class PaperVenue: ExecutionVenue {
         // Mutated in place: taking the book out of the dictionary would copy its levels.
         books[update.instrument, default: OrderBook(instrument: update.instrument)].apply(update)
         shrinkQueues(of: update.instrument)
+        if !bookless.isEmpty { bookArrived(for: update.instrument, at: update.timestamp, events: &events) }
     }
 
-    /// A public trade: resting orders it crosses (or whose queue it clears) fill.
+    /// A public trade: resting orders it crosses (or whose queue it clears) fill; without a book
+    /// it is also the price that orders take at (trade execution).
     public func handle(trade: TradeTick, events: inout [VenueEvent]) {
         moveClock(to: trade.timestamp, events: &events)
+        if books[trade.instrument] == nil { priceWithoutBook(trade, events: &events) }
         fillResting(against: trade, events: &events)
+    }
+
+    /// A candle: without a book or trades for its instrument, a confirmed one is the price path
+    /// orders meet (bar execution); otherwise it only moves the clock.
+    public func handle(candle: Candle, events: inout [VenueEvent]) {
+        moveClock(to: candle.openTime, events: &events)
+        guard candle.isConfirmed != false, books[candle.instrument] == nil else { return }
+        playBar(candle, events: &events)
     }
 
     public func advance(to time: Timestamp, events: inout [VenueEvent]) {
@@ -207,10 +239,22 @@ public final class PaperVenue: ExecutionVenue {
             return
         }
         try? order.accept(venueOrderId: venueOrderId, at: time)
+        let model = fillModel(of: request.instrument)
+        order.noteFillModel(model)
         orders[id] = order
         events.append(.accepted(order.record))
         guard let instrument = instruments[request.instrument] else { return }
+        if model != nil, model != .book {
+            arriveWithoutBook(id, at: time, events: &events)
+            return
+        }
+        matchAgainstBook(id, instrument: instrument, at: time, events: &events)
+    }
 
+    /// What an order that has just arrived does against the venue's book (or, with no market data
+    /// at all, against nothing: a market order is canceled, a limit order rests).
+    func matchAgainstBook(_ id: ClientOrderId, instrument: Instrument, at time: Timestamp, events: inout [VenueEvent]) {
+        guard let request = orders[id]?.request else { return }
         switch request.type {
         case .market:
             let hadLiquidity = available(on: request.instrument, for: request.side, limit: nil).isPositive
@@ -273,12 +317,12 @@ public final class PaperVenue: ExecutionVenue {
     }
 
     /// The unfilled size of a live order, nil if it is no longer live or fully filled.
-    private func liveRemaining(_ id: ClientOrderId) -> Quantity? {
+    func liveRemaining(_ id: ClientOrderId) -> Quantity? {
         guard let order = orders[id], order.isLive, !order.remainingQuantity.isZero else { return nil }
         return order.remainingQuantity
     }
 
-    private func finishByVenue(_ id: ClientOrderId, reason: VenueCancelReason, at time: Timestamp, events: inout [VenueEvent]) {
+    func finishByVenue(_ id: ClientOrderId, reason: VenueCancelReason, at time: Timestamp, events: inout [VenueEvent]) {
         guard var order = orders[id] else { return }
         try? order.cancel(reason: reason.description, at: time)
         orders[id] = order
@@ -316,16 +360,17 @@ public final class PaperVenue: ExecutionVenue {
             if let limit, side == .buy ? level.price > limit : level.price < limit { return }
             let size = min(level.size, remaining)
             guard execute(id, price: level.price, quantity: size, liquidity: .taker, instrument: instrument,
-                          at: time, events: &events) else { return }
+                          model: .book, at: time, events: &events) else { return }
             books[instrument.id]?.set(BookLevel(price: level.price, size: level.size.subtractingClamped(size),
                                                 orderCount: level.orderCount), on: side.opposite)
         }
     }
 
     /// Records one execution and emits its fill; false if it could not be recorded.
-    private func execute(_ id: ClientOrderId, price: Price, quantity: Quantity, liquidity: Liquidity,
-                         instrument: Instrument, at time: Timestamp, events: inout [VenueEvent]) -> Bool {
+    func execute(_ id: ClientOrderId, price: Price, quantity: Quantity, liquidity: Liquidity,
+                 instrument: Instrument, model: FillModel, at time: Timestamp, events: inout [VenueEvent]) -> Bool {
         guard var order = orders[id] else { return false }
+        order.noteFillModel(model)
         let request = order.request
         guard let charge = try? configuration.fees.charge(instrument: instrument, side: request.side, price: price,
                                                           quantity: quantity, liquidity: liquidity),
@@ -344,7 +389,7 @@ public final class PaperVenue: ExecutionVenue {
     // MARK: Resting orders
 
     /// Puts a live order in the book at its price, arriving at `time`.
-    private func rest(_ id: ClientOrderId, at time: Timestamp) {
+    func rest(_ id: ClientOrderId, at time: Timestamp) {
         guard let order = orders[id], let price = order.request.price else { return }
         let instrument = order.request.instrument
         let side = order.request.side
@@ -356,7 +401,7 @@ public final class PaperVenue: ExecutionVenue {
         resting[instrument, default: []].insert(waiting, at: position ?? resting[instrument]?.count ?? 0)
     }
 
-    private func removeResting(_ id: ClientOrderId, instrument: InstrumentId) {
+    func removeResting(_ id: ClientOrderId, instrument: InstrumentId) {
         resting[instrument]?.removeAll { $0.clientOrderId == id }
     }
 
@@ -421,8 +466,9 @@ public final class PaperVenue: ExecutionVenue {
             }
             guard let remaining = liveRemaining(order.clientOrderId) else { continue }
             let size = Quantity(min(remaining.value, printed))
-            if execute(order.clientOrderId, price: order.price, quantity: size, liquidity: .maker,
-                       instrument: instrument, at: trade.timestamp, events: &events) {
+            // A resting order filled by a trade is the book model's when a book is there, else the trades model's.
+            if execute(order.clientOrderId, price: order.price, quantity: size, liquidity: .maker, instrument: instrument,
+                       model: books[trade.instrument] == nil ? .trades : .book, at: trade.timestamp, events: &events) {
                 printed -= size.value
                 if size == remaining { completedAny = true }
             }
@@ -484,6 +530,10 @@ public final class PaperVenue: ExecutionVenue {
         if order.request.type == .postOnly,
            let opposite = crossingPrice(of: instrumentId, side: order.request.side, limit: newPrice) {
             finishByVenue(id, reason: .postOnlyWouldTake(price: newPrice, opposite: opposite), at: time, events: &events)
+            return
+        }
+        if books[instrumentId] == nil, bookless[instrumentId] != nil {
+            arriveWithoutBook(id, at: time, events: &events)
             return
         }
         take(id, instrument: instrument, limit: newPrice, at: time, events: &events)

@@ -52,13 +52,19 @@ public struct TradeRecord: Hashable, Sendable {
     public var totalLatencyMs: Int?
     /// Live, paper or replay: paper and replay rows are never mistaken for live ones.
     public var mode: TradingMode
+    /// What the paper venue filled the order against (see ``OrderLifecycle/fillModel``); nil for
+    /// live orders and for paper orders that met no market data.
+    public var fillModel: FillModel?
+
+    /// The row's notes: `fill_model=book|trades|candles`, nil when there is nothing to say.
+    public var notes: String? { fillModel?.note }
 
     public init(clientOrderId: ClientOrderId, venueOrderId: VenueOrderId?, strategy: StrategyName, symbol: InstrumentId,
                 side: Side, orderType: OrderType, positionSide: PositionSide, quantity: Quantity, price: Price?,
                 avgFillPrice: Price?, filledQuantity: Quantity, commission: Money, commissionAsset: String?,
                 realizedPnl: Money, slippageBps: Int?, status: OrderStatus, rejectReason: String?,
                 createdAt: Timestamp, submittedAt: Timestamp?, firstFillAt: Timestamp?, completedAt: Timestamp?,
-                latencyMs: Int?, totalLatencyMs: Int?, mode: TradingMode) {
+                latencyMs: Int?, totalLatencyMs: Int?, mode: TradingMode, fillModel: FillModel? = nil) {
         self.clientOrderId = clientOrderId
         self.venueOrderId = venueOrderId
         self.strategy = strategy
@@ -83,5 +89,6 @@ public struct TradeRecord: Hashable, Sendable {
         self.latencyMs = latencyMs
         self.totalLatencyMs = totalLatencyMs
         self.mode = mode
+        self.fillModel = fillModel
     }
 }

@@ -43,11 +43,14 @@ public struct HostSettings: Sendable {
         public var maintenanceMarginRate = FixedPoint(units: 4, decimals: 3)
         public var maintenanceMarginRates: [InstrumentId: FixedPoint] = [:]
         public var equitySampleIntervalSeconds: Int64 = 60
+        /// Ticks against a taker when an instrument has no book (trade and bar execution).
+        public var slippageTicks = 1
 
         enum Key: String, CodingKey, CaseIterable {
             case latencyMs = "latency_ms", orderIdTag = "order_id_tag", fees, defaultLeverage = "default_leverage"
             case leverage, maintenanceMarginRate = "maintenance_margin_rate"
             case maintenanceMarginRates = "maintenance_margin_rates", equitySampleIntervalSeconds = "equity_sample_interval_s"
+            case slippageTicks = "slippage_ticks"
         }
 
         public init() {}
@@ -96,12 +99,17 @@ public struct HostSettings: Sendable {
             maintenanceMarginRate = try decimal(.maintenanceMarginRate) ?? FixedPoint(units: 4, decimals: 3)
             maintenanceMarginRates = try decimalMap(.maintenanceMarginRates)
             equitySampleIntervalSeconds = try container.decodeIfPresent(Int64.self, forKey: AnyKey(Key.equitySampleIntervalSeconds.rawValue)) ?? 60
+            slippageTicks = try container.decodeIfPresent(Int.self, forKey: AnyKey(Key.slippageTicks.rawValue)) ?? 1
+            guard (0...1_000_000).contains(slippageTicks) else {
+                throw DecodingError.dataCorruptedError(forKey: AnyKey(Key.slippageTicks.rawValue), in: container,
+                                                       debugDescription: "must be between 0 and 1000000, got \(slippageTicks)")
+            }
         }
 
         /// The paper venue's settings, with this run's order-id tag unless the file sets one.
         public func venue(runTag: String) -> PaperVenueConfiguration {
             PaperVenueConfiguration(fees: fees, latencyMilliseconds: latencyMilliseconds,
-                                    orderIdSessionTag: orderIdTag.isEmpty ? runTag : orderIdTag)
+                                    orderIdSessionTag: orderIdTag.isEmpty ? runTag : orderIdTag, slippageTicks: slippageTicks)
         }
 
         public var portfolio: PortfolioConfiguration {

@@ -1,4 +1,5 @@
 import DataQuality
+import Execution
 import TradingCore
 
 /// Counts of what passed through the engine: the replay summary and the host's metrics.
@@ -9,6 +10,16 @@ public struct EngineSummary: Sendable, Hashable {
         public var riskRejections = 0
         public var realizedPnl = Money.zero
         public var fees = Money.zero
+        public init() {}
+    }
+
+    /// How the paper venue priced one instrument's orders.
+    public struct InstrumentFigures: Sendable, Hashable {
+        /// The model in use at the end (or when last looked at): book, trades or candles; nil
+        /// while the venue has seen no market data for the instrument.
+        public var fillModel: FillModel?
+        /// Fills by the model that priced them (a run of candles then trades has both).
+        public var fills: [FillModel: Int] = [:]
         public init() {}
     }
 
@@ -31,6 +42,13 @@ public struct EngineSummary: Sendable, Hashable {
     public var strategyFaults = 0
     public var budgetOverruns = 0
     public var strategies: [StrategyName: StrategyFigures] = [:]
+    /// How each order the venue took ended, so that a run without fills says why.
+    public var venueOutcomes: [VenueOutcome: Int] = [:]
+    /// Orders still open on the venue when the engine stopped (e.g. a market order waiting for a
+    /// next bar that never came).
+    public var openOrdersAtStop = 0
+    /// Fill model and fills per instrument.
+    public var instruments: [InstrumentId: InstrumentFigures] = [:]
     /// The event time of the earliest event seen (zero before any).
     public var firstEventTime = Timestamp.zero
     /// The event time of the last event seen.

@@ -3,10 +3,12 @@ import Risk
 import TradingCore
 
 /// What the engine knows about one instrument's market: its synchronized book (from a book
-/// channel or, lacking one, the ticker's best bid and ask), the last trade, and data freshness.
+/// channel or, lacking one, the ticker's best bid and ask), the last trade, the last confirmed
+/// candle's close (the only price of a candles-only history), and data freshness.
 struct InstrumentMarket {
     var book: BookSynchronizer
     var lastTradePrice: Price?
+    var lastCandleClose: Price?
     var tickerBid: Price?
     var tickerAsk: Price?
     var lastDataTime = Timestamp.zero
@@ -28,15 +30,17 @@ struct InstrumentMarket {
             return MarketSnapshot(bestBid: book.book.bestBid?.price, bestAsk: book.book.bestAsk?.price,
                                   bookIsValid: bookIsValid && !book.book.isCrossedOrLocked, lastDataTime: lastDataTime)
         }
-        return MarketSnapshot(bestBid: tickerBid ?? lastTradePrice, bestAsk: tickerAsk ?? lastTradePrice,
+        let last = lastTradePrice ?? lastCandleClose
+        return MarketSnapshot(bestBid: tickerBid ?? last, bestAsk: tickerAsk ?? last,
                               bookIsValid: true, lastDataTime: lastDataTime)
     }
 
-    /// The price positions are marked at: the mid when there is a book, else the last trade.
+    /// The price positions are marked at: the mid when there is a book, else the last trade, else
+    /// the last confirmed candle's close.
     var markPrice: Price? {
         if hasBookFeed, bookIsValid, let mid = book.book.mid { return mid }
         if let bid = tickerBid, let ask = tickerAsk { return Price(FixedPoint(raw: (bid.value.raw + ask.value.raw) / 2)) }
-        return lastTradePrice
+        return lastTradePrice ?? lastCandleClose
     }
 
     /// The worst price a market order of `quantity` on `side` reaches in the book (the last

@@ -189,6 +189,7 @@ extension TradingEngine {
         if let current = venue.record(of: record.clientOrderId) { record.realizedPnl = current.realizedPnl }
         let id = record.clientOrderId
         let name = runners[index].name
+        if let outcome = event.outcome { summary.venueOutcomes[outcome, default: 0] += 1 }
         switch event {
         case .sent:
             outbox.append(.order(record))
@@ -234,6 +235,9 @@ extension TradingEngine {
         let name = runners[index].name
         summary.fills += 1
         summary.strategies[name, default: .init()].fills += 1
+        let model = record.fillModel ?? .book
+        summary.instruments[fill.instrument, default: .init()].fills[model, default: 0] += 1
+        summary.instruments[fill.instrument, default: .init()].fillModel = model
         let outcome: FillOutcome
         do {
             outcome = try ledger.apply(fill)

@@ -180,6 +180,8 @@ public final class TradingEngine {
         for row in performance.partialDay(until: clock) { outbox.append(.performance(row)) }
         drainRisk()
         appendQualityMetrics()
+        for (instrument, model) in venue.fillModels { summary.instruments[instrument, default: .init()].fillModel = model }
+        summary.openOrdersAtStop = venue.openOrders.count
         checkInvariants()
     }
 
@@ -269,8 +271,15 @@ public final class TradingEngine {
         let slot = markets.slot(for: candle.instrument)
         markets[slot].lastDataTime = candle.openTime
         if options.persistMarketData, candle.isConfirmed != false { outbox.append(.candle(candle)) }
-        venue.advance(to: candle.openTime, events: &venueEvents)
+        // Without a book or trades, confirmed candles are the instrument's only prices: the mark,
+        // the risk engine's reference and (in the venue) the bar execution's price path.
+        let confirmed = candle.isConfirmed != false
+        if confirmed { markets[slot].lastCandleClose = candle.close }
+        let candlePriced = confirmed && !markets[slot].hasBookFeed && markets[slot].lastTradePrice == nil
+            && markets[slot].tickerBid == nil && markets[slot].tickerAsk == nil
+        venue.handle(candle: candle, events: &venueEvents)
         processVenueEvents()
+        if candlePriced { markPortfolio(slot, candle.instrument) }
         for index in markets.subscribers[slot] where masks[index].candleIntervals.contains(candle.interval) {
             finishCallback(runners[index].deliver(candle: candle), strategy: index)
         }

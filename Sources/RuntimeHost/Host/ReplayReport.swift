@@ -1,3 +1,4 @@
+import Execution
 import TradingCore
 
 /// The replay summary `runtime replay --json` prints: counts as numbers, amounts as decimal
@@ -25,6 +26,18 @@ public struct ReplayReport: Encodable, Sendable {
 
         enum CodingKeys: String, CodingKey {
             case orders, trades, riskRejections = "risk_rejections", realizedPnl = "realized_pnl", fees
+        }
+    }
+
+    /// How the paper venue priced one instrument's orders.
+    public struct InstrumentFigures: Encodable, Sendable {
+        /// `book`, `trades` or `candles`: the model in use at the end of the replay.
+        public var fillModel: String?
+        /// Fills by the model that priced them.
+        public var fillsByModel: [String: Int]
+
+        enum CodingKeys: String, CodingKey {
+            case fillModel = "fill_model", fillsByModel = "fills_by_model"
         }
     }
 
@@ -67,6 +80,12 @@ public struct ReplayReport: Encodable, Sendable {
     public var venueRejections: Int
     public var bookIncidents: Int
     public var strategies: [String: StrategyFigures]
+    /// How every order the venue took ended, by ``VenueOutcome`` (all outcomes, zeros included).
+    public var venueOutcomes: [String: Int]
+    /// Orders still open when the replay ended.
+    public var openAtEnd: Int
+    /// Fill model and fills per instrument the venue saw market data for.
+    public var instruments: [String: InstrumentFigures]
     public var persisted: Bool
     /// Nil when nothing was persisted.
     public var marketRows: MarketRows?
@@ -75,7 +94,7 @@ public struct ReplayReport: Encodable, Sendable {
         case mode, files, speed, events, quality, orders, fills, strategies, persisted
         case marketRows = "market_rows"
         case decodeErrors = "decode_errors", riskRejections = "risk_rejections", venueRejections = "venue_rejections"
-        case bookIncidents = "book_incidents"
+        case bookIncidents = "book_incidents", venueOutcomes = "venue_outcomes", openAtEnd = "open_at_end", instruments
     }
 
     public init(summary: EngineSummary, files: [String], speed: ReplaySpeed, persisted: Bool, marketRows: MarketRows? = nil) {
@@ -94,6 +113,12 @@ public struct ReplayReport: Encodable, Sendable {
             (name.rawValue, StrategyFigures(orders: figures.orders, trades: figures.fills, riskRejections: figures.riskRejections,
                                             realizedPnl: figures.realizedPnl.description, fees: figures.fees.description))
         })
+        venueOutcomes = Dictionary(uniqueKeysWithValues: VenueOutcome.allCases.map { ($0.rawValue, summary.venueOutcomes[$0] ?? 0) })
+        openAtEnd = summary.openOrdersAtStop
+        instruments = Dictionary(uniqueKeysWithValues: summary.instruments.map { id, figures in
+            (id.description, InstrumentFigures(fillModel: figures.fillModel?.rawValue,
+                                               fillsByModel: Dictionary(uniqueKeysWithValues: figures.fills.map { ($0.key.rawValue, $0.value) })))
+        })
         self.persisted = persisted
         self.marketRows = marketRows
     }
@@ -104,6 +129,13 @@ public struct ReplayReport: Encodable, Sendable {
                      "events: \(events.trades) trades, \(events.tickers) tickers, \(events.candles) candles, \(events.books) books; decode errors \(decodeErrors)",
                      "quality: \(quality.accepted) accepted, flagged \(Self.format(quality.flagged)), rejected \(Self.format(quality.rejected))",
                      "orders \(orders), fills \(fills), risk rejections \(riskRejections), venue rejections \(venueRejections), book incidents \(bookIncidents)"]
+        lines.append("venue outcomes: " + VenueOutcome.allCases.map { "\($0.label) \(venueOutcomes[$0.rawValue] ?? 0)" }
+            .joined(separator: ", ") + ", still open at end \(openAtEnd)")
+        for symbol in instruments.keys.sorted() {
+            guard let figures = instruments[symbol] else { continue }
+            let byModel = figures.fillsByModel.isEmpty ? "" : " (fills: \(Self.format(figures.fillsByModel)))"
+            lines.append("  \(symbol): fill_model \(figures.fillModel ?? "none")\(byModel)")
+        }
         for name in strategies.keys.sorted() {
             guard let figures = strategies[name] else { continue }
             lines.append("  \(name): \(figures.orders) orders, \(figures.trades) fills, realized PnL \(figures.realizedPnl), fees \(figures.fees), risk rejections \(figures.riskRejections)")
