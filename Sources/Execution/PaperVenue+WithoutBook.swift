@@ -19,6 +19,9 @@ import TradingCore
 ///   strictly through its price (a touch does not: the queue is unknown). Unconfirmed candles
 ///   are ignored, and once an instrument has bars of one interval, coarser bars (which repeat
 ///   the same prices) are ignored too.
+///   Paper trading on the live feed stamps each bar with its arrival time instead (the venue runs
+///   on receive time there), so an order placed during a bar meets that bar's path: optimistic by
+///   up to one bar, and only when the live data has no trades or book for the instrument.
 /// - **Meeting a price point `p`** (arrival under trade execution, the next open under bar
 ///   execution): a market order fills whole at `p` plus ``PaperVenueConfiguration/slippageTicks``
 ///   ticks (a sell at `p` minus them, never below one tick) as taker. A limit, IOC or FOK order

@@ -1,6 +1,7 @@
 import Execution
 import Foundation
 import Logging
+import MarketData
 import Portfolio
 import RuntimeHost
 import StrategyKit
@@ -118,6 +119,32 @@ import TradingCore
         let report = run.report
         #expect(report.instruments["BTC-USDT"]?.fillModel == "candles")
         #expect(report.text.contains("BTC-USDT: fill_model candles"), "\(report.text)")
+    }
+
+    /// The same bars as a recording file (OKX candle1s pushes, confirmed), replayed the way
+    /// `runtime replay FILE --no-persist` does.
+    @Test func aRecordingOfCandlesReplaysWithFillsAndSaysWhichModel() async throws {
+        let bars = Self.secondBars(try PluginTestSupport.recordedTrades())
+        let lines = bars.map { bar in
+            let fields = [String(bar.openTime.nanosecondsSinceEpoch / 1_000_000), "\(bar.open)", "\(bar.high)", "\(bar.low)", "\(bar.close)",
+                          "\(bar.volume)", "0", "0", "1"]
+            let frame = #"{"arg":{"channel":"candle1s","instId":"BTC-USDT"},"data":[["# + fields.map { "\"\($0)\"" }.joined(separator: ",") + "]]}"
+            return FrameRecording.line(for: ReceivedFrame(text: frame, receivedAt: bar.openTime.advanced(byNanoseconds: 1_000_000_000),
+                                                          endpoint: .business))
+        }
+        let path = try PluginTestSupport.scratchDirectory("candles-recording") + "/bars.jsonl"
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let engine = try TradingEngine(strategies: [try Self.strategy("sma_crossover", onCandlesAs: "sma_bars")],
+                                       instruments: PluginTestSupport.catalog.instruments, quality: .standard, accountLimits: .init(),
+                                       venue: .init(orderIdSessionTag: "R"), options: .init(mode: .replay, runTag: "R"),
+                                       logger: Logger(label: "test.bookless"))
+        let summary = try await ReplaySession.run(recordings: [path], engine: engine, persistence: nil, logger: Logger(label: "test.bookless"))
+        #expect(summary.decodeErrors == 0 && summary.candles == bars.count)
+        #expect(summary.fills > 0, "outcomes: \(summary.venueOutcomes)")
+        let report = ReplayReport(summary: summary, files: [path], speed: .max, persisted: false)
+        let json = String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
+        #expect(json.contains(#""fill_model":"candles""#), "\(json)")
+        #expect(json.contains(#""filled":\#(summary.venueOutcomes[.filled] ?? -1)"#), "\(json)")
     }
 
     @Test func aTradesOnlyReplayFillsWithTradeExecution() throws {

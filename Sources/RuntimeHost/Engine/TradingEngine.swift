@@ -277,7 +277,15 @@ public final class TradingEngine {
         if confirmed { markets[slot].lastCandleClose = candle.close }
         let candlePriced = confirmed && !markets[slot].hasBookFeed && markets[slot].lastTradePrice == nil
             && markets[slot].tickerBid == nil && markets[slot].tickerAsk == nil
-        venue.handle(candle: candle, events: &venueEvents)
+        if options.mode == .replay {
+            venue.handle(candle: candle, events: &venueEvents)
+        } else {
+            // Live, as with trades: the venue runs on receive time, and a confirmed bar arrives a
+            // whole interval after its open time; its path is played as of its arrival.
+            var received = candle
+            received.openTime = now
+            venue.handle(candle: received, events: &venueEvents)
+        }
         processVenueEvents()
         if candlePriced { markPortfolio(slot, candle.instrument) }
         for index in markets.subscribers[slot] where masks[index].candleIntervals.contains(candle.interval) {
