@@ -52,9 +52,10 @@ import TradingCore
 /// ``PaperVenueConfiguration/slippageTicks`` against the taker; a book, once an instrument has
 /// one, always wins. Details in PaperVenue+WithoutBook.swift.
 ///
-/// Not modelled: stop orders (the venue has none), price-limit bands, reduce-only enforcement (the risk engine checks position
-/// limits), order expiry. Paper orders never trade with each other: a resting paper order is
-/// not in the venue's book copy, so another paper order cannot take it (no self-trades).
+/// Not modelled: stop orders (the venue has none), price-limit bands, reduce-only enforcement
+/// (the risk engine checks position limits), order expiry. Paper orders never trade with each
+/// other: a resting paper order is not in the venue's book copy, so another paper order cannot
+/// take it (no self-trades).
 public final class PaperVenue: ExecutionVenue {
     public let configuration: PaperVenueConfiguration
     public let mode: TradingMode
