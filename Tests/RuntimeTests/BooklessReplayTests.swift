@@ -4,6 +4,7 @@ import Logging
 import MarketData
 import Portfolio
 import RuntimeHost
+import struct Storage.ScratchDatabase
 import StrategyKit
 import TestSupport
 import Testing
@@ -43,6 +44,12 @@ import TradingCore
         let validator = ManifestValidator(plugins: PluginLoader(searchPaths: [PluginTestSupport.binDirectory]),
                                           instrument: { PluginTestSupport.catalog[$0] })
         let path = PluginTestSupport.packageRoot.appendingPathComponent("strategies/\(manifest).yaml").path
+        return try EngineStrategy(validated: try validator.validate(yaml: try manifestText(manifest, onCandlesAs: rename), source: path))
+    }
+
+    /// The text of ``strategy(_:onCandlesAs:)``'s manifest.
+    static func manifestText(_ manifest: String, onCandlesAs rename: String? = nil) throws -> String {
+        let path = PluginTestSupport.packageRoot.appendingPathComponent("strategies/\(manifest).yaml").path
         var text = try String(contentsOfFile: path, encoding: .utf8)
         if let rename {
             for (shipped, variant) in [("name: \(manifest)\n", "name: \(rename)\n"), ("channels:\n  - trades\n", "channels:\n  - candle1s\n"),
@@ -51,7 +58,21 @@ import TradingCore
                 text = text.replacingOccurrences(of: shipped, with: variant)
             }
         }
-        return try EngineStrategy(validated: try validator.validate(yaml: text, source: path))
+        return text
+    }
+
+    /// `bars` as a recording file of OKX candle1s pushes (confirmed), as `runtime record` writes them.
+    static func candleRecording(_ bars: [Candle], name: String) throws -> String {
+        let lines = bars.map { bar in
+            let fields = [String(bar.openTime.nanosecondsSinceEpoch / 1_000_000), "\(bar.open)", "\(bar.high)", "\(bar.low)", "\(bar.close)",
+                          "\(bar.volume)", "0", "0", "1"]
+            let frame = #"{"arg":{"channel":"candle1s","instId":"BTC-USDT"},"data":[["# + fields.map { "\"\($0)\"" }.joined(separator: ",") + "]]}"
+            return FrameRecording.line(for: ReceivedFrame(text: frame, receivedAt: bar.openTime.advanced(byNanoseconds: 1_000_000_000),
+                                                          endpoint: .business))
+        }
+        let path = try PluginTestSupport.scratchDirectory(name) + "/bars.jsonl"
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
     }
 
     struct Run {
@@ -125,15 +146,7 @@ import TradingCore
     /// `runtime replay FILE --no-persist` does.
     @Test func aRecordingOfCandlesReplaysWithFillsAndSaysWhichModel() async throws {
         let bars = Self.secondBars(try PluginTestSupport.recordedTrades())
-        let lines = bars.map { bar in
-            let fields = [String(bar.openTime.nanosecondsSinceEpoch / 1_000_000), "\(bar.open)", "\(bar.high)", "\(bar.low)", "\(bar.close)",
-                          "\(bar.volume)", "0", "0", "1"]
-            let frame = #"{"arg":{"channel":"candle1s","instId":"BTC-USDT"},"data":[["# + fields.map { "\"\($0)\"" }.joined(separator: ",") + "]]}"
-            return FrameRecording.line(for: ReceivedFrame(text: frame, receivedAt: bar.openTime.advanced(byNanoseconds: 1_000_000_000),
-                                                          endpoint: .business))
-        }
-        let path = try PluginTestSupport.scratchDirectory("candles-recording") + "/bars.jsonl"
-        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let path = try Self.candleRecording(bars, name: "candles-recording")
         let engine = try TradingEngine(strategies: [try Self.strategy("sma_crossover", onCandlesAs: "sma_bars")],
                                        instruments: PluginTestSupport.catalog.instruments, quality: .standard, accountLimits: .init(),
                                        venue: .init(orderIdSessionTag: "R"), options: .init(mode: .replay, runTag: "R"),
@@ -145,6 +158,24 @@ import TradingCore
         let json = String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
         #expect(json.contains(#""fill_model":"candles""#), "\(json)")
         #expect(json.contains(#""filled":\#(summary.venueOutcomes[.filled] ?? -1)"#), "\(json)")
+    }
+
+    /// `runtime replay` of that recording with persistence: every trade row names its fill model
+    /// in notes (migration 014), and `runtime trades --json` shows it.
+    @Test func aPersistedCandlesReplayNamesTheFillModelOnEveryTradeRow() async throws {
+        let path = try Self.candleRecording(Self.secondBars(try PluginTestSupport.recordedTrades()), name: "candles-persisted")
+        try await ScratchDatabase.with { database, client in
+            try await OperatorTestSupport.deploy(try Self.manifestText("sma_crossover", onCandlesAs: "sma_bars"), client: client)
+            try await OperatorTestSupport.addCommandLineOperator(client: client)
+            let environment = ["DATABASE_URL": database.target.url(), "RUNTIME_PLUGIN_PATH": PluginTestSupport.binDirectory]
+            let replay = try await HostEndToEndTests.run(["replay", path], environment: environment)
+            #expect(replay.status == 0, "\(replay.output)")
+            #expect(replay.output.contains("BTC-USDT: fill_model candles"), "\(replay.output)")
+            let notes = try await SQLTestQueries.strings(client, "SELECT DISTINCT coalesce(notes, '-') FROM trades WHERE filled_quantity > 0")
+            #expect(notes == ["fill_model=candles"])
+            let trades = try await HostEndToEndTests.run(["trades", "--mode", "replay", "--json"], environment: environment)
+            #expect(trades.status == 0 && trades.standardOutput.contains(#""notes":"fill_model=candles""#), "\(trades.output)")
+        }
     }
 
     @Test func aTradesOnlyReplayFillsWithTradeExecution() throws {

@@ -82,7 +82,7 @@ struct RecordMapping {
             // them must not make a latency negative (the table refuses that), and a replay whose
             // clock jumps between recordings months apart must not overflow the integer column.
             latencyMs: trade.latencyMs.map(Self.milliseconds), totalLatencyMs: trade.totalLatencyMs.map(Self.milliseconds),
-            mode: trade.mode)
+            mode: trade.mode, notes: trade.notes)
     }
 
     /// The row of the position's side, preceded by a flat row for the side it left (if it flipped).

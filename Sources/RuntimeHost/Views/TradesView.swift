@@ -51,7 +51,7 @@ public struct TradesView: Sendable {
                 "avg_fill_price": ViewJSON.amount(trade.avgFillPrice?.value), "filled_quantity": ViewJSON.amount(trade.filledQuantity.value),
                 "commission": ViewJSON.amount(trade.commission.value), "commission_asset": ViewJSON.text(trade.commissionAsset),
                 "realized_pnl": ViewJSON.amount(trade.realizedPnl?.value), "slippage_bps": trade.slippageBps.map { ParameterValue.number(String($0)) } ?? .null,
-                "status": .string(trade.status.rawValue), "reject_reason": ViewJSON.text(trade.rejectReason),
+                "status": .string(trade.status.rawValue), "reject_reason": ViewJSON.text(trade.rejectReason), "notes": ViewJSON.text(trade.notes),
                 "created_at": ViewJSON.time(trade.createdAt), "completed_at": ViewJSON.time(trade.completedAt),
                 "latency_ms": trade.latencyMs.map { ParameterValue.number(String($0)) } ?? .null,
             ])

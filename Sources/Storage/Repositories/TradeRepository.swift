@@ -32,6 +32,8 @@ public struct TradeRecord: Sendable, Hashable {
     public var totalLatencyMs: Int?
     /// live, paper or replay: never mistake one for another.
     public var mode: TradingMode
+    /// How the order was filled, e.g. `fill_model=candles` (migration 014); nil when nothing to say.
+    public var notes: String?
 
     public init(id: UUID = UUID(), venueOrderId: VenueOrderId? = nil, clientOrderId: ClientOrderId, strategyId: UUID,
                 instrument: InstrumentId, side: Side, orderType: OrderType, positionSide: PositionSide? = nil,
@@ -39,14 +41,14 @@ public struct TradeRecord: Sendable, Hashable {
                 commission: Money = .zero, commissionAsset: String? = nil, realizedPnl: Money? = nil, slippageBps: Int? = nil,
                 status: OrderStatus, rejectReason: String? = nil, createdAt: Timestamp, submittedAt: Timestamp? = nil,
                 firstFillAt: Timestamp? = nil, completedAt: Timestamp? = nil, latencyMs: Int? = nil, totalLatencyMs: Int? = nil,
-                mode: TradingMode) {
+                mode: TradingMode, notes: String? = nil) {
         self.id = id; self.venueOrderId = venueOrderId; self.clientOrderId = clientOrderId; self.strategyId = strategyId
         self.instrument = instrument; self.side = side; self.orderType = orderType; self.positionSide = positionSide
         self.quantity = quantity; self.price = price; self.avgFillPrice = avgFillPrice; self.filledQuantity = filledQuantity
         self.commission = commission; self.commissionAsset = commissionAsset; self.realizedPnl = realizedPnl
         self.slippageBps = slippageBps; self.status = status; self.rejectReason = rejectReason; self.createdAt = createdAt
         self.submittedAt = submittedAt; self.firstFillAt = firstFillAt; self.completedAt = completedAt
-        self.latencyMs = latencyMs; self.totalLatencyMs = totalLatencyMs; self.mode = mode
+        self.latencyMs = latencyMs; self.totalLatencyMs = totalLatencyMs; self.mode = mode; self.notes = notes
     }
 
     /// Refuses what the trades table's constraints would refuse, naming the field and why.
@@ -64,6 +66,7 @@ public struct TradeRecord: Sendable, Hashable {
         try check.length(commissionAsset, "commission_asset", max: 20)
         try check.nonNegative(latencyMs, "latency_ms")
         try check.nonNegative(totalLatencyMs, "total_latency_ms")
+        try check.length(notes, "notes", max: 1000)
         if filledQuantity > quantity { throw check.fail("filled_quantity", "(\(filledQuantity)) must not exceed quantity (\(quantity))") }
         if orderType != .market && price == nil { throw check.fail("price", "is required for a \(orderType.rawValue) order") }
         if status == .rejected && rejectReason == nil { throw check.fail("reject_reason", "is required when status is rejected") }
@@ -92,7 +95,7 @@ public struct TradeRepository: Sendable {
         let query: PostgresQuery = """
             INSERT INTO trades (id, okx_order_id, client_order_id, strategy_id, symbol, side, order_type, position_side,
                 quantity, price, avg_fill_price, filled_quantity, commission, commission_asset, realized_pnl, slippage_bps,
-                status, reject_reason, created_at, submitted_at, first_fill_at, completed_at, latency_ms, total_latency_ms, mode)
+                status, reject_reason, created_at, submitted_at, first_fill_at, completed_at, latency_ms, total_latency_ms, mode, notes)
             VALUES (\(trade.id), \(trade.venueOrderId?.rawValue), \(trade.clientOrderId.rawValue), \(trade.strategyId),
                 \(trade.instrument.symbol), \(trade.side.rawValue), \(trade.orderType.rawValue), \(trade.positionSide?.rawValue),
                 \(trade.quantity.description)::numeric, \(trade.price?.description)::numeric, \(trade.avgFillPrice?.description)::numeric,
@@ -102,7 +105,7 @@ public struct TradeRepository: Sendable {
                 TIMESTAMPTZ 'epoch' + \(trade.submittedAt.map(SQLValues.micros)) * INTERVAL '1 microsecond',
                 TIMESTAMPTZ 'epoch' + \(trade.firstFillAt.map(SQLValues.micros)) * INTERVAL '1 microsecond',
                 TIMESTAMPTZ 'epoch' + \(trade.completedAt.map(SQLValues.micros)) * INTERVAL '1 microsecond',
-                \(trade.latencyMs), \(trade.totalLatencyMs), \(trade.mode.rawValue))
+                \(trade.latencyMs), \(trade.totalLatencyMs), \(trade.mode.rawValue), \(trade.notes))
             ON CONFLICT (client_order_id) DO UPDATE SET
                 okx_order_id = EXCLUDED.okx_order_id, avg_fill_price = EXCLUDED.avg_fill_price,
                 filled_quantity = EXCLUDED.filled_quantity, commission = EXCLUDED.commission,
@@ -110,7 +113,7 @@ public struct TradeRepository: Sendable {
                 slippage_bps = EXCLUDED.slippage_bps, status = EXCLUDED.status, reject_reason = EXCLUDED.reject_reason,
                 submitted_at = EXCLUDED.submitted_at, first_fill_at = EXCLUDED.first_fill_at,
                 completed_at = EXCLUDED.completed_at, latency_ms = EXCLUDED.latency_ms,
-                total_latency_ms = EXCLUDED.total_latency_ms
+                total_latency_ms = EXCLUDED.total_latency_ms, notes = coalesce(EXCLUDED.notes, trades.notes)
             """
         try await session.execute("upsert trade \(trade.clientOrderId)", query)
     }
@@ -121,7 +124,7 @@ public struct TradeRepository: Sendable {
         commission::text AS commission, commission_asset, realized_pnl::text AS realized_pnl, slippage_bps, status, reject_reason,
         (extract(epoch FROM created_at) * 1000000)::int8 AS created_us, (extract(epoch FROM submitted_at) * 1000000)::int8 AS submitted_us,
         (extract(epoch FROM first_fill_at) * 1000000)::int8 AS first_fill_us, (extract(epoch FROM completed_at) * 1000000)::int8 AS completed_us,
-        latency_ms, total_latency_ms, mode
+        latency_ms, total_latency_ms, mode, notes
         """
 
     /// Trades with any of `statuses` (all when empty) created in [from, to), oldest first,
@@ -192,7 +195,8 @@ public struct TradeRepository: Sendable {
             submittedAt: try ts("submitted_us"), firstFillAt: try ts("first_fill_us"), completedAt: try ts("completed_us"),
             latencyMs: try row.value("latency_ms", as: Int?.self, table: t),
             totalLatencyMs: try row.value("total_latency_ms", as: Int?.self, table: t),
-            mode: try SQLValues.enumValue(try row.value("mode", table: t), table: t, column: "mode"))
+            mode: try SQLValues.enumValue(try row.value("mode", table: t), table: t, column: "mode"),
+            notes: try row.value("notes", table: t))
     }
 }
 
