@@ -6,8 +6,7 @@ import TradingCore
 
 @Suite("Risk engine: trimming, monitors, halts, aggregation, kill switch, restore", .watchdog)
 struct RiskEngineBehaviourTests {
-    let trader = OperatorIdentity(user: "tara", role: .trader)
-    let viewer = OperatorIdentity(user: "vic", role: .viewer)
+    let trader = OperatorIdentity(user: "tara")
 
     @Test(arguments: [InstrumentKind.spot, .swap], Side.allCases)
     func trimmingShrinksToTheCapOnTheLotGrid(_ kind: InstrumentKind, _ side: Side) {
@@ -169,22 +168,18 @@ struct RiskEngineBehaviourTests {
     @Test func killSwitchStopsEverythingUntilAnOperatorReleasesIt() throws {
         let engine = Fixture.engine()
         engine.hold(FixedPoint(5), in: Fixture.spotId)
-        try engine.engageKillSwitch(reason: "operator: market turmoil", by: trader, at: Fixture.start).get()
+        engine.engageKillSwitch(reason: "operator: market turmoil", by: trader, at: Fixture.start)
         #expect(engine.isKillSwitchEngaged)
         #expect(engine.send(Fixture.order(.buy, "1"), market: Fixture.market()).rejectedCheck == .killSwitch)
         #expect(engine.send(Fixture.order(.sell, "1"), market: Fixture.market()).rejectedCheck == .killSwitch)
 
-        #expect(throws: StrategyTransitionError.roleRefused(user: "vic", role: .viewer)) {
-            try engine.releaseKillSwitch(by: viewer, at: Fixture.start).get()
-        }
         #expect(engine.isKillSwitchEngaged)
-        try engine.releaseKillSwitch(by: trader, at: Fixture.start).get()
+        engine.releaseKillSwitch(by: trader, at: Fixture.start)
         #expect(engine.send(Fixture.order(.buy, "1"), market: Fixture.market()) == .accepted)
 
         let audits = engine.drainOutputs(at: Fixture.start).compactMap(\.auditRecord)
-        #expect(audits.map(\.action) == ["kill_switch.engage", "kill_switch.release", "kill_switch.release"])
-        #expect(audits.map(\.success) == [true, false, true])
-        #expect(audits[1].errorMessage?.contains("viewer") == true)
+        #expect(audits.map(\.action) == ["kill_switch.engage", "kill_switch.release"])
+        #expect(audits.map(\.success) == [true, true])
     }
 
     @Test func accountDailyLossEngagesTheKillSwitch() {
@@ -200,11 +195,8 @@ struct RiskEngineBehaviourTests {
         #expect(audit?.actor == "risk-engine" && audit?.action == "kill_switch.engage")
     }
 
-    @Test func operatorsPauseResumeAndViewersAreRefusedAndAudited() throws {
+    @Test func operatorsPauseAndResumeAndIllegalEdgesAreRefusedAndAudited() throws {
         let engine = Fixture.engine(state: .halted)
-        #expect(throws: StrategyTransitionError.roleRefused(user: "vic", role: .viewer)) {
-            try engine.apply(.resume, to: "alpha", by: viewer, at: Fixture.start).get()
-        }
         #expect(throws: StrategyTransitionError.notAllowed(from: .halted, to: .paused, by: .operator)) {
             try engine.apply(.pause, to: "alpha", by: trader, at: Fixture.start).get()
         }
@@ -215,9 +207,9 @@ struct RiskEngineBehaviourTests {
         #expect(engine.send(Fixture.order(.sell, "1"), market: Fixture.market()).rejectedCheck == .strategyState)
 
         let audits = engine.drainOutputs(at: Fixture.start).compactMap(\.auditRecord)
-        #expect(audits.map(\.action) == ["strategy.resume", "strategy.pause", "strategy.resume", "strategy.pause"])
-        #expect(audits.map(\.success) == [false, false, true, true])
-        #expect(audits.map(\.user) == ["vic", "tara", "tara", "tara"])
+        #expect(audits.map(\.action) == ["strategy.pause", "strategy.resume", "strategy.pause"])
+        #expect(audits.map(\.success) == [false, true, true])
+        #expect(audits.map(\.user) == ["tara", "tara", "tara"])
     }
 
     @Test func aStrategyThatThrowsIsHaltedAlone() throws {
@@ -284,7 +276,7 @@ struct RiskEngineOperatorTests {
         let engine = Fixture.engine()
         engine.register(strategy: "beta", instruments: [Fixture.spot], limits: RiskLimits(), restoring: StrategyRiskSnapshot(state: .paused))
         engine.register(strategy: "gamma", instruments: [Fixture.spot], limits: RiskLimits(), restoring: StrategyRiskSnapshot(state: .stopped))
-        let results = engine.haltAll(by: OperatorIdentity(user: "ada", role: .admin), at: Fixture.start)
+        let results = engine.haltAll(by: OperatorIdentity(user: "ada"), at: Fixture.start)
         #expect(results.count == 2)
         #expect(engine.state(of: "alpha") == .halted && engine.state(of: "beta") == .halted && engine.state(of: "gamma") == .stopped)
     }

@@ -125,7 +125,7 @@ extension RiskEngine {
             if let open = book.monitors.dayOpenEquity, let last = book.monitors.lastEquity { loss += (open - last).value }
         }
         if loss >= limit {
-            _ = engageKillSwitch(reason: "account daily loss \(loss) reached max_daily_loss \(limit)", by: nil, at: time)
+            engageKillSwitch(reason: "account daily loss \(loss) reached max_daily_loss \(limit)", by: nil, at: time)
         }
     }
 }

@@ -1,24 +1,13 @@
-/// A user's role (the users table's `role`).
-public enum OperatorRole: String, Sendable, Hashable, CaseIterable, Codable {
-    case admin
-    case trader
-    case viewer
-
-    /// Whether this role may pause, resume, stop or halt strategies and flip the kill switch.
-    public var mayControlTrading: Bool { self != .viewer }
-}
-
-/// The user acting through the CLI.
+/// The operator a command or kill-switch change is recorded under. Who may do what is decided
+/// before a command reaches the engine (the database's `runtime_authorize`, migration 013): the
+/// engine keeps no role rules of its own, only the name for its audit and risk-event text.
 public struct OperatorIdentity: Sendable, Hashable, Codable {
     /// The user name (users.username).
     public var user: String
-    /// The user's role.
-    public var role: OperatorRole
 
-    /// Creates an identity; the CLI has checked it against the users table.
-    public init(user: String, role: OperatorRole) {
+    /// An operator already authorized for what they ask.
+    public init(user: String) {
         self.user = user
-        self.role = role
     }
 }
 

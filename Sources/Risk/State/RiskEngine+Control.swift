@@ -13,11 +13,6 @@ extension RiskEngine {
             return .failure(error)
         }
         let book = books[index]
-        guard user.role.mayControlTrading else {
-            let error = StrategyTransitionError.roleRefused(user: user.user, role: user.role)
-            auditRefusal(command.auditAction, resource: name.rawValue, user: user, old: Self.stateValue(book.state), error: error, at: time)
-            return .failure(error)
-        }
         switch book.state.transition(to: command.targetState, by: .operator) {
         case .failure(let error):
             auditRefusal(command.auditAction, resource: name.rawValue, user: user, old: Self.stateValue(book.state), error: error, at: time)
@@ -26,7 +21,7 @@ extension RiskEngine {
             let transition = makeTransition(book: book, to: target, authority: .operator, actor: user.user, user: user.user,
                                             action: command.auditAction, eventType: .stateChange,
                                             severity: target == .halted ? .critical : .info,
-                                            description: "\(user.user) (\(user.role.rawValue)) ran \(command.rawValue): "
+                                            description: "\(user.user) ran \(command.rawValue): "
                                                 + "\(book.state.rawValue) -> \(target.rawValue)",
                                             metric: nil, at: time)
             return .success(transition)
@@ -35,29 +30,17 @@ extension RiskEngine {
 
     /// Engages the kill switch: from now on no order passes, reducing ones included, until an
     /// operator releases it. `user` nil means the risk engine engaged it (account daily loss).
-    public func engageKillSwitch(reason: String, by user: OperatorIdentity?, at time: Timestamp) -> Result<Void, StrategyTransitionError> {
-        if let user, !user.role.mayControlTrading {
-            let error = StrategyTransitionError.roleRefused(user: user.user, role: user.role)
-            auditRefusal("kill_switch.engage", resource: "kill_switch", user: user, old: .bool(killSwitchEngaged), error: error, at: time)
-            return .failure(error)
-        }
-        guard !killSwitchEngaged else { return .success(()) }
+    public func engageKillSwitch(reason: String, by user: OperatorIdentity?, at time: Timestamp) {
+        guard !killSwitchEngaged else { return }
         killSwitchEngaged = true
         recordKillSwitch(engaged: true, reason: reason, user: user, at: time)
-        return .success(())
     }
 
-    /// Releases the kill switch; only an operator (trader or admin) may.
-    public func releaseKillSwitch(by user: OperatorIdentity, at time: Timestamp) -> Result<Void, StrategyTransitionError> {
-        guard user.role.mayControlTrading else {
-            let error = StrategyTransitionError.roleRefused(user: user.user, role: user.role)
-            auditRefusal("kill_switch.release", resource: "kill_switch", user: user, old: .bool(killSwitchEngaged), error: error, at: time)
-            return .failure(error)
-        }
-        guard killSwitchEngaged else { return .success(()) }
+    /// Releases the kill switch on an operator's (authorized) request.
+    public func releaseKillSwitch(by user: OperatorIdentity, at time: Timestamp) {
+        guard killSwitchEngaged else { return }
         killSwitchEngaged = false
         recordKillSwitch(engaged: false, reason: "released by \(user.user)", user: user, at: time)
-        return .success(())
     }
 
     private func recordKillSwitch(engaged: Bool, reason: String, user: OperatorIdentity?, at time: Timestamp) {

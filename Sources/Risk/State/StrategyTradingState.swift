@@ -53,8 +53,6 @@ public enum StrategyTransitionError: Error, Sendable, Hashable, CustomStringConv
     case notAllowed(from: StrategyTradingState, to: StrategyTradingState, by: TransitionAuthority)
     /// The strategy already is in that state.
     case alreadyInState(StrategyTradingState)
-    /// The operator's role may not change trading state.
-    case roleRefused(user: String, role: OperatorRole)
     /// The engine knows no strategy by this name.
     case unknownStrategy(String)
 
@@ -69,8 +67,6 @@ public enum StrategyTransitionError: Error, Sendable, Hashable, CustomStringConv
                     + (from == .halted ? "; a halted strategy can only be resumed or stopped by an operator" : "")
             }
         case .alreadyInState(let state): "the strategy is already \(state.rawValue)"
-        case .roleRefused(let user, let role):
-            "user '\(user)' has role \(role.rawValue), which may only view; pausing, resuming, stopping and halting need trader or admin"
         case .unknownStrategy(let name): "no strategy named '\(name)' is registered with the risk engine"
         }
     }

@@ -387,15 +387,6 @@ public final class TradingEngine {
         return resubscribeRequests
     }
 
-    /// Applies an operator's command (pause, resume, stop, halt) that arrived from the database.
-    public func applyOperatorCommand(_ command: OperatorCommand, to name: StrategyName, by user: OperatorIdentity) -> Result<StrategyTransition, StrategyTransitionError> {
-        inputCount += 1
-        let result = risk.apply(command, to: name, by: user, at: clock)
-        drainRisk()
-        checkInvariants()
-        return result
-    }
-
     /// The feed reconnected or lost data: quality references and books must not be trusted blindly.
     public func noteFeedDiscontinuity() {
         for slot in markets.sortedSlots { quality.noteDiscontinuity(instrument: markets.ids[slot]) }

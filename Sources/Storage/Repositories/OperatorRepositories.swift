@@ -118,7 +118,8 @@ extension UserRepository {
     }
 
     /// Whether `username` may apply migrations: an active admin, or anyone while there is no user
-    /// yet (also before the users table exists: a fresh database).
+    /// yet (also before the users table exists: a fresh database). The one role check outside
+    /// operator_grants, because it must answer on a schema too old to have that table (013).
     public func mayApplyMigrations(username: String) async throws(StorageError) -> Bool {
         let table = try await session.rows("look for the users table", "SELECT to_regclass('users') IS NOT NULL AS present")
         guard let present = table.first, try present.value("present", as: Bool.self, table: "users") else { return true }
