@@ -39,9 +39,8 @@ public struct RiskEventDesk: Sendable {
             let refusal: OperatorError
             switch try await functions.acknowledgeRiskEvent(identity: user.login, actingAs: user.actingAs, id: id) {
             case nil: return .success(())
-            case "unknown_risk_event": refusal = .unknownRiskEvent(id)
-            case "already_acknowledged": refusal = .alreadyAcknowledged(id: id)
-            case let other?: throw StorageError.database(operation: "acknowledge risk event \(id)", message: "unexpected refusal \(other)")
+            case .unknownRiskEvent?: refusal = .unknownRiskEvent(id)
+            case .alreadyAcknowledged?: refusal = .alreadyAcknowledged(id: id)
             }
             try await functions.recordRefusal(by: user, action: Self.acknowledgeAction, resourceType: "risk_event", resourceId: String(id),
                                               error: refusal)

@@ -111,16 +111,14 @@ public struct StrategyControl: Sendable {
             switch result.refusal {
             case nil:
                 return .success(StrategyControlOutcome(strategy: name, from: row.status, to: newStatus, riskEventId: result.eventId))
-            case "status_changed":
+            case .statusChanged?:
                 continue
-            case "unknown_strategy":
+            case .unknownStrategy?:
                 return try await refuse(.unknownStrategy(name.rawValue), old: nil)
-            case "halt_not_acknowledged":
+            case .haltNotAcknowledged?:
                 return try await refuse(.haltNotAcknowledged(strategy: name.rawValue, eventId: result.eventId ?? 0), old: old)
-            case "resume_needs_admin":
+            case .resumeNeedsAdmin?:
                 return try await refuse(.resumeNeedsAdmin(strategy: name.rawValue, eventId: result.eventId ?? 0), old: old)
-            case let other?:
-                throw StorageError.database(operation: "\(command.rawValue) \(name)", message: "unexpected refusal \(other)")
             }
         }
         throw StorageError.database(operation: "\(command.rawValue) \(name)",

@@ -76,10 +76,22 @@ public struct OperatorFunctions: Sendable {
             """)
     }
 
+    /// Why ``controlStrategy`` changed nothing.
+    public enum ControlRefusal: String, Sendable, Hashable {
+        /// No strategy by that name.
+        case unknownStrategy = "unknown_strategy"
+        /// The status is no longer the one the runtime read: read it again.
+        case statusChanged = "status_changed"
+        /// Resuming a strategy the risk engine halted, whose halting event is unacknowledged.
+        case haltNotAcknowledged = "halt_not_acknowledged"
+        /// Resuming a strategy the risk engine halted, by someone other than an admin.
+        case resumeNeedsAdmin = "resume_needs_admin"
+    }
+
     /// What ``controlStrategy`` did.
     public struct ControlResult: Sendable, Hashable {
-        /// nil when applied; else unknown_strategy, status_changed, halt_not_acknowledged or resume_needs_admin.
-        public var refusal: String?
+        /// nil when applied.
+        public var refusal: ControlRefusal?
         /// The status found (nil for an unknown strategy).
         public var currentStatus: StrategyStatus?
         /// The risk event written by a halt, or the unacknowledged/acknowledged halting event of a refused resume.
@@ -100,18 +112,27 @@ public struct OperatorFunctions: Sendable {
             """)
         guard let row = rows.first else { throw .database(operation: "\(command) strategy \(strategy)", message: "no row") }
         return ControlResult(
-            refusal: try row.value("refusal", table: t),
+            refusal: try row.value("refusal", as: String?.self, table: t).map { text throws(StorageError) in
+                try SQLValues.enumValue(text, table: t, column: "refusal") },
             currentStatus: try row.value("current_status", as: String?.self, table: t).map { text throws(StorageError) in
                 try SQLValues.enumValue(text, table: t, column: "current_status") },
             eventId: try row.value("event_id", table: t))
     }
 
-    /// Acknowledges risk event `id` with its audit row; returns a refusal (unknown_risk_event,
-    /// already_acknowledged) or nil when done.
-    public func acknowledgeRiskEvent(identity: String, actingAs: String?, id: Int64) async throws(StorageError) -> String? {
+    /// Why ``acknowledgeRiskEvent`` changed nothing.
+    public enum AcknowledgeRefusal: String, Sendable, Hashable {
+        /// No risk event with that id.
+        case unknownRiskEvent = "unknown_risk_event"
+        /// Acknowledged before.
+        case alreadyAcknowledged = "already_acknowledged"
+    }
+
+    /// Acknowledges risk event `id` with its audit row; returns why not, or nil when done.
+    public func acknowledgeRiskEvent(identity: String, actingAs: String?, id: Int64) async throws(StorageError) -> AcknowledgeRefusal? {
         let rows = try await session.rows("acknowledge risk event \(id)",
                                           "SELECT runtime_acknowledge_risk_event(\(identity), \(actingAs), \(id)) AS refusal")
-        return try rows.first?.value("refusal", table: "risk_events")
+        return try rows.first?.value("refusal", as: String?.self, table: "risk_events").map { text throws(StorageError) in
+            try SQLValues.enumValue(text, table: "risk_events", column: "refusal") }
     }
 
     /// Deploys a validated manifest (`manifest`: its JSON object text) with its audit row, or,
