@@ -156,6 +156,24 @@ import TradingCore
         }
     }
 
+    /// An admin who is not the schema owner runs the host and maintains the database with
+    /// runtime_admin's rights alone (the host's writes are runtime_host's, which runtime_admin holds).
+    @Test func anAdminLoginRunsTheHostWithTheGroupRolesAlone() async throws {
+        try await ScratchDatabase.with { database, client in
+            let logins = try await Self.setUp(client)
+            let run = try await OperatorIdentityTests.run(["run", "--synthetic", "--duration", "2s"], database, as: logins.admin,
+                                                          extra: ["RUNTIME_PLUGIN_PATH": PluginTestSupport.binDirectory])
+            #expect(run.status == 0, "\(run.output)")
+            #expect(!run.output.contains("permission denied") && !run.output.contains("must be owner"), "\(run.output)")
+            #expect(try await SQLTestQueries.count(client, "SELECT count(*) FROM hosts") == 1)
+            // Maintenance too; on TimescaleDB the owner's jobs are left to its scheduler.
+            let maintain = try await OperatorIdentityTests.run(["db", "maintain"], database, as: logins.admin)
+            #expect(maintain.status == 0, "\(maintain.output)")
+            let timescale = try await SQLTestQueries.strings(client, "SELECT flavor FROM schema_migrations LIMIT 1") == ["timescaledb"]
+            #expect(maintain.standardOutput.contains("left to the scheduler") == timescale, "\(maintain.output)")
+        }
+    }
+
     /// UPDATE and DELETE on audit_logs as each role (issue 18's named case): refused for every
     /// one, the admin and the schema owner included.
     @Test func auditLogsAreAppendOnlyForEveryRole() async throws {

@@ -106,22 +106,29 @@ extension DatabaseCommand {
                 throw ValidationError(error.description.replacingOccurrences(of: "--from", with: "--refresh-from")
                     .replacingOccurrences(of: "--to", with: "--refresh-to"))
             }
-            let report = try await DatabaseEnvironment.withDatabase(as: .administerDatabase, action: "database.maintain", logger: logger) { _, client in
+            let (report, rolledUp) = try await DatabaseEnvironment.withDatabase(as: .administerDatabase, action: "database.maintain",
+                                                                                logger: logger) { _, client in
                 guard let report = try await MaintenanceJob(client: client, logger: logger).runOnce() else {
                     throw ValidationError("another host is maintaining the database right now; nothing was done (try again in a minute)")
                 }
-                if let range { try await StorageMaintenance(client).refreshAggregates(from: range.from, to: range.to) }
-                return report
+                var rolledUp = false
+                if let range { rolledUp = try await StorageMaintenance(client).refreshAggregates(from: range.from, to: range.to) }
+                return (report, rolledUp)
             }
             print("maintained the \(report.flavor.rawValue) schema")
             for action in report.partitionActions {
                 print("  partition \(action.partition) (\(action.table)): \(action.action)\(action.rows.map { ", \($0) rows" } ?? "")")
             }
             for job in report.jobsRun { print("  TimescaleDB job \(job) run") }
+            for job in report.jobsLeftToScheduler { print("  TimescaleDB job \(job) left to the scheduler (owned by another role)") }
             for (rollup, buckets) in report.rollupsRefreshed.sorted(by: { $0.key < $1.key }) {
                 print("  \(rollup): \(buckets) buckets refreshed")
             }
-            if let range { print("  late data rolled up from \(range.from) to \(range.to)") }
+            if report.queuedRefreshes > 0 { print("  \(report.queuedRefreshes) queued late-data ranges rolled up") }
+            if let range {
+                print(rolledUp ? "  late data rolled up from \(range.from) to \(range.to)"
+                               : "  late data from \(range.from) to \(range.to) queued for the schema owner's next `runtime db maintain`")
+            }
         }
     }
 }

@@ -9,6 +9,8 @@ public struct MaintenanceReport: Sendable, Hashable {
     public var partitionActions: [StorageMaintenance.PartitionAction] = []
     /// TimescaleDB: the retention and compression jobs run (their ids and procedures).
     public var jobsRun: [String] = []
+    /// TimescaleDB: jobs another role owns, left to the scheduler (which runs them as their owner).
+    public var jobsLeftToScheduler: [String] = []
     /// Buckets refreshed per rollup.
     public var rollupsRefreshed: [String: Int64] = [:]
     /// Trade ids forgotten by market_trade_ids because their ticks are past retention.
@@ -35,17 +37,24 @@ extension StorageMaintenance {
         case .postgres:
             report.partitionActions = try await maintainPartitions(now: now)
         case .timescaledb:
+            // Only a job's owner may run it; other admins leave the owner's jobs to TimescaleDB's
+            // scheduler, which runs them as the owner on their schedule anyway.
             let jobs = try await session.rows("list TimescaleDB jobs", """
-                SELECT job_id, proc_name FROM timescaledb_information.jobs
+                SELECT job_id, proc_name, pg_has_role(current_user, owner, 'USAGE') AS runnable FROM timescaledb_information.jobs
                 WHERE proc_name IN ('policy_retention', 'policy_compression') ORDER BY job_id
                 """)
+            let t = "timescaledb_information.jobs"
             for row in jobs {
-                let id = try row.value("job_id", as: Int32.self, table: "timescaledb_information.jobs")
-                let procedure = try row.value("proc_name", as: String.self, table: "timescaledb_information.jobs")
+                let id = try row.value("job_id", as: Int32.self, table: t)
+                let procedure = try row.value("proc_name", as: String.self, table: t)
+                guard try row.value("runnable", as: Bool.self, table: t) else {
+                    report.jobsLeftToScheduler.append("\(id) \(procedure)")
+                    continue
+                }
                 _ = try await session.rows("run TimescaleDB job \(id) (\(procedure))", "CALL run_job(\(id))")
                 report.jobsRun.append("\(id) \(procedure)")
             }
-            report.queuedRefreshes = try await refreshQueuedAggregates()
+            if try await ownsContinuousAggregates() { report.queuedRefreshes = try await refreshQueuedAggregates() }
         }
         report.rollupsRefreshed = try await refreshRollups()
         report.tradeIdsExpired = try await expireTradeIds(now: now)
@@ -89,12 +98,7 @@ extension StorageMaintenance {
                 TIMESTAMPTZ 'epoch' + \(SQLValues.micros(from)) * INTERVAL '1 microsecond',
                 TIMESTAMPTZ 'epoch' + \(SQLValues.micros(to)) * INTERVAL '1 microsecond'
                 """
-            let owner = try await session.rows("check the rollups' owner", """
-                SELECT coalesce(bool_and(pg_has_role(current_user, c.relowner, 'USAGE')), false) AS owner
-                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE n.nspname = 'public' AND c.relname IN ('market_ohlcv_5m', 'market_ohlcv_1h', 'market_ohlcv_1d')
-                """)
-            if let row = owner.first, try row.value("owner", as: Bool.self, table: "pg_class") {
+            if try await ownsContinuousAggregates() {
                 try await refreshContinuousAggregates(range: range)
             } else {
                 _ = try await session.rows("queue the rollup refresh", """
@@ -105,6 +109,17 @@ extension StorageMaintenance {
         }
         try await refreshRollups()
         return refreshed
+    }
+
+    /// Whether this session may refresh the continuous aggregates (it is, or acts for, their owner).
+    private func ownsContinuousAggregates() async throws(StorageError) -> Bool {
+        let rows = try await session.rows("check the rollups' owner", """
+            SELECT coalesce(bool_and(pg_has_role(current_user, c.relowner, 'USAGE')), false) AS owner
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'public' AND c.relname IN ('market_ohlcv_5m', 'market_ohlcv_1h', 'market_ohlcv_1d')
+            """)
+        guard let row = rows.first else { return false }
+        return try row.value("owner", as: Bool.self, table: "pg_class")
     }
 
     /// Refreshes the three continuous aggregates over `range` (two timestamptz SQL expressions).
