@@ -5,7 +5,7 @@ import MarketData
 import Portfolio
 import RuntimeHost
 import struct Storage.ScratchDatabase
-import StrategyKit
+@_spi(Host) import StrategyKit
 import TestSupport
 import Testing
 import TradingCore

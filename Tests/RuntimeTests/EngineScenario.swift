@@ -5,7 +5,7 @@ import Logging
 import Portfolio
 import Risk
 import RuntimeHost
-import StrategyKit
+@_spi(Host) import StrategyKit
 import Synchronization
 import Testing
 import TradingCore

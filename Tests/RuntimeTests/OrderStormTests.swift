@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import Risk
 import RuntimeHost
-import StrategyKit
+@_spi(Host) import StrategyKit
 import TestSupport
 import Testing
 import TradingCore

@@ -2,7 +2,7 @@ import Foundation
 import Ledger
 import Portfolio
 import RuntimeHost
-import StrategyKit
+@_spi(Host) import StrategyKit
 import TestSupport
 import Testing
 import TradingCore

@@ -1,6 +1,6 @@
 import Foundation
 import RuntimeHost
-import StrategyKit
+@_spi(Host) import StrategyKit
 import TestSupport
 import Testing
 import TradingCore

@@ -1,6 +1,6 @@
 import Ledger
 import Portfolio
-import StrategyKit
+@_spi(Host) import StrategyKit
 import TradingCore
 
 /// The host's side of a context in these tests: the real ledger (portfolio and order book of

@@ -1,4 +1,4 @@
-import StrategyKit
+@_spi(Host) import StrategyKit
 import TestSupport
 import Testing
 import TradingCore

@@ -128,9 +128,7 @@ public final class MeanReversion: Strategy {
         guard !context.hasOpenOrders(on: instrument) else { return }
         let position = context.position(instrument)
         let size = parameters.orderQuantity
-        // Dust no order can close (a spot buy's fee leaves some) counts as flat, or the band
-        // would try to close it on every bar and never enter again.
-        if context.closableQuantity(instrument).isZero {
+        if position.isFlat {
             if z <= -parameters.entryZ {
                 context.logger.info("\(instrument): z \(z) below -\(parameters.entryZ), buying")
                 try context.buyMarket(instrument, quantity: size)

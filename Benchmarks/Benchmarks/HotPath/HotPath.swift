@@ -11,7 +11,7 @@ import MarketData
 import Portfolio
 import Risk
 import RuntimeHost
-import StrategyKit
+@_spi(Host) import StrategyKit
 import TradingCore
 
 let btc: InstrumentId = {

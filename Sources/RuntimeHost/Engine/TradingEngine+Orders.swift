@@ -2,7 +2,7 @@ import Execution
 import Ledger
 import Portfolio
 import Risk
-import StrategyKit
+@_spi(Host) import StrategyKit
 import TradingCore
 
 /// One input of the engine's work queue: what a venue reported, or a command a strategy issued.

@@ -5,7 +5,7 @@ import Logging
 import MarketData
 import Portfolio
 import Risk
-import StrategyKit
+@_spi(Host) import StrategyKit
 import TradingCore
 
 /// The single owner of trading state. For each market event, synchronously and in arrival

@@ -1,4 +1,4 @@
-import StrategyKit
+@_spi(Host) import StrategyKit
 import TradingCore
 
 /// A manifest that passed every check, with what the checks resolved.

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import StrategyKit
+@_spi(Host) import StrategyKit
 import TradingCore
 
 /// Which strategy callback ran.

@@ -45,7 +45,8 @@ public final class StrategyContext {
     private let clientOrderIdPrefix: String
     private var nextOrderNumber: UInt64
 
-    /// Creates a context. The host does this from a manifest; tests do it directly.
+    /// Creates a context. The host does this from a manifest (strategies never do: this and the
+    /// other host-side members are SPI, `@_spi(Host) import StrategyKit`).
     ///
     /// - Parameters:
     ///   - name: the strategy's deployed name.
@@ -59,7 +60,7 @@ public final class StrategyContext {
     ///   - startTime: the initial clock.
     ///   - ledger: the host's positions and orders of this strategy (nil: flat, no orders).
     ///   - logger: where log messages go.
-    public init(name: StrategyName, instruments: [Instrument], allocatedCapital: Money = .zero,
+    @_spi(Host) public init(name: StrategyName, instruments: [Instrument], allocatedCapital: Money = .zero,
                 mode: TradingMode = .paper, parameters: ParameterValue = .object([:]),
                 clientOrderIdPrefix: String? = nil, startTime: Timestamp = .zero,
                 ledger: (any StrategyLedger)? = nil, logger: StrategyLogger = .discarding) {
@@ -89,9 +90,12 @@ public final class StrategyContext {
     /// The metadata of one of the strategy's instruments; nil for any other.
     public func instrument(_ id: InstrumentId) -> Instrument? { instrumentTable[id] }
 
-    /// The strategy's position in `instrument` (flat if it never traded it).
+    /// The strategy's position in `instrument` (flat if it never traded it, or if all it holds is
+    /// dust below one order's minimum size; ``StrategyPosition/netQuantity`` stays exact).
     public func position(_ instrument: InstrumentId) -> StrategyPosition {
-        ledger?.position(instrument) ?? StrategyPosition(instrument: instrument)
+        var position = ledger?.position(instrument) ?? StrategyPosition(instrument: instrument)
+        if let metadata = instrumentTable[instrument] { position.minimumOrderSize = metadata.minSize }
+        return position
     }
 
     /// All positions, in manifest instrument order.
@@ -283,7 +287,7 @@ public final class StrategyContext {
         let position = position(instrument)
         let quantity = closableQuantity(instrument)
         guard !quantity.isZero else {
-            if !position.isFlat {
+            if !position.netQuantity.isZero {
                 logger.debug("\(instrument): \(position.absoluteQuantity) left is below one order's minimum size; kept as dust")
             }
             return nil
@@ -300,27 +304,27 @@ public final class StrategyContext {
         return rounded < metadata.minSize ? .zero : rounded
     }
 
-    // MARK: - Host side (strategies do not call these)
+    // MARK: - Host side (SPI: a strategy cannot see these)
 
     /// Host: whether the strategy queued commands since the last drain.
-    public var hasPendingCommands: Bool { !outbox.isEmpty }
+    @_spi(Host) public var hasPendingCommands: Bool { !outbox.isEmpty }
 
     /// Host: hands every queued command to `body`, in the order the strategy issued them, then
     /// empties the outbox (keeping its storage, so draining does not allocate).
-    public func drainOutbox(_ body: (OrderCommand) throws -> Void) rethrows {
+    @_spi(Host) public func drainOutbox(_ body: (OrderCommand) throws -> Void) rethrows {
         defer { outbox.removeAll(keepingCapacity: true) }
         for command in outbox { try body(command) }
     }
 
     /// Host: the queued commands, emptying the outbox (convenient in tests).
-    public func takeOutbox() -> [OrderCommand] {
+    @_spi(Host) public func takeOutbox() -> [OrderCommand] {
         let commands = outbox
         outbox.removeAll(keepingCapacity: true)
         return commands
     }
 
     /// Host: sets the strategy's clock (event time in replay) before a callback.
-    public func setClock(_ time: Timestamp) { now = time }
+    @_spi(Host) public func setClock(_ time: Timestamp) { now = time }
 
     // MARK: - Private
 

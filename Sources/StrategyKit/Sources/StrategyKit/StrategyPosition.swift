@@ -21,6 +21,9 @@ public struct StrategyPosition: Hashable, Sendable {
     public var fees: Money
     /// The price the position was last valued at (book mid, else last trade, or the latest fill).
     public var markPrice: Price?
+    /// The instrument's minimum order size: a holding below it cannot be traded away and counts
+    /// as flat (``isFlat``). Zero when unknown, so only an exactly zero position is flat.
+    public var minimumOrderSize: Quantity
 
     /// Creates a flat position.
     public init(instrument: InstrumentId) {
@@ -31,15 +34,17 @@ public struct StrategyPosition: Hashable, Sendable {
         self.unrealizedPnL = .zero
         self.fees = .zero
         self.markPrice = nil
+        self.minimumOrderSize = .zero
     }
 
-    /// Whether there is no position at all. A spot holding of fee dust (below one order's minimum
-    /// size) is not flat; test ``StrategyContext/closableQuantity(_:)`` for zero to treat it as flat.
-    public var isFlat: Bool { netQuantity.isZero }
-    /// Whether the position is long.
-    public var isLong: Bool { netQuantity.isPositive }
-    /// Whether the position is short.
-    public var isShort: Bool { netQuantity.isNegative }
+    /// Whether nothing tradable is held: no position, or only dust below ``minimumOrderSize``
+    /// (the fee a spot buy pays in the base currency leaves such dust when the position is sold).
+    /// The exact size is ``netQuantity``.
+    public var isFlat: Bool { netQuantity.isZero || absoluteQuantity < minimumOrderSize }
+    /// Whether the position is long (more than dust).
+    public var isLong: Bool { netQuantity.isPositive && !isFlat }
+    /// Whether the position is short (more than dust).
+    public var isShort: Bool { netQuantity.isNegative && !isFlat }
     /// The position size without sign.
     public var absoluteQuantity: Quantity { Quantity(netQuantity.magnitude) }
 }
