@@ -93,10 +93,6 @@ struct NewStrategy: CommandPlugin {
                 public var barSeconds: Double
                 /// Size bought on a signal (base units for spot, contracts for swaps).
                 public var orderQuantity: Quantity
-
-                enum CodingKeys: String, CodingKey {
-                    case period, barSeconds = "bar_seconds", orderQuantity = "order_quantity"
-                }
             }
 
             private let context: StrategyContext
@@ -106,12 +102,8 @@ struct NewStrategy: CommandPlugin {
 
             /// Checks the parameters; throwing here refuses the manifest with the field named.
             public init(context: StrategyContext, parameters: Parameters) throws {
-                guard parameters.period >= 2 else {
-                    throw ParameterDecodingError(path: "parameters.period", reason: "must be at least 2, got \\(parameters.period)")
-                }
-                guard !parameters.orderQuantity.isZero else {
-                    throw ParameterDecodingError(path: "parameters.order_quantity", reason: "must be positive")
-                }
+                try require(parameters.period >= 2, "period", "must be at least 2, got \\(parameters.period)")
+                try require(!parameters.orderQuantity.isZero, "order_quantity", "must be positive")
                 self.context = context
                 self.parameters = parameters
                 for instrument in context.instrumentIds {
@@ -127,7 +119,7 @@ struct NewStrategy: CommandPlugin {
 
             /// Samples trades into bars.
             public func onTrade(_ trade: TradeTick) throws {
-                guard let close = samplers[trade.instrument]?.update(price: trade.price.value.doubleValue, at: trade.timestamp) else { return }
+                guard let close = samplers[trade.instrument]?.update(price: trade.price.double, at: trade.timestamp) else { return }
                 try barClosed(trade.instrument, close: close)
             }
 

@@ -78,6 +78,42 @@ import TradingCore
         }
     }
 
+    /// snake_case manifest keys fill camelCase fields without a CodingKeys block; errors, unknown
+    /// keys and missing keys are named as the manifest spells them; a dictionary's own keys are
+    /// never renamed.
+    struct Tuned: Decodable, Equatable {
+        var fastPeriod: Int
+        var maxDailyLossPct: Double?
+        var weights: [String: Quantity]
+    }
+
+    @Test func snakeCaseKeysFillCamelCaseFields() throws {
+        let tuned = try ParameterDecoder().decode(Tuned.self, from: .object([
+            "fast_period": .number("5"), "max_daily_loss_pct": .number("2.5"), "weights": .object(["BTC-USDT": .number("1"), "eth_usdt": .number("2")]),
+        ]))
+        #expect(tuned == Tuned(fastPeriod: 5, maxDailyLossPct: 2.5,
+                               weights: ["BTC-USDT": try Quantity(parsing: "1"), "eth_usdt": try Quantity(parsing: "2")]))
+        #expect(throws: ParameterDecodingError(path: "parameters.fast_period", reason: "missing (required by the strategy)")) {
+            try ParameterDecoder().decode(Tuned.self, from: .object(["weights": .object([:])]))
+        }
+        let wrongType = #expect(throws: ParameterDecodingError.self) {
+            try ParameterDecoder().decode(Tuned.self, from: .object(["fast_period": .string("5"), "weights": .object([:])]))
+        }
+        #expect(wrongType?.path == "parameters.fast_period")
+        let unknown = #expect(throws: ParameterDecodingError.self) {
+            try ParameterDecoder().decode(Tuned.self, from: .object(["fast_period": .number("5"), "fastperiod": .number("6"), "weights": .object([:])]))
+        }
+        #expect(unknown?.path == "parameters.fastperiod")
+    }
+
+    @Test func requireNamesTheParameter() {
+        let (fast, slow) = (10, 10)
+        #expect(throws: ParameterDecodingError(path: "parameters.slow_period", reason: "must exceed fast_period (10)")) {
+            try require(slow > fast, "slow_period", "must exceed fast_period (\(fast))")
+        }
+        #expect(throws: Never.self) { try require(slow >= fast, "slow_period", "must not be below fast_period") }
+    }
+
     @Test func noParametersAcceptsNothingOrAnEmptyMap() throws {
         _ = try ParameterDecoder().decode(NoParameters.self, from: .null)
         _ = try ParameterDecoder().decode(NoParameters.self, from: .object([:]))

@@ -26,11 +26,6 @@ public final class MarketMaker: Strategy {
         public var minRequoteMs: Int?
         /// Whether the maker may go short (default false: it offers only inventory it holds).
         public var allowShort: Bool?
-
-        enum CodingKeys: String, CodingKey {
-            case orderQuantity = "order_quantity", halfSpreadBps = "half_spread_bps", maxInventory = "max_inventory"
-            case skewBps = "skew_bps", requoteBps = "requote_bps", minRequoteMs = "min_requote_ms", allowShort = "allow_short"
-        }
     }
 
     private let context: StrategyContext
@@ -43,21 +38,17 @@ public final class MarketMaker: Strategy {
 
     /// Checks the parameters.
     public init(context: StrategyContext, parameters: Parameters) throws {
-        guard !parameters.orderQuantity.isZero else {
-            throw ParameterDecodingError(path: "parameters.order_quantity", reason: "must be positive")
-        }
-        guard parameters.halfSpreadBps > 0, parameters.halfSpreadBps < 5000 else {
-            throw ParameterDecodingError(path: "parameters.half_spread_bps", reason: "must be between 0 and 5000 (exclusive), got \(parameters.halfSpreadBps)")
-        }
-        guard parameters.maxInventory >= parameters.orderQuantity else {
-            throw ParameterDecodingError(path: "parameters.max_inventory", reason: "must be at least order_quantity (\(parameters.orderQuantity)), got \(parameters.maxInventory)")
-        }
+        try require(!parameters.orderQuantity.isZero, "order_quantity", "must be positive")
+        try require(parameters.halfSpreadBps > 0 && parameters.halfSpreadBps < 5000, "half_spread_bps",
+                    "must be between 0 and 5000 (exclusive), got \(parameters.halfSpreadBps)")
+        try require(parameters.maxInventory >= parameters.orderQuantity, "max_inventory",
+                    "must be at least order_quantity (\(parameters.orderQuantity)), got \(parameters.maxInventory)")
         let skew = parameters.skewBps ?? parameters.halfSpreadBps
-        guard skew >= 0 else { throw ParameterDecodingError(path: "parameters.skew_bps", reason: "must not be negative, got \(skew)") }
+        try require(skew >= 0, "skew_bps", "must not be negative, got \(skew)")
         let requote = parameters.requoteBps ?? 1
-        guard requote >= 0 else { throw ParameterDecodingError(path: "parameters.requote_bps", reason: "must not be negative, got \(requote)") }
+        try require(requote >= 0, "requote_bps", "must not be negative, got \(requote)")
         let minRequote = parameters.minRequoteMs ?? 250
-        guard minRequote >= 0 else { throw ParameterDecodingError(path: "parameters.min_requote_ms", reason: "must not be negative, got \(minRequote)") }
+        try require(minRequote >= 0, "min_requote_ms", "must not be negative, got \(minRequote)")
         self.context = context
         self.parameters = parameters
         self.skewBps = skew
@@ -118,7 +109,7 @@ public final class MarketMaker: Strategy {
             return
         }
         if let current = working.first, working.count == 1, let currentPrice = current.price {
-            let distance = abs(currentPrice.value.doubleValue - price.value.doubleValue) / price.value.doubleValue * 10_000
+            let distance = abs(currentPrice.value.doubleValue - price.double) / price.double * 10_000
             let sameSize = current.remainingQuantity == size || !current.filledQuantity.isZero
             if (distance <= requoteBps && sameSize) || current.state == .pendingNew { return }
         }

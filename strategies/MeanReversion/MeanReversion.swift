@@ -37,11 +37,6 @@ public final class MeanReversion: Strategy {
         public var priceSource: PriceSource?
         /// Whether to sell short above the band (default false).
         public var allowShort: Bool?
-
-        enum CodingKeys: String, CodingKey {
-            case window, entryZ = "entry_z", exitZ = "exit_z", stopZ = "stop_z", orderQuantity = "order_quantity"
-            case barSeconds = "bar_seconds", priceSource = "price_source", allowShort = "allow_short"
-        }
     }
 
     private struct Band {
@@ -57,25 +52,16 @@ public final class MeanReversion: Strategy {
 
     /// Checks the parameters and prepares one band per instrument.
     public init(context: StrategyContext, parameters: Parameters) throws {
-        guard parameters.window >= 2 else {
-            throw ParameterDecodingError(path: "parameters.window", reason: "must be at least 2, got \(parameters.window)")
+        try require(parameters.window >= 2, "window", "must be at least 2, got \(parameters.window)")
+        try require(parameters.entryZ > 0, "entry_z", "must be positive, got \(parameters.entryZ)")
+        try require(parameters.exitZ >= 0 && parameters.exitZ < parameters.entryZ, "exit_z",
+                    "must be at least 0 and below entry_z (\(parameters.entryZ)), got \(parameters.exitZ)")
+        if let stop = parameters.stopZ {
+            try require(stop > parameters.entryZ, "stop_z", "must be above entry_z (\(parameters.entryZ)), got \(stop)")
         }
-        guard parameters.entryZ > 0 else {
-            throw ParameterDecodingError(path: "parameters.entry_z", reason: "must be positive, got \(parameters.entryZ)")
-        }
-        guard parameters.exitZ >= 0, parameters.exitZ < parameters.entryZ else {
-            throw ParameterDecodingError(path: "parameters.exit_z", reason: "must be at least 0 and below entry_z (\(parameters.entryZ)), got \(parameters.exitZ)")
-        }
-        if let stop = parameters.stopZ, stop <= parameters.entryZ {
-            throw ParameterDecodingError(path: "parameters.stop_z", reason: "must be above entry_z (\(parameters.entryZ)), got \(stop)")
-        }
-        guard !parameters.orderQuantity.isZero else {
-            throw ParameterDecodingError(path: "parameters.order_quantity", reason: "must be positive")
-        }
+        try require(!parameters.orderQuantity.isZero, "order_quantity", "must be positive")
         let barSeconds = parameters.barSeconds ?? 60
-        guard barSeconds >= 0.001 else {
-            throw ParameterDecodingError(path: "parameters.bar_seconds", reason: "must be at least 0.001, got \(barSeconds)")
-        }
+        try require(barSeconds >= 0.001, "bar_seconds", "must be at least 0.001, got \(barSeconds)")
         self.context = context
         self.parameters = parameters
         self.source = parameters.priceSource ?? .trades
@@ -107,7 +93,7 @@ public final class MeanReversion: Strategy {
     /// Uses each confirmed candle's close as a bar.
     public func onCandle(_ candle: Candle) throws {
         guard source == .candles, candle.isConfirmed != false else { return }
-        try barClosed(candle.instrument, close: candle.close.value.doubleValue)
+        try barClosed(candle.instrument, close: candle.close.double)
     }
 
     /// Logs refusals; the next bar re-evaluates.
@@ -116,7 +102,7 @@ public final class MeanReversion: Strategy {
     }
 
     private func sample(_ instrument: InstrumentId, price: Price, at time: Timestamp) throws {
-        guard let close = bands[instrument]?.sampler.update(price: price.value.doubleValue, at: time) else { return }
+        guard let close = bands[instrument]?.sampler.update(price: price.double, at: time) else { return }
         try barClosed(instrument, close: close)
     }
 

@@ -32,11 +32,6 @@ public final class SMACrossover: Strategy {
         public var priceSource: PriceSource?
         /// Whether to go short when the fast average is below the slow one (default false: flat).
         public var allowShort: Bool?
-
-        enum CodingKeys: String, CodingKey {
-            case fastPeriod = "fast_period", slowPeriod = "slow_period", orderQuantity = "order_quantity"
-            case barSeconds = "bar_seconds", priceSource = "price_source", allowShort = "allow_short"
-        }
     }
 
     private struct Trend {
@@ -61,19 +56,12 @@ public final class SMACrossover: Strategy {
 
     /// Checks the parameters and prepares one pair of averages per instrument.
     public init(context: StrategyContext, parameters: Parameters) throws {
-        guard parameters.fastPeriod >= 1 else {
-            throw ParameterDecodingError(path: "parameters.fast_period", reason: "must be at least 1, got \(parameters.fastPeriod)")
-        }
-        guard parameters.slowPeriod > parameters.fastPeriod else {
-            throw ParameterDecodingError(path: "parameters.slow_period", reason: "must be greater than fast_period (\(parameters.fastPeriod)), got \(parameters.slowPeriod)")
-        }
-        guard !parameters.orderQuantity.isZero else {
-            throw ParameterDecodingError(path: "parameters.order_quantity", reason: "must be positive")
-        }
+        try require(parameters.fastPeriod >= 1, "fast_period", "must be at least 1, got \(parameters.fastPeriod)")
+        try require(parameters.slowPeriod > parameters.fastPeriod, "slow_period",
+                    "must be greater than fast_period (\(parameters.fastPeriod)), got \(parameters.slowPeriod)")
+        try require(!parameters.orderQuantity.isZero, "order_quantity", "must be positive")
         let barSeconds = parameters.barSeconds ?? 60
-        guard barSeconds >= 0.001 else {
-            throw ParameterDecodingError(path: "parameters.bar_seconds", reason: "must be at least 0.001, got \(barSeconds)")
-        }
+        try require(barSeconds >= 0.001, "bar_seconds", "must be at least 0.001, got \(barSeconds)")
         self.context = context
         self.parameters = parameters
         self.source = parameters.priceSource ?? .trades
@@ -112,7 +100,7 @@ public final class SMACrossover: Strategy {
     /// Uses each confirmed candle's close as a bar.
     public func onCandle(_ candle: Candle) throws {
         guard source == .candles, candle.isConfirmed != false else { return }
-        try barClosed(candle.instrument, close: candle.close.value.doubleValue)
+        try barClosed(candle.instrument, close: candle.close.double)
     }
 
     /// Logs refusals; the next crossover tries again.
@@ -130,7 +118,7 @@ public final class SMACrossover: Strategy {
 
     private func sample(_ instrument: InstrumentId, price: Price, at time: Timestamp) throws {
         guard let index = index(of: instrument),
-              let close = trends[index].sampler.update(price: price.value.doubleValue, at: time) else { return }
+              let close = trends[index].sampler.update(price: price.double, at: time) else { return }
         try barClosed(instrument, close: close)
     }
 

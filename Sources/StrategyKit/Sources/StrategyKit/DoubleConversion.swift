@@ -19,3 +19,18 @@ extension Price {
         self.init(fixed)
     }
 }
+
+extension Price {
+    /// The price as a `Double`, for indicators: `candle.close.double`.
+    public var double: Double { value.doubleValue }
+}
+
+extension Quantity {
+    /// The size as a `Double`, for indicators and ratios.
+    public var double: Double { value.doubleValue }
+}
+
+extension Money {
+    /// The amount as a `Double`, for ratios and statistics.
+    public var double: Double { value.doubleValue }
+}

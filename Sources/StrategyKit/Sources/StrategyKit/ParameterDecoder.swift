@@ -23,7 +23,8 @@ public struct ParameterDecodingError: Error, Hashable, Sendable, CustomStringCon
 /// Strict on purpose, because a typo in a manifest should not trade with a default: numbers decode
 /// only into numeric types (an integer field refuses `2.5` and `"2"`), strings only into strings
 /// and string-backed enums, decimals (`FixedPoint`, `Price`, `Quantity`, `Money`) from a number or
-/// its text, and a key the type never reads is refused as unknown.
+/// its text, and a key the type never reads is refused as unknown. A field `fastPeriod` reads the
+/// manifest's `fast_period`: no CodingKeys block is needed for snake_case keys.
 public struct ParameterDecoder {
     /// The name of the root in error paths (`parameters`).
     public var rootName: String
@@ -88,6 +89,23 @@ public struct ParameterDecoder {
 
 /// A coding key for paths the decoder builds itself.
 struct ParameterCodingKey: CodingKey {
+    /// `fastPeriod` as a manifest writes it: `fast_period` (an underscore before each capital that
+    /// follows a lower-case letter or digit, that capital lowered); other text is left as it is.
+    static func snakeCase(_ name: String) -> String {
+        var result = ""
+        var previous: Character?
+        for character in name {
+            if character.isUppercase, let before = previous, before.isLowercase || before.isNumber {
+                result.append("_")
+                result += character.lowercased()
+            } else {
+                result.append(character)
+            }
+            previous = character
+        }
+        return result
+    }
+
     var stringValue: String
     var intValue: Int?
     init(stringValue: String) { self.stringValue = stringValue; self.intValue = nil }
@@ -247,22 +265,32 @@ struct KeyedParameterContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     var allKeys: [Key] { members.keys.sorted().compactMap { Key(stringValue: $0) } }
 
+    /// The manifest's spelling of `key`: the key itself when the map has it (a dictionary's keys,
+    /// explicit CodingKeys), else its snake_case form, so a field `fastPeriod` reads
+    /// `fast_period` without a CodingKeys block.
+    private func member(_ key: Key) -> String {
+        members[key.stringValue] != nil ? key.stringValue : ParameterCodingKey.snakeCase(key.stringValue)
+    }
+
     func contains(_ key: Key) -> Bool {
-        tracker.read(path: codingPath, key: key.stringValue)
-        return members[key.stringValue] != nil
+        let name = member(key)
+        tracker.read(path: codingPath, key: name)
+        return members[name] != nil
     }
 
     private func childDecoder(_ key: Key) throws -> ParameterValueDecoder {
-        tracker.read(path: codingPath, key: key.stringValue)
-        guard let value = members[key.stringValue] else {
-            throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "missing"))
+        let name = member(key)
+        tracker.read(path: codingPath, key: name)
+        guard let value = members[name] else {
+            throw DecodingError.keyNotFound(ParameterCodingKey(stringValue: name), .init(codingPath: codingPath, debugDescription: "missing"))
         }
-        return ParameterValueDecoder(value: value, codingPath: codingPath + [key], tracker: tracker)
+        return ParameterValueDecoder(value: value, codingPath: codingPath + [ParameterCodingKey(stringValue: name)], tracker: tracker)
     }
 
     func decodeNil(forKey key: Key) throws -> Bool {
-        tracker.read(path: codingPath, key: key.stringValue)
-        return (members[key.stringValue] ?? .null) == .null
+        let name = member(key)
+        tracker.read(path: codingPath, key: name)
+        return (members[name] ?? .null) == .null
     }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
