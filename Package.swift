@@ -137,6 +137,8 @@ let package = Package(
             .product(name: "PostgresNIO", package: "postgres-nio"),
         ], path: "Benchmarks/E2E"),
 
+        // Every strategy plugin's C entry points, registering the type named like its target.
+        .plugin(name: "StrategyEntryPoints", capability: .buildTool(), path: "Plugins/StrategyEntryPoints"),
         // `swift package --allow-writing-to-package-directory new-strategy NAME` scaffolds strategies/NAME/ and its manifest.
         .plugin(
             name: "NewStrategy",
@@ -147,8 +149,8 @@ let package = Package(
             path: "Plugins/NewStrategy"
         ),
     ]
-    + strategyPlugins.map { .target(name: $0, dependencies: [sdk], path: "strategies/\($0)") }
-    + testPlugins.map { .target(name: $0, dependencies: [sdk], path: "Tests/Plugins/\($0)") }
+    + strategyPlugins.map { .target(name: $0, dependencies: [sdk], path: "strategies/\($0)", plugins: ["StrategyEntryPoints"]) }
+    + testPlugins.map { .target(name: $0, dependencies: [sdk], path: "Tests/Plugins/\($0)", plugins: ["StrategyEntryPoints"]) }
     + benchmarkSuites.map { suite in
         .executableTarget(name: suite, dependencies: benchmarkDependencies(of: suite), path: "Benchmarks/Benchmarks/\(suite)",
                           plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")])

@@ -34,11 +34,11 @@ struct NewStrategy: CommandPlugin {
         }
         try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
         try Self.strategySource(name).write(to: folder.appendingPathComponent("\(name).swift"), atomically: true, encoding: .utf8)
-        try Self.entrySource(name).write(to: folder.appendingPathComponent("Plugin.swift"), atomically: true, encoding: .utf8)
         try Self.manifest(name, manifestName: manifestName).write(to: manifest, atomically: true, encoding: .utf8)
         Self.forgetCachedManifestEvaluations(packageDirectory: root)
         print("""
-            Created strategies/\(name)/\(name).swift, strategies/\(name)/Plugin.swift and strategies/\(manifestName).yaml.
+            Created strategies/\(name)/\(name).swift and strategies/\(manifestName).yaml (the plugin's entry points are
+            generated at build time, registering the type \(name)).
             Next:
               swift build                                             # builds lib\(name).so next to the runtime
               swift run runtime deploy --dry-run strategies/\(manifestName).yaml
@@ -136,25 +136,6 @@ struct NewStrategy: CommandPlugin {
                 } else if close < average && position.isLong {
                     try context.flatten(instrument)
                 }
-            }
-        }
-
-        """
-    }
-
-    static func entrySource(_ name: String) -> String {
-        """
-        import StrategyKit
-
-        /// The ABI version this plugin was compiled against (checked by the host before registering).
-        @_cdecl("strategykit_abi_version")
-        public func strategyKitABIVersion() -> Int { StrategyKitABI.version }
-
-        /// Registers this plugin's strategy types with the host's registrar.
-        @_cdecl("strategykit_register")
-        public func strategyKitRegister(_ registrar: UnsafeMutableRawPointer?, _ hostABIVersion: Int) -> Int32 {
-            StrategyPluginEntry.register(registrar: registrar, hostABIVersion: hostABIVersion) { registrar in
-                registrar.register(\(name).self, as: "\(name)")
             }
         }
 

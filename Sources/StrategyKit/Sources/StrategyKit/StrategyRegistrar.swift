@@ -78,7 +78,9 @@ public final class StrategyRegistrar {
 
 /// The plugin side of loading: what a plugin's exported C functions call.
 ///
-/// Every plugin exports exactly these two functions (the `new-strategy` scaffold writes them):
+/// Every plugin exports exactly these two functions. The runtime's StrategyEntryPoints build
+/// plugin generates them for each strategy target, registering the type named like the target; a
+/// plugin registering several types writes them itself:
 ///
 /// ```swift
 /// @_cdecl("strategykit_abi_version")
