@@ -64,6 +64,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/websocket-kit.git", from: "2.15.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -81,6 +82,13 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOWebSocket", package: "swift-nio"),
+        ]),
+        // OKX history download (`runtime history download`): a pure pagination / rate-limit / retry
+        // plan, and a thin HTTP driver over AsyncHTTPClient at its edge.
+        .target(name: "History", dependencies: [
+            sdk, logging, "MarketData",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .target(name: "DataQuality", dependencies: [sdk]),
         .target(name: "Execution", dependencies: [sdk]),
@@ -106,7 +114,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .executableTarget(name: "RuntimeCLI", dependencies: [
-            "RuntimeHost", "Storage", "MarketData", "OKXTestServer", "Risk", "Execution", "Portfolio", "DataQuality", sdk, logging,
+            "RuntimeHost", "Storage", "MarketData", "OKXTestServer", "Risk", "Execution", "Portfolio", "DataQuality", "History", sdk, logging,
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -116,6 +124,7 @@ let package = Package(
         ]),
         .testTarget(name: "StrategyKitTests", dependencies: ["TestSupport", "Ledger", "Portfolio", sdk]),
         .testTarget(name: "MarketDataTests", dependencies: ["TestSupport", "MarketData", "OKXTestServer", sdk]),
+        .testTarget(name: "HistoryTests", dependencies: ["TestSupport", "History", "MarketData", "OKXTestServer", sdk]),
         .testTarget(name: "DataQualityTests", dependencies: ["TestSupport", "DataQuality", "MarketData", sdk]),
         .testTarget(name: "RiskTests", dependencies: ["TestSupport", "Risk", "Ledger", "Portfolio", sdk, .product(name: "Yams", package: "Yams")]),
         // The watchdog, signal waits and child processes every test target uses (no test hangs).
@@ -126,7 +135,7 @@ let package = Package(
         .testTarget(name: "PortfolioTests", dependencies: ["TestSupport", "Portfolio", "TradingTestSupport", sdk]),
         .testTarget(name: "StorageTests", dependencies: ["TestSupport", "Storage", sdk, .product(name: "PostgresNIO", package: "postgres-nio")]),
         .testTarget(name: "RuntimeTests", dependencies: ["TestSupport",
-            "RuntimeHost", "Storage", "MarketData", "OKXTestServer", "Risk", "Execution", "Portfolio", "Ledger", "DataQuality", sdk,
+            "RuntimeHost", "Storage", "MarketData", "OKXTestServer", "Risk", "Execution", "Portfolio", "Ledger", "DataQuality", "History", sdk,
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Yams", package: "Yams"),
         ]),

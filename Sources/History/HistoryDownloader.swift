@@ -1,0 +1,169 @@
+import AsyncHTTPClient
+import Logging
+import NIOCore
+
+/// The thin edge of a download: sends the ``PageCursor``s' requests to OKX's REST API within the
+/// ``RequestBudget``, retries by the ``RetryPolicy``, and appends each finished segment to the
+/// file. Every decision (which request, when a window is done, where to resume, what a gap is) is
+/// made by the value types; this only does the I/O and the waiting.
+public struct HistoryDownloader: Sendable {
+    /// Where and how to ask.
+    public struct Options: Sendable {
+        /// The REST base URL, e.g. `https://www.okx.com` (`OKX_REST_URL` overrides it in the CLI).
+        public var baseURL: String
+        public var retry: RetryPolicy
+        public var budget: RequestBudget
+        /// Per request, from sending to the whole body.
+        public var requestTimeout: Duration
+
+        public init(baseURL: String, retry: RetryPolicy = RetryPolicy(), budget: RequestBudget = .okxHistory,
+                    requestTimeout: Duration = .seconds(30)) {
+            self.baseURL = baseURL
+            self.retry = retry
+            self.budget = budget
+            self.requestTimeout = requestTimeout
+        }
+    }
+
+    /// OKX's production REST API.
+    public static let okxBaseURL = "https://www.okx.com"
+
+    public let options: Options
+    public let logger: Logger
+
+    public init(options: Options, logger: Logger = Logger(label: "runtime.history")) {
+        self.options = options
+        self.logger = logger
+    }
+
+    /// Downloads `plan` into the file at `path`, resuming after what it already holds.
+    ///
+    /// - Parameters:
+    ///   - progress: called after every segment.
+    ///   - segmentWritten: called with each segment's records once they are on disk (e.g. to
+    ///     write them to the database too); it may throw to stop the download.
+    public func run(_ plan: DownloadPlan, into path: String,
+                    progress: @Sendable (HistoryProgress) -> Void = { _ in },
+                    segmentWritten: @Sendable ([HistoryRecord]) async throws -> Void = { _ in }) async throws -> HistorySummary {
+        var summary = HistorySummary()
+        summary.segmentsTotal = plan.segmentCount
+        let existing = try HistoryFile.read(path: path, kind: plan.kind, instruments: Set(plan.instruments))
+        let resume = plan.resumePoint(lastRecordTime: existing?.lastRecordTime)
+        var gaps = plan.kind.barMilliseconds.map { GapTracker(instruments: plan.instruments, barMilliseconds: $0, start: plan.range.lowerBound) }
+        if let existing {
+            let keep = existing.length(keepingBefore: resume.keepBefore)
+            let size = existing.lines.last.map(\.endOffset).map { $0 + existing.partialTailBytes } ?? existing.partialTailBytes
+            if keep < size {
+                try HistoryFile.truncate(path: path, to: keep)
+                summary.bytesCut = size - keep
+                logger.info("resuming: cut the file back to whole segments",
+                            metadata: ["out": "\(path)", "bytes_cut": "\(size - keep)", "partial_line_bytes": "\(existing.partialTailBytes)"])
+            }
+            let kept = existing.lines.prefix { $0.endOffset <= keep }
+            summary.keptLines = kept.count
+            for line in kept where line.time >= plan.range.lowerBound { gaps?.resume(instrument: line.instrument, after: line.time) }
+            if !kept.isEmpty {
+                logger.info("resuming after the file's newest record",
+                            metadata: ["lines_kept": "\(kept.count)", "from_segment": "\(resume.firstSegment)", "of": "\(plan.segmentCount)"])
+            }
+        }
+        let appender = try HistoryFile.Appender(path: path)
+        let clock = ContinuousClock()
+        let started = clock.now
+        var budget = options.budget
+        let toDo = plan.segmentCount - resume.firstSegment
+        try await HTTPClient.withHTTPClient { client in
+            for index in resume.firstSegment..<plan.segmentCount {
+                var cursors: [PageCursor] = []
+                for instrument in plan.instruments {
+                    var cursor = plan.cursor(instrument: instrument, segment: index)
+                    while let request = cursor.nextRequest() {
+                        let page = try await fetch(request, instrument: instrument, kind: plan.kind, client: client,
+                                                   budget: &budget, clock: clock, started: started, summary: &summary)
+                        do throws(PaginationError) { try cursor.receive(page) } catch {
+                            throw HistoryError.pagination(instrument: instrument, request: request, reason: error.reason)
+                        }
+                    }
+                    summary.unconfirmedBars += cursor.unconfirmedBars
+                    cursors.append(cursor)
+                }
+                let records = SegmentAssembly.merge(cursors, instruments: plan.instruments)
+                try appender.append(records.map { $0.line(kind: plan.kind) })
+                for record in records { summary.recordsWritten[record.instrument, default: 0] += 1 }
+                gaps?.observe(records)
+                summary.segmentsFetched += 1
+                try await segmentWritten(records)
+                progress(HistoryProgress(segmentsDone: summary.segmentsFetched, segmentsToDo: toDo,
+                                         recordsWritten: summary.totalRecords, elapsed: clock.now - started))
+            }
+        }
+        if var tracker = gaps {
+            tracker.finish(at: plan.range.upperBound)
+            summary.gaps = tracker.gaps
+            for gap in tracker.gaps { logger.warning("gap in OKX's candles (not filled in)", metadata: ["gap": "\(gap)"]) }
+        }
+        return summary
+    }
+
+    /// One request until it gives a page: waits for the budget, retries what may pass.
+    private func fetch(_ request: HistoryRequest, instrument: String, kind: HistoryKind, client: HTTPClient,
+                       budget: inout RequestBudget, clock: ContinuousClock, started: ContinuousClock.Instant,
+                       summary: inout HistorySummary) async throws -> [HistoryRecord] {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let sendAt = budget.reserve(at: clock.now - started)
+            let wait = sendAt - (clock.now - started)
+            if wait > .zero { try await Task.sleep(for: wait) }
+            summary.requests += 1
+            if attempt > 1 { summary.retries += 1 }
+            let failure: RequestFailure
+            switch await send(request, instrument: instrument, kind: kind, client: client) {
+            case .success(let records):
+                summary.pages += 1
+                return records
+            case .failure(let reason):
+                failure = reason
+            }
+            if failure.isRateLimit { budget.exhausted(at: clock.now - started) }
+            guard failure.isTransient, let delay = options.retry.delay(after: attempt, random: Double.random(in: 0..<1)) else {
+                throw HistoryError.requestFailed(instrument: instrument, request: request, attempts: attempt, failure: failure)
+            }
+            logger.warning("request failed; retrying", metadata: [
+                "instrument": "\(instrument)", "request": "\(request)", "failure": "\(failure)",
+                "attempt": "\(attempt)", "retry_in_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)",
+            ])
+            try await Task.sleep(for: delay)
+        }
+    }
+
+    /// One HTTP exchange, read into a page or a failure.
+    private func send(_ request: HistoryRequest, instrument: String, kind: HistoryKind, client: HTTPClient) async -> Result<[HistoryRecord], RequestFailure> {
+        var http = HTTPClientRequest(url: request.url(base: options.baseURL))
+        http.method = .GET
+        http.headers.add(name: "Accept", value: "application/json")
+        let status: Int
+        let body: [UInt8]
+        do {
+            let response = try await client.execute(http, timeout: .nanoseconds(Int64(options.requestTimeout.components.seconds) * 1_000_000_000
+                                                                                  + options.requestTimeout.components.attoseconds / 1_000_000_000))
+            status = Int(response.status.code)
+            let buffer = try await response.body.collect(upTo: 16 << 20)
+            body = Array(buffer.readableBytesView)
+        } catch {
+            return .failure(.transport(String(describing: error)))
+        }
+        let content: HistoryPage.Content
+        do {
+            content = try HistoryPage.read(body, kind: kind, instrument: instrument)
+        } catch {
+            return .failure(status == 200 ? .malformed(error.reason) : .http(status: status, code: nil, message: HistoryPage.excerpt(body)))
+        }
+        switch content {
+        case .records(let records) where status == 200: return .success(records)
+        case .records: return .failure(.http(status: status, code: nil, message: nil))
+        case .okxError(let code, let message) where status == 200: return .failure(.okx(code: code, message: message))
+        case .okxError(let code, let message): return .failure(.http(status: status, code: code, message: message))
+        }
+    }
+}
