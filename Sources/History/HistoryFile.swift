@@ -87,7 +87,12 @@ public enum HistoryFile {
 
     /// Cuts the file to `length` bytes (dropping a partial last line and the segment being redone).
     public static func truncate(path: String, to length: Int) throws(HistoryError) {
-        guard Glibc.truncate(path, off_t(length)) == 0 else {
+        #if canImport(Glibc)
+        let result = Glibc.truncate(path, off_t(length))
+        #else
+        let result = Darwin.truncate(path, off_t(length))
+        #endif
+        guard result == 0 else {
             throw .file(path: path, reason: "cannot be cut back to \(length) bytes: \(String(cString: strerror(errno)))")
         }
     }

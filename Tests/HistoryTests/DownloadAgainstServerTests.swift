@@ -163,6 +163,44 @@ import Testing
         }
     }
 
+    @Test func aTradesResumeAfterACrashMidLineGivesTheSameFile() async throws {
+        let trades = try HistoryFixtures.trades(limit: 3_000)
+        let first = try #require(trades.first?.time), last = try #require(trades.last?.time)
+        // Half-minute segments: several of them, each paged back by trade id.
+        let plan = DownloadPlan(instruments: [HistoryFixtures.instrument], kind: .trades, range: first..<(last + 1),
+                                tradeSegmentMilliseconds: 30_000)
+        #expect(plan.segmentCount >= 3)
+        let folder = try HistoryFixtures.scratch("trades-resume")
+        try await Self.serve(OKXRestScript(trades: [HistoryFixtures.instrument: trades])) { server in
+            let whole = folder + "/whole.jsonl", cut = folder + "/cut.jsonl"
+            _ = try await Self.downloader(server).run(plan, into: whole)
+            #expect(try HistoryFixtures.lines(whole) == Self.expectedLines(trades: trades))
+            let lines = try HistoryFixtures.lines(whole)
+            let kept = lines.prefix(1_700).joined(separator: "\n") + "\n" + String(lines[1_700].prefix(40))
+            try Data(kept.utf8).write(to: URL(fileURLWithPath: cut))
+            let summary = try await Self.downloader(server).run(plan, into: cut)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: cut)) == Data(contentsOf: URL(fileURLWithPath: whole)))
+            #expect(summary.keptLines > 0 && summary.segmentsFetched < plan.segmentCount)
+        }
+    }
+
+    @Test func instrumentsAreInterleavedInTimeOrder() async throws {
+        let rows = try HistoryFixtures.secondCandles(trades: 3_000)
+        // The same real series under a second name: what is checked is the merge, not the prices.
+        let plan = DownloadPlan(instruments: ["BTC-USDT", "ETH-USDT"], kind: .candles(.oneSecond), range: try Self.range(rows))
+        let out = try HistoryFixtures.scratch("interleaved") + "/candles.jsonl"
+        let summary = try await Self.serve(OKXRestScript(candles: ["BTC-USDT": ["1s": rows], "ETH-USDT": ["1s": rows]])) { server in
+            try await Self.downloader(server).run(plan, into: out)
+        }
+        let expected = rows.flatMap { row in
+            ["BTC-USDT", "ETH-USDT"].compactMap { instrument in
+                Int64(row[0]).map { HistoryRecord(instrument: instrument, time: $0, fields: .candle(row)).line(kind: .candles(.oneSecond)) }
+            }
+        }
+        #expect(try HistoryFixtures.lines(out) == expected)
+        #expect(summary.recordsWritten == ["BTC-USDT": rows.count, "ETH-USDT": rows.count])
+    }
+
     @Test func aFileOfSomethingElseIsNotResumedInto() async throws {
         let rows = try HistoryFixtures.secondCandles(trades: 1_000)
         let plan = DownloadPlan(instruments: [HistoryFixtures.instrument], kind: .candles(.oneMinute), range: try Self.range(rows))
