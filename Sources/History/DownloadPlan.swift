@@ -9,7 +9,9 @@ public struct DownloadPlan: Sendable, Hashable {
     /// memory (tens of thousands of trades) and costs at least one request per instrument.
     public static let defaultTradeSegmentMilliseconds: Int64 = 3_600_000
 
+    /// The instruments, in the order the file lists records of the same time.
     public var instruments: [String]
+    /// Candles of one bar size, or trades.
     public var kind: HistoryKind
     /// Milliseconds since the epoch, `from` inclusive, `to` exclusive.
     public var range: Range<Int64>

@@ -4,6 +4,7 @@
 public struct GapTracker: Sendable, Hashable {
     /// Bars missing between two bars that were present (or the range's edges).
     public struct Gap: Sendable, Hashable, CustomStringConvertible {
+        /// The instrument whose bars are missing.
         public var instrument: String
         /// The first missing bar's open time, ms.
         public var from: Int64
@@ -17,9 +18,11 @@ public struct GapTracker: Sendable, Hashable {
         }
     }
 
+    /// The bar length, ms.
     public let barMilliseconds: Int64
     /// Per instrument, the open time the next bar should have.
     private var expected: [String: Int64]
+    /// The gaps found so far, in the order they were found.
     public private(set) var gaps: [Gap] = []
 
     /// Starts expecting every instrument's first bar at `start`.

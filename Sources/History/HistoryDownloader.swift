@@ -11,7 +11,9 @@ public struct HistoryDownloader: Sendable {
     public struct Options: Sendable {
         /// The REST base URL, e.g. `https://www.okx.com` (`OKX_REST_URL` overrides it in the CLI).
         public var baseURL: String
+        /// How failures that may pass are retried.
         public var retry: RetryPolicy
+        /// The endpoint's rate limit.
         public var budget: RequestBudget
         /// Per request, from sending to the whole body.
         public var requestTimeout: Duration
@@ -28,7 +30,9 @@ public struct HistoryDownloader: Sendable {
     /// OKX's production REST API.
     public static let okxBaseURL = "https://www.okx.com"
 
+    /// Where and how it asks.
     public let options: Options
+    /// Retries, resumes and gaps are logged here.
     public let logger: Logger
 
     public init(options: Options, logger: Logger = Logger(label: "runtime.history")) {

@@ -17,10 +17,13 @@ public enum HistoryFile {
         /// Bytes after the last newline: a line a crash cut short (0 when the file ends cleanly).
         public var partialTailBytes = 0
 
+        /// One complete line of the file.
         public struct Line: Sendable, Hashable {
+            /// The record's instrument.
             public var instrument: String
             /// The record's time, ms: a candle's open time, a trade's time.
             public var time: Int64
+            /// The byte offset just past the line's newline.
             public var endOffset: Int
         }
 
@@ -100,6 +103,7 @@ public enum HistoryFile {
     /// Appends whole segments, each made durable (fsync) before the next is fetched, so a crash
     /// leaves whole segments and at most one partial one at the end, which a resume cuts away.
     public final class Appender {
+        /// The file appended to.
         public let path: String
         private let descriptor: Int32
 

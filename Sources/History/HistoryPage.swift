@@ -83,6 +83,7 @@ public enum HistoryPage {
 
 /// A response body that is not a well-formed OKX page.
 public struct HistoryPageError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What is wrong with the body.
     public var reason: String
     public var description: String { reason }
 }

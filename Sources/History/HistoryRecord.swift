@@ -16,6 +16,7 @@ public struct HistoryRecord: Sendable, Hashable {
     public var instrument: String
     /// Milliseconds since the epoch: a candle's open time, a trade's time.
     public var time: Int64
+    /// The record's fields as OKX sent them.
     public var fields: Fields
 
     public init(instrument: String, time: Int64, fields: Fields) {

@@ -8,7 +8,9 @@ public struct HistoryRequest: Sendable, Hashable, CustomStringConvertible {
 
     /// One query parameter.
     public struct Parameter: Sendable, Hashable {
+        /// The name, e.g. `instId`.
         public var name: String
+        /// The value, unencoded.
         public var value: String
         public init(_ name: String, _ value: String) { self.name = name; self.value = value }
     }

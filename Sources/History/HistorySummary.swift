@@ -7,8 +7,8 @@ public struct HistorySummary: Sendable, Hashable {
     public var retries = 0
     /// Pages received.
     public var pages = 0
-    /// Missing bars found (candles only), including those of a resumed file's kept part only as far
-    /// as they touch this run's segments.
+    /// Missing bars found (candles only), from the file's newest kept bar (or the range's start)
+    /// to the range's end.
     public var gaps: [GapTracker.Gap] = []
     /// Bars OKX sent still forming (not written).
     public var unconfirmedBars = 0

@@ -9,7 +9,9 @@
 /// a page reaches past the window's start or comes back empty. Ids, not times, carry the later
 /// pages because many trades share a millisecond and a time cursor would skip those at a page's edge.
 public struct PageCursor: Sendable, Hashable {
+    /// The instrument paged.
     public let instrument: String
+    /// Candles or trades.
     public let kind: HistoryKind
     /// Milliseconds, start inclusive, end exclusive.
     public let window: Range<Int64>
@@ -90,6 +92,7 @@ public struct PageCursor: Sendable, Hashable {
 
 /// A server answer that would make pagination go round in circles.
 public struct PaginationError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What the page did.
     public var reason: String
     public var description: String { reason }
 }

@@ -3,7 +3,9 @@
 public struct RetryPolicy: Sendable, Hashable {
     /// Attempts per request in all (the first one included).
     public var maximumAttempts: Int
+    /// The first wait's ceiling; each further attempt doubles it.
     public var initialDelay: Duration
+    /// No wait is longer than this.
     public var maximumDelay: Duration
 
     public init(maximumAttempts: Int = 8, initialDelay: Duration = .milliseconds(250), maximumDelay: Duration = .seconds(10)) {
