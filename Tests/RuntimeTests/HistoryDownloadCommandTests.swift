@@ -63,9 +63,23 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out), "nothing is written for a refused download")
     }
 
+    @Test func anOKXErrorStopsTheDownloadNamingInstrumentRequestAndCode() async throws {
+        let script = try Self.script()
+        let range = try Self.candleRange(script, bar: "1m", seconds: 60)
+        let server = try await OKXRestTestServer.start(script: script)
+        defer { Task { try? await server.shutdown() } }
+        let out = try PluginTestSupport.scratchDirectory("history-okx-error") + "/out.jsonl"
+        let result = try await ChildProcess.run(Self.runtime, ["history", "download", "--inst", "ETH-USDT", "--bar", "1m", "--from", range.from,
+                                                               "--to", range.to, "--out", out],
+                                                environment: ["OKX_REST_URL": server.baseURL], directory: PluginTestSupport.packageRoot)
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.output.contains("history download stopped: ETH-USDT: GET /api/v5/market/history-candles?instId=ETH-USDT&bar=1m"), "\(result.output)")
+        #expect(result.output.contains("OKX code 51001: Instrument ID does not exist"), "\(result.output)")
+    }
+
     @Test func aKilledDownloadResumesToTheSameFile() async throws {
         // Slow pages, so the download can be killed part way.
-        let script = try Self.script(responseDelay: .milliseconds(300))
+        let script = try Self.script(responseDelay: .milliseconds(500))
         let range = try Self.candleRange(script, bar: "1s", seconds: 1)
         let server = try await OKXRestTestServer.start(script: script)
         defer { Task { try? await server.shutdown() } }
