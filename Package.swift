@@ -93,6 +93,12 @@ let package = Package(
         .target(name: "DataQuality", dependencies: [sdk]),
         .target(name: "Execution", dependencies: [sdk]),
         .target(name: "Portfolio", dependencies: [sdk]),
+        // Backtest statistics (returns, Sharpe, drawdown, ...) as pure functions of an equity series and trades.
+        .target(name: "Analytics", dependencies: [sdk]),
+        // Inline SVG charts (line, drawdown area, bars): no dependencies, shared by reports and any web view.
+        .target(name: "Charts"),
+        // Self-contained HTML reports (replay, sweep) assembled from Analytics and Charts.
+        .target(name: "Reports", dependencies: [sdk, "Analytics", "Charts"]),
         // The one record of positions (the portfolio's) and open orders that strategies, risk and
         // the invariant checker read.
         .target(name: "Ledger", dependencies: [sdk, "Portfolio"]),
@@ -106,7 +112,7 @@ let package = Package(
         // The host (named apart from Swift's own `Runtime` module, which packages such as
         // ordo-one/benchmark probe with canImport(Runtime)).
         .target(name: "RuntimeHost", dependencies: [
-            sdk, logging, "MarketData", "DataQuality", "Risk", "Execution", "Portfolio", "Ledger", "Storage",
+            sdk, logging, "MarketData", "DataQuality", "Risk", "Execution", "Portfolio", "Ledger", "Storage", "Analytics", "Reports",
             .product(name: "Yams", package: "Yams"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -114,7 +120,8 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .executableTarget(name: "RuntimeCLI", dependencies: [
-            "RuntimeHost", "Storage", "MarketData", "OKXTestServer", "Risk", "Execution", "Portfolio", "DataQuality", "History", sdk, logging,
+            "RuntimeHost", "Storage", "MarketData", "OKXTestServer", "Risk", "Execution", "Portfolio", "DataQuality", "History",
+            "Analytics", "Reports", sdk, logging,
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -133,9 +140,11 @@ let package = Package(
         .target(name: "TradingTestSupport", dependencies: [sdk], path: "Tests/TradingTestSupport"),
         .testTarget(name: "ExecutionTests", dependencies: ["TestSupport", "Execution", "TradingTestSupport", sdk]),
         .testTarget(name: "PortfolioTests", dependencies: ["TestSupport", "Portfolio", "TradingTestSupport", sdk]),
+        .testTarget(name: "ReportsTests", dependencies: ["TestSupport", "Analytics", "Charts", "Reports", sdk]),
         .testTarget(name: "StorageTests", dependencies: ["TestSupport", "Storage", sdk, .product(name: "PostgresNIO", package: "postgres-nio")]),
         .testTarget(name: "RuntimeTests", dependencies: ["TestSupport",
-            "RuntimeHost", "Storage", "MarketData", "OKXTestServer", "Risk", "Execution", "Portfolio", "Ledger", "DataQuality", "History", sdk,
+            "RuntimeHost", "Storage", "MarketData", "OKXTestServer", "Risk", "Execution", "Portfolio", "Ledger", "DataQuality", "History",
+            "Analytics", "Reports", sdk,
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Yams", package: "Yams"),
         ]),

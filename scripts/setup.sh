@@ -13,6 +13,8 @@ command -v psql >/dev/null 2>&1 || needed+=(postgresql-client)
 dpkg -s libpq-dev >/dev/null 2>&1 || needed+=(libpq-dev)
 dpkg -s libssl-dev >/dev/null 2>&1 || needed+=(libssl-dev)
 dpkg -s libyaml-dev >/dev/null 2>&1 || needed+=(libyaml-dev)
+# The report test opens `runtime replay --report` pages in headless Chromium (a screenshot for CI).
+command -v chromium >/dev/null 2>&1 || needed+=(chromium)
 if [ ${#needed[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "setup: installing ${needed[*]}"
