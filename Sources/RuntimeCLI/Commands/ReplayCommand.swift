@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import MarketData
+import Reports
 import RuntimeHost
 import Storage
 
@@ -32,6 +33,12 @@ struct ReplayCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the summary as one JSON object.")
     var json = false
 
+    @Option(name: .long, help: ArgumentHelp("""
+        Also write a self-contained HTML report (equity, drawdown and PnL charts, monthly returns, trades, statistics \
+        per strategy and in total) to this file.
+        """, valueName: "out.html"))
+    var report: String?
+
     @Flag(name: .long, help: """
         After every event, check that the strategies, the risk engine, the venue and the portfolio agree on         positions, open orders and equity; stop at the first disagreement (slower; for testing strategies).
         """)
@@ -41,6 +48,7 @@ struct ReplayCommand: AsyncParsableCommand {
         guard let replaySpeed = ReplaySpeed(speed) else {
             throw ValidationError("--speed must be max or a positive multiple such as 1x or 10x, not '\(speed)'")
         }
+        let reportFile = try report.map { try ReportFile(checking: $0) }
         let missing = files.filter { !FileManager.default.isReadableFile(atPath: $0) }
         guard missing.isEmpty else { throw ValidationError("cannot read \(missing.joined(separator: ", "))") }
         // Opening them all first reports an unreadable file (and a bad line in a file small enough
@@ -61,6 +69,7 @@ struct ReplayCommand: AsyncParsableCommand {
             let plan = try await HostLauncher.prepare(mode: .replay, only: only, settings: settings, catalog: catalog,
                                                       loader: PluginLoader(), target: target, client: client, logger: logger)
             if checkInvariants { plan.engine.invariantChecker = InvariantChecker() }
+            let collector = ReplayCollector(engine: plan.engine)
             let writers = Task { [trading = plan.persistence.trading, market = plan.persistence.market] in
                 await PersistencePipeline.run(trading, market)
             }
@@ -69,7 +78,7 @@ struct ReplayCommand: AsyncParsableCommand {
             let outcome: Result<EngineSummary, RecordingError>
             do throws(RecordingError) {
                 outcome = .success(try await ReplaySession.run(recordings: files, speed: replaySpeed, engine: plan.engine,
-                                                               persistence: persist ? plan.persistence : nil,
+                                                               persistence: persist ? plan.persistence : nil, collector: collector,
                                                                exitOnWedgedCallback: true, logger: logger))
             } catch {
                 outcome = .failure(error)
@@ -91,17 +100,23 @@ struct ReplayCommand: AsyncParsableCommand {
             let rows = ReplayReport.MarketRows(written: market.written, duplicates: market.duplicates, droppedQueueFull: market.dropped,
                                                refused: market.rejected + plan.persistence.refusedBeforeSending,
                                                skippedPastRetention: plan.persistence.skippedPastRetention)
-            return outcome.map { ($0, rows) }
+            // The collector stays on this task; what leaves it is the report's (sendable) sections.
+            return outcome.map { ($0, rows, collector.sections(from: $0.firstEventTime, to: $0.lastEventTime)) }
         }
         let summary: EngineSummary
         let rows: ReplayReport.MarketRows
+        let sections: [BacktestReport.Section]
         do {
-            (summary, rows) = try outcome.get()
+            (summary, rows, sections) = try outcome.get()
         } catch {
             throw ValidationError("\(error)")
         }
-        let report = ReplayReport(summary: summary, files: files, speed: replaySpeed, persisted: persist,
-                                  marketRows: persist ? rows : nil)
-        print(json ? try JSONOutput.render(report) : report.text)
+        var replayReport = ReplayReport(summary: summary, files: files, speed: replaySpeed, persisted: persist,
+                                        marketRows: persist ? rows : nil)
+        let backtest = BacktestReport(title: "Replay of \(files.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", "))",
+                                      facts: replayReport.reportFacts, strategies: sections)
+        replayReport.statistics = backtest.statisticsByName
+        if let reportFile { try reportFile.write(HTMLReport.render(backtest)) }
+        print(json ? try JSONOutput.render(replayReport) : replayReport.text)
     }
 }

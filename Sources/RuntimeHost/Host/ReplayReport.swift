@@ -1,4 +1,6 @@
+import Analytics
 import Execution
+import Foundation
 import TradingCore
 
 /// The replay summary `runtime replay --json` prints: counts as numbers, amounts as decimal
@@ -87,6 +89,9 @@ public struct ReplayReport: Encodable, Sendable {
     /// Fill model and fills per instrument the venue saw market data for.
     public var instruments: [String: InstrumentFigures]
     public var persisted: Bool
+    /// The backtest statistics per strategy name and `total` (all strategies together); nil when
+    /// the replay was not collected for a report.
+    public var statistics: [String: PerformanceStatistics]?
     /// Nil when nothing was persisted.
     public var marketRows: MarketRows?
 
@@ -95,6 +100,7 @@ public struct ReplayReport: Encodable, Sendable {
         case marketRows = "market_rows"
         case decodeErrors = "decode_errors", riskRejections = "risk_rejections", venueRejections = "venue_rejections"
         case bookIncidents = "book_incidents", venueOutcomes = "venue_outcomes", openAtEnd = "open_at_end", instruments
+        case statistics
     }
 
     public init(summary: EngineSummary, files: [String], speed: ReplaySpeed, persisted: Bool, marketRows: MarketRows? = nil) {
@@ -140,6 +146,14 @@ public struct ReplayReport: Encodable, Sendable {
             guard let figures = strategies[name] else { continue }
             lines.append("  \(name): \(figures.orders) orders, \(figures.trades) fills, realized PnL \(figures.realizedPnl), fees \(figures.fees), risk rejections \(figures.riskRejections)")
         }
+        if let statistics {
+            for name in statistics.keys.sorted(by: { ($0 == "total" ? 1 : 0, $0) < ($1 == "total" ? 1 : 0, $1) }) {
+                guard let figures = statistics[name] else { continue }
+                lines.append("  \(name): net PnL \(figures.netPnl), return \(Self.percent(figures.totalReturn)), Sharpe \(Self.ratio(figures.sharpe)) "
+                             + "(\(figures.returnPeriod.rawValue) returns), max drawdown \(Self.percent(figures.maxDrawdown)), "
+                             + "win rate \(Self.percent(figures.winRate)), \(figures.trades) trades, fees \(figures.fees)")
+            }
+        }
         if let rows = marketRows {
             lines.append("market rows: \(rows.written) written; not written: \(rows.duplicates) duplicates, "
                          + "\(rows.droppedQueueFull) dropped (writer queue full), \(rows.refused) refused, "
@@ -148,7 +162,29 @@ public struct ReplayReport: Encodable, Sendable {
         return lines.joined(separator: "\n")
     }
 
+    private static func percent(_ fraction: Double?) -> String {
+        fraction.map { String(format: "%.2f%%", $0 * 100) } ?? "-"
+    }
+
+    private static func ratio(_ value: Double?) -> String {
+        value.map { String(format: "%.2f", $0) } ?? "-"
+    }
+
     private static func format(_ counts: [String: Int]) -> String {
         counts.isEmpty ? "0" : counts.keys.sorted().map { "\($0)=\(counts[$0] ?? 0)" }.joined(separator: " ")
+    }
+}
+
+extension ReplayReport {
+    /// What the HTML report says about the replay under its title.
+    public var reportFacts: [String] {
+        var facts = ["Files: \(files.joined(separator: ", "))",
+                     "Events: \(events.trades) trades, \(events.candles) candles, \(events.books) books, \(events.tickers) tickers; "
+                         + "orders \(orders), fills \(fills), risk rejections \(riskRejections)",
+                     "Mode: replay on event time\(persisted ? ", persisted" : ", not persisted"); equity includes unrealized PnL and fees"]
+        for symbol in instruments.keys.sorted() {
+            if let model = instruments[symbol]?.fillModel { facts.append("\(symbol): fill model \(model)") }
+        }
+        return facts
     }
 }

@@ -36,7 +36,7 @@ public enum ReplaySession {
     /// partial-day rollup) and flushes the writers. Returns what passed through.
     @discardableResult
     public static func run(feed: some MarketDataFeed, engine: TradingEngine, persistence: PersistencePipeline?,
-                           drainEvery: Int = 1024, logger: Logger) async -> EngineSummary {
+                           collector: ReplayCollector? = nil, drainEvery: Int = 1024, logger: Logger) async -> EngineSummary {
         var started = false
         var sinceDrain = 0
         for await event in feed.events() {
@@ -56,11 +56,11 @@ public enum ReplaySession {
             }
             if sinceDrain >= drainEvery {
                 sinceDrain = 0
-                await drain(engine, into: persistence)
+                await drain(engine, into: persistence, collector: collector)
             }
         }
         engine.stop(at: engine.clock)
-        await drain(engine, into: persistence)
+        await drain(engine, into: persistence, collector: collector)
         await persistence?.flush()
         return engine.summary
     }
@@ -68,7 +68,8 @@ public enum ReplaySession {
     /// Plays recording (or raw-frame) files straight into the engine, read in chunks: each frame
     /// goes to `engine.handle(frame:receivedAt:)` (in replay the event time is the clock), with no
     /// event stream between them, so memory stays bounded whatever the files' size. Files are
-    /// merged as ``RecordedFrameStream`` says. The outbox goes to `persistence` every `drainEvery`
+    /// merged as ``RecordedFrameStream`` says. The outbox goes to `collector` (the report's data)
+    /// and to `persistence` every `drainEvery`
     /// frames; when the market-data queue is over half full the replay waits for the writer rather
     /// than let it drop rows. With a `speed` multiple, frames are paced on their receive times.
     ///
@@ -82,20 +83,21 @@ public enum ReplaySession {
     /// with other work (a test) leaves it off.
     @discardableResult
     public static func run(recordings paths: [String], speed: ReplaySpeed = .max, engine: TradingEngine,
-                           persistence: PersistencePipeline?, drainEvery: Int = 1024,
+                           persistence: PersistencePipeline?, collector: ReplayCollector? = nil, drainEvery: Int = 1024,
                            chunkSize: Int = RecordedFrameReader.defaultChunkSize, exitOnWedgedCallback: Bool = false,
                            logger: Logger) async throws(RecordingError) -> EngineSummary {
         // Unpaced, a single raw-frame file needs no receive times (the engine runs on event time).
         let stream = try RecordedFrameStream(paths: paths, chunkSize: chunkSize,
                                              rawFrameTiming: speed.feedSpeed == nil ? .inherited : .eventTime)
-        return try await run(stream: stream, speed: speed, engine: engine, persistence: persistence,
+        return try await run(stream: stream, speed: speed, engine: engine, persistence: persistence, collector: collector,
                              drainEvery: drainEvery, exitOnWedgedCallback: exitOnWedgedCallback, logger: logger)
     }
 
-    /// ``run(recordings:speed:engine:persistence:drainEvery:chunkSize:exitOnWedgedCallback:logger:)`` on an open stream.
+    /// ``run(recordings:speed:engine:persistence:collector:drainEvery:chunkSize:exitOnWedgedCallback:logger:)`` on an open stream.
     @discardableResult
     public static func run(stream: RecordedFrameStream, speed: ReplaySpeed = .max, engine: TradingEngine,
-                           persistence: PersistencePipeline?, drainEvery: Int = 1024, exitOnWedgedCallback: Bool = false,
+                           persistence: PersistencePipeline?, collector: ReplayCollector? = nil, drainEvery: Int = 1024,
+                           exitOnWedgedCallback: Bool = false,
                            logger: Logger) async throws(RecordingError) -> EngineSummary {
         let pace = speed.feedSpeed
         let drainEvery = max(1, drainEvery)
@@ -121,7 +123,7 @@ public enum ReplaySession {
                     if gap > 0 {
                         // Idle anyway: hand over what is waiting so paced rows are not held back.
                         sinceDrain = 0
-                        await drain(engine, into: persistence)
+                        await drain(engine, into: persistence, collector: collector)
                         try? await Task.sleep(for: .nanoseconds(Int64(gap)))
                     }
                 }
@@ -133,7 +135,7 @@ public enum ReplaySession {
                 sinceDrain += 1
                 if sinceDrain >= drainEvery {
                     sinceDrain = 0
-                    await drain(engine, into: persistence)
+                    await drain(engine, into: persistence, collector: collector)
                     await waitForMarketWriter(persistence)
                 }
             }
@@ -141,7 +143,7 @@ public enum ReplaySession {
             failure = error
         }
         engine.stop(at: engine.clock)
-        await drain(engine, into: persistence)
+        await drain(engine, into: persistence, collector: collector)
         await persistence?.flush()
         if stream.framesBehind > 0 {
             logger.warning("frames out of time order were played as written", metadata: [
@@ -162,8 +164,9 @@ public enum ReplaySession {
         }
     }
 
-    static func drain(_ engine: TradingEngine, into persistence: PersistencePipeline?) async {
+    static func drain(_ engine: TradingEngine, into persistence: PersistencePipeline?, collector: ReplayCollector? = nil) async {
         let records = engine.drainOutbox()
+        collector?.collect(records)
         guard let persistence, !records.isEmpty else { return }
         await persistence.submit(records)
     }
