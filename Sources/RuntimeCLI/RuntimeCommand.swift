@@ -7,7 +7,7 @@ struct RuntimeCommand: AsyncParsableCommand {
         abstract: "Plugin-hosted strategy and risk runtime for OKX: paper trading, replay, risk and audit in PostgreSQL.",
         subcommands: [
             DatabaseCommand.self, MigrateCommand.self, DeployCommand.self, StrategiesCommand.self,
-            RunCommand.self, ReplayCommand.self, RecordCommand.self, StatusCommand.self,
+            RunCommand.self, ReplayCommand.self, SweepCommand.self, RecordCommand.self, StatusCommand.self,
             PauseCommand.self, ResumeCommand.self, StopCommand.self, HaltCommand.self, RiskCommand.self,
             TradesCommand.self, PositionsCommand.self, PerfCommand.self, CandlesCommand.self, UsersCommand.self,
             HistoryCommand.self,

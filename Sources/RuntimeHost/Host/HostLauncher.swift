@@ -138,19 +138,11 @@ public enum HostLauncher {
                                restoredRisk: StrategyRiskSnapshot(state: mode == .replay ? .active : strategy.tradingState ?? .active,
                                                                   monitors: monitors[strategy.id] ?? MonitorState()))
         }
-        var instruments: [InstrumentId: Instrument] = [:]
-        for strategy in engineStrategies { for instrument in strategy.instruments { instruments[instrument.id] = instrument } }
-
         let runTag = String(UInt64(WallClock.now().millisecondsSinceEpoch), radix: 36).uppercased()
-        let engine = try TradingEngine(
-            strategies: engineStrategies, instruments: instruments.values.sorted { $0.id < $1.id },
-            quality: settings.quality, accountLimits: settings.accountRisk, venue: settings.paper.venue(runTag: runTag),
-            portfolio: settings.paper.portfolio, restoredPositions: restored,
-            options: .init(mode: mode, runTag: runTag,
-                           markIntervalNanoseconds: settings.host.markIntervalMilliseconds * 1_000_000,
-                           callbackBudget: .milliseconds(settings.host.callbackBudgetMilliseconds)),
-            logger: logger)
+        let engine = try makeEngine(strategies: engineStrategies, mode: mode, settings: settings, runTag: runTag,
+                                    restoredPositions: restored, logger: logger)
         if mode == .paper {
+            let instruments = Dictionary(engineStrategies.flatMap(\.instruments).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             engine.restoreClosedTrades(try await closedTradesToday(client: client, names: names, instruments: instruments))
         }
         let persistence = PersistencePipeline(target: target, strategyIds: ids, mode: mode, settings: settings.database, logger: logger)
@@ -165,6 +157,22 @@ public enum HostLauncher {
         return HostPlan(engine: engine, persistence: persistence,
                         strategies: engine.strategyNames, subscriptions: subscriptions(for: engineStrategies),
                         lockConnection: lockConnection)
+    }
+
+    /// The engine for `strategies` with the host's settings: one place, so that a sweep's
+    /// replays run exactly what `runtime replay` runs. `runTag` makes order ids unique per run.
+    public static func makeEngine(strategies: [EngineStrategy], mode: TradingMode, settings: HostSettings, runTag: String,
+                                  restoredPositions: [PortfolioPositionRecord] = [], logger: Logger) throws -> TradingEngine {
+        var instruments: [InstrumentId: Instrument] = [:]
+        for strategy in strategies { for instrument in strategy.instruments { instruments[instrument.id] = instrument } }
+        return try TradingEngine(
+            strategies: strategies, instruments: instruments.values.sorted { $0.id < $1.id },
+            quality: settings.quality, accountLimits: settings.accountRisk, venue: settings.paper.venue(runTag: runTag),
+            portfolio: settings.paper.portfolio, restoredPositions: restoredPositions,
+            options: .init(mode: mode, runTag: runTag,
+                           markIntervalNanoseconds: settings.host.markIntervalMilliseconds * 1_000_000,
+                           callbackBudget: .milliseconds(settings.host.callbackBudgetMilliseconds)),
+            logger: logger)
     }
 
     static func subscriptions(for strategies: [EngineStrategy]) -> [OKXSubscription] {
