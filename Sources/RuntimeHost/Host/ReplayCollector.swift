@@ -12,20 +12,25 @@ import TradingCore
 /// interval) carries the position's cumulative figures, so the series follows the portfolio
 /// without a second ledger. Fed on the replay's task only (the engine's drain), read after it.
 public final class ReplayCollector {
-    private var capital: [StrategyName: Money] = [:]
-    private var positions: [StrategyName: [PositionKey: PortfolioPositionRecord]] = [:]
-    private var equity: [StrategyName: [EquityPoint]] = [:]
-    private var exposure: [StrategyName: [ExposureChange]] = [:]
+    /// One strategy's series. A class, so that appending to a long series in the dictionary
+    /// mutates it in place instead of copying it.
+    private final class Track {
+        let capital: Money
+        var positions: [PositionKey: PortfolioPositionRecord] = [:]
+        var equity: [EquityPoint] = []
+        var exposure: [ExposureChange] = []
+        var exposed = false
+
+        init(capital: Money) { self.capital = capital }
+    }
+
+    private var tracks: [StrategyName: Track] = [:]
     private var lastOrderRow: [ClientOrderId: TradeRecord] = [:]
     private var orderSequence: [ClientOrderId] = []
 
     /// Collects for the engine's strategies, starting from their allocated capital.
     public init(engine: TradingEngine) {
-        for name in engine.strategyNames {
-            capital[name] = engine.portfolio.allocatedCapital(of: name)
-            equity[name] = []
-            exposure[name] = []
-        }
+        for name in engine.strategyNames { tracks[name] = Track(capital: engine.portfolio.allocatedCapital(of: name)) }
     }
 
     /// Takes the records the engine just drained (in order).
@@ -50,41 +55,38 @@ public final class ReplayCollector {
     }
 
     private func update(_ position: PortfolioPositionRecord) {
-        let name = position.strategy
-        let wasExposed = positions[name]?.values.contains { !$0.quantity.value.isZero } ?? false
-        positions[name, default: [:]][position.key] = position
-        let isExposed = positions[name]?.values.contains { !$0.quantity.value.isZero } ?? false
-        if wasExposed != isExposed { exposure[name, default: []].append(ExposureChange(time: position.lastUpdated, exposed: isExposed)) }
-        append(EquityPoint(time: position.lastUpdated, equity: currentEquity(of: name)), to: name)
-    }
-
-    /// One point per instant: a mark writes every position of a strategy at the same time, and
-    /// only the sum after the last of them is the strategy's equity then.
-    private func append(_ point: EquityPoint, to name: StrategyName) {
-        var series = equity[name, default: []]
-        if let last = series.last, last.time >= point.time {
-            series[series.count - 1] = EquityPoint(time: last.time, equity: point.equity)
-        } else {
-            series.append(point)
+        guard let track = tracks[position.strategy] else { return }
+        track.positions[position.key] = position
+        var equity = track.capital
+        var exposed = false
+        for held in track.positions.values {
+            equity += held.realizedPnl + held.unrealizedPnl - held.fees
+            if !held.quantity.value.isZero { exposed = true }
         }
-        equity[name] = series
-    }
-
-    private func currentEquity(of name: StrategyName) -> Money {
-        var total = capital[name] ?? .zero
-        for position in (positions[name] ?? [:]).values { total += position.realizedPnl + position.unrealizedPnl - position.fees }
-        return total
+        if exposed != track.exposed {
+            track.exposed = exposed
+            track.exposure.append(ExposureChange(time: position.lastUpdated, exposed: exposed))
+        }
+        // One point per instant: a mark writes every position of a strategy at once, and only the
+        // sum after the last of them is the strategy's equity then. A mark record carries the time
+        // its price last changed, which can be before a fill already in the series: the series
+        // never goes back in time.
+        if let last = track.equity.last, last.time >= position.lastUpdated {
+            track.equity[track.equity.count - 1] = EquityPoint(time: last.time, equity: equity)
+        } else {
+            track.equity.append(EquityPoint(time: position.lastUpdated, equity: equity))
+        }
     }
 
     /// The strategies' report sections for a replay that ran from `start` to `end` (event time):
     /// each series opens with the capital at `start` and closes at `end`.
     public func sections(from start: Timestamp, to end: Timestamp) -> [BacktestReport.Section] {
-        capital.keys.sorted().map { name in
-            var series = equity[name] ?? []
-            let opening = capital[name] ?? .zero
-            if series.first.map({ $0.time > start }) ?? true { series.insert(EquityPoint(time: start, equity: opening), at: 0) }
+        tracks.keys.sorted().compactMap { name in
+            guard let track = tracks[name] else { return nil }
+            var series = track.equity
+            if series.first.map({ $0.time > start }) ?? true { series.insert(EquityPoint(time: start, equity: track.capital), at: 0) }
             if let last = series.last, last.time < end { series.append(EquityPoint(time: end, equity: last.equity)) }
-            return BacktestReport.Section(name: name.rawValue, equity: series, trades: trades(of: name), exposure: exposure[name] ?? [])
+            return BacktestReport.Section(name: name.rawValue, equity: series, trades: trades(of: name), exposure: track.exposure)
         }
     }
 
