@@ -22,6 +22,7 @@ enum ReportStyle {
         th, td { border: 1px solid #d0d7de; padding: 4px 6px; text-align: right; white-space: nowrap; }
         th:first-child, td:first-child { text-align: left; }
         th { background: #f6f8fa; }
+        td.reason { white-space: normal; text-align: left; min-width: 16rem; }
         .neg { color: #cf222e; }
         .pos { color: #1a7f37; }
         .note { color: #57606a; font-size: 0.85rem; }

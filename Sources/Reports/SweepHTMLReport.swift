@@ -36,9 +36,9 @@ public enum SweepHTMLReport {
                     + "<td>\(HTMLText.percent(s.maxDrawdown))</td><td>\(HTMLText.percent(s.winRate))</td>"
                     + "<td>\(HTMLText.ratio(s.profitFactor))</td><td>\(HTMLText.amount(s.fees))</td><td></td></tr>\n"
             case .refused(let reason):
-                html += String(repeating: "<td></td>", count: 9) + "<td class=\"neg\">refused: \(HTMLText.escape(reason))</td></tr>\n"
+                html += String(repeating: "<td></td>", count: 9) + "<td class=\"neg reason\">refused: \(HTMLText.escape(reason))</td></tr>\n"
             case .failed(let reason):
-                html += String(repeating: "<td></td>", count: 9) + "<td class=\"neg\">failed: \(HTMLText.escape(reason))</td></tr>\n"
+                html += String(repeating: "<td></td>", count: 9) + "<td class=\"neg reason\">failed: \(HTMLText.escape(reason))</td></tr>\n"
             }
         }
         return html + "</table></div>\n</main>\n</body>\n</html>\n"
