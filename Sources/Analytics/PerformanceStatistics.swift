@@ -63,8 +63,9 @@ public struct PerformanceStatistics: Hashable, Sendable {
     public var fees: Money
     /// Orders that ended with some size filled (opening and closing).
     public var trades: Int
-    /// Closed trades that won / lost after fees.
+    /// Closed trades with a positive net PnL (after the trade's fee).
     public var winningTrades: Int
+    /// Closed trades with a negative net PnL (after the trade's fee).
     public var losingTrades: Int
 
     /// Computes every statistic of an equity series (time order), its trades and its exposure

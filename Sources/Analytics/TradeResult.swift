@@ -2,11 +2,16 @@ import TradingCore
 
 /// One order that ended with some size filled, as the statistics and the trades list read it.
 public struct TradeResult: Hashable, Sendable {
+    /// The strategy's name.
     public var strategy: String
+    /// The instrument, e.g. `BTC-USDT`.
     public var symbol: String
     public var side: Side
+    /// When the order ended (event time).
     public var completedAt: Timestamp
+    /// The filled size (base currency for spot, contracts otherwise).
     public var quantity: Quantity
+    /// The size-weighted average fill price.
     public var averagePrice: Price
     /// Fees in the quote currency (positive when charged).
     public var fee: Money
@@ -15,6 +20,7 @@ public struct TradeResult: Hashable, Sendable {
     /// How the venue priced it (`book`, `trades`, `candles`), when known.
     public var fillModel: String?
 
+    /// A trade as the report lists it.
     public init(strategy: String, symbol: String, side: Side, completedAt: Timestamp, quantity: Quantity, averagePrice: Price,
                 fee: Money, realizedPnl: Money, fillModel: String? = nil) {
         self.strategy = strategy

@@ -1,21 +1,26 @@
 /// Bars that go up from zero for positive values and down for negative ones (daily PnL).
 public struct BarChart {
+    /// One bar: its label on the x axis and its value.
     public struct Bar: Hashable, Sendable {
         public var label: String
         public var value: Double
+        /// A bar.
         public init(label: String, value: Double) {
             self.label = label
             self.value = value
         }
     }
 
+    /// The chart's accessible title.
     public var title: String
+    /// In order, left to right.
     public var bars: [Bar]
     public var style: ChartStyle
     /// The y axis' labels; nil: the value with the decimals the tick step needs.
     public var yLabel: ((Double) -> String)?
     public var emptyText = "no data"
 
+    /// A bar chart.
     public init(title: String, bars: [Bar], style: ChartStyle = ChartStyle(), yLabel: ((Double) -> String)? = nil) {
         self.title = title
         self.bars = bars

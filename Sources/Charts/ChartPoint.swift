@@ -3,6 +3,7 @@ public struct ChartPoint: Hashable, Sendable {
     public var x: Double
     public var y: Double
 
+    /// A point.
     public init(x: Double, y: Double) {
         self.x = x
         self.y = y

@@ -1,7 +1,9 @@
 /// A line chart of one series over x (time), optionally filled down (or up) to a baseline:
 /// the equity curve, and the drawdown curve as an area under zero.
 public struct LineChart {
+    /// The chart's accessible title.
     public var title: String
+    /// The series, sorted by x.
     public var points: [ChartPoint]
     /// Fill the area between the line and this y value (e.g. 0 for drawdown); nil for a line only.
     public var fillBaseline: Double?
@@ -17,6 +19,7 @@ public struct LineChart {
     /// What an empty chart says.
     public var emptyText = "no data"
 
+    /// A line chart.
     public init(title: String, points: [ChartPoint], fillBaseline: Double? = nil, style: ChartStyle = ChartStyle(),
                 yLabel: ((Double) -> String)? = nil, yUnit: String = "",
                 xLabel: @escaping (Double) -> String = { SVGText.number($0) }) {

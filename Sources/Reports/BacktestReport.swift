@@ -7,10 +7,15 @@ import TradingCore
 public struct BacktestReport: Sendable {
     /// One strategy, or the total.
     public struct Section: Sendable {
+        /// The strategy's name, or `all strategies`.
         public var name: String
+        /// Equity over event time, from the replay's first event to its last.
         public var equity: [EquityPoint]
+        /// The orders that ended with some size filled, by completion time.
         public var trades: [TradeResult]
+        /// When a position was held.
         public var exposure: [ExposureChange]
+        /// Computed from the above (``PerformanceStatistics/compute(equity:trades:exposure:riskFreeRate:)``).
         public var statistics: PerformanceStatistics
 
         /// A section whose statistics are computed from its series and trades.
@@ -32,6 +37,7 @@ public struct BacktestReport: Sendable {
     /// All strategies together: equity summed, trades merged, exposed while any strategy was.
     public var total: Section
 
+    /// A report with its total given.
     public init(title: String, facts: [String], strategies: [Section], total: Section) {
         self.title = title
         self.facts = facts

@@ -16,9 +16,13 @@ import TradingCore
 public struct ParameterSweep: Sendable {
     /// The manifest as written; each combination overrides some of its parameters.
     public var manifest: StrategyManifest
+    /// The combinations to run.
     public var grid: SweepGrid
+    /// The recordings replayed by every combination.
     public var files: [String]
+    /// The host settings every engine is built with (as `runtime replay` builds its engine).
     public var settings: HostSettings
+    /// The instruments' rules.
     public var catalog: InstrumentCatalog
     /// Where the plugins are looked for.
     public var pluginSearchPaths: [String]

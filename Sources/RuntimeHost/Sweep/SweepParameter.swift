@@ -5,7 +5,9 @@ import TradingCore
 
 /// Why a `--param` was refused; every message names the option and the parameter.
 public struct SweepParameterError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What was wrong, naming the option.
     public var message: String
+    /// An error with its message.
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }
@@ -17,10 +19,12 @@ public struct SweepParameter: Hashable, Sendable {
     /// The most values one `--param` may expand to.
     public static let maximumValues = 1_000
 
+    /// The parameter's name in the manifest.
     public var name: String
     /// The values as manifest text, in order.
     public var values: [String]
 
+    /// A parameter with its values.
     public init(name: String, values: [String]) {
         self.name = name
         self.values = values
@@ -79,39 +83,5 @@ public struct SweepParameter: Hashable, Sendable {
         if text == "false" { return .bool(false) }
         if (try? FixedPoint(parsing: text)) != nil { return .number(text) }
         return .string(text)
-    }
-}
-
-/// Every combination of the swept parameters: the cartesian product in the order the
-/// parameters were given, the last one varying fastest (so the grid, and every table built on
-/// it, is the same for the same command line).
-public struct SweepGrid: Hashable, Sendable {
-    /// The most combinations one sweep runs (each is a whole replay).
-    public static let maximumCombinations = 1_000
-
-    public let parameters: [SweepParameter]
-    public let combinations: [[SweepParameterValue]]
-
-    public init(_ parameters: [SweepParameter]) throws(SweepParameterError) {
-        guard !parameters.isEmpty else { throw SweepParameterError("--param: name at least one parameter to sweep") }
-        var seen = Set<String>()
-        for parameter in parameters where !seen.insert(parameter.name).inserted {
-            throw SweepParameterError("--param \(parameter.name) is given twice; list all its values in one --param")
-        }
-        var count = 1
-        for parameter in parameters {
-            count *= parameter.values.count
-            guard count <= Self.maximumCombinations else {
-                throw SweepParameterError("--param: more than \(Self.maximumCombinations) combinations (\(parameters.map { "\($0.values.count)" }.joined(separator: " x ")) so far); sweep fewer values")
-            }
-        }
-        var combinations: [[SweepParameterValue]] = [[]]
-        for parameter in parameters {
-            combinations = combinations.flatMap { prefix in
-                parameter.values.map { prefix + [SweepParameterValue(name: parameter.name, value: $0)] }
-            }
-        }
-        self.parameters = parameters
-        self.combinations = combinations
     }
 }
