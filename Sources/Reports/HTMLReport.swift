@@ -90,8 +90,10 @@ public enum HTMLReport {
         let drawdownPoints = zip(section.equity, drawdowns).map { ChartPoint(x: seconds($0.time), y: -$1 * 100) }
         var equityStyle = ChartStyle()
         equityStyle.height = 260
+        // Drawdown and PnL sit side by side: a narrower viewBox keeps their labels as large as the equity chart's.
         var smallStyle = ChartStyle()
-        smallStyle.height = 180
+        smallStyle.width = 480
+        smallStyle.height = 200
         var drawdownStyle = smallStyle
         drawdownStyle.lineColor = drawdownStyle.negativeColor
         drawdownStyle.fillColor = drawdownStyle.negativeColor

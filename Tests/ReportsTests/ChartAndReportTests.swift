@@ -76,3 +76,33 @@ extension ChartAndReportTests {
         #expect(small.contains(">−0.08 %<") && small.contains(">0.00 %<"), "\(small)")
     }
 }
+
+extension ChartAndReportTests {
+    /// 45 days of hourly equity from 2024-01-20: daily bars, dates on the time axis, and a
+    /// monthly table with January, February and March.
+    static func multiDayReport() -> BacktestReport {
+        let start = Timestamp(millisecondsSinceEpoch: 1_705_708_800_000) // 2024-01-20T00:00Z
+        var equity: [EquityPoint] = []
+        for hour in 0...(45 * 24) {
+            // A drift up with a daily wave and a dip in the second week (whole cents).
+            let cents = 1_000_000 + hour * 40 + Int((sin(Double(hour) / 24 * 2 * .pi) * 30_000).rounded())
+                - (hour > 24 * 8 && hour < 24 * 12 ? 60_000 : 0)
+            equity.append(EquityPoint(time: start.advanced(byNanoseconds: Int64(hour) * 3_600_000_000_000),
+                                      equity: Money(FixedPoint(units: Int64(cents), decimals: 2))))
+        }
+        return BacktestReport(title: "45 days", facts: [], strategies: [.init(name: "wave", equity: equity, trades: [], exposure: [])])
+    }
+
+    @Test func aLongReplayGetsDailyBarsDatesAndMonths() {
+        let report = Self.multiDayReport()
+        #expect(report.total.statistics.returnPeriod == .day && report.total.statistics.annualizedReturn != nil)
+        let html = HTMLReport.render(report)
+        #expect(html.contains("<h3>Daily PnL</h3>"))
+        // 46 UTC days (the last one holds only its midnight point), in both sections.
+        #expect(html.components(separatedBy: #"<rect class="bar""#).count - 1 == 2 * 46)
+        #expect(html.contains(">01-20<") || html.contains(">2024-01-20<"), "dates on the time axis")
+        let months = html.components(separatedBy: "<table class=\"monthly\">")[1].components(separatedBy: "</table>")[0]
+        #expect(months.components(separatedBy: "<td>2024</td>").count - 1 == 1)
+        #expect(months.components(separatedBy: " %").count - 1 == 4, "January, February, March and the year: \(months)")
+    }
+}
