@@ -32,15 +32,15 @@ public struct StrategyDeploymentRecord: Sendable, Hashable {
 }
 
 extension StrategyRepository {
-    /// The deployed strategy named `name`. With `lockingForUpdate` the row stays locked until the
-    /// session's transaction ends, so two operators changing it at once are serialized.
-    public func deployment(named name: StrategyName, lockingForUpdate: Bool = false) async throws(StorageError) -> StrategyDeploymentRecord? {
-        try await deployments(where: "WHERE s.name = $1", lock: lockingForUpdate ? "FOR UPDATE OF s" : "", bindings: [name.rawValue]).first
+    /// The deployed strategy named `name` (changes go through the database's operator functions,
+    /// which lock the row themselves).
+    public func deployment(named name: StrategyName) async throws(StorageError) -> StrategyDeploymentRecord? {
+        try await deployments(where: "WHERE s.name = $1", bindings: [name.rawValue]).first
     }
 
     /// Every strategy row, by name.
     public func deployments() async throws(StorageError) -> [StrategyDeploymentRecord] {
-        try await deployments(where: "", lock: "", bindings: [])
+        try await deployments(where: "", bindings: [])
     }
 
     /// Strategy names by id (for listing rows that reference strategies).
@@ -62,7 +62,7 @@ extension StrategyRepository {
             """)
     }
 
-    private func deployments(where clause: String, lock: String, bindings: [String]) async throws(StorageError) -> [StrategyDeploymentRecord] {
+    private func deployments(where clause: String, bindings: [String]) async throws(StorageError) -> [StrategyDeploymentRecord] {
         let t = "strategies"
         var query = PostgresQuery(unsafeSQL: """
             SELECT s.id, s.name, s.plugin, s.strategy_type, s.version, s.status, s.manifest::text AS manifest, s.symbols,
@@ -72,13 +72,8 @@ extension StrategyRepository {
             FROM strategies s LEFT JOIN users u ON u.id = s.created_by
             \(clause)
             ORDER BY s.name
-            \(lock)
             """)
-        for binding in bindings {
-            do { try query.binds.append(binding, context: .default) } catch {
-                throw .database(operation: "read strategies", message: "cannot bind \(binding): \(error)")
-            }
-        }
+        for binding in bindings { query.binds.append(binding, context: .default) }
         return try await session.rows("read strategies", query).map { row throws(StorageError) in
             StrategyDeploymentRecord(
                 id: try row.value("id", table: t), name: StrategyName(try row.value("name", as: String.self, table: t)),
