@@ -41,14 +41,14 @@ public struct HistoryRecord: Sendable, Hashable {
 
     /// The OKX WebSocket push frame a live recording would hold for this record.
     public func frame(channel: String) -> String {
-        let arg = #"{"arg":{"channel":"# + Self.quoted(channel) + #","instId":"# + Self.quoted(instrument) + "},"
+        let arg = #"{"arg":{"channel":"# + JSONString.quoted(channel) + #","instId":"# + JSONString.quoted(instrument) + "},"
         switch fields {
         case .candle(let values):
-            return arg + #""data":[["# + values.map(Self.quoted).joined(separator: ",") + "]]}"
+            return arg + #""data":[["# + values.map(JSONString.quoted).joined(separator: ",") + "]]}"
         case .trade(let tradeId, let price, let size, let side):
-            return arg + #""data":[{"instId":"# + Self.quoted(instrument) + #","tradeId":"# + Self.quoted(tradeId)
-                + #","px":"# + Self.quoted(price) + #","sz":"# + Self.quoted(size) + #","side":"# + Self.quoted(side)
-                + #","ts":"# + Self.quoted(String(time)) + "}]}"
+            return arg + #""data":[{"instId":"# + JSONString.quoted(instrument) + #","tradeId":"# + JSONString.quoted(tradeId)
+                + #","px":"# + JSONString.quoted(price) + #","sz":"# + JSONString.quoted(size) + #","side":"# + JSONString.quoted(side)
+                + #","ts":"# + JSONString.quoted(String(time)) + "}]}"
         }
     }
 
@@ -63,22 +63,4 @@ public struct HistoryRecord: Sendable, Hashable {
                                                       endpoint: endpoint))
     }
 
-    /// A JSON string literal.
-    static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
-    }
 }

@@ -1,23 +1,11 @@
+import Charts
 import Foundation
 import TradingCore
 
 /// Escaping and number formats for the HTML reports.
 enum HTMLText {
-    /// `text` safe inside an element or a quoted attribute.
-    static func escape(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
+    /// `text` safe inside an element or a quoted attribute (XML's escaping is HTML's too).
+    static func escape(_ text: String) -> String { SVGText.escape(text) }
 
     static func percent(_ fraction: Double?) -> String {
         guard let fraction, fraction.isFinite else { return "–" }

@@ -197,6 +197,6 @@ import TradingCore
         let object = try IndependentReading.object(subscribe)
         #expect(object["op"] as? String == "subscribe")
         #expect((object["args"] as? [[String: String]])?.last?["instId"] == "ETH-USDT")
-        #expect(OKXRequest.quoted("a\"b\\c\n") == #""a\"b\\c\n""#)
+        #expect(JSONString.quoted("a\"b\\c\n") == #""a\"b\\c\n""#)
     }
 }

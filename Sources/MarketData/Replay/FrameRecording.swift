@@ -12,7 +12,7 @@ public enum FrameRecording {
     public static func line(for frame: ReceivedFrame) -> String {
         var line = "{\"recv_ns\":" + String(frame.receivedAt.nanosecondsSinceEpoch)
         if let endpoint = frame.endpoint { line += ",\"endpoint\":\"" + endpoint.rawValue + "\"" }
-        return line + ",\"frame\":" + OKXRequest.quoted(frame.text) + "}"
+        return line + ",\"frame\":" + JSONString.quoted(frame.text) + "}"
     }
 
     /// Reads one recording line; nil when the line is not in the recording format (e.g. a raw OKX frame).

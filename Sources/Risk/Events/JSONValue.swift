@@ -1,3 +1,4 @@
+import TradingCore
 /// A JSON value for audit_logs' old_value and new_value columns, encodable with any
 /// `JSONEncoder`; decimals are carried as strings so amounts stay exact.
 public enum JSONValue: Sendable, Hashable, Codable {
@@ -36,32 +37,12 @@ public enum JSONValue: Sendable, Hashable, Codable {
         case .null: return "null"
         case .bool(let value): return value ? "true" : "false"
         case .int(let value): return String(value)
-        case .string(let value): return Self.quoted(value)
+        case .string(let value): return JSONString.quoted(value)
         case .array(let values): return "[" + values.map(\.jsonText).joined(separator: ",") + "]"
         case .object(let members):
-            return "{" + members.keys.sorted().map { "\(Self.quoted($0)):\(members[$0]?.jsonText ?? "null")" }
+            return "{" + members.keys.sorted().map { "\(JSONString.quoted($0)):\(members[$0]?.jsonText ?? "null")" }
                 .joined(separator: ",") + "}"
         }
     }
 
-    private static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
 }

@@ -46,7 +46,7 @@ public enum ParameterValue: Hashable, Sendable, CustomStringConvertible {
         case .null: output += "null"
         case .bool(let value): output += value ? "true" : "false"
         case .number(let text): output += Self.jsonNumber(text)
-        case .string(let text): Self.writeJSONString(text, into: &output)
+        case .string(let text): JSONString.append(text, to: &output)
         case .array(let values):
             output += "["
             for (index, value) in values.enumerated() {
@@ -58,7 +58,7 @@ public enum ParameterValue: Hashable, Sendable, CustomStringConvertible {
             output += "{"
             for (index, key) in members.keys.sorted().enumerated() {
                 if index > 0 { output += "," }
-                Self.writeJSONString(key, into: &output)
+                JSONString.append(key, to: &output)
                 output += ":"
                 members[key]?.writeJSON(into: &output)
             }
@@ -73,24 +73,4 @@ public enum ParameterValue: Hashable, Sendable, CustomStringConvertible {
         return "null"
     }
 
-    private static func writeJSONString(_ text: String, into output: inout String) {
-        output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        output += "\""
-    }
 }
