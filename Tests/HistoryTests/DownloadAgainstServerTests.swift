@@ -7,7 +7,7 @@ import Testing
 
 /// Downloads from a real local HTTP server serving OKX REST pages built from real trades: pages,
 /// gaps, 429s, 5xx, a connection dropped mid-response, OKX error bodies, and resumes.
-@Suite(.watchdog(.minutes(5))) struct DownloadAgainstServerTests {
+@Suite(.watchdog) struct DownloadAgainstServerTests {
     static let fastRetries = RetryPolicy(maximumAttempts: 5, initialDelay: .milliseconds(50), maximumDelay: .milliseconds(400))
 
     static func downloader(_ server: OKXRestTestServer, retry: RetryPolicy = fastRetries) -> HistoryDownloader {

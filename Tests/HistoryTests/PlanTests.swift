@@ -5,7 +5,7 @@ import TradingCore
 
 /// The download plan without I/O: which request comes next, when a window is complete, where a
 /// resume starts, what a gap is, how fast and how often to ask.
-@Suite(.watchdog(.minutes(2))) struct PlanTests {
+@Suite(.watchdog) struct PlanTests {
     static let minute: Int64 = 60_000
     static let start: Int64 = 1_704_067_200_000  // 2024-01-01T00:00:00Z
 

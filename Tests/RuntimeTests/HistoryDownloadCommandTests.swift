@@ -9,7 +9,7 @@ import Testing
 /// `runtime history download` as a user runs it, against a local HTTP server serving OKX REST
 /// pages of real trades and candles built from them (OKX_REST_URL points the binary at it): bad
 /// options refused, a killed download resumed to the same bytes, the output replayed, `--into-db`.
-@Suite(.watchdog(.minutes(10))) struct HistoryDownloadCommandTests {
+@Suite(.watchdog) struct HistoryDownloadCommandTests {
     static let runtime = HostEndToEndTests.runtime
     static let instrument = "BTC-USDT"
 
