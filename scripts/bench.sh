@@ -5,6 +5,8 @@
 #                     end-to-end throughput: one table (events/s without and with persistence,
 #                     batching writer vs one-row INSERTs vs psql \copy). `--help` lists the options.
 #   scripts/bench.sh e2e --rss [N]   peak RSS over an N-event replay (default 10,000,000)
+#   scripts/bench.sh e2e --candles N [--csv FILE]   a candles-only replay of N 1-minute bars; with
+#                     --csv the same bars for Benchmarks/peers/backtesting_py_sma.py (side by side)
 #   scripts/bench.sh e2e --writer-only   only the batching writer vs one-row INSERTs vs psql \copy table
 #                     (BENCH_FLAVOR=timescaledb: on a TimescaleDB-preloaded cluster; default plain PostgreSQL)
 #   scripts/bench.sh                 every micro-benchmark suite (ordo-one/benchmark)
@@ -27,7 +29,7 @@ if [ "${1:-}" = "e2e" ]; then
   swift build -c release --product e2e >&2
   build_strategy_plugin
   bin="$(swift build -c release --show-bin-path)"
-  case " $* " in *" --no-db "*|*" --rss"*|*" --help "*) exec "$bin/e2e" "$@" ;; esac
+  case " $* " in *" --no-db "*|*" --rss"*|*" --candles "*|*" --help "*) exec "$bin/e2e" "$@" ;; esac
   if [ -n "${DATABASE_URL:-}" ]; then exec "$bin/e2e" "$@"; fi
   # A throwaway PostgreSQL cluster (fsync off) in a temporary folder, stopped and removed on exit.
   # (The harness can start one itself through Storage's ScratchDatabase, but from a plain

@@ -18,22 +18,26 @@ enum EngineSetup {
     /// Loaded once per process (libraries are never unloaded).
     nonisolated(unsafe) static let loader = PluginLoader()
 
-    static func strategy() throws -> EngineStrategy {
+    static func strategy(onCandles: Bool = false) throws -> EngineStrategy {
         let registration = try loader.registration(plugin: "SMACrossover", strategy: "SMACrossover")
-        let parameters: ParameterValue = .object([
-            "fast_period": .number("6"), "slow_period": .number("24"), "bar_seconds": .number("5"),
-            "order_quantity": .number("0.01"), "price_source": .string("trades"), "allow_short": .bool(false),
-        ])
+        // On candles: backtesting.py's SmaCross example (10/20 on closes), for the side-by-side figure.
+        let parameters: ParameterValue = onCandles
+            ? .object(["fast_period": .number("10"), "slow_period": .number("20"), "order_quantity": .number("0.01"),
+                       "price_source": .string("candles"), "allow_short": .bool(false)])
+            : .object(["fast_period": .number("6"), "slow_period": .number("24"), "bar_seconds": .number("5"),
+                       "order_quantity": .number("0.01"), "price_source": .string("trades"), "allow_short": .bool(false)])
         let limits = RiskLimits(maxOrderQuantity: Quantity(FixedPoint(units: 5, decimals: 2)), maxOrderNotional: Money(FixedPoint(5_000)),
                                 maxPositionSize: Money(FixedPoint(5_000)), maxLeverage: FixedPoint(1), priceBandPct: FixedPoint(5),
                                 maxOrdersPerMinute: 30, maxOpenOrders: 4, maxDailyLoss: Money(FixedPoint(500)),
-                                maxDrawdownPct: FixedPoint(10), maxConsecutiveLosses: 8, allocatedCapital: Money(FixedPoint(10_000)))
-        return EngineStrategy(name: strategyName, registration: registration, instruments: [instrument], channels: [.trades],
+                                maxDrawdownPct: FixedPoint(onCandles ? 90 : 10), maxConsecutiveLosses: onCandles ? 1_000_000 : 8,
+                                allocatedCapital: Money(FixedPoint(10_000)))
+        return EngineStrategy(name: strategyName, registration: registration, instruments: [instrument],
+                              channels: [onCandles ? .candle(.oneMinute) : .trades],
                               parameters: parameters, allocatedCapital: Money(FixedPoint(10_000)), riskLimits: limits)
     }
 
-    static func engine(persistMarketData: Bool, runTag: String, logger: Logger) throws -> TradingEngine {
-        try TradingEngine(strategies: [strategy()], instruments: [instrument], quality: QualityConfiguration(),
+    static func engine(persistMarketData: Bool, runTag: String, onCandles: Bool = false, logger: Logger) throws -> TradingEngine {
+        try TradingEngine(strategies: [strategy(onCandles: onCandles)], instruments: [instrument], quality: QualityConfiguration(),
                           accountLimits: AccountRiskLimits(), venue: PaperVenueConfiguration(),
                           options: TradingEngine.Options(mode: .replay, runTag: runTag, persistMarketData: persistMarketData),
                           logger: logger)

@@ -29,6 +29,10 @@ struct Harness {
             try runRSS(trades: rssEvents)
             return
         }
+        if let candles = options.candles {
+            try runCandles(candles)
+            return
+        }
         if options.writerOnly {
             var table = Table()
             let database = try await BenchDatabase.open(logger: logger)
@@ -87,8 +91,8 @@ struct Harness {
 
     // MARK: Replays
 
-    func replayWithoutPersistence(path: String) throws -> ReplayFigures {
-        let engine = try EngineSetup.engine(persistMarketData: false, runTag: "a", logger: logger)
+    func replayWithoutPersistence(path: String, onCandles: Bool = false) throws -> ReplayFigures {
+        let engine = try EngineSetup.engine(persistMarketData: false, runTag: "a", onCandles: onCandles, logger: logger)
         var started = false
         var sinceDrain = 0
         let wall = ProcessFigures.wallSeconds(), cpu = ProcessFigures.cpuSeconds()
@@ -166,6 +170,24 @@ struct Harness {
         }
         if !pending.isEmpty { batches.append(pending) }
         return batches
+    }
+
+    // MARK: Candles only
+
+    /// `count` seeded 1-minute bars, replayed with persistence off: decode, quality, SMACrossover
+    /// on closes, risk, bar-execution fills, accounting.
+    func runCandles(_ count: Int) throws {
+        var table = Table()
+        let path = NSTemporaryDirectory() + "ea-okx-e2e-candles-seed\(options.seed)-\(count).jsonl"
+        let started = ProcessFigures.wallSeconds()
+        try CandleInput.write(count: count, seed: options.seed, to: path, csv: options.candlesCSV)
+        table.note("input: \(path) (SYNTHETIC, seed \(options.seed)): \(count) confirmed candle1m frames, BTC-USDT, prepared in "
+            + "\(String(format: "%.1f", ProcessFigures.wallSeconds() - started)) s" + (options.candlesCSV.map { "; CSV: \($0)" } ?? ""))
+        let run = try replayWithoutPersistence(path: path, onCandles: true)
+        table.row("candles-only replay, persistence off", value: Double(run.summary.candles) / run.wall, unit: "bars/s",
+                  detail: "\(run.summary.candles) bars in \(String(format: "%.2f", run.wall)) s wall; \(run.summary.orders) orders, "
+                    + "\(run.summary.fills) fills, \(run.summary.riskRejections) risk rejections")
+        table.print()
     }
 
     // MARK: Peak RSS

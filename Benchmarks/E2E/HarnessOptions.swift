@@ -16,12 +16,19 @@ struct HarnessOptions {
     var writerOnly = false
     /// When set, only the peak-RSS replay of this many trade messages runs.
     var rssEvents: Int?
+    /// When set, only the candles-only replay of this many 1-minute bars runs (bar execution).
+    var candles: Int?
+    /// With `candles`: also write the bars as CSV here (for backtesting.py, side by side).
+    var candlesCSV: String?
 
     static let usage = """
         usage: e2e [--events N] [--file PATH] [--seed S] [--no-db] [--writer-rows N] [--insert-rows N]
                e2e --writer-only [--writer-rows N] [--insert-rows N]
                                     only the writer comparison table (no replays)
                e2e --rss [N]        peak RSS over an N-trade replay (default 10,000,000), nothing else
+               e2e --candles N [--csv PATH]
+                                    a candles-only replay of N seeded 1-minute bars (SMACrossover 10/20 on
+                                    closes, bar execution), persistence off; --csv writes the same bars
 
         Replays N seeded synthetic OKX trade frames (BTC-USDT, interleaved with one tickers frame per
         10 synthetic steps so the paper venue has a top of book) through decode -> quality -> SMACrossover
@@ -57,6 +64,8 @@ struct HarnessOptions {
             case "--writer-rows": writerRows = try count("--writer-rows")
             case "--insert-rows": insertRows = try count("--insert-rows")
             case "--writer-only": writerOnly = true
+            case "--candles": candles = try count("--candles")
+            case "--csv": candlesCSV = try value("--csv")
             case "--rss":
                 if index + 1 < arguments.count, !arguments[index + 1].hasPrefix("-") {
                     rssEvents = try count("--rss")
