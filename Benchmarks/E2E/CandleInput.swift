@@ -1,4 +1,5 @@
 import Foundation
+import MarketData
 import TradingCore
 
 /// The candles-only workload (issue 19): seeded 1-minute BTC-USDT bars as confirmed OKX
@@ -21,10 +22,10 @@ enum CandleInput {
         let startMs = SyntheticInput.start.millisecondsSinceEpoch
         for index in 0..<count {
             let open = close
-            close = max(1, open * (1 + (random.unit() - 0.5) * 0.002))
-            let high = max(open, close) * (1 + random.unit() * 0.0005)
-            let low = min(open, close) * (1 - random.unit() * 0.0005)
-            let volume = 0.5 + random.unit() * 5
+            close = max(1, open * (1 + (random.nextUnitInterval() - 0.5) * 0.002))
+            let high = max(open, close) * (1 + random.nextUnitInterval() * 0.0005)
+            let low = min(open, close) * (1 - random.nextUnitInterval() * 0.0005)
+            let volume = 0.5 + random.nextUnitInterval() * 5
             let ts = startMs + Int64(index) * 60_000
             let fields = [String(ts), text(open), text(high), text(low), text(close), String(format: "%.4f", volume), "0", "0", "1"]
             frames += #"{"arg":{"channel":"candle1m","instId":"BTC-USDT"},"data":[["# + fields.map { "\"\($0)\"" }.joined(separator: ",") + "]]}\n"
@@ -49,21 +50,4 @@ enum CandleInput {
         formatter.timeZone = TimeZone(identifier: "UTC")
         return formatter
     }()
-}
-
-/// A small seeded generator (SplitMix64): the same bars for the same seed on every machine.
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
