@@ -49,15 +49,7 @@ struct ReplayCommand: AsyncParsableCommand {
             throw ValidationError("--speed must be max or a positive multiple such as 1x or 10x, not '\(speed)'")
         }
         let reportFile = try report.map { try ReportFile(checking: $0) }
-        let missing = files.filter { !FileManager.default.isReadableFile(atPath: $0) }
-        guard missing.isEmpty else { throw ValidationError("cannot read \(missing.joined(separator: ", "))") }
-        // Opening them all first reports an unreadable file (and a bad line in a file small enough
-        // to be read whole) before the database is touched.
-        do {
-            _ = try RecordedFrameStream(paths: files)
-        } catch {
-            throw ValidationError("\(error)")
-        }
+        try RecordingFiles.check(files)
         let settings = try HostSettings.load()
         let catalog = try InstrumentCatalog.load(contentsOf: ProjectPaths.instruments)
         let logger = Logger(label: "runtime.replay")

@@ -2,7 +2,6 @@ import Analytics
 import ArgumentParser
 import Foundation
 import Logging
-import MarketData
 import Reports
 import RuntimeHost
 import StrategyKit
@@ -66,13 +65,7 @@ struct SweepCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
-        let missing = files.filter { !FileManager.default.isReadableFile(atPath: $0) }
-        guard missing.isEmpty else { throw ValidationError("cannot read \(missing.joined(separator: ", "))") }
-        do {
-            _ = try RecordedFrameStream(paths: files)
-        } catch {
-            throw ValidationError("\(error)")
-        }
+        try RecordingFiles.check(files)
         let settings = try HostSettings.load()
         let catalog = try InstrumentCatalog.load(contentsOf: ProjectPaths.instruments)
         let sweep: ParameterSweep
