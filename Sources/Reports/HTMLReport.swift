@@ -11,32 +11,14 @@ public enum HTMLReport {
 
     /// The page.
     public static func render(_ report: BacktestReport) -> String {
-        var html = """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(HTMLText.escape(report.title))</title>
-            <style>
-            \(ReportStyle.css)
-            </style>
-            </head>
-            <body>
-            <main>
-            <h1>\(HTMLText.escape(report.title))</h1>
-            <ul class="facts">\(report.facts.map { "<li>\(HTMLText.escape($0))</li>" }.joined())</ul>
-
-            """
-        html += "<h2>Summary</h2>\n" + summaryTable([report.total] + report.strategies)
+        var html = "<h2>Summary</h2>\n" + summaryTable([report.total] + report.strategies)
         if report.total.trades.isEmpty {
             html += #"<p class="note" id="no-trades">No trades: no order of any strategy filled in this replay.</p>"# + "\n"
         }
         for section in [report.total] + report.strategies {
             html += self.section(section)
         }
-        html += "</main>\n</body>\n</html>\n"
-        return html
+        return ReportPage.render(title: report.title, facts: report.facts, body: html)
     }
 
     /// One row of headline figures per section.

@@ -28,3 +28,30 @@ enum ReportStyle {
         .note { color: #57606a; font-size: 0.85rem; }
         """
 }
+
+/// The page around a report's body: head with the inline stylesheet, the title and the facts.
+enum ReportPage {
+    /// A whole page: `body` between the title with its facts and the closing tags.
+    static func render(title: String, facts: [String], body: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(HTMLText.escape(title))</title>
+        <style>
+        \(ReportStyle.css)
+        </style>
+        </head>
+        <body>
+        <main>
+        <h1>\(HTMLText.escape(title))</h1>
+        <ul class="facts">\(facts.map { "<li>\(HTMLText.escape($0))</li>" }.joined())</ul>
+        \(body)</main>
+        </body>
+        </html>
+
+        """
+    }
+}

@@ -5,23 +5,7 @@ import Foundation
 public enum SweepHTMLReport {
     /// The page; `results` already ranked, `parameterNames` in the sweep's order.
     public static func render(title: String, facts: [String], parameterNames: [String], results: [SweepResult]) -> String {
-        var html = """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(HTMLText.escape(title))</title>
-            <style>
-            \(ReportStyle.css)
-            </style>
-            </head>
-            <body>
-            <main>
-            <h1>\(HTMLText.escape(title))</h1>
-            <ul class="facts">\(facts.map { "<li>\(HTMLText.escape($0))</li>" }.joined())</ul>
-            <div class="scroll"><table class="sweep"><tr><th>rank</th>
-            """
+        var html = "<div class=\"scroll\"><table class=\"sweep\"><tr><th>rank</th>"
         for name in parameterNames { html += "<th>\(HTMLText.escape(name))</th>" }
         html += "<th>trades</th><th>net PnL</th><th>return</th><th>Sharpe</th><th>Sortino</th><th>max drawdown</th><th>win rate</th><th>profit factor</th><th>fees</th><th>note</th></tr>\n"
         for (rank, result) in results.enumerated() {
@@ -41,6 +25,6 @@ public enum SweepHTMLReport {
                 html += String(repeating: "<td></td>", count: 9) + "<td class=\"neg reason\">failed: \(HTMLText.escape(reason))</td></tr>\n"
             }
         }
-        return html + "</table></div>\n</main>\n</body>\n</html>\n"
+        return ReportPage.render(title: title, facts: facts, body: html + "</table></div>\n")
     }
 }
