@@ -61,6 +61,16 @@ import TradingCore
         return text
     }
 
+    /// An engine with the shipped SMACrossover and MeanReversion on one-second bars (`sma_bars`,
+    /// `mr_bars`), in replay mode with order ids tagged `tag`.
+    static func engineOnBars(tag: String) throws -> TradingEngine {
+        try TradingEngine(strategies: [try strategy("sma_crossover", onCandlesAs: "sma_bars"),
+                                       try strategy("mean_reversion", onCandlesAs: "mr_bars")],
+                          instruments: PluginTestSupport.catalog.instruments, quality: .standard, accountLimits: .init(),
+                          venue: .init(orderIdSessionTag: tag), options: .init(mode: .replay, runTag: tag),
+                          logger: Logger(label: "test.bookless"))
+    }
+
     /// `bars` as a recording file of OKX candle1s pushes (confirmed), as `runtime record` writes them.
     static func candleRecording(_ bars: [Candle], name: String) throws -> String {
         let lines = bars.map { bar in

@@ -12,11 +12,7 @@ import TradingCore
     @Test func theCollectedEquityAndTradesAgreeWithThePortfolioAndTheSummary() async throws {
         let bars = BooklessReplayTests.secondBars(try PluginTestSupport.recordedTrades())
         let path = try BooklessReplayTests.candleRecording(bars, name: "collector")
-        let engine = try TradingEngine(strategies: [try BooklessReplayTests.strategy("sma_crossover", onCandlesAs: "sma_bars"),
-                                                    try BooklessReplayTests.strategy("mean_reversion", onCandlesAs: "mr_bars")],
-                                       instruments: PluginTestSupport.catalog.instruments, quality: .standard, accountLimits: .init(),
-                                       venue: .init(orderIdSessionTag: "K"), options: .init(mode: .replay, runTag: "K"),
-                                       logger: Logger(label: "test.collector"))
+        let engine = try BooklessReplayTests.engineOnBars(tag: "K")
         let collector = ReplayCollector(engine: engine)
         let summary = try await ReplaySession.run(recordings: [path], engine: engine, persistence: nil, collector: collector,
                                                   logger: Logger(label: "test.collector"))

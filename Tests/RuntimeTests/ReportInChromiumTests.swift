@@ -19,11 +19,7 @@ import TradingCore
     static func fixtureReport() async throws -> BacktestReport {
         let bars = BooklessReplayTests.secondBars(try PluginTestSupport.recordedTrades())
         let path = try BooklessReplayTests.candleRecording(bars, name: "report-chromium")
-        let engine = try TradingEngine(strategies: [try BooklessReplayTests.strategy("sma_crossover", onCandlesAs: "sma_bars"),
-                                                    try BooklessReplayTests.strategy("mean_reversion", onCandlesAs: "mr_bars")],
-                                       instruments: PluginTestSupport.catalog.instruments, quality: .standard, accountLimits: .init(),
-                                       venue: .init(orderIdSessionTag: "C"), options: .init(mode: .replay, runTag: "C"),
-                                       logger: Logger(label: "test.report"))
+        let engine = try BooklessReplayTests.engineOnBars(tag: "C")
         let collector = ReplayCollector(engine: engine)
         let summary = try await ReplaySession.run(recordings: [path], engine: engine, persistence: nil, collector: collector,
                                                   logger: Logger(label: "test.report"))
