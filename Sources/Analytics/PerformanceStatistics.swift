@@ -47,8 +47,9 @@ public struct PerformanceStatistics: Hashable, Sendable {
     public var maxDrawdownDuration: Int64
     /// Whether the longest drawdown ended (equity regained its peak) before the series did.
     public var drawdownRecovered: Bool
-    /// Closed trades (``TradeResult/isClosing``) with a positive net PnL, over all closed trades;
-    /// nil without closed trades.
+    /// ``winningTrades`` over ``winningTrades`` + ``losingTrades``: a closing trade
+    /// (``TradeResult/isClosing``) of exactly zero net PnL counts as neither, as in the daily
+    /// rollup; nil without a winning or losing trade.
     public var winRate: Double?
     /// Σ net PnL of winning closed trades / |Σ net PnL of losing closed trades|; nil without a
     /// losing trade.
