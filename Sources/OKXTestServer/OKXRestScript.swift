@@ -24,6 +24,8 @@ public struct OKXRestScript: Sendable {
         case serviceUnavailable
         /// The status line, headers and half the body, then the connection is closed.
         case dropMidResponse
+        /// No answer at all; the connection stays open (see ``holdFrom``).
+        case hold
     }
 
     /// Candles per instrument and bar (OKX's spelling, e.g. `1m`), oldest first.
@@ -32,18 +34,19 @@ public struct OKXRestScript: Sendable {
     public var trades: [String: [TradeRow]]
     /// Faults by request number.
     public var faults: [Int: Fault]
-    /// Waits this long before answering each request (for tests that stop a client mid-download).
-    public var responseDelay: Duration
+    /// Requests numbered from this one on are never answered (``Fault/hold``): a client is
+    /// stopped part way for certain, however slow or fast the machine. Nil answers every request.
+    public var holdFrom: Int?
     /// OKX's limit, enforced as OKX does: more than `limit` requests in `window` get a 429.
     public var rateLimit: Int
     public var rateWindow: Duration
 
     public init(candles: [String: [String: [CandleRow]]] = [:], trades: [String: [TradeRow]] = [:], faults: [Int: Fault] = [:],
-                responseDelay: Duration = .zero, rateLimit: Int = 20, rateWindow: Duration = .seconds(2)) {
+                holdFrom: Int? = nil, rateLimit: Int = 20, rateWindow: Duration = .seconds(2)) {
         self.candles = candles
         self.trades = trades
         self.faults = faults
-        self.responseDelay = responseDelay
+        self.holdFrom = holdFrom
         self.rateLimit = rateLimit
         self.rateWindow = rateWindow
     }
@@ -91,7 +94,7 @@ public struct OKXRestScript: Sendable {
         switch fault {
         case .tooManyRequests: error(429, code: "50011", "Too Many Requests")
         case .serviceUnavailable: error(503, code: "50001", "Service temporarily unavailable. Please try again later.")
-        case .dropMidResponse: nil
+        case .dropMidResponse, .hold: nil
         }
     }
 

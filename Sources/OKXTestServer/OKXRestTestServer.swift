@@ -87,7 +87,7 @@ public final class OKXRestTestServer: Sendable {
         log.withLock { log in
             let now = ContinuousClock.now
             let number = log.count + 1
-            var fault = script.faults[number]
+            var fault = script.holdFrom.map { number >= $0 } == true ? .hold : script.faults[number]
             // OKX's limit: the requests of the last window, this one included.
             let recent = log.filter { now - $0.arrival < script.rateWindow }.count + 1
             if fault == nil, recent > script.rateLimit { fault = .tooManyRequests }
@@ -99,7 +99,7 @@ public final class OKXRestTestServer: Sendable {
     }
 }
 
-/// One connection: reads a GET, answers it (after the script's delay), or drops it mid-body.
+/// One connection: reads a GET, answers it, drops it mid-body, or holds it unanswered.
 final class OKXRestHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -116,17 +116,7 @@ final class OKXRestHandler: ChannelInboundHandler, @unchecked Sendable {
         case .end:
             let (path, query) = Self.split(uri)
             let (response, fault) = server.answer(path: path, query: query)
-            let delay = server.script.responseDelay
-            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-            if delay > .zero {
-                let nanoseconds = delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
-                context.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) {
-                    let (handler, context) = loopBound.value
-                    handler.write(response, fault: fault, context: context)
-                }
-            } else {
-                write(response, fault: fault, context: context)
-            }
+            if fault != .hold { write(response, fault: fault, context: context) }
         }
     }
 

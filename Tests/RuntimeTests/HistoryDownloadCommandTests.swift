@@ -18,11 +18,11 @@ import Testing
         return OKXRestFixtures.trades(csv: try String(contentsOf: url, encoding: .utf8), limit: limit)
     }
 
-    static func script(responseDelay: Duration = .zero) throws -> OKXRestScript {
+    static func script(holdFrom: Int? = nil) throws -> OKXRestScript {
         let trades = try Self.trades()
         return OKXRestScript(candles: [instrument: ["1s": OKXRestFixtures.candles(from: trades, seconds: 1),
                                                     "1m": OKXRestFixtures.candles(from: trades, seconds: 60)]],
-                             trades: [instrument: Array(trades.prefix(3_000))], responseDelay: responseDelay)
+                             trades: [instrument: Array(trades.prefix(3_000))], holdFrom: holdFrom)
     }
 
     /// The span of the served candles: from the first bar to the end of the last.
@@ -78,11 +78,16 @@ import Testing
     }
 
     @Test func aKilledDownloadResumesToTheSameFile() async throws {
-        // Slow pages, so the download can be killed part way.
-        let script = try Self.script(responseDelay: .milliseconds(500))
+        let script = try Self.script()
         let range = try Self.candleRange(script, bar: "1s", seconds: 1)
         let server = try await OKXRestTestServer.start(script: script)
         defer { Task { try? await server.shutdown() } }
+        // The killed download's server answers three pages and then none, so the kill lands part
+        // way however fast or slow the machine.
+        var holding = script
+        holding.holdFrom = 4
+        let stalling = try await OKXRestTestServer.start(script: holding)
+        defer { Task { try? await stalling.shutdown() } }
         let folder = try PluginTestSupport.scratchDirectory("history-kill")
         let whole = folder + "/whole.jsonl", killed = folder + "/killed.jsonl"
         let options = ["--bar", "1s", "--from", range.from, "--to", range.to]
@@ -91,7 +96,7 @@ import Testing
         #expect(uninterrupted.standardOutput.contains("downloaded \(range.count) candle1s candles"), "\(uninterrupted.output)")
 
         let child = try ChildProcess(Self.runtime, ["history", "download", "--inst", Self.instrument] + options + ["--out", killed],
-                                     environment: ["OKX_REST_URL": server.baseURL], directory: PluginTestSupport.packageRoot)
+                                     environment: ["OKX_REST_URL": stalling.baseURL], directory: PluginTestSupport.packageRoot)
         try await Wait.until("the download to write a few segments") {
             ((try? String(contentsOfFile: killed, encoding: .utf8)) ?? "").split(separator: "\n").count >= 150
         }
