@@ -73,8 +73,9 @@ import TradingCore
         }
     }
 
-    @Test func aViewerCanOnlyRead() async throws {
-        try await ScratchDatabase.with { database, client in
+    @Test(arguments: SchemaFlavor.allCases) func aViewerCanOnlyRead(flavor: SchemaFlavor) async throws {
+        guard try await ScratchDatabase.flavors().contains(flavor) else { return }
+        try await ScratchDatabase.with(flavor: flavor) { database, client in
             let logins = try await Self.setUp(client)
             let before = try await OperatorTestSupport.snapshot(client)
             try await Self.connected(database, as: logins.viewer) { viewer in
@@ -101,8 +102,9 @@ import TradingCore
 
     /// A trader changes strategies only through the operator functions, which check the role,
     /// the command and separation of duties, and write the audit row in the same transaction.
-    @Test func aTraderChangesStrategiesOnlyThroughTheFunctions() async throws {
-        try await ScratchDatabase.with { database, client in
+    @Test(arguments: SchemaFlavor.allCases) func aTraderChangesStrategiesOnlyThroughTheFunctions(flavor: SchemaFlavor) async throws {
+        guard try await ScratchDatabase.flavors().contains(flavor) else { return }
+        try await ScratchDatabase.with(flavor: flavor) { database, client in
             let logins = try await Self.setUp(client)
             let before = try await OperatorTestSupport.snapshot(client)
             try await Self.connected(database, as: logins.trader) { trader in
@@ -158,8 +160,9 @@ import TradingCore
 
     /// An admin who is not the schema owner runs the host and maintains the database with
     /// runtime_admin's rights alone (the host's writes are runtime_host's, which runtime_admin holds).
-    @Test func anAdminLoginRunsTheHostWithTheGroupRolesAlone() async throws {
-        try await ScratchDatabase.with { database, client in
+    @Test(arguments: SchemaFlavor.allCases) func anAdminLoginRunsTheHostWithTheGroupRolesAlone(flavor: SchemaFlavor) async throws {
+        guard try await ScratchDatabase.flavors().contains(flavor) else { return }
+        try await ScratchDatabase.with(flavor: flavor) { database, client in
             let logins = try await Self.setUp(client)
             let run = try await OperatorIdentityTests.run(["run", "--synthetic", "--duration", "2s"], database, as: logins.admin,
                                                           extra: ["RUNTIME_PLUGIN_PATH": PluginTestSupport.binDirectory])
@@ -176,8 +179,9 @@ import TradingCore
 
     /// UPDATE and DELETE on audit_logs as each role (issue 18's named case): refused for every
     /// one, the admin and the schema owner included.
-    @Test func auditLogsAreAppendOnlyForEveryRole() async throws {
-        try await ScratchDatabase.with { database, client in
+    @Test(arguments: SchemaFlavor.allCases) func auditLogsAreAppendOnlyForEveryRole(flavor: SchemaFlavor) async throws {
+        guard try await ScratchDatabase.flavors().contains(flavor) else { return }
+        try await ScratchDatabase.with(flavor: flavor) { database, client in
             let logins = try await Self.setUp(client)
             let rows = try await OperatorTestSupport.auditRows(client)
             for login in [logins.viewer, logins.trader, logins.riskOfficer, logins.admin, OperatorTestSupport.scratchLoginRole] {
@@ -194,19 +198,25 @@ import TradingCore
     }
 
     /// A trader's persisted replay writes replay rows; a live or paper row needs a host.
-    @Test func aTraderWritesReplayRowsOnly() async throws {
-        try await ScratchDatabase.with { database, client in
+    @Test(arguments: SchemaFlavor.allCases) func aTraderWritesReplayRowsOnly(flavor: SchemaFlavor) async throws {
+        guard try await ScratchDatabase.flavors().contains(flavor) else { return }
+        try await ScratchDatabase.with(flavor: flavor) { database, client in
             let logins = try await Self.setUp(client)
             try await Self.connected(database, as: logins.trader) { trader in
                 try await trader.query(PostgresQuery(unsafeSQL: Self.paperTrade.replacingOccurrences(of: "'paper'", with: "'replay'")))
                 let refused = await Self.refusal(trader, "UPDATE trades SET mode = 'paper'")
                 #expect(refused?.state == "42501" && refused?.message.contains("replay rows only") == true, "\(refused?.message ?? "allowed")")
                 try await trader.query("DELETE FROM trades WHERE mode = 'replay'")
+                // Market data, as a persisted replay writes it: a partitioned table or a hypertable.
+                try await trader.query("""
+                    INSERT INTO market_ticks (symbol, timestamp, trade_id, price, quantity, side) VALUES ('BTC-USDT', now(), 'r-1', 100, 1, 'buy')
+                    """)
             }
             try await Self.connected(database, as: logins.admin) { admin in
                 try await admin.query(PostgresQuery(unsafeSQL: Self.paperTrade))
             }
             #expect(try await SQLTestQueries.strings(client, "SELECT mode FROM trades") == ["paper"])
+            #expect(try await SQLTestQueries.strings(client, "SELECT trade_id FROM market_ticks") == ["r-1"])
         }
     }
 
