@@ -122,7 +122,9 @@ public struct HistoryDownloader: Sendable {
             summary.requests += 1
             if attempt > 1 { summary.retries += 1 }
             let failure: RequestFailure
-            switch await send(request, instrument: instrument, kind: kind, client: client) {
+            let outcome = await send(request, instrument: instrument, kind: kind, client: client)
+            budget.answered(at: clock.now - started)
+            switch outcome {
             case .success(let records):
                 summary.pages += 1
                 return records

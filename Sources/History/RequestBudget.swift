@@ -11,7 +11,8 @@ public struct RequestBudget: Sendable, Hashable {
     /// The window, with a margin for the server seeing our requests a little later or earlier
     /// than we sent them.
     public let window: Duration
-    /// Send times of the most recent requests, oldest first (at most `limit`).
+    /// Send times of the most recent requests (their answer times once answered), oldest first
+    /// (at most `limit`).
     private var sent: [Duration] = []
 
     /// OKX's limit for `history-candles` and `history-trades` (20 requests / 2 s per IP), with a
@@ -30,6 +31,15 @@ public struct RequestBudget: Sendable, Hashable {
         sent.append(at)
         if sent.count > limit { sent.removeFirst(sent.count - limit) }
         return at
+    }
+
+    /// The reserved request was answered (or failed) at `now`. OKX counts a request when it
+    /// arrives, which is after we sent it and no later than its answer: keeping the answer time
+    /// (not the send time) means a request that reached the server late can never share a
+    /// window with the `limit`-th request after it, whatever the delay.
+    public mutating func answered(at now: Duration) {
+        guard let last = sent.indices.last else { return }
+        sent[last] = max(sent[last], now)
     }
 
     /// After a 429, whatever our count says, OKX's window is full as of `now`: the next requests

@@ -98,6 +98,18 @@ import TradingCore
         // The first 20 go at once; the pace after that is the limit's.
         #expect(sent[19] < .milliseconds(200) && sent[20] == .seconds(2))
         #expect(sent[199] < .seconds(21))
+        // A request the server saw late (anywhere until its answer, 150 ms after sending) still
+        // has a whole window before the 20th request after it: the budget counts from the answer.
+        var answered = RequestBudget(limit: 20, window: .seconds(2))
+        var sends: [Duration] = []
+        now = .zero
+        for _ in 0..<40 {
+            let at = answered.reserve(at: now)
+            sends.append(at)
+            now = at + .milliseconds(150)
+            answered.answered(at: now)
+        }
+        for index in 20..<40 { #expect(sends[index] >= sends[index - 20] + .milliseconds(150) + .seconds(2)) }
         var throttled = RequestBudget(limit: 20, window: .seconds(2))
         throttled.exhausted(at: .seconds(5))
         #expect(throttled.reserve(at: .seconds(5)) == .seconds(7))
