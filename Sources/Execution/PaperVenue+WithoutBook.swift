@@ -60,12 +60,19 @@ extension PaperVenue {
         bookless.values[slot].barInterval = candle.interval
         let path = BarPath(candle)
         let time = candle.openTime
+        // Resting orders are looked up at the open and again after the orders waiting for it
+        // (which may come to rest), not at every price point: a bar is the hot path of a
+        // candles-only backtest, and most bars meet no resting order.
+        var hasResting = resting[id].map { !$0.isEmpty } ?? false
         for index in 0..<BarPath.count {
             let price = path[index]
-            fillRestingThrough(price, instrument: id, at: time, events: &events)
-            if index == 0 { resolveAwaiting(id, price: price, model: .candles, at: time, events: &events) }
-            bookless[id]?.lastPrice = price
+            if hasResting { fillRestingThrough(price, instrument: id, at: time, events: &events) }
+            if index == 0, !bookless.values[slot].awaiting.isEmpty {
+                resolveAwaiting(id, price: price, model: .candles, at: time, events: &events)
+                hasResting = resting[id].map { !$0.isEmpty } ?? false
+            }
         }
+        bookless[id]?.lastPrice = path[BarPath.count - 1]
     }
 
     /// An order that arrived (or was re-priced) on an instrument without a book: under trade

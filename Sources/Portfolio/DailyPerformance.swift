@@ -136,11 +136,17 @@ public struct DailyPerformance: Hashable, Sendable {
             result.returnPct = ratio((closingEquity.equity.value - opening.equity.value).times(100), opening.equity.value)
         }
         var peak = FixedPoint.zero
+        // The peak never falls, so a fall no deeper than the deepest one so far is no larger a
+        // share of its peak: only deeper falls need the division (one per sample was most of a
+        // candles backtest's rollup time).
+        var deepestFall = FixedPoint.zero
         for sample in path {
             peak = max(peak, sample.equity.value)
-            guard peak.isPositive else { continue }
-            if let drawdown = ratio((peak - sample.equity.value).times(100), peak), drawdown > result.maxDrawdown {
+            let fall = peak - sample.equity.value
+            guard peak.isPositive, fall > deepestFall else { continue }
+            if let drawdown = ratio(fall.times(100), peak), drawdown > result.maxDrawdown {
                 result.maxDrawdown = drawdown
+                deepestFall = fall
             }
         }
         result.sharpeRatio = hourlySharpe(path: path, end: end)

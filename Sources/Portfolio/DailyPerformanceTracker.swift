@@ -56,7 +56,7 @@ public struct DailyPerformanceTracker: Sendable {
         }
         guard open > previous else { return [] }
         let rows = openDates().filter { $0 < open }.flatMap { rollUp($0, periodEnd: $0.end) }
-        for strategy in Set(samples.map(\.strategy)) {
+        for strategy in Self.distinct(samples.lazy.map(\.strategy)) {
             if let equity = lastEquity(of: strategy, before: open.start) { carriedEquity[strategy] = equity }
         }
         trades.removeAll { $0.completedAt < open.start }
@@ -91,18 +91,26 @@ public struct DailyPerformanceTracker: Sendable {
 
     /// The dates with a trade or sample kept, in order.
     private func openDates() -> [UTCDate] {
-        Set(trades.map { UTCDate(containing: $0.completedAt) } + samples.map { UTCDate(containing: $0.timestamp) }).sorted()
+        Self.distinct(trades.lazy.map { UTCDate(containing: $0.completedAt) } + samples.lazy.map { UTCDate(containing: $0.timestamp) }).sorted()
     }
 
     private func rollUp(_ date: UTCDate, periodEnd: Timestamp) -> [DailyPerformance] {
         let onDate = { (time: Timestamp) in time >= date.start && time < date.end }
-        let strategies = Set(trades.filter { onDate($0.completedAt) }.map(\.strategy)
-                             + samples.filter { onDate($0.timestamp) }.map(\.strategy))
+        let strategies = Self.distinct(trades.lazy.filter { onDate($0.completedAt) }.map(\.strategy)
+                                       + samples.lazy.filter { onDate($0.timestamp) }.map(\.strategy))
         return strategies.sorted().map { strategy in
             DailyPerformance.compute(strategy: strategy, date: date, trades: trades, samples: samples,
                                      openingEquity: lastEquity(of: strategy, before: date.start) ?? carriedEquity[strategy],
                                      periodEnd: periodEnd, mode: mode)
         }
+    }
+
+    /// The distinct values of `values`, which hold a day's samples (one per mark) of a few
+    /// strategies in runs: comparing with the values already found beats hashing every one.
+    private static func distinct<Values: Sequence>(_ values: Values) -> [Values.Element] where Values.Element: Equatable {
+        var found: [Values.Element] = []
+        for value in values where found.last != value && !found.contains(value) { found.append(value) }
+        return found
     }
 
     /// The strategy's kept sample with the latest time before `time` (samples can be recorded

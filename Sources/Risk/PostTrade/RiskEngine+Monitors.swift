@@ -106,8 +106,13 @@ extension RiskEngine {
             return tighten(book, to: .halted, eventType: .limitBreach,
                            description: "\(describe) \(value) reached the limit \(limit): halted", metric: metric, at: time)
         }
+        // Checked on every mark: the reduce level (a division) is worked out only once a
+        // transition to reduce-only could happen at all.
+        guard account.reduceAtPercentOfLimit < FixedPoint(100), book.state.canTransition(to: .reducing, by: .riskEngine) else {
+            return nil
+        }
         let reduceLevel = (try? limit.multiplied(by: account.reduceAtPercentOfLimit, rounding: .up))?.dividedOrZero(by: FixedPoint(100))
-        if let reduceLevel, account.reduceAtPercentOfLimit < FixedPoint(100), value >= reduceLevel {
+        if let reduceLevel, value >= reduceLevel {
             var reducing = metric
             reducing.threshold = reduceLevel
             return tighten(book, to: .reducing, eventType: .limitBreach,
