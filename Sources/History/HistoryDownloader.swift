@@ -44,11 +44,14 @@ public struct HistoryDownloader: Sendable {
     ///
     /// - Parameters:
     ///   - progress: called after every segment.
-    ///   - segmentWritten: called with each segment's records once they are on disk (e.g. to
-    ///     write them to the database too); it may throw to stop the download.
+    ///   - segmentFetched: called with each segment's records before they are appended to the
+    ///     file (e.g. to write them to the database too); it may throw to stop the download. A
+    ///     resume starts after the file's last segment, so a segment this consumer has not taken is
+    ///     never in the file: a run stopped between the two fetches it again, and the consumer sees
+    ///     it twice (the database skips rows it holds).
     public func run(_ plan: DownloadPlan, into path: String,
                     progress: @Sendable (HistoryProgress) -> Void = { _ in },
-                    segmentWritten: @Sendable ([HistoryRecord]) async throws -> Void = { _ in }) async throws -> HistorySummary {
+                    segmentFetched: @Sendable ([HistoryRecord]) async throws -> Void = { _ in }) async throws -> HistorySummary {
         var summary = HistorySummary()
         summary.segmentsTotal = plan.segmentCount
         let existing = try HistoryFile.read(path: path, kind: plan.kind, instruments: Set(plan.instruments))
@@ -92,11 +95,11 @@ public struct HistoryDownloader: Sendable {
                     cursors.append(cursor)
                 }
                 let records = SegmentAssembly.merge(cursors, instruments: plan.instruments)
+                try await segmentFetched(records)
                 try appender.append(records.map { $0.line(kind: plan.kind) })
                 for record in records { summary.recordsWritten[record.instrument, default: 0] += 1 }
                 gaps?.observe(records)
                 summary.segmentsFetched += 1
-                try await segmentWritten(records)
                 progress(HistoryProgress(segmentsDone: summary.segmentsFetched, segmentsToDo: toDo,
                                          recordsWritten: summary.totalRecords, elapsed: clock.now - started))
             }

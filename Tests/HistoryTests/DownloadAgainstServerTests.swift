@@ -3,6 +3,7 @@ import History
 import Logging
 import OKXTestServer
 import TestSupport
+import Synchronization
 import Testing
 
 /// Downloads from a real local HTTP server serving OKX REST pages built from real trades: pages,
@@ -161,6 +162,33 @@ import Testing
             #expect(again.segmentsFetched <= 1)
             #expect(try Data(contentsOf: URL(fileURLWithPath: whole)) == complete)
         }
+    }
+
+    /// The database (the consumer) takes a segment before the file records it: a run stopped
+    /// between the two (here the consumer fails on the third segment, as a database write would)
+    /// leaves a file without that segment, so the resume fetches it and the consumer gets it.
+    @Test func aSegmentTheConsumerDidNotTakeIsNotInTheFileAndTheResumeHandsItOver() async throws {
+        let rows = try HistoryFixtures.secondCandles(trades: .max)
+        let plan = DownloadPlan(instruments: [HistoryFixtures.instrument], kind: .candles(.oneSecond), range: try Self.range(rows))
+        #expect(plan.segmentCount >= 4)
+        let out = try HistoryFixtures.scratch("consumer-first") + "/candles.jsonl"
+        struct ConsumerFailed: Error {}
+        let taken = Mutex<[Int64]>([])
+        try await Self.serve(OKXRestScript(candles: [HistoryFixtures.instrument: ["1s": rows]])) { server in
+            let segments = Mutex(0)
+            await #expect(throws: ConsumerFailed.self) {
+                try await Self.downloader(server).run(plan, into: out, segmentFetched: { records in
+                    guard segments.withLock({ $0 += 1; return $0 }) < 3 else { throw ConsumerFailed() }
+                    taken.withLock { $0 += records.map(\.time) }
+                })
+            }
+            let inFile = try HistoryFixtures.lines(out)
+            #expect(inFile.count == taken.withLock { $0.count }, "the file holds exactly the segments the consumer took")
+            _ = try await Self.downloader(server).run(plan, into: out, segmentFetched: { records in taken.withLock { $0 += records.map(\.time) } })
+        }
+        #expect(try HistoryFixtures.lines(out) == Self.expectedLines(candles: rows, bar: .candles(.oneSecond)))
+        let times = taken.withLock { $0 }
+        #expect(Set(times) == Set(rows.compactMap { Int64($0[0]) }), "every bar reached the consumer")
     }
 
     @Test func aTradesResumeAfterACrashMidLineGivesTheSameFile() async throws {
