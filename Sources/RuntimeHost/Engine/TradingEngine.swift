@@ -155,6 +155,9 @@ public final class TradingEngine {
     /// A strategy's context: what the strategy reads of positions and orders.
     public func context(of name: StrategyName) -> StrategyContext? { runnerIndex[name].map { runners[$0].context } }
 
+    /// A strategy's runner: its instance, its state (halted after a throw) and its order observer.
+    public func runner(of name: StrategyName) -> StrategyRunner? { runnerIndex[name].map { runners[$0] } }
+
     /// Starts every strategy whose persisted state lets it trade (a halted one stays silent).
     public func start(at time: Timestamp) {
         inputCount += 1
@@ -183,6 +186,17 @@ public final class TradingEngine {
         for (instrument, model) in venue.fillModels { summary.instruments[instrument, default: .init()].fillModel = model }
         summary.openOrdersAtStop = venue.openOrders.count
         checkInvariants()
+    }
+
+    /// Moves event time to `time` with no market event, as a quiet market lets time pass:
+    /// requests in flight reach the venue (and fill or rest there), and marks, risk windows and
+    /// day rollovers catch up. Never moves the clock back. StrategyKitTesting's clock drives it.
+    public func advance(to time: Timestamp) {
+        inputCount += 1
+        advanceClock(to: time)
+        venue.advance(to: clock, events: &venueEvents)
+        processVenueEvents()
+        endEvent()
     }
 
     // MARK: Frames and events

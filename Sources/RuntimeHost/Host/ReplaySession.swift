@@ -174,12 +174,17 @@ public enum ReplaySession {
 
 /// Finds the replay's start: the time of the first market event, as the event path starts the
 /// engine (frames before it, acknowledgements or errors, do not count). Decodes only until found.
-struct FirstEventTime {
+/// Public for drivers of their own (StrategyKitTesting starts its engine the same way).
+public struct FirstEventTime {
     private var codec = OKXCodec()
-    private(set) var found = false
+    /// Whether the first market event was seen.
+    public private(set) var found = false
+
+    /// Nothing seen yet.
+    public init() {}
 
     /// The frame's first market event time, once; nil before (and after) it.
-    mutating func check(_ bytes: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+    public mutating func check(_ bytes: UnsafeBufferPointer<UInt8>) -> Timestamp? {
         guard !found, let time = (try? codec.decode(bytes))?.marketEvents.first?.timestamp else { return nil }
         found = true
         return time

@@ -63,6 +63,24 @@ public struct ManifestValidator {
     /// Validates a parsed manifest.
     /// - Throws: ``ManifestValidationFailure`` naming every field that is wrong.
     public func validate(_ manifest: StrategyManifest, source: String? = nil) throws(ManifestValidationFailure) -> ValidatedManifest {
+        try check(manifest, source: source) { () throws(PluginLoadError) -> (StrategyRegistration, String) in
+            let plugin = try plugins.load(manifest.plugin)
+            return (try plugin.registration(for: manifest.strategy), plugin.path)
+        }
+    }
+
+    /// Validates a parsed manifest for a strategy type registered in this process (StrategyKitTesting
+    /// runs a strategy without its plugin library): every check but loading `plugin:`, which is not
+    /// looked at. `registration` stands for the manifest's `strategy:`.
+    /// - Throws: ``ManifestValidationFailure`` naming every field that is wrong.
+    public func validate(_ manifest: StrategyManifest, registration: StrategyRegistration,
+                         source: String? = nil) throws(ManifestValidationFailure) -> ValidatedManifest {
+        try check(manifest, source: source) { () throws(PluginLoadError) -> (StrategyRegistration, String) in (registration, "") }
+    }
+
+    /// The checks, with `resolve` finding the strategy type's registration and its library's path.
+    private func check(_ manifest: StrategyManifest, source: String?,
+                       resolve: () throws(PluginLoadError) -> (StrategyRegistration, String)) throws(ManifestValidationFailure) -> ValidatedManifest {
         var errors: [ManifestError] = []
 
         var metadata: [Instrument] = []
@@ -99,15 +117,16 @@ public struct ManifestValidator {
         var registration: StrategyRegistration?
         var pluginPath = ""
         do {
-            let plugin = try plugins.load(manifest.plugin)
-            pluginPath = plugin.path
-            do {
-                registration = try plugin.registration(for: manifest.strategy)
-            } catch {
-                errors.append(ManifestError(field: "strategy", reason: error.description))
-            }
+            let resolved = try resolve()
+            registration = resolved.0
+            pluginPath = resolved.1
         } catch {
-            errors.append(ManifestError(field: "plugin", reason: error.description))
+            // A plugin that loaded but lacks the type is the manifest's `strategy:` at fault.
+            if case .strategyNotRegistered = error {
+                errors.append(ManifestError(field: "strategy", reason: error.description))
+            } else {
+                errors.append(ManifestError(field: "plugin", reason: error.description))
+            }
         }
 
         if let registration {

@@ -93,6 +93,10 @@ public final class StrategyRunner {
     }
     /// Called for each callback that exceeds the budget (the host logs it and counts it in metrics).
     public var onBudgetExceeded: ((CallbackBudgetOverrun) -> Void)?
+    /// Sees every order notice before the strategy does, with the engine time it was given at (a
+    /// test's record of rejections and fills). Called even when the strategy no longer runs: the
+    /// notice is a fact about the order either way. Nil in the host.
+    public var orderObserver: ((OrderNotice, Timestamp) -> Void)?
     /// Where each callback's start is published for the host's watchdog, as runner `watchSlot`.
     public var watch: CallbackWatch?
     /// This runner's index in the engine, for ``watch``.
@@ -186,25 +190,29 @@ public final class StrategyRunner {
     /// The order passed risk and the venue acknowledged it (`order` as the ledger holds it).
     @discardableResult
     public func orderAccepted(_ order: OpenOrder, at time: Timestamp) -> CallbackResult {
-        invoke(.orderAccepted, at: time) { try $0.onOrderAccepted(order) }
+        orderObserver?(.accepted(order), time)
+        return invoke(.orderAccepted, at: time) { try $0.onOrderAccepted(order) }
     }
 
     /// The risk engine or the venue refused a command.
     @discardableResult
     public func orderRejected(_ rejection: OrderRejection, at time: Timestamp) -> CallbackResult {
-        invoke(.orderRejected, at: time) { try $0.onOrderRejected(rejection) }
+        orderObserver?(.rejected(rejection), time)
+        return invoke(.orderRejected, at: time) { try $0.onOrderRejected(rejection) }
     }
 
     /// A fill, after the ledger accounted it.
     @discardableResult
     public func fill(_ fill: Fill) -> CallbackResult {
-        invoke(.fill, at: fill.timestamp) { try $0.onFill(fill) }
+        orderObserver?(.filled(fill), fill.timestamp)
+        return invoke(.fill, at: fill.timestamp) { try $0.onFill(fill) }
     }
 
     /// The order was canceled (or expired); `order` as it was when it ended.
     @discardableResult
     public func orderCanceled(_ order: OpenOrder, at time: Timestamp) -> CallbackResult {
-        invoke(.orderCanceled, at: time) { try $0.onOrderCanceled(order) }
+        orderObserver?(.canceled(order), time)
+        return invoke(.orderCanceled, at: time) { try $0.onOrderCanceled(order) }
     }
 
     /// Halts the strategy from outside (e.g. the risk engine's halt); it receives nothing more.
