@@ -53,6 +53,8 @@ let package = Package(
         .executable(name: "runtime", targets: ["RuntimeCLI"]),
         // The end-to-end throughput harness (scripts/bench.sh e2e).
         .executable(name: "e2e", targets: ["E2E"]),
+        // What a strategy's own test target imports: its strategy run in-process through the real engine.
+        .library(name: "StrategyKitTesting", targets: ["StrategyKitTesting"]),
     ]
     + (strategyPlugins + testPlugins).map { .library(name: $0, type: .dynamic, targets: [$0]) },
     dependencies: [
@@ -119,6 +121,11 @@ let package = Package(
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
+        // StrategyTester: a strategy type run in-process (no plugin library, no database) through the
+        // host's engine, quality gate, risk engine, paper venue and portfolio, for strategies' test targets.
+        .target(name: "StrategyKitTesting", dependencies: [
+            sdk, logging, "RuntimeHost", "MarketData", "Risk", "Execution", "Portfolio",
+        ]),
         .executableTarget(name: "RuntimeCLI", dependencies: [
             "RuntimeHost", "Storage", "MarketData", "OKXTestServer", "Risk", "Execution", "Portfolio", "DataQuality", "History",
             "Analytics", "Reports", sdk, logging,
@@ -141,6 +148,7 @@ let package = Package(
         .testTarget(name: "ExecutionTests", dependencies: ["TestSupport", "Execution", "TradingTestSupport", sdk]),
         .testTarget(name: "PortfolioTests", dependencies: ["TestSupport", "Portfolio", "TradingTestSupport", sdk]),
         .testTarget(name: "ReportsTests", dependencies: ["TestSupport", "Analytics", "Charts", "Reports", sdk]),
+        .testTarget(name: "StrategyKitTestingTests", dependencies: ["TestSupport", "StrategyKitTesting", "MarketData", sdk]),
         .testTarget(name: "StorageTests", dependencies: ["TestSupport", "Storage", sdk, .product(name: "PostgresNIO", package: "postgres-nio")]),
         .testTarget(name: "RuntimeTests", dependencies: ["TestSupport",
             "RuntimeHost", "Storage", "MarketData", "OKXTestServer", "Risk", "Execution", "Portfolio", "Ledger", "DataQuality", "History",
