@@ -6,6 +6,11 @@ import PackageDescription
 /// StrategyKit product only. Adding a folder is all it takes; this file needs no edit.
 let strategyPlugins: [String] = subfolders(of: "strategies")
 
+/// Strategies that hold their own tests: strategies/<Name>/Tests/ becomes the test target <Name>Tests,
+/// built on StrategyKitTesting (the plugin itself leaves that folder out). A strategy without the
+/// folder has no test target; `new-strategy` scaffolds one.
+let strategiesWithTests: Set<String> = Set(strategyPlugins.filter { subfolders(of: "strategies/\($0)").contains("Tests") })
+
 /// Strategy plugins only the tests load (Tests/Plugins/NAME, built as lib<Name>.so beside the
 /// shipped ones), e.g. the order storm the invariant tests run and the wedge the watchdog tests run.
 let testPlugins: [String] = subfolders(of: "Tests/Plugins")
@@ -175,7 +180,19 @@ let package = Package(
             path: "Plugins/NewStrategy"
         ),
     ]
-    + strategyPlugins.map { .target(name: $0, dependencies: [sdk], path: "strategies/\($0)", plugins: ["StrategyEntryPoints"]) }
+    + strategyPlugins.map { name in
+        .target(name: name, dependencies: [sdk], path: "strategies/\(name)", exclude: strategiesWithTests.contains(name) ? ["Tests"] : [],
+                plugins: ["StrategyEntryPoints"])
+    }
+    + strategiesWithTests.sorted().map { name in
+        .testTarget(name: "\(name)Tests", dependencies: [.target(name: name), "StrategyKitTesting", "TestSupport", sdk],
+                    path: "strategies/\(name)/Tests",
+                    // Every test target links into one test executable, and each strategy module carries
+                    // the same two generated C entry points (strategykit_register, strategykit_abi_version)
+                    // for its lib<Name>.so. In the test executable nothing calls them (plugins are dlopen'ed
+                    // and looked up in their own library), so the first copy may stand for all.
+                    linkerSettings: [.unsafeFlags(["-Xlinker", "--allow-multiple-definition"])])
+    }
     + testPlugins.map { .target(name: $0, dependencies: [sdk], path: "Tests/Plugins/\($0)", plugins: ["StrategyEntryPoints"]) }
     + benchmarkSuites.map { suite in
         .executableTarget(name: suite, dependencies: benchmarkDependencies(of: suite), path: "Benchmarks/Benchmarks/\(suite)",
