@@ -3,10 +3,11 @@ import PackagePlugin
 
 /// `swift package --allow-writing-to-package-directory new-strategy NAME`
 ///
-/// Scaffolds a working strategy plugin in strategies/NAME/ (the strategy, and the two C entry
-/// points the host loads) and its manifest strategies/name.yaml. Package.swift discovers the
-/// folder on its own, so `swift build` builds lib<NAME>.so and
-/// `runtime deploy --dry-run strategies/name.yaml` validates it without further edits.
+/// Scaffolds a working strategy plugin in strategies/NAME/ (the strategy; the build generates the
+/// two C entry points the host loads), its tests in strategies/NAME/Tests/ (run in-process by
+/// StrategyKitTesting) and its manifest strategies/name.yaml. Package.swift discovers the folders
+/// on its own, so `swift build` builds lib<NAME>.so, `swift test --filter NAMETests` runs its tests
+/// and `runtime deploy --dry-run strategies/name.yaml` validates it without further edits.
 @main
 struct NewStrategy: CommandPlugin {
     struct Failure: Error, CustomStringConvertible {
@@ -34,13 +35,18 @@ struct NewStrategy: CommandPlugin {
         }
         try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
         try Self.strategySource(name).write(to: folder.appendingPathComponent("\(name).swift"), atomically: true, encoding: .utf8)
+        let tests = folder.appendingPathComponent("Tests")
+        try fileManager.createDirectory(at: tests, withIntermediateDirectories: true)
+        try Self.testSource(name, manifestName: manifestName)
+            .write(to: tests.appendingPathComponent("\(name)Tests.swift"), atomically: true, encoding: .utf8)
         try Self.manifest(name, manifestName: manifestName).write(to: manifest, atomically: true, encoding: .utf8)
         Self.forgetCachedManifestEvaluations(packageDirectory: root)
         print("""
-            Created strategies/\(name)/\(name).swift and strategies/\(manifestName).yaml (the plugin's entry points are
-            generated at build time, registering the type \(name)).
+            Created strategies/\(name)/\(name).swift, its tests strategies/\(name)/Tests/\(name)Tests.swift and
+            strategies/\(manifestName).yaml (the plugin's entry points are generated at build time, registering the type \(name)).
             Next:
-              swift build                                             # builds lib\(name).so next to the runtime
+              swift build --build-tests                               # builds lib\(name).so next to the runtime, and the tests
+              swift test --skip-build --filter \(name)Tests           # runs \(name) in-process on trades built in the test
               swift run runtime deploy --dry-run strategies/\(manifestName).yaml
             """)
     }
@@ -136,6 +142,54 @@ struct NewStrategy: CommandPlugin {
                 } else if close < average && position.isLong {
                     try context.flatten(instrument)
                 }
+            }
+        }
+
+        """
+    }
+
+    static func testSource(_ name: String, manifestName: String) -> String {
+        """
+        import \(name)
+        import StrategyKitTesting
+        import TestSupport
+        import Testing
+
+        /// \(name)'s own tests. StrategyKitTesting runs the strategy in this process (no plugin library,
+        /// no database) through the host's real engine: its manifest's risk limits, the data-quality
+        /// gate, the risk engine, the paper venue and the portfolio. Events are built here on the
+        /// tester's clock; read back orders, fills, positions, risk rejections and PnL.
+        ///
+        ///     swift build --build-tests && swift test --skip-build --filter \(name)Tests
+        @Suite(.watchdog) struct \(name)Tests {
+            /// strategies/\(manifestName).yaml with a short average on one-second bars, so a few trades make
+            /// a signal; `overrides` replace more parameters.
+            static func tester(_ overrides: ParameterMap = [:]) throws -> StrategyTester<\(name)> {
+                var parameters: ParameterMap = ["period": 3, "bar_seconds": 1]
+                parameters.values.merge(overrides.values) { _, override in override }
+                return try StrategyTester(\(name).self, manifest: "strategies/\(manifestName).yaml", parameters: parameters)
+            }
+
+            /// A bar closing above the average buys; one closing back below it sells the holding.
+            @Test func buysAboveTheAverageAndSellsBelow() throws {
+                let tester = try Self.tester()
+                // One trade a second: each closes the previous second's bar.
+                try tester.trades("BTC-USDT", prices: [100, 100, 100, 100, 101, 102], every: .seconds(1))
+                #expect(tester.orders.map(\\.side) == [.buy], "\\(tester.orders)")
+                #expect(try tester.position("BTC-USDT").isLong)
+
+                try tester.trades("BTC-USDT", prices: [101, 100], every: .seconds(1))
+                #expect(tester.orders.map(\\.side) == [.buy, .sell], "\\(tester.orders)")
+                #expect(try tester.position("BTC-USDT").isFlat)
+                #expect(tester.pnl.realized != 0, "\\(tester.pnl)")
+            }
+
+            /// An order beyond the manifest's max_order_quantity never reaches the venue.
+            @Test func anOrderOverTheQuantityLimitIsRefusedByRisk() throws {
+                let tester = try Self.tester(["order_quantity": 0.02])
+                try tester.trades("BTC-USDT", prices: [100, 100, 100, 100, 101, 102], every: .seconds(1))
+                #expect(tester.riskRejections.map(\\.code) == ["max_order_quantity"], "\\(tester.rejections)")
+                #expect(try tester.position("BTC-USDT").isFlat)
             }
         }
 
