@@ -85,6 +85,30 @@ import Testing
         #expect(otherStrategy?.description.contains("SMACrossover") == true, "\(String(describing: otherStrategy))")
     }
 
+    /// Candles step the clock one bar each, a strategy sees each at its open time, and the paper
+    /// venue fills on bars: an order decided on a bar meets the next bar's open.
+    @Test func candlesStepTheClockOneBarEach() throws {
+        let tester = try StrategyTester(Probe.self, parameters: ["order_quantity": 0.01], channels: ["candle1m"])
+        try tester.candles("BTC-USDT", closes: [100, 101, 102], interval: .oneMinute)
+        let start = StrategyTesterClock.start
+        #expect(tester.strategy.candlesSeen == [0, 60, 120].map { start.advanced(byNanoseconds: $0 * 1_000_000_000) })
+        #expect(tester.now == start.advanced(byNanoseconds: 180_000_000_000))
+        let fill = try #require(tester.fills.first)
+        #expect(fill.timestamp == start.advanced(byNanoseconds: 60_000_000_000))
+        #expect(fill.price >= 100)
+    }
+
+    /// A callback that throws halts the strategy alone: the tester says what it threw, and the
+    /// risk engine's state change is recorded.
+    @Test func aThrowingStrategyIsHaltedAndSaysWhy() throws {
+        let tester = try Self.probe(["order_quantity": 0.01, "buy_on_first_trade": false, "throw_on_trade": 2])
+        try tester.trades("BTC-USDT", prices: [100, 100.1, 100.2], every: .seconds(1))
+        #expect(tester.fault?.message.contains("probe threw on trade 2") == true, "\(String(describing: tester.fault))")
+        #expect(tester.state == .halted)
+        #expect(tester.stateChanges.last?.to == .halted, "\(tester.stateChanges)")
+        #expect(tester.strategy.tradesSeen.count == 2)
+    }
+
     /// A recording plays as `runtime replay` plays it: the engine starts at its first event, which
     /// may be long before the tester's clock, and the clock ends at its last.
     @Test func aRecordingPlaysOnItsOwnTime() throws {
