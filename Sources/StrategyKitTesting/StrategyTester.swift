@@ -153,7 +153,10 @@ public final class StrategyTester<S: Strategy> {
     }
 
     /// The tester for a parsed manifest: validated as `runtime deploy` validates it, except that
-    /// the strategy type is registered here in-process instead of loaded from `plugin:`.
+    /// the strategy type is registered here in-process instead of loaded from `plugin:`; `source`
+    /// names the manifest in errors.
+    /// - Throws: ``StrategyTesterError`` with every finding of the manifest check (each naming its
+    ///   field), or when config/runtime.yaml or config/instruments.yaml cannot be read.
     public init(_ type: S.Type, manifest: StrategyManifest, source: String, start: Timestamp = StrategyTesterClock.start,
                 settings: HostSettings? = nil, catalog: InstrumentCatalog? = nil) throws {
         let catalog = try catalog ?? Self.shippedCatalog()
