@@ -58,6 +58,28 @@ import Testing
         #expect(askAfter < askBefore, "ask \(askBefore) -> \(askAfter)")
     }
 
+    /// With the shipped parameters: a trade through the bid, then one through the ask, fill both
+    /// quotes; the round trip realizes the spread on what the buy left after its base-currency fee
+    /// (and pays a maker fee on each side).
+    @Test func aRoundTripThroughBothQuotesRealizesTheSpread() throws {
+        let tester = try StrategyTester(MarketMaker.self, manifest: "strategies/market_maker.yaml")
+        try Self.wideBook(tester)
+        tester.advance(by: .seconds(1))
+        let (bid, ask) = Self.quotes(tester)
+        let bidPrice = try #require(bid), askPrice = try #require(ask)
+        try tester.trade("BTC-USDT", price: 59995, size: 1, side: .sell)
+        tester.advance(by: .seconds(1))
+        try tester.trade("BTC-USDT", price: 60005, size: 1, side: .buy)
+        #expect(tester.fills.map(\.side) == [.buy, .sell], "\(tester.fills)")
+        let (buy, sell) = (tester.fills[0], tester.fills[1])
+        #expect(buy.price == bidPrice && sell.price == askPrice)
+        #expect(buy.liquidity == .maker && sell.liquidity == .maker)
+        let held = buy.quantity.value - buy.fee.value
+        #expect(tester.pnl.realized.value == (try (sell.price.value - buy.price.value).multiplied(by: held)), "\(tester.pnl)")
+        #expect(tester.pnl.realized > 0 && tester.pnl.fees > 0)
+        #expect(try tester.position("BTC-USDT").isFlat)
+    }
+
     /// Quotes larger than the manifest's max_order_quantity (0.01) are refused by risk, both sides.
     @Test func quotesOverTheQuantityLimitAreRefusedByRisk() throws {
         let tester = try Self.tester(["order_quantity": 0.02, "max_inventory": 0.05])

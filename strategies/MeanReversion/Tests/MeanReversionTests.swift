@@ -55,6 +55,15 @@ import Testing
         #expect(tester.pnl.unrealized < 0, "\(tester.pnl)")
     }
 
+    /// An entry beyond the manifest's max_order_quantity (0.05) never reaches the venue.
+    @Test func anEntryOverTheQuantityLimitIsRefusedByRisk() throws {
+        let tester = try Self.tester(["order_quantity": 0.1])
+        try tester.trades("BTC-USDT", prices: Self.quiet + [98.8, 98.9], every: .seconds(1))
+        #expect(tester.riskRejections.map(\.code) == ["max_order_quantity"], "\(tester.rejections)")
+        #expect(tester.orders.first?.refusedByRisk == true)
+        #expect(try tester.position("BTC-USDT").isFlat)
+    }
+
     /// A stop inside the entry is refused by the strategy's own check, naming the parameter.
     @Test func aStopInsideTheEntryIsRefused() throws {
         let error = #expect(throws: StrategyTesterError.self) { try Self.tester(["stop_z": 1.5]) }
