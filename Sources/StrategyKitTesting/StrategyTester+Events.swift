@@ -5,6 +5,10 @@ import RuntimeHost
 /// otherwise. Prices must lie on the instrument's tick grid and sizes on its lot grid, as the
 /// exchange's do; an event off the grid, or for an instrument the strategy does not trade, is
 /// refused with what to fix.
+///
+/// As in a replay, every event moves the market the paper venue fills against (and the clock),
+/// but the strategy is called only for the channels its manifest subscribes (`channels:`): a
+/// candle sent to a strategy that subscribes only `trades` prices the venue and nothing more.
 extension StrategyTester {
     /// A public trade at `price` (the taker's `side`), at `at` or now.
     public func trade(_ instrument: String, price: Double, size: Double = 1, side: Side = .buy, at time: Timestamp? = nil) throws {
