@@ -75,18 +75,31 @@ public struct HistoryDownloader: Sendable {
             }
         }
         let appender = try HistoryFile.Appender(path: path)
-        let clock = ContinuousClock()
-        let started = clock.now
-        var budget = options.budget
         let toDo = plan.segmentCount - resume.firstSegment
         try await HTTPClient.withHTTPClient { client in
+            var exchange = PublicRESTExchange(options: options, logger: logger, client: client)
+            defer {
+                summary.requests = exchange.requests
+                summary.retries = exchange.retries
+                summary.pages = exchange.answers
+            }
             for index in resume.firstSegment..<plan.segmentCount {
                 var cursors: [PageCursor] = []
                 for instrument in plan.instruments {
                     var cursor = plan.cursor(instrument: instrument, segment: index)
                     while let request = cursor.nextRequest() {
-                        let page = try await fetch(request, instrument: instrument, kind: plan.kind, client: client,
-                                                   budget: &budget, clock: clock, started: started, summary: &summary)
+                        let page: [HistoryRecord]
+                        switch try await exchange.get(request, subject: instrument, read: { body throws(HistoryPageError) in
+                            switch try HistoryPage.read(body, kind: plan.kind, instrument: instrument) {
+                            case .records(let records): .data(records)
+                            case .okxError(let code, let message): .okxError(code: code, message: message)
+                            }
+                        }) {
+                        case .success(let records): page = records
+                        case .failure(let failed):
+                            throw HistoryError.requestFailed(instrument: instrument, request: request, attempts: failed.attempts,
+                                                             failure: failed.failure)
+                        }
                         do throws(PaginationError) { try cursor.receive(page) } catch {
                             throw HistoryError.pagination(instrument: instrument, request: request, reason: error.reason)
                         }
@@ -101,7 +114,7 @@ public struct HistoryDownloader: Sendable {
                 gaps?.observe(records)
                 summary.segmentsFetched += 1
                 progress(HistoryProgress(segmentsDone: summary.segmentsFetched, segmentsToDo: toDo,
-                                         recordsWritten: summary.totalRecords, elapsed: clock.now - started))
+                                         recordsWritten: summary.totalRecords, elapsed: exchange.elapsed))
             }
         }
         if var tracker = gaps {
@@ -110,69 +123,5 @@ public struct HistoryDownloader: Sendable {
             for gap in tracker.gaps { logger.warning("gap in OKX's candles (not filled in)", metadata: ["gap": "\(gap)"]) }
         }
         return summary
-    }
-
-    /// One request until it gives a page: waits for the budget, retries what may pass.
-    private func fetch(_ request: HistoryRequest, instrument: String, kind: HistoryKind, client: HTTPClient,
-                       budget: inout RequestBudget, clock: ContinuousClock, started: ContinuousClock.Instant,
-                       summary: inout HistorySummary) async throws -> [HistoryRecord] {
-        var attempt = 0
-        while true {
-            attempt += 1
-            let sendAt = budget.reserve(at: clock.now - started)
-            let wait = sendAt - (clock.now - started)
-            if wait > .zero { try await Task.sleep(for: wait) }
-            summary.requests += 1
-            if attempt > 1 { summary.retries += 1 }
-            let failure: RequestFailure
-            let outcome = await send(request, instrument: instrument, kind: kind, client: client)
-            budget.answered(at: clock.now - started)
-            switch outcome {
-            case .success(let records):
-                summary.pages += 1
-                return records
-            case .failure(let reason):
-                failure = reason
-            }
-            if failure.isRateLimit { budget.exhausted(at: clock.now - started) }
-            guard failure.isTransient, let delay = options.retry.delay(after: attempt, random: Double.random(in: 0..<1)) else {
-                throw HistoryError.requestFailed(instrument: instrument, request: request, attempts: attempt, failure: failure)
-            }
-            logger.warning("request failed; retrying", metadata: [
-                "instrument": "\(instrument)", "request": "\(request)", "failure": "\(failure)",
-                "attempt": "\(attempt)", "retry_in_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)",
-            ])
-            try await Task.sleep(for: delay)
-        }
-    }
-
-    /// One HTTP exchange, read into a page or a failure.
-    private func send(_ request: HistoryRequest, instrument: String, kind: HistoryKind, client: HTTPClient) async -> Result<[HistoryRecord], RequestFailure> {
-        var http = HTTPClientRequest(url: request.url(base: options.baseURL))
-        http.method = .GET
-        http.headers.add(name: "Accept", value: "application/json")
-        let status: Int
-        let body: [UInt8]
-        do {
-            let response = try await client.execute(http, timeout: .nanoseconds(Int64(options.requestTimeout.components.seconds) * 1_000_000_000
-                                                                                  + options.requestTimeout.components.attoseconds / 1_000_000_000))
-            status = Int(response.status.code)
-            let buffer = try await response.body.collect(upTo: 16 << 20)
-            body = Array(buffer.readableBytesView)
-        } catch {
-            return .failure(.transport(String(describing: error)))
-        }
-        let content: HistoryPage.Content
-        do {
-            content = try HistoryPage.read(body, kind: kind, instrument: instrument)
-        } catch {
-            return .failure(status == 200 ? .malformed(error.reason) : .http(status: status, code: nil, message: HistoryPage.excerpt(body)))
-        }
-        switch content {
-        case .records(let records) where status == 200: return .success(records)
-        case .records: return .failure(.http(status: status, code: nil, message: nil))
-        case .okxError(let code, let message) where status == 200: return .failure(.okx(code: code, message: message))
-        case .okxError(let code, let message): return .failure(.http(status: status, code: code, message: message))
-        }
     }
 }

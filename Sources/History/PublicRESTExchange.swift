@@ -1,0 +1,110 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+
+/// What one GET of OKX's public REST API answered, read.
+enum OKXAnswer<Value> {
+    /// `code` "0" and its `data`.
+    case data(Value)
+    /// Any other `code`: OKX's error, e.g. 50011 "Too Many Requests".
+    case okxError(code: String, message: String)
+}
+
+/// The HTTP edge shared by history downloads and instrument syncs: one GET at a time within a
+/// ``RequestBudget``, retried by the ``RetryPolicy`` while the failure may pass. What a body means
+/// is the caller's `read`; how often OKX may be asked is the budget's.
+struct PublicRESTExchange {
+    let options: HistoryDownloader.Options
+    let logger: Logger
+    let client: HTTPClient
+    let clock = ContinuousClock()
+    let started: ContinuousClock.Instant
+    var budget: RequestBudget
+    /// Requests sent (retries included), retries, and answers read.
+    private(set) var requests = 0
+    private(set) var retries = 0
+    private(set) var answers = 0
+
+    init(options: HistoryDownloader.Options, logger: Logger, client: HTTPClient) {
+        self.options = options
+        self.logger = logger
+        self.client = client
+        self.started = clock.now
+        self.budget = options.budget
+    }
+
+    /// The time since the exchange began.
+    var elapsed: Duration { clock.now - started }
+
+    /// GETs `request` until it is answered or fails for good.
+    /// - Parameter subject: what the request is for, in the log (an instrument, an instrument type).
+    /// - Returns: the value `read` made of the answer, or the last failure and how many attempts it took.
+    mutating func get<Value>(_ request: HistoryRequest, subject: String,
+                             read: ([UInt8]) throws(HistoryPageError) -> OKXAnswer<Value>) async throws -> Result<Value, ExchangeFailure> {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let sendAt = budget.reserve(at: elapsed)
+            let wait = sendAt - elapsed
+            if wait > .zero { try await Task.sleep(for: wait) }
+            requests += 1
+            if attempt > 1 { retries += 1 }
+            let outcome = await send(request, read: read)
+            budget.answered(at: elapsed)
+            let failure: RequestFailure
+            switch outcome {
+            case .success(let value):
+                answers += 1
+                return .success(value)
+            case .failure(let reason):
+                failure = reason
+            }
+            if failure.isRateLimit { budget.exhausted(at: elapsed) }
+            guard failure.isTransient, let delay = options.retry.delay(after: attempt, random: Double.random(in: 0..<1)) else {
+                return .failure(ExchangeFailure(attempts: attempt, failure: failure))
+            }
+            logger.warning("request failed; retrying", metadata: [
+                "subject": "\(subject)", "request": "\(request)", "failure": "\(failure)",
+                "attempt": "\(attempt)", "retry_in_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)",
+            ])
+            try await Task.sleep(for: delay)
+        }
+    }
+
+    /// One HTTP exchange, read into a value or a failure.
+    private func send<Value>(_ request: HistoryRequest, read: ([UInt8]) throws(HistoryPageError) -> OKXAnswer<Value>) async -> Result<Value, RequestFailure> {
+        var http = HTTPClientRequest(url: request.url(base: options.baseURL))
+        http.method = .GET
+        http.headers.add(name: "Accept", value: "application/json")
+        let status: Int
+        let body: [UInt8]
+        do {
+            let response = try await client.execute(http, timeout: .nanoseconds(Int64(options.requestTimeout.components.seconds) * 1_000_000_000
+                                                                                  + options.requestTimeout.components.attoseconds / 1_000_000_000))
+            status = Int(response.status.code)
+            let buffer = try await response.body.collect(upTo: 64 << 20)
+            body = Array(buffer.readableBytesView)
+        } catch {
+            return .failure(.transport(String(describing: error)))
+        }
+        let answer: OKXAnswer<Value>
+        do {
+            answer = try read(body)
+        } catch {
+            return .failure(status == 200 ? .malformed(error.reason) : .http(status: status, code: nil, message: HistoryPage.excerpt(body)))
+        }
+        switch answer {
+        case .data(let value) where status == 200: return .success(value)
+        case .data: return .failure(.http(status: status, code: nil, message: nil))
+        case .okxError(let code, let message) where status == 200: return .failure(.okx(code: code, message: message))
+        case .okxError(let code, let message): return .failure(.http(status: status, code: code, message: message))
+        }
+    }
+}
+
+/// A request that failed for good: OKX refused it, or it kept failing past the retry budget.
+struct ExchangeFailure: Error {
+    var attempts: Int
+    var failure: RequestFailure
+}
