@@ -32,6 +32,9 @@ public struct OKXRestScript: Sendable {
     public var candles: [String: [String: [CandleRow]]]
     /// Trades per instrument, oldest first (ids growing).
     public var trades: [String: [TradeRow]]
+    /// `GET /api/v5/public/instruments` bodies by `instType` (for OPTION: by `instType`/`instFamily`,
+    /// e.g. `OPTION/BTC-USD`), served as they are: OKX's real responses.
+    public var instruments: [String: String]
     /// Faults by request number.
     public var faults: [Int: Fault]
     /// Requests numbered from this one on are never answered (``Fault/hold``): a client is
@@ -41,10 +44,11 @@ public struct OKXRestScript: Sendable {
     public var rateLimit: Int
     public var rateWindow: Duration
 
-    public init(candles: [String: [String: [CandleRow]]] = [:], trades: [String: [TradeRow]] = [:], faults: [Int: Fault] = [:],
-                holdFrom: Int? = nil, rateLimit: Int = 20, rateWindow: Duration = .seconds(2)) {
+    public init(candles: [String: [String: [CandleRow]]] = [:], trades: [String: [TradeRow]] = [:], instruments: [String: String] = [:],
+                faults: [Int: Fault] = [:], holdFrom: Int? = nil, rateLimit: Int = 20, rateWindow: Duration = .seconds(2)) {
         self.candles = candles
         self.trades = trades
+        self.instruments = instruments
         self.faults = faults
         self.holdFrom = holdFrom
         self.rateLimit = rateLimit
@@ -84,6 +88,11 @@ public struct OKXRestScript: Sendable {
             return Response(status: 200, body: Self.envelope(page.map { row in
                 #"{"instId":"\#(instrument)","side":"\#(row.side)","sz":"\#(row.size)","px":"\#(row.price)","source":"0","tradeId":"\#(row.tradeId)","ts":"\#(row.time)"}"#
             }))
+        case "/api/v5/public/instruments":
+            guard let type = query["instType"] else { return Self.error(400, code: "50014", "Parameter instType can not be empty") }
+            let key = type == "OPTION" ? "OPTION/" + (query["instFamily"] ?? query["uly"] ?? "") : type
+            guard let body = instruments[key] else { return Self.error(400, code: "51000", "Parameter instType error") }
+            return Response(status: 200, body: body)
         default:
             return Response(status: 404, body: #"{"code":404,"data":{},"detailMsg":"","error_code":"404","error_message":"Not Found","msg":"Not Found"}"#)
         }
