@@ -26,10 +26,13 @@ public struct BookIncidentCounts: Sendable, Hashable {
     public var sequenceGaps = 0
     public var checksumMismatches = 0
     public var crossedBooks = 0
-    /// Updates dropped because the book was waiting for a fresh snapshot.
+    /// Updates that arrived while the book was waiting for a fresh snapshot (held for it when they carry
+    /// sequence ids, else dropped).
     public var updatesDroppedWhileInvalid = 0
-    /// Resubscribe requests issued to get a fresh snapshot.
+    /// Requests issued to get a fresh snapshot.
     public var resubscribeRequests = 0
+    /// Snapshots older than every held update, refused (a newer one is asked for).
+    public var staleSnapshots = 0
 
     public init() {}
 
