@@ -15,24 +15,13 @@ public enum HistoryPage {
     /// reader is plenty.
     /// - Throws: ``HistoryPageError`` when the body is not OKX's envelope or a record is malformed.
     public static func read(_ body: [UInt8], kind: HistoryKind, instrument: String) throws(HistoryPageError) -> Content {
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: Data(body))
-        } catch {
-            throw HistoryPageError(reason: "the body is not JSON: \(Self.excerpt(body))")
+        let data: [Any]
+        switch try OKXEnvelope.read(body) {
+        case .okxError(let code, let message): return .okxError(code: code, message: message)
+        case .data(let value):
+            guard let array = value as? [Any] else { throw HistoryPageError(reason: "code 0 without a data array: \(Self.excerpt(body))") }
+            data = array
         }
-        guard let envelope = object as? [String: Any] else { throw HistoryPageError(reason: "the body is not a JSON object: \(Self.excerpt(body))") }
-        // OKX's code is a string ("0"); some error bodies (e.g. a 404's) carry a number.
-        let code: String
-        switch envelope["code"] {
-        case let text as String: code = text
-        case let number as NSNumber: code = number.stringValue
-        default: throw HistoryPageError(reason: "the body has no code: \(Self.excerpt(body))")
-        }
-        guard code == "0" else {
-            return .okxError(code: code, message: envelope["msg"] as? String ?? "")
-        }
-        guard let data = envelope["data"] as? [Any] else { throw HistoryPageError(reason: "code 0 without a data array: \(Self.excerpt(body))") }
         var records: [HistoryRecord] = []
         records.reserveCapacity(data.count)
         for (index, element) in data.enumerated() {

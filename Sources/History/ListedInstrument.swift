@@ -29,28 +29,16 @@ public struct ListedInstrument: Sendable, Hashable {
         self.state = state
     }
 
-    /// Reads a response body. Not the hot path (a few requests per sync), so Foundation's reader.
+    /// Reads a response body.
     static func read(_ body: [UInt8]) throws(HistoryPageError) -> OKXAnswer<[ListedInstrument]> {
-        let envelope: [String: Any]
-        do {
-            guard let object = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
-                throw HistoryPageError(reason: "the body is not a JSON object: \(HistoryPage.excerpt(body))")
+        let data: [[String: Any]]
+        switch try OKXEnvelope.read(body) {
+        case .okxError(let code, let message): return .okxError(code: code, message: message)
+        case .data(let value):
+            guard let array = value as? [[String: Any]] else {
+                throw HistoryPageError(reason: "code 0 without a data array of objects: \(HistoryPage.excerpt(body))")
             }
-            envelope = object
-        } catch let error as HistoryPageError {
-            throw error
-        } catch {
-            throw HistoryPageError(reason: "the body is not JSON: \(HistoryPage.excerpt(body))")
-        }
-        let code: String
-        switch envelope["code"] {
-        case let text as String: code = text
-        case let number as NSNumber: code = number.stringValue
-        default: throw HistoryPageError(reason: "the body has no code: \(HistoryPage.excerpt(body))")
-        }
-        guard code == "0" else { return .okxError(code: code, message: envelope["msg"] as? String ?? "") }
-        guard let data = envelope["data"] as? [[String: Any]] else {
-            throw HistoryPageError(reason: "code 0 without a data array of objects: \(HistoryPage.excerpt(body))")
+            data = array
         }
         var listed: [ListedInstrument] = []
         listed.reserveCapacity(data.count)

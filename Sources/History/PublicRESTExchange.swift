@@ -11,6 +11,32 @@ enum OKXAnswer<Value> {
     case okxError(code: String, message: String)
 }
 
+/// OKX's REST envelope `{"code":"0","msg":"","data":...}`. Not the hot path: a body is read once
+/// per request, so Foundation's JSON reader is plenty.
+enum OKXEnvelope {
+    /// The `data` of a code-0 body, or OKX's error.
+    /// - Throws: ``HistoryPageError`` when the body is not OKX's envelope.
+    static func read(_ body: [UInt8]) throws(HistoryPageError) -> OKXAnswer<Any> {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: Data(body))
+        } catch {
+            throw HistoryPageError(reason: "the body is not JSON: \(HistoryPage.excerpt(body))")
+        }
+        guard let envelope = object as? [String: Any] else { throw HistoryPageError(reason: "the body is not a JSON object: \(HistoryPage.excerpt(body))") }
+        // OKX's code is a string ("0"); some error bodies (e.g. a 404's) carry a number.
+        let code: String
+        switch envelope["code"] {
+        case let text as String: code = text
+        case let number as NSNumber: code = number.stringValue
+        default: throw HistoryPageError(reason: "the body has no code: \(HistoryPage.excerpt(body))")
+        }
+        guard code == "0" else { return .okxError(code: code, message: envelope["msg"] as? String ?? "") }
+        guard let data = envelope["data"] else { throw HistoryPageError(reason: "code 0 without data: \(HistoryPage.excerpt(body))") }
+        return .data(data)
+    }
+}
+
 /// The HTTP edge shared by history downloads and instrument syncs: one GET at a time within a
 /// ``RequestBudget``, retried by the ``RetryPolicy`` while the failure may pass. What a body means
 /// is the caller's `read`; how often OKX may be asked is the budget's.

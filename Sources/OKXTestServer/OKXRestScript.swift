@@ -35,6 +35,8 @@ public struct OKXRestScript: Sendable {
     /// `GET /api/v5/public/instruments` bodies by `instType` (for OPTION: by `instType`/`instFamily`,
     /// e.g. `OPTION/BTC-USD`), served as they are: OKX's real responses.
     public var instruments: [String: String]
+    /// `GET /api/v5/market/books` bodies by `instId`, served as they are.
+    public var books: [String: String]
     /// Faults by request number.
     public var faults: [Int: Fault]
     /// Requests numbered from this one on are never answered (``Fault/hold``): a client is
@@ -45,10 +47,12 @@ public struct OKXRestScript: Sendable {
     public var rateWindow: Duration
 
     public init(candles: [String: [String: [CandleRow]]] = [:], trades: [String: [TradeRow]] = [:], instruments: [String: String] = [:],
-                faults: [Int: Fault] = [:], holdFrom: Int? = nil, rateLimit: Int = 20, rateWindow: Duration = .seconds(2)) {
+                books: [String: String] = [:], faults: [Int: Fault] = [:], holdFrom: Int? = nil, rateLimit: Int = 20,
+                rateWindow: Duration = .seconds(2)) {
         self.candles = candles
         self.trades = trades
         self.instruments = instruments
+        self.books = books
         self.faults = faults
         self.holdFrom = holdFrom
         self.rateLimit = rateLimit
@@ -88,6 +92,9 @@ public struct OKXRestScript: Sendable {
             return Response(status: 200, body: Self.envelope(page.map { row in
                 #"{"instId":"\#(instrument)","side":"\#(row.side)","sz":"\#(row.size)","px":"\#(row.price)","source":"0","tradeId":"\#(row.tradeId)","ts":"\#(row.time)"}"#
             }))
+        case "/api/v5/market/books":
+            guard let body = books[instrument] else { return Self.error(200, code: "51001", "Instrument ID does not exist") }
+            return Response(status: 200, body: body)
         case "/api/v5/public/instruments":
             guard let type = query["instType"] else { return Self.error(400, code: "50014", "Parameter instType can not be empty") }
             let key = type == "OPTION" ? "OPTION/" + (query["instFamily"] ?? query["uly"] ?? "") : type

@@ -4,7 +4,7 @@ import TradingCore
 /// resubscribe when one of them asks for a fresh snapshot. A value: the host's event loop owns it.
 ///
 /// ```swift
-/// if let resubscribe = books.apply(update, now: receivedAt).resubscribe { feed.resubscribe(resubscribe) }
+/// if let wanted = books.apply(update, now: receivedAt).resubscribe { feed.requestSnapshot(wanted) }
 /// ```
 public struct OrderBooks: Sendable {
     public struct Key: Sendable, Hashable {
@@ -61,6 +61,7 @@ public struct OrderBooks: Sendable {
             total.crossedBooks += synchronizer.incidents.crossedBooks
             total.updatesDroppedWhileInvalid += synchronizer.incidents.updatesDroppedWhileInvalid
             total.resubscribeRequests += synchronizer.incidents.resubscribeRequests
+            total.staleSnapshots += synchronizer.incidents.staleSnapshots
         }
     }
 

@@ -81,6 +81,12 @@ final class OKXEndpointConnection: Sendable {
         perform(inner.withLock { $0.machine.resubscribe(subscription) })
     }
 
+    /// A frame that did not come from the socket (a book snapshot fetched over REST), handled as if
+    /// the current socket had delivered it: decoded, counted, recorded, yielded in order.
+    func inject(_ text: String) {
+        received(text, generation: inner.withLock { $0.generation })
+    }
+
     // MARK: Performing actions (never while holding the lock: socket calls may call back synchronously)
 
     private func perform(_ actions: [FeedConnectionStateMachine.Action]) {

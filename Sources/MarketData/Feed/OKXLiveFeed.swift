@@ -24,14 +24,22 @@ public final class OKXLiveFeed: MarketDataFeed {
     private let continuation: AsyncStream<FeedEvent>.Continuation
     private let ownedGroup: MultiThreadedEventLoopGroup?
     private let started = Mutex(false)
+    private let bookSnapshots: BookSnapshotSource?
+    private let logger: Logger
 
     /// - Parameters:
     ///   - subscriptions: channels to subscribe; each goes to its endpoint (candles to business).
     ///   - group: the event loops to use; by default the feed makes (and later shuts down) its own.
     ///   - rawFrames: called with every frame received, before decoding (for the recorder).
+    ///   - bookSnapshots: where a book's snapshot comes from when a ``BookSynchronizer`` asks for one
+    ///     (OKX's REST `GET /api/v5/market/books`: its books channels send none since August 2026);
+    ///     without it the channel is resubscribed, which gets one only where OKX still sends it.
     public init(configuration: FeedConfiguration, subscriptions: [OKXSubscription], group: (any EventLoopGroup)? = nil,
-                logger: Logger = Logger(label: "okx-feed"), rawFrames: (@Sendable (ReceivedFrame) -> Void)? = nil) {
+                logger: Logger = Logger(label: "okx-feed"), rawFrames: (@Sendable (ReceivedFrame) -> Void)? = nil,
+                bookSnapshots: BookSnapshotSource? = nil) {
         self.configuration = configuration
+        self.bookSnapshots = bookSnapshots
+        self.logger = logger
         let (stream, continuation) = AsyncStream<FeedEvent>.makeStream(bufferingPolicy: .unbounded)
         self.stream = stream
         self.continuation = continuation
@@ -81,5 +89,26 @@ public final class OKXLiveFeed: MarketDataFeed {
     /// ``BookSynchronizer`` says so.
     public func resubscribe(_ subscription: OKXSubscription) {
         connections.first { $0.endpoint == subscription.endpoint }?.resubscribe(subscription)
+    }
+
+    /// Gets a fresh snapshot of a book channel when a ``BookSynchronizer`` asks for one: from
+    /// ``BookSnapshotSource`` when there is one, delivered as a snapshot frame among the
+    /// connection's frames (and recorded as one), else by resubscribing. A failed fetch is logged;
+    /// the synchronizer asks again after its backoff.
+    public func requestSnapshot(_ subscription: OKXSubscription) {
+        guard let bookSnapshots, let instId = subscription.instId else {
+            resubscribe(subscription)
+            return
+        }
+        guard let connection = connections.first(where: { $0.endpoint == subscription.endpoint }) else { return }
+        let logger = logger
+        Task {
+            do {
+                let body = try await bookSnapshots(instId, BookSnapshotSource.depth(of: subscription.channel))
+                connection.inject(try BookSnapshotFrame.text(restBody: body, channel: subscription.channel, instId: instId))
+            } catch {
+                logger.warning("okx feed: book snapshot not fetched", metadata: ["subscription": "\(subscription)", "error": "\(error)"])
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import RuntimeHost
 import Foundation
+import History
 import Logging
 import MarketData
 import TradingCore
@@ -41,7 +42,11 @@ struct RecordCommand: AsyncParsableCommand {
         let recorder = try FrameRecorder(path: out)
         let logger = Logger(label: "runtime.record")
         let feed = OKXLiveFeed(configuration: feedConfiguration, subscriptions: subscriptions, logger: logger,
-                               rawFrames: { frame in recorder.record(frame) })
+                               rawFrames: { frame in recorder.record(frame) },
+                               bookSnapshots: try BookSnapshotDownloader.forFeed(logger: logger))
+        // OKX's books channels send no snapshot on subscribe: the recorder follows each book as the
+        // host does, so the snapshots it fetches land in the recording and a replay can build the book.
+        var books = OrderBooks()
         logger.info("recording", metadata: ["subscriptions": "\(subscriptions.map(\.description).joined(separator: ","))",
                                             "out": "\(out)", "public": "\(feedConfiguration.publicURL)",
                                             "business": "\(feedConfiguration.businessURL)"])
@@ -75,6 +80,8 @@ struct RecordCommand: AsyncParsableCommand {
                 logger.warning("OKX \(endpoint): \(message)")
             case .decodeFailure(let error, _):
                 logger.warning("undecodable frame recorded as received: \(error)")
+            case .market(.book(let update), let receivedAt):
+                if let wanted = books.apply(update, now: receivedAt).resubscribe { feed.requestSnapshot(wanted) }
             case .market:
                 break
             }

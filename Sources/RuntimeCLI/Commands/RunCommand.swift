@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import History
 import Logging
 import MarketData
 import RuntimeHost
@@ -50,7 +51,8 @@ struct RunCommand: AsyncParsableCommand {
                 liveFeed = nil
                 logger.notice("SYNTHETIC market data: a seeded random walk, not OKX prices")
             } else {
-                let okx = OKXLiveFeed(configuration: settings.feed, subscriptions: plan.subscriptions, logger: logger)
+                let okx = OKXLiveFeed(configuration: settings.feed, subscriptions: plan.subscriptions, logger: logger,
+                                      bookSnapshots: try BookSnapshotDownloader.forFeed(logger: logger))
                 feed = okx
                 liveFeed = okx
             }

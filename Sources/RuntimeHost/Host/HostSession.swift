@@ -207,7 +207,7 @@ public final class HostSession {
             logger.warning("message from OKX", metadata: ["endpoint": "\(endpoint)", "message": "\(message)"])
         }
         for instrument in engine.takeResubscribeRequests() {
-            liveFeed?.resubscribe(OKXSubscription(channel: "books", instId: instrument.symbol))
+            liveFeed?.requestSnapshot(OKXSubscription(channel: "books", instId: instrument.symbol))
         }
     }
 
