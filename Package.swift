@@ -73,6 +73,9 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+        // HMAC-SHA256 for OKX request signing. The range is the one postgres-nio and swift-certificates
+        // already accept (3.12.3 to 6), so adding it resolves to the version the build already has.
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"6.0.0"),
     ],
     targets: [
         .target(name: "MarketData", dependencies: [
@@ -99,6 +102,13 @@ let package = Package(
         ]),
         .target(name: "DataQuality", dependencies: [sdk]),
         .target(name: "Execution", dependencies: [sdk]),
+        // The pure core of the OKX private venue: signing, order lifecycle with an in-doubt state,
+        // fill accounting, error classes, rate buckets, the private session and the reconciler, and
+        // the private-message codec. No I/O: drivers (REST, WebSocket) come as thin shells around it.
+        .target(name: "OKXTrading", dependencies: [
+            sdk, logging, "Execution",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "Portfolio", dependencies: [sdk]),
         // Backtest statistics (returns, Sharpe, drawdown, ...) as pure functions of an equity series and trades.
         .target(name: "Analytics", dependencies: [sdk]),
