@@ -1,0 +1,150 @@
+import TradingCore
+
+/// How orders are placed on this account: OKX's `tdMode` and `posSide` depend on the account mode
+/// (`acctLv`) and position mode (`posMode`), which the start-up check reads from `/account/config`.
+public struct OKXOrderDefaults: Sendable, Hashable {
+    /// `tdMode` for spot orders: `cash` on a spot or futures account, `cross` on a multi-currency or
+    /// portfolio margin account.
+    public var spotTradeMode: String
+    /// `tdMode` for swaps and futures: `cross` or `isolated`.
+    public var derivativeTradeMode: String
+    /// Whether the account is in `long_short_mode` (then `posSide` must be sent for derivatives).
+    public var longShortPositionMode: Bool
+
+    public init(spotTradeMode: String = "cash", derivativeTradeMode: String = "cross", longShortPositionMode: Bool = false) {
+        self.spotTradeMode = spotTradeMode
+        self.derivativeTradeMode = derivativeTradeMode
+        self.longShortPositionMode = longShortPositionMode
+    }
+}
+
+/// A place request, ready to be signed and sent (`POST /api/v5/trade/order`).
+public struct OKXPlaceRequest: Sendable, Hashable {
+    public var instrument: InstrumentId
+    public var clientOrderId: ClientOrderId
+    public var side: Side
+    public var orderType: OrderType
+    public var size: Quantity
+    public var price: Price?
+    public var tradeMode: String
+    /// Sent only for derivatives in long/short mode.
+    public var positionSide: PositionSide?
+    public var reduceOnly: Bool
+    /// `expTime` (venue clock): OKX discards the request if it is processed later (`50037`).
+    public var expiresAt: Timestamp
+
+    public static let path = "/api/v5/trade/order"
+
+    /// The JSON body, keys in a fixed order (the signature covers these exact bytes).
+    ///
+    /// Spot market orders carry `tgtCcy=base_ccy` (OKX's default for buys is the quote currency,
+    /// which would read our base-unit size as USDT) and `banAmend=true` (else OKX may shrink the
+    /// size to the balance and still report `filled`).
+    public var body: String {
+        var fields: [(String, OKXJSON.Value)] = [
+            ("instId", .string(instrument.symbol)), ("tdMode", .string(tradeMode)), ("clOrdId", .string(clientOrderId.rawValue)),
+            ("side", .string(side.rawValue)), ("ordType", .string(orderType.rawValue)), ("sz", .string(size.description)),
+        ]
+        if let price, orderType.hasLimitPrice { fields.append(("px", .string(price.description))) }
+        if let positionSide { fields.append(("posSide", .string(positionSide.rawValue))) }
+        if reduceOnly { fields.append(("reduceOnly", .bool(true))) }
+        if instrument.kind == .spot, orderType == .market {
+            fields.append(("tgtCcy", .string("base_ccy")))
+            fields.append(("banAmend", .bool(true)))
+        }
+        return OKXJSON.object(fields)
+    }
+}
+
+/// A cancel request (`POST /api/v5/trade/cancel-order`): by OKX's id when known, else by ours.
+public struct OKXCancelRequest: Sendable, Hashable {
+    public var instrument: InstrumentId
+    public var clientOrderId: ClientOrderId
+    public var venueOrderId: VenueOrderId?
+
+    public static let path = "/api/v5/trade/cancel-order"
+
+    public var body: String {
+        var fields: [(String, OKXJSON.Value)] = [("instId", .string(instrument.symbol))]
+        if let venueOrderId { fields.append(("ordId", .string(venueOrderId.rawValue))) } else { fields.append(("clOrdId", .string(clientOrderId.rawValue))) }
+        return OKXJSON.object(fields)
+    }
+}
+
+/// An amend request (`POST /api/v5/trade/amend-order`). `newSz` is the total size including what
+/// has filled, the same convention as ``ExecutionVenue/amend(_:quantity:price:at:events:)``.
+public struct OKXAmendRequest: Sendable, Hashable {
+    public var instrument: InstrumentId
+    public var clientOrderId: ClientOrderId
+    public var venueOrderId: VenueOrderId?
+    /// `reqId`: echoed in the `orders` push that carries the amendment's result.
+    public var requestId: String
+    public var newSize: Quantity?
+    public var newPrice: Price?
+    /// `expTime` (venue clock).
+    public var expiresAt: Timestamp
+
+    public static let path = "/api/v5/trade/amend-order"
+
+    public var body: String {
+        var fields: [(String, OKXJSON.Value)] = [("instId", .string(instrument.symbol))]
+        if let venueOrderId { fields.append(("ordId", .string(venueOrderId.rawValue))) } else { fields.append(("clOrdId", .string(clientOrderId.rawValue))) }
+        fields.append(("reqId", .string(requestId)))
+        if let newSize { fields.append(("newSz", .string(newSize.description))) }
+        if let newPrice { fields.append(("newPx", .string(newPrice.description))) }
+        return OKXJSON.object(fields)
+    }
+}
+
+/// A lookup of one order by our id (`GET /api/v5/trade/order?instId=&clOrdId=`): the way an
+/// in-doubt order is resolved.
+public struct OKXOrderLookup: Sendable, Hashable {
+    public var instrument: InstrumentId
+    public var clientOrderId: ClientOrderId
+
+    /// The request path with its query (the signature covers the query).
+    public var requestPath: String { "/api/v5/trade/order?instId=\(instrument.symbol)&clOrdId=\(clientOrderId.rawValue)" }
+}
+
+/// A fetch of one order's fills (`GET /api/v5/trade/fills?instId=&ordId=`): fills a gap between
+/// `accFillSz` and the fills seen.
+public struct OKXFillsFetch: Sendable, Hashable {
+    public var instrument: InstrumentId
+    public var venueOrderId: VenueOrderId
+
+    public var requestPath: String { "/api/v5/trade/fills?instId=\(instrument.symbol)&ordId=\(venueOrderId.rawValue)" }
+}
+
+/// Minimal JSON text building for request bodies, keys in the given order. Numbers go as strings
+/// (OKX's convention, and exact decimals); flags such as `reduceOnly` are JSON booleans.
+enum OKXJSON {
+    enum Value: Hashable {
+        case string(String)
+        case bool(Bool)
+    }
+
+    static func object(_ fields: [(String, Value)]) -> String {
+        "{" + fields.map { name, value in
+            switch value {
+            case .string(let text): "\(quoted(name)):\(quoted(text))"
+            case .bool(let flag): "\(quoted(name)):\(flag)"
+            }
+        }.joined(separator: ",") + "}"
+    }
+
+    static func quoted(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20: result += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+}
