@@ -160,6 +160,9 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // Literal constructors and sample instruments shared by the trading tests.
         .target(name: "TradingTestSupport", dependencies: [sdk], path: "Tests/TradingTestSupport"),
+        .testTarget(name: "OKXTradingTests", dependencies: ["TestSupport", "TradingTestSupport", "OKXTrading", sdk,
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
         .testTarget(name: "ExecutionTests", dependencies: ["TestSupport", "Execution", "TradingTestSupport", sdk]),
         .testTarget(name: "PortfolioTests", dependencies: ["TestSupport", "Portfolio", "TradingTestSupport", sdk]),
         .testTarget(name: "ReportsTests", dependencies: ["TestSupport", "Analytics", "Charts", "Reports", sdk]),
