@@ -85,6 +85,33 @@ struct OrderFaultTests {
         #expect(actions.places.count == 1)
     }
 
+    @Test("'not found' from a lookup sent before expTime + skew proves nothing, even when answered after it")
+    func earlyLookupAnsweredLate() {
+        var (order, actions) = submitted()
+        order.placeWritten(at: ms(1_000))
+        order.placeFailed(written: true, reason: "connection reset", at: ms(7_900), actions: &actions)
+        // That lookup left at 7 900, before the deadline (8 000); OKX might still have processed the place after it.
+        order.lookupAnswered(nil, at: ms(8_500), actions: &actions)
+        #expect(!actions.expired)
+        order.advance(to: ms(8_500), actions: &actions)
+        #expect(actions.lookups.count == 2)
+        order.lookupAnswered(nil, at: ms(8_600), actions: &actions)
+        #expect(actions.expired)
+    }
+
+    @Test("a cancel accepted but never confirmed by a push is checked by a lookup, not sent again")
+    func cancelWithoutPush() {
+        var (order, actions) = submitted()
+        order.placeAnswered(ack(), at: ms(1_050), actions: &actions)
+        order.requestCancel(at: ms(2_000), actions: &actions)
+        order.cancelAnswered(ack(), at: ms(2_050), actions: &actions)
+        order.advance(to: ms(12_000), actions: &actions)
+        #expect(actions.lookups.count == 1)
+        order.lookupAnswered(update(.canceled, cancelSource: "1"), at: ms(12_100), actions: &actions)
+        #expect(actions.canceled)
+        #expect(actions.compactMap { if case .cancel = $0 { 1 } else { nil } }.count == 1)
+    }
+
     @Test("a place that never left is failed as not sent")
     func neverWritten() {
         var (order, actions) = submitted()

@@ -30,7 +30,9 @@ public struct OKXPlaceRequest: Sendable, Hashable {
     /// Sent only for derivatives in long/short mode.
     public var positionSide: PositionSide?
     public var reduceOnly: Bool
-    /// `expTime` (venue clock): OKX discards the request if it is processed later (`50037`).
+    /// `expTime` (venue clock): OKX discards the request if it is processed later (`50037`). Sent as
+    /// the `expTime` header over REST (``OKXRequestSigner/restHeaders(method:requestPath:body:at:expiresAt:)``),
+    /// or as the op's top-level `expTime` over the WebSocket; never optional.
     public var expiresAt: Timestamp
 
     public static let path = "/api/v5/trade/order"
@@ -81,7 +83,7 @@ public struct OKXAmendRequest: Sendable, Hashable {
     public var requestId: String
     public var newSize: Quantity?
     public var newPrice: Price?
-    /// `expTime` (venue clock).
+    /// `expTime` (venue clock), sent like ``OKXPlaceRequest/expiresAt``.
     public var expiresAt: Timestamp
 
     public static let path = "/api/v5/trade/amend-order"

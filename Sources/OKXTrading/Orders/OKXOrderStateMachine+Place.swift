@@ -31,9 +31,9 @@ extension OKXOrderStateMachine {
         let expiresAt: Timestamp
         switch phase {
         case .pendingNew(let expiry), .sent(_, let expiry): expiresAt = expiry
-        case .inDoubt(_, let expiry, _, _, _):
+        case .inDoubt(let doubt):
             // A late answer still counts: it is OKX's word on the order.
-            expiresAt = expiry
+            expiresAt = doubt.expiresAt
         case .open, .closing, .done, .waitingToResend:
             // A push got here first (it beats the ack), or this is a duplicate answer.
             if let venueOrderId = ack.venueOrderId, lifecycle.venueOrderId != nil, lifecycle.venueOrderId != venueOrderId {

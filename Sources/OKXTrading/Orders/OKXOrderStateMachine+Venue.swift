@@ -32,8 +32,11 @@ extension OKXOrderStateMachine {
 
     /// The answer to a lookup by client id: the order as OKX has it, or nil when OKX has no such order.
     public mutating func lookupAnswered(_ update: OKXOrderUpdate?, at now: Timestamp, actions: inout [OKXOrderAction]) {
-        if case .inDoubt(let since, let expiresAt, let reason, _, let next) = phase {
-            phase = .inDoubt(since: since, expiresAt: expiresAt, reason: reason, lookupInFlight: false, nextLookupAt: next)
+        var sentAt: Timestamp?
+        if case .inDoubt(var doubt) = phase {
+            sentAt = doubt.lookupSentAt
+            doubt.lookupSentAt = nil
+            phase = .inDoubt(doubt)
         }
         if let update {
             venueUpdated(update, at: now, actions: &actions)
@@ -41,12 +44,12 @@ extension OKXOrderStateMachine {
             return
         }
         switch phase {
-        case .inDoubt(let since, let expiresAt, let reason, _, _):
-            let deadline = expiresAt.advanced(byMilliseconds: timing.clockSkewMilliseconds)
-            if now >= deadline {
-                // OKX discards a request it has not processed by expTime, so an order it does not
-                // know after expTime (plus clock error) was never placed.
-                let text = "not placed: OKX has no order \(clientOrderId) after expTime \(expiresAt) + \(timing.clockSkewMilliseconds) ms (in doubt since \(since): \(reason))"
+        case .inDoubt(var doubt):
+            let deadline = doubt.decisiveAfter(clockSkewMilliseconds: timing.clockSkewMilliseconds)
+            if let sentAt, sentAt >= deadline {
+                // OKX discards a request it has not processed by expTime, so an order it did not
+                // know when asked after expTime (plus clock error) was never placed.
+                let text = "not placed: OKX had no order \(clientOrderId) at \(sentAt), after expTime \(doubt.expiresAt) + \(timing.clockSkewMilliseconds) ms (in doubt since \(doubt.since): \(doubt.reason))"
                 if transition("reject", actions: &actions, { (order) throws(OrderLifecycleError) in
                     try order.reject(venueOrderId: nil, reason: text, at: now)
                 }) {
@@ -54,10 +57,10 @@ extension OKXOrderStateMachine {
                     actions.append(.emit(.expired(record)))
                 }
             } else {
-                // Too early to tell: the request may still be on its way. Ask again, at the latest
-                // right after the deadline.
-                let next = min(now.advanced(byMilliseconds: timing.lookupIntervalMilliseconds), deadline)
-                phase = .inDoubt(since: since, expiresAt: expiresAt, reason: reason, lookupInFlight: false, nextLookupAt: max(next, now))
+                // Too early to tell (or an answer to a lookup we did not send): the request may
+                // still be on its way. Ask again, at the latest right at the deadline.
+                doubt.nextLookupAt = max(now, min(now.advanced(byMilliseconds: timing.lookupIntervalMilliseconds), deadline))
+                phase = .inDoubt(doubt)
             }
         case .open, .closing:
             // OKX forgets canceled orders without fills after two hours; one we thought live that
@@ -75,9 +78,10 @@ extension OKXOrderStateMachine {
 
     /// A lookup failed in transport: try again after the lookup interval.
     public mutating func lookupFailed(at now: Timestamp) {
-        guard case .inDoubt(let since, let expiresAt, let reason, _, _) = phase else { return }
-        phase = .inDoubt(since: since, expiresAt: expiresAt, reason: reason, lookupInFlight: false,
-                         nextLookupAt: now.advanced(byMilliseconds: timing.lookupIntervalMilliseconds))
+        guard case .inDoubt(var doubt) = phase else { return }
+        doubt.lookupSentAt = nil
+        doubt.nextLookupAt = now.advanced(byMilliseconds: timing.lookupIntervalMilliseconds)
+        phase = .inDoubt(doubt)
     }
 
     /// The order's fills from `GET /trade/fills`. Whatever OKX executed beyond them is inferred.

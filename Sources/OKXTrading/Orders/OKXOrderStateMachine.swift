@@ -1,5 +1,4 @@
 import Execution
-import Logging
 import TradingCore
 
 /// One order's life on OKX as a pure value: inputs are OKX's answers, pushes, lookup results and
@@ -53,8 +52,6 @@ public struct OKXOrderStateMachine: Sendable, Hashable {
         public var inDoubt: Bool
     }
 
-    static let logger = Logger(label: "okx.order")
-
     /// A new order: emits `.sent` (the host writes the row) and then the `.place` request.
     public static func submit(_ request: OrderRequest, defaults: OKXOrderDefaults, timing: OKXOrderTiming, mode: TradingMode,
                               decisionMid: Price?, at now: Timestamp, actions: inout [OKXOrderAction]) -> OKXOrderStateMachine {
@@ -74,8 +71,8 @@ public struct OKXOrderStateMachine: Sendable, Hashable {
                                defaults: OKXOrderDefaults, timing: OKXOrderTiming, at now: Timestamp) -> OKXOrderStateMachine {
         let phase: OKXOrderPhase = lifecycle.status.isTerminal ? .done
             : lifecycle.isLive ? .open
-            : .inDoubt(since: now, expiresAt: expiresAt, reason: "restored after a restart before OKX answered",
-                       lookupInFlight: false, nextLookupAt: now)
+            : .inDoubt(OKXDoubt(since: now, expiresAt: expiresAt, reason: "restored after a restart before OKX answered",
+                                lookupSentAt: nil, nextLookupAt: now))
         return OKXOrderStateMachine(lifecycle: lifecycle, phase: phase,
                                     ledger: OKXFillLedger(tradeIds: tradeIds, accounted: lifecycle.filledQuantity),
                                     defaults: defaults, timing: timing)
@@ -111,9 +108,8 @@ public struct OKXOrderStateMachine: Sendable, Hashable {
 
     /// Enters the in-doubt phase and asks for the first lookup.
     mutating func enterDoubt(reason: String, expiresAt: Timestamp, at now: Timestamp, actions: inout [OKXOrderAction]) {
-        Self.logger.warning("order in doubt", metadata: ["clOrdId": "\(clientOrderId)", "reason": "\(reason)"])
-        phase = .inDoubt(since: now, expiresAt: expiresAt, reason: reason, lookupInFlight: true,
-                         nextLookupAt: now.advanced(byMilliseconds: timing.lookupIntervalMilliseconds))
+        phase = .inDoubt(OKXDoubt(since: now, expiresAt: expiresAt, reason: reason, lookupSentAt: now,
+                                  nextLookupAt: now.advanced(byMilliseconds: timing.lookupIntervalMilliseconds)))
         actions.append(.inDoubt(record, reason: reason))
         actions.append(.lookup(lookup))
     }
