@@ -125,6 +125,19 @@ struct CodecTests {
         #expect(orders.first?.venueOrderId == VenueOrderId("452197707845865472"))
     }
 
+    @Test("REST fills and positions answers (docs shapes): fee sign-flipped, missing tradeId refused")
+    func restFillsAndPositions() throws {
+        let fills = try codec.decodeFills(#"{"code":"0","msg":"","data":[{"instType":"SPOT","instId":"BTC-USDT","tradeId":"123","ordId":"312269865356374016","clOrdId":"b16","billId":"1111","subType":"1","tag":"","fillPx":"999","fillSz":"3","fillPnl":"0","side":"buy","posSide":"","execType":"M","feeCcy":"BTC","fee":"-0.0015","ts":"1597026383085","fillTime":"1597026383085","feeRate":"0.0005"}]}"#)
+        #expect(fills == [OKXFillDetail(instrument: btcUsdt, tradeId: TradeId("123"), venueOrderId: VenueOrderId("312269865356374016"),
+                                        clientOrderId: ClientOrderId("b16"), price: px("999"), quantity: qty("3"), fee: money("0.0015"),
+                                        feeCurrency: "BTC", liquidity: .maker, time: ms(1_597_026_383_085))])
+        let noTrade = #"{"code":"0","msg":"","data":[{"instId":"BTC-USDT","tradeId":"","ordId":"1","fillPx":"1","fillSz":"1","fillTime":"1"}]}"#
+        #expect((#expect(throws: OKXDecodeFailure.self) { try codec.decodeFills(noTrade) })?.field == "data[0].tradeId")
+        #expect(throws: OKXDecodeFailure.self) { try codec.decodeFills(#"{"code":"50011","msg":"Too Many Requests","data":[]}"#) }
+        let positions = try codec.decodePositions(#"{"code":"0","msg":"","data":[{"instId":"BTC-USDT-SWAP","posSide":"short","pos":"2","avgPx":"60000","mgnMode":"cross"}]}"#)
+        #expect(positions.first?.signedSize == fp("-2"))
+    }
+
     @Test("spot market orders go with tgtCcy=base_ccy and banAmend; derivatives never")
     func spotMarketBody() {
         let (machine, actions) = submitted(request("r00000000a1", btcUsdt, .buy, .market, size: "0.001", price: nil))

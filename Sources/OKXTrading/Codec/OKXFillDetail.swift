@@ -5,18 +5,25 @@ import TradingCore
 /// Fee sign: OKX reports `fillFee` negative when the platform charges a fee and positive for a
 /// rebate. Our ``Fill/fee`` is positive when charged, so ``fee`` here is already `-fillFee`.
 public struct OKXFillDetail: Sendable, Hashable {
+    /// `instId`.
     public var instrument: InstrumentId
     /// Unique per instrument: the deduplication key with ``instrument``.
     public var tradeId: TradeId
+    /// `ordId`: the order the fill belongs to.
     public var venueOrderId: VenueOrderId
+    /// `clOrdId`; nil when OKX leaves it empty.
     public var clientOrderId: ClientOrderId?
+    /// `fillPx`.
     public var price: Price
+    /// `fillSz`: base units for spot, contracts for derivatives.
     public var quantity: Quantity
     /// Positive when charged, negative for a rebate (`-fillFee`).
     public var fee: Money
     /// `fillFeeCcy`: the fee currency, or the rebate currency when OKX pays one; nil when OKX left it empty.
     public var feeCurrency: String?
+    /// `execType`; nil when OKX leaves it empty.
     public var liquidity: Liquidity?
+    /// `fillTime` (REST: `fillTime`, else `ts`).
     public var time: Timestamp
 
     public init(instrument: InstrumentId, tradeId: TradeId, venueOrderId: VenueOrderId, clientOrderId: ClientOrderId?,
@@ -39,7 +46,9 @@ public struct OKXFillDetail: Sendable, Hashable {
 
 /// `(instId, tradeId)`: identifies one fill.
 public struct OKXFillKey: Sendable, Hashable {
+    /// `instId`.
     public var instrument: InstrumentId
+    /// `tradeId`.
     public var tradeId: TradeId
 }
 

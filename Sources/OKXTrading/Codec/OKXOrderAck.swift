@@ -6,12 +6,15 @@ import TradingCore
 /// An ack is not an outcome: `sCode 0` on a place means OKX received the order and gave it an id,
 /// on a cancel or amend that the request was accepted; the result comes on the `orders` channel.
 public struct OKXOrderAck: Sendable, Hashable {
+    /// `clOrdId` echoed; nil when empty.
     public var clientOrderId: ClientOrderId?
+    /// `ordId` OKX assigned; nil when the request failed.
     public var venueOrderId: VenueOrderId?
     /// `reqId` of an amend.
     public var amendRequestId: String?
     /// `sCode`, or the top-level `code` when the request failed without per-order results.
     public var code: String
+    /// `sMsg`, or the request-wide `msg`.
     public var message: String
     /// What the code means for the order.
     public var errorClass: OKXErrorClass { OKXErrorClass(code: code) }

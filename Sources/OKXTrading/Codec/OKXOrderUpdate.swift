@@ -34,15 +34,21 @@ public enum OKXVenueOrderState: Sendable, Hashable {
 /// An order as OKX sees it: one `orders` push item, or an order from `GET /trade/order` /
 /// `/trade/orders-pending` (same fields). The venue's word on the order's state, used to adopt it.
 public struct OKXOrderUpdate: Sendable, Hashable {
+    /// `instId`.
     public var instrument: InstrumentId
+    /// `ordId`.
     public var venueOrderId: VenueOrderId
     /// Nil when OKX's `clOrdId` is empty (orders placed without one: by hand, liquidations).
     public var clientOrderId: ClientOrderId?
+    /// `state`.
     public var state: OKXVenueOrderState
+    /// `side`.
     public var side: Side
+    /// `ordType`, as OKX names it (`market`, `limit`, `post_only`, `optimal_limit_ioc`, ...).
     public var orderType: String
     /// The ordered size after amendments (base units for spot, contracts otherwise).
     public var size: Quantity
+    /// `px`; nil for market orders.
     public var price: Price?
     /// `accFillSz`: everything filled so far.
     public var accumulatedFillSize: Quantity
@@ -52,6 +58,7 @@ public struct OKXOrderUpdate: Sendable, Hashable {
     public var fill: OKXFillDetail?
     /// `fee`: the accumulated fee of the order, already sign-flipped (positive = charged).
     public var accumulatedFee: Money?
+    /// `feeCcy`: the currency of ``accumulatedFee``.
     public var feeCurrency: String?
     /// `cancelSource`: why OKX canceled the order (`1` the user, `31` post-only, ...).
     public var cancelSource: String?

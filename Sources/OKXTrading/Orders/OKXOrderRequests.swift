@@ -20,21 +20,30 @@ public struct OKXOrderDefaults: Sendable, Hashable {
 
 /// A place request, ready to be signed and sent (`POST /api/v5/trade/order`).
 public struct OKXPlaceRequest: Sendable, Hashable {
+    /// `instId`.
     public var instrument: InstrumentId
+    /// `clOrdId`: unique forever (``OKXClientOrderIdGenerator``).
     public var clientOrderId: ClientOrderId
+    /// `side`.
     public var side: Side
+    /// `ordType`.
     public var orderType: OrderType
+    /// `sz`: base units for spot (with `tgtCcy=base_ccy` for market orders), contracts otherwise.
     public var size: Quantity
+    /// `px`; sent only for limit-priced types.
     public var price: Price?
+    /// `tdMode` (``OKXOrderDefaults``).
     public var tradeMode: String
     /// Sent only for derivatives in long/short mode.
     public var positionSide: PositionSide?
+    /// `reduceOnly`; derivatives only.
     public var reduceOnly: Bool
     /// `expTime` (venue clock): OKX discards the request if it is processed later (`50037`). Sent as
     /// the `expTime` header over REST (``OKXRequestSigner/restHeaders(method:requestPath:body:at:expiresAt:)``),
     /// or as the op's top-level `expTime` over the WebSocket; never optional.
     public var expiresAt: Timestamp
 
+    /// The REST path.
     public static let path = "/api/v5/trade/order"
 
     /// The JSON body, keys in a fixed order (the signature covers these exact bytes).
@@ -60,12 +69,17 @@ public struct OKXPlaceRequest: Sendable, Hashable {
 
 /// A cancel request (`POST /api/v5/trade/cancel-order`): by OKX's id when known, else by ours.
 public struct OKXCancelRequest: Sendable, Hashable {
+    /// `instId`.
     public var instrument: InstrumentId
+    /// Our id, used when OKX's is not known.
     public var clientOrderId: ClientOrderId
+    /// `ordId`, preferred when known.
     public var venueOrderId: VenueOrderId?
 
+    /// The REST path.
     public static let path = "/api/v5/trade/cancel-order"
 
+    /// The JSON body (sign these exact bytes).
     public var body: String {
         var fields: [(String, OKXJSON.Value)] = [("instId", .string(instrument.symbol))]
         if let venueOrderId { fields.append(("ordId", .string(venueOrderId.rawValue))) } else { fields.append(("clOrdId", .string(clientOrderId.rawValue))) }
@@ -76,18 +90,25 @@ public struct OKXCancelRequest: Sendable, Hashable {
 /// An amend request (`POST /api/v5/trade/amend-order`). `newSz` is the total size including what
 /// has filled, the same convention as ``ExecutionVenue/amend(_:quantity:price:at:events:)``.
 public struct OKXAmendRequest: Sendable, Hashable {
+    /// `instId`.
     public var instrument: InstrumentId
+    /// Our id, used when OKX's is not known.
     public var clientOrderId: ClientOrderId
+    /// `ordId`, preferred when known.
     public var venueOrderId: VenueOrderId?
     /// `reqId`: echoed in the `orders` push that carries the amendment's result.
     public var requestId: String
+    /// `newSz`: the new total size, including what has filled.
     public var newSize: Quantity?
+    /// `newPx`.
     public var newPrice: Price?
     /// `expTime` (venue clock), sent like ``OKXPlaceRequest/expiresAt``.
     public var expiresAt: Timestamp
 
+    /// The REST path.
     public static let path = "/api/v5/trade/amend-order"
 
+    /// The JSON body (sign these exact bytes).
     public var body: String {
         var fields: [(String, OKXJSON.Value)] = [("instId", .string(instrument.symbol))]
         if let venueOrderId { fields.append(("ordId", .string(venueOrderId.rawValue))) } else { fields.append(("clOrdId", .string(clientOrderId.rawValue))) }
@@ -101,7 +122,9 @@ public struct OKXAmendRequest: Sendable, Hashable {
 /// A lookup of one order by our id (`GET /api/v5/trade/order?instId=&clOrdId=`): the way an
 /// in-doubt order is resolved.
 public struct OKXOrderLookup: Sendable, Hashable {
+    /// `instId`.
     public var instrument: InstrumentId
+    /// `clOrdId` to look up.
     public var clientOrderId: ClientOrderId
 
     /// The request path with its query (the signature covers the query).
@@ -111,9 +134,12 @@ public struct OKXOrderLookup: Sendable, Hashable {
 /// A fetch of one order's fills (`GET /api/v5/trade/fills?instId=&ordId=`): fills a gap between
 /// `accFillSz` and the fills seen.
 public struct OKXFillsFetch: Sendable, Hashable {
+    /// `instId`.
     public var instrument: InstrumentId
+    /// `ordId` whose fills to fetch.
     public var venueOrderId: VenueOrderId
 
+    /// The request path with its query (the signature covers the query).
     public var requestPath: String { "/api/v5/trade/fills?instId=\(instrument.symbol)&ordId=\(venueOrderId.rawValue)" }
 }
 

@@ -28,7 +28,9 @@ public struct OKXOrderStateMachine: Sendable, Hashable {
     public internal(set) var cancelRequest: CancelRequest = .none
     /// The amendment in flight, if any (OKX allows a few; one at a time keeps the outcome readable).
     public internal(set) var amendment: PendingAmendment?
+    /// How orders are placed on this account (`tdMode`, `posSide`).
     public let defaults: OKXOrderDefaults
+    /// expTime, ack timeout, skew and lookup rules.
     public let timing: OKXOrderTiming
     /// Amendments sent so far (numbers the `reqId`s).
     var amendCount = 0

@@ -3,11 +3,17 @@ import TradingCore
 /// An order the runtime believes open (from memory, or the `trades` rows still `pending`,
 /// `submitted` or `partially_filled` after a restart).
 public struct OKXLocalOrder: Sendable, Hashable {
+    /// Our id.
     public var clientOrderId: ClientOrderId
+    /// OKX's id, when it was ever acknowledged.
     public var venueOrderId: VenueOrderId?
+    /// The instrument traded.
     public var instrument: InstrumentId
+    /// The strategy that placed it (halted on a mismatch).
     public var strategy: StrategyName
+    /// Buy or sell: the sign of its fills in the position.
     public var side: Side
+    /// The position it trades (`net`, or `long`/`short` in long/short mode).
     public var positionSide: PositionSide
     /// What the runtime has recorded as filled.
     public var filledQuantity: Quantity
@@ -29,7 +35,9 @@ public struct OKXLocalOrder: Sendable, Hashable {
 
 /// A position as the runtime's portfolio holds it, summed over strategies per instrument and side.
 public struct OKXLocalPosition: Sendable, Hashable {
+    /// The instrument held.
     public var instrument: InstrumentId
+    /// `net`, or `long`/`short` in long/short mode.
     public var positionSide: PositionSide
     /// Signed: long positive, short negative.
     public var size: FixedPoint
@@ -47,6 +55,7 @@ public struct OKXLocalPosition: Sendable, Hashable {
 /// Everything reconciliation looks at, pulled after subscribing (so nothing falls in the gap):
 /// the runtime's view and OKX's REST answers.
 public struct OKXReconciliationInput: Sendable, Hashable {
+    /// The runtime's open orders.
     public var localOpenOrders: [OKXLocalOrder]
     /// `GET /trade/orders-pending`, all pages.
     public var venuePendingOrders: [OKXOrderUpdate]

@@ -22,7 +22,9 @@ public enum OKXReconciliationStep: Sendable, Hashable {
 
 /// A position the runtime cannot reconcile with OKX.
 public struct OKXPositionMismatch: Sendable, Hashable, CustomStringConvertible {
+    /// The instrument whose position disagrees.
     public var instrument: InstrumentId
+    /// Which position (`net`, `long`, `short`).
     public var positionSide: PositionSide
     /// The portfolio's position plus the missed fills reconciliation applies.
     public var expected: FixedPoint
@@ -30,6 +32,7 @@ public struct OKXPositionMismatch: Sendable, Hashable, CustomStringConvertible {
     public var venue: FixedPoint
     /// How much of the difference fills of external orders account for.
     public var externalFills: FixedPoint
+    /// The strategies to halt.
     public var strategies: Set<StrategyName>
 
     public var description: String {

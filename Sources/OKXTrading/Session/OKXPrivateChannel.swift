@@ -1,6 +1,8 @@
 /// A private channel subscription (`{"channel":..., "instType":...}`).
 public struct OKXPrivateChannel: Sendable, Hashable {
+    /// `channel`, e.g. `orders`.
     public var channel: String
+    /// `instType`, e.g. `ANY`; nil for channels without one.
     public var instrumentType: String?
 
     public init(channel: String, instrumentType: String? = nil) {

@@ -15,13 +15,19 @@ import TradingCore
 /// link is dead. Reconnects wait an exponentially growing delay that resets once a session becomes
 /// ready. A refused login (bad key, signature, clock) halts: retrying would not fix it.
 public struct OKXPrivateSession: Sendable, Hashable {
+    /// Timing of keep-alive, handshake and reconnects (nanoseconds), and the channels to subscribe.
     public struct Configuration: Sendable, Hashable {
+        /// Send `ping` after this long without a frame (at most 25 s: OKX drops a connection silent for 30 s).
         public var pingAfterSilenceNanoseconds: Int64
+        /// No frame this long after a ping: the link is dead.
         public var pongTimeoutNanoseconds: Int64
         /// Login or subscription not answered within this long: reconnect.
         public var handshakeTimeoutNanoseconds: Int64
+        /// The first reconnect delay; doubles per failure in a row.
         public var initialBackoffNanoseconds: Int64
+        /// The largest reconnect delay.
         public var maximumBackoffNanoseconds: Int64
+        /// What to subscribe after login.
         public var channels: [OKXPrivateChannel]
 
         public init(pingAfterSilenceNanoseconds: Int64 = 20_000_000_000, pongTimeoutNanoseconds: Int64 = 8_000_000_000,
@@ -37,6 +43,7 @@ public struct OKXPrivateSession: Sendable, Hashable {
         }
     }
 
+    /// Where the connection stands.
     public enum State: Sendable, Hashable {
         case idle
         case connecting
@@ -50,6 +57,7 @@ public struct OKXPrivateSession: Sendable, Hashable {
         case halted(reason: String)
     }
 
+    /// What the driver must do, in order.
     public enum Action: Sendable, Hashable {
         case connect
         /// Sign a login for the current time (``OKXRequestSigner/login(at:)``) and send it.
@@ -67,7 +75,9 @@ public struct OKXPrivateSession: Sendable, Hashable {
         case halt(reason: String)
     }
 
+    /// The rules this session follows.
     public let configuration: Configuration
+    /// The current state.
     public internal(set) var state: State = .idle
     /// Pushes received while not ready, replayed after reconciliation.
     public internal(set) var buffer: [OKXPrivateMessage] = []

@@ -21,7 +21,9 @@ public enum OKXEnvironment: String, Sendable, Hashable, CaseIterable {
 
 /// One HTTP header, in the order it is to be sent.
 public struct OKXHeader: Sendable, Hashable {
+    /// The header name.
     public var name: String
+    /// The header value.
     public var value: String
     public init(name: String, value: String) {
         self.name = name

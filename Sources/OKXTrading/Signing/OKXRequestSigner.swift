@@ -11,7 +11,9 @@ import TradingCore
 /// - WebSocket login: the same HMAC over `timestamp + "GET" + "/users/self/verify"` with the
 ///   timestamp in whole Unix seconds.
 public struct OKXRequestSigner: Sendable {
+    /// The key that signs.
     public let credentials: OKXCredentials
+    /// Live or demo: demo adds `x-simulated-trading: 1`.
     public let environment: OKXEnvironment
 
     public init(credentials: OKXCredentials, environment: OKXEnvironment) {
@@ -63,9 +65,13 @@ public enum OKXHTTPMethod: String, Sendable, Hashable {
 
 /// The one argument of a WebSocket `login` op.
 public struct OKXLoginArguments: Sendable, Hashable, Encodable, CustomStringConvertible {
+    /// The API key.
     public var apiKey: String
+    /// The key's passphrase.
     public var passphrase: String
+    /// Unix seconds, as text.
     public var timestamp: String
+    /// Base64 HMAC-SHA256 of `timestamp + "GET" + "/users/self/verify"`.
     public var sign: String
 
     /// Redacts the passphrase and signature: a login frame in a log must not be replayable.
