@@ -309,16 +309,40 @@ struct OrderFaultTests {
         #expect(actions.events.filter { if case .amended = $0 { true } else { false } }.count == 2)
     }
 
-    @Test("restored after a restart before OKX answered: in doubt, looked up on the first tick")
-    func restored() {
+    @Test("restored after a restart before OKX answered: in doubt, looked up, not placed only after now + expiry + skew")
+    func restoredInDoubt() {
         let lifecycle = OrderLifecycle(request: request(), mode: .live, decisionMid: nil)
-        var order = OKXOrderStateMachine.restore(lifecycle, tradeIds: [], expiresAt: ms(6_000), defaults: OKXOrderDefaults(),
+        var order = OKXOrderStateMachine.restore(lifecycle, tradeIds: [], unattributedQuantity: .zero, defaults: OKXOrderDefaults(),
                                                  timing: OKXOrderTiming(), at: ms(100_000))
         var actions: [OKXOrderAction] = []
-        order.advance(to: ms(100_000), actions: &actions)
-        #expect(actions.lookups.count == 1)
-        order.lookupAnswered(nil, at: ms(100_010), actions: &actions)
+        var now: Int64 = 100_000
+        while !order.isDone && now < 120_000 {
+            order.advance(to: ms(now), actions: &actions)
+            if case .inDoubt(let doubt) = order.phase, doubt.lookupSentAt != nil { order.lookupAnswered(nil, at: ms(now + 10), actions: &actions) }
+            #expect(!actions.expired || now >= 107_000, "declared not placed at \(now)")
+            now += 500
+        }
         #expect(actions.expired)
         #expect(order.record.status == .rejected)
+    }
+
+    @Test("restored with fills but no trade ids: re-read fills add only what is new")
+    func restoredWithFills() throws {
+        var (live, actions) = submitted()
+        live.placeAnswered(ack(), at: ms(1_050), actions: &actions)
+        live.venueUpdated(update(.partiallyFilled, filled: "1", fill: fill("t1", "1")), at: ms(2_000), actions: &actions)
+        live.venueUpdated(update(.partiallyFilled, filled: "3", fill: fill("t2", "2")), at: ms(2_100), actions: &actions)
+        // The process dies; the row says 3 filled, the database has no trade ids.
+        var order = OKXOrderStateMachine.restore(live.lifecycle, tradeIds: [], unattributedQuantity: qty("3"),
+                                                 defaults: OKXOrderDefaults(), timing: OKXOrderTiming(), at: ms(50_000))
+        #expect(order.phase == .open)
+        actions.removeAll()
+        // Reconciliation: OKX says 4 filled; the buffered push of t3 arrives before the fills page.
+        order.lookupAnswered(update(.partiallyFilled, filled: "4"), at: ms(50_100), actions: &actions)
+        order.venueUpdated(update(.partiallyFilled, filled: "4", fill: fill("t3", "1")), at: ms(50_150), actions: &actions)
+        order.fillsFetched([fill("t1", "1"), fill("t2", "2"), fill("t3", "1")], at: ms(50_200), actions: &actions)
+        #expect(order.record.filledQuantity == qty("4"))
+        #expect(actions.fills.reduce(Quantity.zero) { $0 + $1.quantity } == qty("1"))
+        #expect(actions.inferred.isEmpty)
     }
 }

@@ -30,6 +30,10 @@ struct FaultySimulation {
         case cancelAnswer(OKXOrderAck)
         /// The strategy asks to cancel.
         case strategyCancel
+        /// The process dies and starts again from the database row.
+        case restart
+        /// After the restart: reconnected, reconciliation adopts OKX's view.
+        case reconcile
         case lookupAnswer(OKXOrderUpdate?)
         case lookupFailed
         case fills([OKXFillDetail])
@@ -46,6 +50,8 @@ struct FaultySimulation {
     // The venue's truth.
     var placements = 0
     var canceledOnRequest = false
+    /// Whether a restart hit the order before it ended.
+    var restarted = false
     var rateLimitRefusals = 0
     var timeline: [(time: Int64, update: OKXOrderUpdate)] = []
     var venueFills: [(time: Int64, fill: OKXFillDetail)] = []
@@ -59,6 +65,7 @@ struct FaultySimulation {
         var initial: [OKXOrderAction] = []
         var initialRandom = random
         let cancelAt = initialRandom.chance(30) ? initialRandom.delay(0...8_000) : nil
+        let restartAt = initialRandom.chance(20) ? initialRandom.delay(0...15_000) : nil
         random = initialRandom
         order = OKXOrderStateMachine.submit(
             OrderRequest(clientOrderId: id, strategy: "prop", instrument: btcUsdtSwap, side: .buy, type: .limit, quantity: qty("10"),
@@ -66,6 +73,7 @@ struct FaultySimulation {
             defaults: OKXOrderDefaults(), timing: OKXOrderTiming(), mode: .live, decisionMid: nil, at: ms(1_000), actions: &initial)
         handle(initial)
         if let cancelAt { schedule(.strategyCancel, after: cancelAt) }
+        if let restartAt { schedule(.restart, after: restartAt) }
     }
 
     mutating func schedule(_ delivery: Delivery, after delay: Int64) {
@@ -194,6 +202,20 @@ struct FaultySimulation {
             case .push(let update, _): order.venueUpdated(update, at: ms(now), actions: &new)
             case .cancelAnswer(let answer): order.cancelAnswered(answer, at: ms(now), actions: &new)
             case .strategyCancel: order.requestCancel(at: ms(now), actions: &new)
+            case .restart:
+                // Only the row survives (every emitted event was persisted); trade ids are not stored.
+                restarted = restarted || !order.isDone
+                order = OKXOrderStateMachine.restore(order.lifecycle, tradeIds: [], unattributedQuantity: order.lifecycle.filledQuantity,
+                                                     defaults: OKXOrderDefaults(), timing: OKXOrderTiming(), at: ms(now))
+                // Everything in flight on the old connection is lost; pushes of later venue events
+                // arrive on the new one.
+                let reconnected = now + 2_000
+                queue.removeAll { entry in
+                    if case .push = entry.delivery { entry.time <= reconnected } else { true }
+                }
+                schedule(.reconcile, after: 2_000)
+            case .reconcile:
+                order.lookupAnswered(venueView(at: now), at: ms(now), actions: &new)
             case .lookupAnswer(let update): order.lookupAnswered(update, at: ms(now), actions: &new)
             case .lookupFailed: order.lookupFailed(at: ms(now))
             case .fills(let fills): order.fillsFetched(fills, at: ms(now), actions: &new)
@@ -213,11 +235,11 @@ struct FaultySimulation {
 
 @Suite("OKX order state machine: random fault interleavings", .watchdog)
 struct OrderPropertyTests {
-    @Test("thousands of orders with cancels racing fills: never placed twice, no fill lost or doubled, every order ends as OKX says")
+    @Test("thousands of orders with cancels racing fills and restarts: never placed twice, no fill lost or doubled, every order ends as OKX says")
     func randomInterleavings() {
         let seed: UInt64 = 0x0DD_5EED_2026
         var generator = SeededGenerator(state: seed)
-        var totals = (placed: 0, inDoubt: 0, inferred: 0, rateLimited: 0, canceled: 0)
+        var totals = (placed: 0, inDoubt: 0, inferred: 0, rateLimited: 0, canceled: 0, restarted: 0)
         for index in 0..<3_000 {
             let orderSeed = generator.next()
             var simulation = FaultySimulation(seed: orderSeed, index: index)
@@ -248,11 +270,13 @@ struct OrderPropertyTests {
             totals.inferred += simulation.actions.inferred.isEmpty ? 0 : 1
             totals.rateLimited += simulation.rateLimitRefusals
             totals.canceled += simulation.canceledOnRequest ? 1 : 0
+            totals.restarted += simulation.restarted ? 1 : 0
         }
         // The faults really happened (a generator that never drops proves nothing).
         #expect(totals.inDoubt > 500)
         #expect(totals.rateLimited > 100)
         #expect(totals.placed > 1_500)
         #expect(totals.canceled > 200)
+        #expect(totals.restarted > 200)
     }
 }

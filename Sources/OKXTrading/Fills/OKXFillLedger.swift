@@ -9,8 +9,11 @@ import TradingCore
 ///   disconnect, or still on its way). The order fetches its fills; whatever is still missing
 ///   afterwards is *inferred* (applied as one fill priced from `avgPx`) and reported, so positions
 ///   are never left short of what OKX executed.
-/// - A real fill that arrives after its quantity was inferred confirms the inference instead of
-///   being applied again.
+/// - Quantity counted without a known trade id is **unattributed**: an inferred fill, or the filled
+///   size of an order restored from a database that does not store trade ids (``Fill`` has none
+///   yet). A real fill arriving later first covers unattributed quantity instead of counting again,
+///   so after a restart the fills re-read from OKX add only what is new. Quantities stay exact
+///   whatever order fills arrive in; only which fill's price a covered part had may be blurred.
 public struct OKXFillLedger: Sendable, Hashable {
     /// Trade ids applied so far (restored from the database after a restart).
     public private(set) var tradeIds: Set<TradeId>
@@ -18,8 +21,8 @@ public struct OKXFillLedger: Sendable, Hashable {
     public private(set) var accounted: Quantity
     /// The largest `accFillSz` OKX reported (pushes can arrive out of order).
     public private(set) var venueFilled: Quantity
-    /// Inferred quantity no real fill has confirmed yet.
-    public private(set) var unconfirmedInferred: Quantity = .zero
+    /// Quantity counted without a trade id (inferred, or restored) that no real fill has covered yet.
+    public private(set) var unattributed: Quantity
 
     /// How a fill was taken.
     public enum Admission: Sendable, Hashable {
@@ -27,15 +30,17 @@ public struct OKXFillLedger: Sendable, Hashable {
         case apply(Quantity)
         /// Seen before (same trade id): ignore.
         case duplicate
-        /// New, but its whole quantity had been inferred already: confirms the inference.
-        case confirmsInference
+        /// New, but its whole quantity was already counted without a trade id (inferred or restored).
+        case alreadyCounted
     }
 
-    /// A ledger that already holds `tradeIds` summing to `accounted` (a restored order).
-    public init(tradeIds: Set<TradeId> = [], accounted: Quantity = .zero) {
+    /// A ledger for an order that has `accounted` filled already, of which `unattributed` is not
+    /// covered by the known `tradeIds` (a restored order; all of it when no trade ids were stored).
+    public init(tradeIds: Set<TradeId> = [], accounted: Quantity = .zero, unattributed: Quantity = .zero) {
         self.tradeIds = tradeIds
         self.accounted = accounted
         self.venueFilled = accounted
+        self.unattributed = min(unattributed, accounted)
     }
 
     /// What OKX says has filled but no applied fill explains.
@@ -49,20 +54,20 @@ public struct OKXFillLedger: Sendable, Hashable {
     /// Takes one fill.
     public mutating func admit(_ fill: OKXFillDetail) -> Admission {
         guard tradeIds.insert(fill.tradeId).inserted else { return .duplicate }
-        let covered = min(fill.quantity, unconfirmedInferred)
-        unconfirmedInferred = unconfirmedInferred.subtractingClamped(covered)
+        let covered = min(fill.quantity, unattributed)
+        unattributed = unattributed.subtractingClamped(covered)
         let fresh = fill.quantity.subtractingClamped(covered)
         accounted = accounted + fresh
         // A fill is proof of execution even if no push said so yet.
         venueFilled = max(venueFilled, accounted)
-        return fresh.isZero ? .confirmsInference : .apply(fresh)
+        return fresh.isZero ? .alreadyCounted : .apply(fresh)
     }
 
     /// Closes the gap with an inferred fill of its size; returns that size (zero when there is none).
     public mutating func inferGap() -> Quantity {
         let missing = gap
         accounted = accounted + missing
-        unconfirmedInferred = unconfirmedInferred + missing
+        unattributed = unattributed + missing
         return missing
     }
 }

@@ -7,8 +7,9 @@ extension OKXOrderStateMachine {
         switch ledger.admit(fill) {
         case .duplicate:
             return
-        case .confirmsInference:
-            actions.append(.anomaly("order \(clientOrderId): fill \(fill.tradeId) of \(fill.quantity) arrived after it had been inferred; not counted again"))
+        case .alreadyCounted:
+            // Counted before without its trade id (inferred, or restored after a restart).
+            return
         case .apply(let quantity):
             record(quantity: quantity, price: fill.price, fee: quantity == fill.quantity ? fill.fee : .zero,
                    feeCurrency: fill.feeCurrency, liquidity: fill.liquidity ?? .taker, time: fill.time, actions: &actions)

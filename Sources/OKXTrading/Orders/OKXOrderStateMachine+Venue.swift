@@ -6,9 +6,10 @@ extension OKXOrderStateMachine {
     /// Duplicates and late pushes are harmless: fills count once, terminal states are final.
     public mutating func venueUpdated(_ update: OKXOrderUpdate, at now: Timestamp, actions: inout [OKXOrderAction]) {
         if phase == .done {
-            // OKX repeats messages; a new fill on an ended order would be a real contradiction.
-            if let fill = update.fill, !ledger.tradeIds.contains(fill.tradeId) {
-                actions.append(.anomaly("order \(clientOrderId): fill \(fill.tradeId) of \(fill.quantity) arrived after the order ended"))
+            // OKX repeats messages, and a fill counted before without its trade id may turn up;
+            // a fill that adds to an ended order would be a real contradiction.
+            if let fill = update.fill, case .apply(let quantity) = ledger.admit(fill) {
+                actions.append(.anomaly("order \(clientOrderId): fill \(fill.tradeId) of \(quantity) arrived after the order ended"))
             }
             return
         }

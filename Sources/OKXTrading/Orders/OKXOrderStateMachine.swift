@@ -68,15 +68,22 @@ public struct OKXOrderStateMachine: Sendable, Hashable {
 
     /// An order restored from the database after a restart: its row says how far it got; anything
     /// not known live is in doubt until a lookup says otherwise (the process may have died right
-    /// after writing the request). `tradeIds` are the fills already recorded for it.
-    public static func restore(_ lifecycle: OrderLifecycle, tradeIds: Set<TradeId>, expiresAt: Timestamp,
+    /// after writing the request). `tradeIds` are the fills the database has for it and
+    /// `unattributedQuantity` the part of its filled size they do not cover (all of it while fills
+    /// are stored without trade ids); re-read fills then add only what is new (``OKXFillLedger``).
+    ///
+    /// The place request's `expTime` is not stored; the process may have sent it just before it
+    /// died, so the earliest safe assumption is `now` + the expiry: "not placed" is decided after that.
+    public static func restore(_ lifecycle: OrderLifecycle, tradeIds: Set<TradeId>, unattributedQuantity: Quantity,
                                defaults: OKXOrderDefaults, timing: OKXOrderTiming, at now: Timestamp) -> OKXOrderStateMachine {
+        let expiresAt = now.advanced(byMilliseconds: timing.expiryMilliseconds)
         let phase: OKXOrderPhase = lifecycle.status.isTerminal ? .done
             : lifecycle.isLive ? .open
             : .inDoubt(OKXDoubt(since: now, expiresAt: expiresAt, reason: "restored after a restart before OKX answered",
                                 lookupSentAt: nil, nextLookupAt: now))
         return OKXOrderStateMachine(lifecycle: lifecycle, phase: phase,
-                                    ledger: OKXFillLedger(tradeIds: tradeIds, accounted: lifecycle.filledQuantity),
+                                    ledger: OKXFillLedger(tradeIds: tradeIds, accounted: lifecycle.filledQuantity,
+                                                          unattributed: unattributedQuantity),
                                     defaults: defaults, timing: timing)
     }
 
