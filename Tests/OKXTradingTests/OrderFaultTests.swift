@@ -112,6 +112,29 @@ struct OrderFaultTests {
         #expect(actions.compactMap { if case .cancel = $0 { 1 } else { nil } }.count == 1)
     }
 
+    @Test("orders OKX would refuse for the account's modes are refused before anything is sent")
+    func refusedBeforeSending() {
+        let longShort = OKXOrderDefaults(longShortPositionMode: true)
+        var actions: [OKXOrderAction] = []
+        let net = OKXOrderStateMachine.submit(request(), defaults: longShort, timing: OKXOrderTiming(), mode: .live, decisionMid: nil,
+                                              at: ms(1_000), actions: &actions)
+        #expect(actions.places.isEmpty)
+        #expect(net.record.status == .rejected)
+        #expect(actions.refusals.first?.contains("long/short position mode") == true)
+        var long = request()
+        long.positionSide = .long
+        actions.removeAll()
+        _ = OKXOrderStateMachine.submit(long, defaults: longShort, timing: OKXOrderTiming(), mode: .live, decisionMid: nil, at: ms(1_000), actions: &actions)
+        #expect(actions.places.first?.body.contains(#""posSide":"long""#) == true)
+        actions.removeAll()
+        _ = OKXOrderStateMachine.submit(long, defaults: OKXOrderDefaults(), timing: OKXOrderTiming(), mode: .live, decisionMid: nil, at: ms(1_000), actions: &actions)
+        #expect(actions.places.isEmpty)
+        actions.removeAll()
+        _ = OKXOrderStateMachine.submit(request("bad-id_1"), defaults: OKXOrderDefaults(), timing: OKXOrderTiming(), mode: .live, decisionMid: nil,
+                                        at: ms(1_000), actions: &actions)
+        #expect(actions.refusals.first?.contains("51000") == true)
+    }
+
     @Test("a place that never left is failed as not sent")
     func neverWritten() {
         var (order, actions) = submitted()

@@ -18,6 +18,31 @@ public struct OKXOrderDefaults: Sendable, Hashable {
     }
 }
 
+extension OKXOrderDefaults {
+    /// Why OKX would refuse `request` on this account, checked before anything is sent: a wrong
+    /// `clOrdId` or `posSide` is the most reported peer failure (`51000`), and a `posSide` the account
+    /// mode ignores would trade a different position than the strategy meant.
+    public func refusal(of request: OrderRequest) -> String? {
+        if (try? ClientOrderId(validating: request.clientOrderId.rawValue)) == nil {
+            return "clOrdId '\(request.clientOrderId)' is not 1 to 32 ASCII letters and digits; OKX would refuse it (51000)"
+        }
+        guard request.instrument.kind != .spot else {
+            return request.positionSide == .net ? nil
+                : "positionSide \(request.positionSide.rawValue) on spot \(request.instrument): spot orders have no position side"
+        }
+        if longShortPositionMode, request.positionSide == .net {
+            return "the account is in long/short position mode: an order on \(request.instrument) must say long or short, not net"
+        }
+        if !longShortPositionMode, request.positionSide != .net {
+            return "the account is in net position mode: positionSide \(request.positionSide.rawValue) on \(request.instrument) would trade the net position"
+        }
+        if longShortPositionMode, request.reduceOnly {
+            return "reduceOnly is only accepted in net position mode; in long/short mode close by trading the position side"
+        }
+        return nil
+    }
+}
+
 /// A place request, ready to be signed and sent (`POST /api/v5/trade/order`).
 public struct OKXPlaceRequest: Sendable, Hashable {
     /// `instId`.

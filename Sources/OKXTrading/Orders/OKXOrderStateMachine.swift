@@ -54,7 +54,9 @@ public struct OKXOrderStateMachine: Sendable, Hashable {
         public var inDoubt: Bool
     }
 
-    /// A new order: emits `.sent` (the host writes the row) and then the `.place` request.
+    /// A new order: emits `.sent` (the host writes the row) and then the `.place` request, or, when
+    /// OKX would refuse it for this account's modes (``OKXOrderDefaults/refusal(of:)``), `.refused`
+    /// instead of sending it.
     public static func submit(_ request: OrderRequest, defaults: OKXOrderDefaults, timing: OKXOrderTiming, mode: TradingMode,
                               decisionMid: Price?, at now: Timestamp, actions: inout [OKXOrderAction]) -> OKXOrderStateMachine {
         let expiresAt = now.advanced(byMilliseconds: timing.expiryMilliseconds)
@@ -62,6 +64,11 @@ public struct OKXOrderStateMachine: Sendable, Hashable {
                                            phase: .pendingNew(expiresAt: expiresAt), ledger: OKXFillLedger(),
                                            defaults: defaults, timing: timing)
         actions.append(.emit(.sent(machine.record)))
+        if let refusal = defaults.refusal(of: request) {
+            var refused = machine
+            refused.refuse(reason: "not sent: \(refusal)", at: now, actions: &actions)
+            return refused
+        }
         actions.append(.place(machine.placeRequest(expiresAt: expiresAt)))
         return machine
     }
