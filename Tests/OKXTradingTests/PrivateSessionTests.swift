@@ -62,7 +62,7 @@ struct PrivateSessionTests {
         session.advance(to: ms(40_100), actions: &actions)
         #expect(actions.filter { $0 == .sendPing }.count == 2)
         session.advance(to: ms(48_100), actions: &actions)
-        #expect(actions.last == .closeConnection(reason: "no pong"))
+        #expect(actions.suffix(2) == [.closeConnection(reason: "no pong"), .reconnectScheduled(reason: "silent connection", at: ms(48_600))])
         #expect(session.state == .waitingToReconnect(until: ms(48_600)))
         session.advance(to: ms(48_600), actions: &actions)
         #expect(actions.last == .connect)
@@ -107,7 +107,7 @@ struct PrivateSessionTests {
         var (ready, more) = try subscribed()
         ready.reconciliationFinished(generation: 1, at: ms(100), actions: &more)
         ready.received(.notice(code: "64008", message: "upgrade"), at: ms(200), actions: &more)
-        #expect(more.last == .closeConnection(reason: "notice 64008: upgrade"))
+        #expect(more.suffix(2) == [.closeConnection(reason: "notice 64008: upgrade"), .reconnectScheduled(reason: "notice 64008", at: ms(700))])
         #expect(ready.state == .waitingToReconnect(until: ms(700)))
     }
 
@@ -118,6 +118,7 @@ struct PrivateSessionTests {
         session.start(at: ms(0), actions: &actions)
         session.connected(at: ms(0), actions: &actions)
         session.advance(to: ms(10_000), actions: &actions)
-        #expect(actions.last == .closeConnection(reason: "login or subscription not answered"))
+        #expect(actions.suffix(2) == [.closeConnection(reason: "login or subscription not answered"),
+                                      .reconnectScheduled(reason: "handshake timeout", at: ms(10_500))])
     }
 }

@@ -20,7 +20,7 @@ extension OKXPrivateSession {
                 actions.append(.halt(reason: "OKX refused the login: \(code) \(text); check the key, passphrase, clock and demo/live environment"))
             } else {
                 actions.append(.closeConnection(reason: "login error \(code) \(text)"))
-                reconnectAfterError("login error \(code)", at: now)
+                scheduleReconnect(after: "login error \(code)", at: now, actions: &actions)
             }
         case (.subscribing(var waiting, let since), .subscribed(let channel)):
             waiting.remove(channel)
@@ -33,11 +33,12 @@ extension OKXPrivateSession {
             }
         case (.subscribing, .error(let code, let text, _)):
             actions.append(.closeConnection(reason: "subscription refused: \(code) \(text)"))
-            reconnectAfterError("subscription error \(code)", at: now)
+            scheduleReconnect(after: "subscription error \(code)", at: now, actions: &actions)
         case (_, .notice(let code, let text)):
             // 64008: OKX will close the connection for an upgrade; reconnect now, on our terms.
+            guard isConnected else { return }
             actions.append(.closeConnection(reason: "notice \(code): \(text)"))
-            reconnectAfterError("notice \(code)", at: now)
+            scheduleReconnect(after: "notice \(code)", at: now, actions: &actions)
         case (.ready, .orders), (.ready, .positions):
             actions.append(.deliver(message))
         case (.subscribing, .orders), (.subscribing, .positions), (.reconciling, .orders), (.reconciling, .positions):
@@ -50,9 +51,11 @@ extension OKXPrivateSession {
         }
     }
 
-    /// The connection is abandoned (the close action precedes this): wait, then reconnect.
-    private mutating func reconnectAfterError(_ reason: String, at now: Timestamp) {
-        var none: [Action] = []
-        closed(at: now, actions: &none)
+    /// Whether a socket is open (a frame can arrive and a close means something).
+    var isConnected: Bool {
+        switch state {
+        case .loggingIn, .subscribing, .reconciling, .ready: true
+        case .idle, .connecting, .waitingToReconnect, .halted: false
+        }
     }
 }

@@ -1,4 +1,3 @@
-import Logging
 import TradingCore
 
 /// The private WebSocket connection as a pure value: inputs are what happened (connected, a frame,
@@ -73,6 +72,8 @@ public struct OKXPrivateSession: Sendable, Hashable {
         case deliver(OKXPrivateMessage)
         /// Trading must stop (bad credentials or clock); the session will not reconnect.
         case halt(reason: String)
+        /// The connection was lost or abandoned; the next attempt is at `at` (for the log and metrics).
+        case reconnectScheduled(reason: String, at: Timestamp)
     }
 
     /// The rules this session follows.
@@ -86,8 +87,6 @@ public struct OKXPrivateSession: Sendable, Hashable {
     var lastReceived: Timestamp = .zero
     var pingSentAt: Timestamp?
     var failuresInARow = 0
-
-    static let logger = Logger(label: "okx.private-session")
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -118,7 +117,7 @@ public struct OKXPrivateSession: Sendable, Hashable {
     /// The connect attempt failed.
     public mutating func connectFailed(reason: String, at now: Timestamp, actions: inout [Action]) {
         guard state == .connecting else { return }
-        scheduleReconnect(after: "connect failed: \(reason)", at: now)
+        scheduleReconnect(after: "connect failed: \(reason)", at: now, actions: &actions)
     }
 
     /// The connection closed (by OKX, the network, or after our ``Action/closeConnection(reason:)``).
@@ -126,7 +125,7 @@ public struct OKXPrivateSession: Sendable, Hashable {
         switch state {
         case .idle, .waitingToReconnect, .halted: return
         case .connecting, .loggingIn, .subscribing, .reconciling, .ready:
-            scheduleReconnect(after: "connection closed", at: now)
+            scheduleReconnect(after: "connection closed", at: now, actions: &actions)
         }
     }
 
@@ -149,12 +148,13 @@ public struct OKXPrivateSession: Sendable, Hashable {
 
     private var isWaiting: Bool { if case .waitingToReconnect = state { true } else { false } }
 
-    private mutating func scheduleReconnect(after reason: String, at now: Timestamp) {
+    mutating func scheduleReconnect(after reason: String, at now: Timestamp, actions: inout [Action]) {
         failuresInARow += 1
         let exponent = min(failuresInARow - 1, 30)
         let delay = min(configuration.maximumBackoffNanoseconds, configuration.initialBackoffNanoseconds << Int64(exponent))
-        Self.logger.warning("private connection lost", metadata: ["reason": "\(reason)", "reconnectInMs": "\(delay / 1_000_000)"])
-        state = .waitingToReconnect(until: now.advanced(byNanoseconds: delay))
+        let until = now.advanced(byNanoseconds: delay)
+        state = .waitingToReconnect(until: until)
+        actions.append(.reconnectScheduled(reason: reason, at: until))
     }
 
     /// Moves the clock: keep-alive, handshake timeouts, reconnects.
@@ -166,12 +166,12 @@ public struct OKXPrivateSession: Sendable, Hashable {
         case .loggingIn(let since) where now.nanoseconds(since: since) >= configuration.handshakeTimeoutNanoseconds,
              .subscribing(_, let since) where now.nanoseconds(since: since) >= configuration.handshakeTimeoutNanoseconds:
             actions.append(.closeConnection(reason: "login or subscription not answered"))
-            scheduleReconnect(after: "handshake timeout", at: now)
+            scheduleReconnect(after: "handshake timeout", at: now, actions: &actions)
         case .loggingIn, .subscribing, .reconciling, .ready:
             if let pingSentAt {
                 if now.nanoseconds(since: pingSentAt) >= configuration.pongTimeoutNanoseconds {
                     actions.append(.closeConnection(reason: "no pong"))
-                    scheduleReconnect(after: "silent connection", at: now)
+                    scheduleReconnect(after: "silent connection", at: now, actions: &actions)
                 }
             } else if now.nanoseconds(since: lastReceived) >= configuration.pingAfterSilenceNanoseconds {
                 pingSentAt = now
