@@ -64,7 +64,7 @@ public enum OKXHTTPMethod: String, Sendable, Hashable {
 }
 
 /// The one argument of a WebSocket `login` op.
-public struct OKXLoginArguments: Sendable, Hashable, Encodable, CustomStringConvertible {
+public struct OKXLoginArguments: Sendable, Hashable, CustomStringConvertible {
     /// The API key.
     public var apiKey: String
     /// The key's passphrase.
