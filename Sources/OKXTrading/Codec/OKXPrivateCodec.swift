@@ -104,6 +104,18 @@ public struct OKXPrivateCodec: Sendable {
         return try positions(raw.data ?? [], path: "data")
     }
 
+    /// Decodes the answer to `GET /api/v5/public/time` (for ``OKXClockOffset``).
+    public func decodeServerTime(_ text: String) throws(OKXDecodeFailure) -> Timestamp {
+        let raw: RawData<RawOrder> = try decode(text, as: RawData<RawOrder>.self, what: "time answer")
+        let code = raw.code?.value ?? ""
+        guard code == "0" else { throw OKXDecodeFailure(field: "code", reason: "is \(code) (\(raw.msg ?? "")), not a time answer") }
+        guard let first = raw.data?.first else { throw OKXDecodeFailure(field: "data", reason: "is empty") }
+        guard let time = try OKXFieldReader(path: "data[0]").time(first.ts, "ts") else {
+            throw OKXDecodeFailure(field: "data[0].ts", reason: "is missing or empty")
+        }
+        return time
+    }
+
     // MARK: - Conversions
 
     private func decode<T: Decodable>(_ text: String, as type: T.Type, what: String) throws(OKXDecodeFailure) -> T {
