@@ -279,6 +279,23 @@ struct OrderFaultTests {
         #expect(actions.fills.count == 2)
     }
 
+    @Test("a fee in another currency than the order's earlier fees still counts the fill")
+    func feeCurrencyChange() {
+        var (order, actions) = submitted(request("r00000000a1", btcUsdt, .buy, .limit, size: "2", price: "60000"))
+        order.placeAnswered(ack(), at: ms(1_050), actions: &actions)
+        var first = fill("t1", "1", fee: "0.001", instrument: btcUsdt)
+        first.feeCurrency = "BTC"
+        var second = fill("t2", "1", fee: "-0.5", instrument: btcUsdt)
+        second.feeCurrency = "USDT"
+        order.venueUpdated(update(.partiallyFilled, filled: "1", fill: first, size: "2", instrument: btcUsdt), at: ms(2_000), actions: &actions)
+        order.venueUpdated(update(.filled, filled: "2", fill: second, size: "2", instrument: btcUsdt), at: ms(2_100), actions: &actions)
+        #expect(actions.fills.map(\.feeCurrency) == ["BTC", "USDT"])
+        #expect(actions.fills.last?.fee == money("-0.5"))
+        #expect(order.record.status == .filled)
+        #expect(order.record.commission == money("0.001"))
+        #expect(actions.anomalies.count == 1)
+    }
+
     @Test("invalid signature: refused and trading halted")
     func authentication() {
         var (order, actions) = submitted()

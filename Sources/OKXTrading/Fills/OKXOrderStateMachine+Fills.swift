@@ -50,8 +50,18 @@ extension OKXOrderStateMachine {
         // one order's fees stay in one currency.
         let currency = fee.value.isZero ? (lifecycle.commissionAsset ?? feeCurrency ?? request.instrument.quote)
                                         : (feeCurrency ?? lifecycle.commissionAsset ?? request.instrument.quote)
+        // The row holds one fee currency; a fee in another (a maker rebate paid in the other
+        // currency of the pair) cannot be added to it. The fill still counts, and its Fill carries
+        // the true fee for the portfolio; the row keeps its currency and says so via an anomaly.
+        var rowFee = fee
+        var rowCurrency = currency
+        if let existing = lifecycle.commissionAsset, existing != currency {
+            actions.append(.anomaly("order \(clientOrderId): fee \(fee) \(currency) not added to the row, which holds fees in \(existing)"))
+            rowFee = .zero
+            rowCurrency = existing
+        }
         guard transition("fill", actions: &actions, { (order) throws(OrderLifecycleError) in
-            try order.recordFill(price: price, quantity: quantity, fee: fee, feeAsset: currency, at: time)
+            try order.recordFill(price: price, quantity: quantity, fee: rowFee, feeAsset: rowCurrency, at: time)
         }) else { return }
         guard let venueOrderId = lifecycle.venueOrderId else { return }
         let fill = Fill(clientOrderId: request.clientOrderId, venueOrderId: venueOrderId, strategy: request.strategy,
