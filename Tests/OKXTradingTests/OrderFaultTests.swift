@@ -349,6 +349,19 @@ struct OrderFaultTests {
         #expect(actions.events.filter { if case .amended = $0 { true } else { false } }.count == 2)
     }
 
+    @Test("an amendment whose push was lost is adopted from the next push that shows it, before fills beyond the old size")
+    func amendPushLost() {
+        var (order, actions) = submitted()
+        order.placeAnswered(ack(), at: ms(1_050), actions: &actions)
+        order.requestAmend(quantity: qty("8"), price: nil, at: ms(2_000), actions: &actions)
+        order.amendAnswered(ack(), at: ms(2_050), actions: &actions)
+        // The push with reqId a1 never arrives; the next one already fills 7 of 8.
+        order.venueUpdated(update(.partiallyFilled, filled: "7", fill: fill("t1", "7"), size: "8"), at: ms(3_000), actions: &actions)
+        #expect(order.record.quantity == qty("8"))
+        #expect(actions.fills.map(\.quantity) == [qty("7")])
+        #expect(actions.anomalies.isEmpty)
+    }
+
     @Test("restored after a restart before OKX answered: in doubt, looked up, not placed only after now + expiry + skew")
     func restoredInDoubt() {
         let lifecycle = OrderLifecycle(request: request(), mode: .live, decisionMid: nil)

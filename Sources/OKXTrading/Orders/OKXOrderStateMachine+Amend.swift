@@ -89,6 +89,16 @@ extension OKXOrderStateMachine {
         }
     }
 
+    /// Applies the pending amendment when `update` shows its size and price.
+    mutating func adoptAmendmentIfApplied(_ update: OKXOrderUpdate, at now: Timestamp, actions: inout [OKXOrderAction]) {
+        guard let pending = amendment, update.size != lifecycle.request.quantity || update.price != lifecycle.request.price else { return }
+        let sizeMatches = pending.request.newSize.map { $0 == update.size } ?? (update.size == lifecycle.request.quantity)
+        let priceMatches = pending.request.newPrice.map { $0 == update.price } ?? (update.price == lifecycle.request.price)
+        guard sizeMatches && priceMatches else { return }
+        amendment = nil
+        applyAmendment(size: update.size, price: update.price, at: now, actions: &actions)
+    }
+
     private mutating func applyAmendment(size: Quantity, price: Price?, at now: Timestamp, actions: inout [OKXOrderAction]) {
         let newSize = size == lifecycle.request.quantity ? nil : size
         let newPrice = price == lifecycle.request.price ? nil : price

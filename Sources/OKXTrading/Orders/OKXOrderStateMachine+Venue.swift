@@ -22,8 +22,11 @@ extension OKXOrderStateMachine {
         accept(venueOrderId: update.venueOrderId, at: now, actions: &actions)
         guard lifecycle.venueOrderId != nil else { return }
         ledger.observeVenueFilled(update.accumulatedFillSize)
-        if let fill = update.fill { applyFill(fill, at: now, actions: &actions) }
         applyAmendResult(update, at: now, actions: &actions)
+        // The push with our reqId may be lost; an order that already shows the amended size and
+        // price is evidence enough, and must be adopted before fills beyond the old size count.
+        adoptAmendmentIfApplied(update, at: now, actions: &actions)
+        if let fill = update.fill { applyFill(fill, at: now, actions: &actions) }
         if update.state.isTerminal {
             close(with: update, at: now, actions: &actions)
         } else if !ledger.gap.isZero {
