@@ -13,13 +13,17 @@ public struct ActingUser: Sendable, Hashable {
     /// Who logged in (``OperatorLogin``): `username` itself, or the admin acting as them. The
     /// database's operator functions are called with both and check both.
     public var login: String
+    /// Where the request came from (the console's client), written into every audit row of the
+    /// action; nil for the CLI and the host.
+    public var origin: RequestOrigin?
 
     /// Creates an acting user (normally through ``OperatorAccess``).
-    public init(id: UUID, username: String, role: UserRole, login: String) {
+    public init(id: UUID, username: String, role: UserRole, login: String, origin: RequestOrigin? = nil) {
         self.id = id
         self.username = username
         self.role = role
         self.login = login
+        self.origin = origin
     }
 
     /// `username` when an admin acts as them, else nil.

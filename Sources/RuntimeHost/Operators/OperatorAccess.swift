@@ -27,9 +27,11 @@ public struct OperatorAccess: Sendable {
     /// then acts with their own (narrower) role; the admin's `user.act_as` audit row records both.
     /// On a database without users, `identity` becomes the first admin (audited as
     /// `user.bootstrap`): whoever sets the runtime up owns it, and nothing defaults to a shared
-    /// name. Every refusal is audited and thrown as ``OperatorError``.
+    /// name. Every refusal is audited and thrown as ``OperatorError``; `origin` (the console's
+    /// client) goes into the refusal's audit row and travels with the returned user.
     public func authorize(identity: String, actingAs: String? = nil, for permission: OperatorPermission, action: String,
-                          resourceType: String, resourceId: String?, request: ParameterValue = .null) async throws -> ActingUser {
+                          resourceType: String, resourceId: String?, request: ParameterValue = .null,
+                          origin: RequestOrigin? = nil) async throws -> ActingUser {
         let acting = actingAs.flatMap { $0.isEmpty || $0 == identity ? nil : $0 }
         let decision = try await OperatorFunctions(client).authorize(identity: identity, actingAs: acting, permission: permission.rawValue,
                                                                      action: action)
@@ -37,7 +39,7 @@ public struct OperatorAccess: Sendable {
             guard let id = decision.userId, let role = decision.role else {
                 throw StorageError.database(operation: "authorize \(action)", message: "an allowed operator without a users row")
             }
-            return ActingUser(id: id, username: decision.username, role: role, login: identity)
+            return ActingUser(id: id, username: decision.username, role: role, login: identity, origin: origin)
         }
         let error: OperatorError = switch refusal {
         case .unknownUser: .unknownUser(decision.username)
@@ -50,9 +52,18 @@ public struct OperatorAccess: Sendable {
         }
         var request = request
         if let acting { request = .object(["acting_as": .string(acting), "request": request]) }
-        try await OperatorFunctions(client).recordRefusal(
-            identity: identity, actingAs: acting, action: action, resourceType: resourceType, resourceId: resourceId,
-            newValue: Self.requestJSON(actingUser: decision.username, role: decision.role, request: request), error: error.description)
+        let refusalJSON = Self.requestJSON(actingUser: decision.username, role: decision.role, request: request)
+        if let origin {
+            try await Transaction.run(client, logger: logger) { connection in
+                let functions = OperatorFunctions(connection)
+                try await functions.declare(origin)
+                try await functions.recordRefusal(identity: identity, actingAs: acting, action: action, resourceType: resourceType,
+                                                  resourceId: resourceId, newValue: refusalJSON, error: error.description)
+            }
+        } else {
+            try await OperatorFunctions(client).recordRefusal(identity: identity, actingAs: acting, action: action, resourceType: resourceType,
+                                                              resourceId: resourceId, newValue: refusalJSON, error: error.description)
+        }
         logger.warning("refused \(action) by \(decision.username): \(error.description)")
         throw error
     }
@@ -75,6 +86,7 @@ extension OperatorFunctions {
     /// Records `user`'s refused request (success = false) in the caller's session.
     func recordRefusal(by user: ActingUser, action: String, resourceType: String, resourceId: String?, oldValue: String? = nil,
                        request: ParameterValue = .null, error: OperatorError) async throws {
+        if let origin = user.origin { try await declare(origin) }
         try await recordRefusal(identity: user.login, actingAs: user.actingAs, action: action, resourceType: resourceType,
                                 resourceId: resourceId, oldValue: oldValue,
                                 newValue: OperatorAccess.requestJSON(actingUser: user.username, role: user.role, request: request),

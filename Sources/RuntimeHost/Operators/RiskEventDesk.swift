@@ -36,6 +36,7 @@ public struct RiskEventDesk: Sendable {
     public func acknowledge(id: Int64, by user: ActingUser) async throws {
         let result: Result<Void, OperatorError> = try await Transaction.run(client, logger: logger) { connection in
             let functions = OperatorFunctions(connection)
+            if let origin = user.origin { try await functions.declare(origin) }
             let refusal: OperatorError
             switch try await functions.acknowledgeRiskEvent(identity: user.login, actingAs: user.actingAs, id: id) {
             case nil: return .success(())

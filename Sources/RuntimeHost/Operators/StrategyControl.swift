@@ -76,6 +76,7 @@ public struct StrategyControl: Sendable {
     static func apply(_ command: OperatorCommand, to name: StrategyName, by user: ActingUser, reason: String?,
                       on connection: PostgresConnection) async throws -> Result<StrategyControlOutcome, OperatorError> {
         let functions = OperatorFunctions(connection)
+        if let origin = user.origin { try await functions.declare(origin) }
         func refuse(_ error: OperatorError, old: ParameterValue?) async throws -> Result<StrategyControlOutcome, OperatorError> {
             try await functions.recordRefusal(by: user, action: command.auditAction, resourceType: "strategy", resourceId: name.rawValue,
                                               oldValue: old?.jsonText, request: .object(["command": .string(command.rawValue)]), error: error)
