@@ -73,9 +73,13 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
-        // HMAC-SHA256 for OKX request signing. The range is the one postgres-nio and swift-certificates
-        // already accept (3.12.3 to 6), so adding it resolves to the version the build already has.
+        // HMAC-SHA256 for OKX request signing and the console's session cookies. The range is the one
+        // postgres-nio and swift-certificates already accept, so adding it resolves to the version the build has.
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"6.0.0"),
+        // The operations console (`runtime web`): HTTP server, server-side templates, password hashes.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         .target(name: "MarketData", dependencies: [
@@ -141,8 +145,18 @@ let package = Package(
         .target(name: "StrategyKitTesting", dependencies: [
             sdk, logging, "RuntimeHost", "MarketData", "Risk", "Execution", "Portfolio",
         ]),
+        // The operations web console: server-rendered pages over the host's read models, the same
+        // operator rules as the CLI, password login and signed session cookies.
+        .target(name: "Console", dependencies: [
+            "RuntimeHost", "Storage", "Risk", "Charts", sdk, logging,
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
         .executableTarget(name: "RuntimeCLI", dependencies: [
-            "RuntimeHost", "Storage", "MarketData", "OKXTestServer", "Risk", "Execution", "Portfolio", "DataQuality", "History",
+            "Console", "RuntimeHost", "Storage", "MarketData", "OKXTestServer", "Risk", "Execution", "Portfolio", "DataQuality", "History",
             "Analytics", "Reports", sdk, logging,
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -172,6 +186,15 @@ let package = Package(
             "Analytics", "Reports", sdk,
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Yams", package: "Yams"),
+        ]),
+        .testTarget(name: "ConsoleTests", dependencies: ["TestSupport",
+            "Console", "RuntimeHost", "Storage", sdk,
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            // The Chromium test drives the browser over its DevTools WebSocket.
+            .product(name: "WebSocketKit", package: "websocket-kit"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         // The end-to-end throughput harness: a plain executable, not a suite (release builds only
         // measure; it loads lib<Name>.so of the strategies it runs from its own folder).

@@ -1,0 +1,15 @@
+/// The login form. Its CSRF token belongs to a nonce cookie set with the form.
+enum LoginTemplate {
+    static let text = #"""
+<form class="login" method="post" action="/login">
+  <h1>Log in</h1>
+  {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+  <input type="hidden" name="csrf" value="{{csrf}}">
+  <label for="username">Username</label>
+  <input id="username" name="username" autocomplete="username" value="{{username}}" required autofocus>
+  <label for="password">Password</label>
+  <input id="password" name="password" type="password" autocomplete="current-password" required>
+  <button type="submit">Log in</button>
+</form>
+"""#
+}
