@@ -10,7 +10,7 @@ struct RuntimeCommand: AsyncParsableCommand {
             RunCommand.self, ReplayCommand.self, SweepCommand.self, RecordCommand.self, StatusCommand.self,
             PauseCommand.self, ResumeCommand.self, StopCommand.self, HaltCommand.self, RiskCommand.self,
             TradesCommand.self, PositionsCommand.self, PerfCommand.self, CandlesCommand.self, UsersCommand.self,
-            HistoryCommand.self, InstrumentsCommand.self,
+            HistoryCommand.self, InstrumentsCommand.self, WebCommand.self,
         ]
     )
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Console
 import Foundation
 import RuntimeHost
 import Storage
@@ -14,7 +15,7 @@ struct UsersCommand: AsyncParsableCommand {
             without users, the first operator (normally the one running `runtime migrate`) becomes its first admin. \
             An admin adds the others here; --user NAME or RUNTIME_USER lets an admin act as another, narrower user.
             """,
-        subcommands: [Add.self, List.self]
+        subcommands: [Add.self, List.self, Passwd.self]
     )
 
     struct Add: AsyncParsableCommand {
@@ -51,6 +52,40 @@ struct UsersCommand: AsyncParsableCommand {
                             ask the database owner to run: GRANT \(UserRepository.groupRole(of: user.role)) TO "\(user.username)";
                             """)
                     }
+                }
+            }
+        }
+    }
+
+    struct Passwd: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "passwd", abstract: "Set a user's console password (yourself, or anyone as an admin).",
+            discussion: "Reads the password from standard input: asked twice without echo on a terminal, the first line when piped. At least 12 characters; stored as a bcrypt hash.")
+
+        @Argument(help: "The username.")
+        var username: String
+
+        @OptionGroup var actingUser: ActingUserOption
+
+        func run() async throws {
+            let password = try PasswordPrompt.read(for: username)
+            let hash: String
+            do {
+                hash = try await PasswordPolicy.standard.hash(password)
+            } catch let error as ConsoleError {
+                FileHandle.standardError.write(Data("runtime: \(error.description)\n".utf8))
+                throw ExitCode(1)
+            }
+            try await OperatorCLI.run {
+                try await DatabaseEnvironment.withOperator(actingAs: actingUser.actingAs) { context in
+                    let own = actingUser.actingAs == nil && username == context.identity
+                    let actor = try await context.authorize(own ? .read : .manageUsers, action: "user.password", resourceType: "user",
+                                                            resourceId: username)
+                    if try await ConsoleAccounts(context.client).setPassword(identity: context.identity, actingAs: actingUser.actingAs,
+                                                                             username: username, hash: hash) == .unknownUser {
+                        throw OperatorError.unknownUser(username)
+                    }
+                    print("password of \(username) set by \(actor.username)")
                 }
             }
         }
