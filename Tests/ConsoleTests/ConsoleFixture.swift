@@ -18,13 +18,14 @@ struct ConsoleFixture: Sendable {
     /// Cheap bcrypt for tests; the policy's checks are the shipped ones.
     static let passwords = PasswordPolicy(minimumLength: 12, cost: 4)
 
+    let database: ScratchDatabase
     let client: PostgresClient
     let clock: TestClock
     let configuration: ConsoleConfiguration
 
     /// Sets up the database and runs `body` with the fixture.
     static func with(_ body: @Sendable (ConsoleFixture) async throws -> Void) async throws {
-        try await ScratchDatabase.with { _, client in
+        try await ScratchDatabase.with { database, client in
             for (name, role) in [("admin", UserRole.admin), ("tina", .trader), ("vera", .viewer), ("rita", .riskOfficer)] {
                 try await addUser(name, role: role, client: client)
                 let hash = try await passwords.hash(password)
@@ -35,13 +36,14 @@ struct ConsoleFixture: Sendable {
             let configuration = ConsoleConfiguration(address: ConsoleAddress(host: "127.0.0.1", port: 0), sessionLifetime: 3600,
                                                      passwords: passwords, loginFailureLimit: 5, loginFailureWindow: 900,
                                                      databaseName: "scratch", clock: { clock.now })
-            try await body(ConsoleFixture(client: client, clock: clock, configuration: configuration))
+            try await body(ConsoleFixture(database: database, client: client, clock: clock, configuration: configuration))
         }
     }
 
-    /// Runs `body` against the console served on an ephemeral port.
-    func serve(_ body: @Sendable (Browser) async throws -> Void) async throws {
-        let app = try ConsoleServer(client: client, configuration: configuration).application()
+    /// Runs `body` against the console served on an ephemeral port, over `client` (by default
+    /// the scratch cluster's superuser, as on the embedded cluster).
+    func serve(over client: PostgresClient? = nil, _ body: @Sendable (Browser) async throws -> Void) async throws {
+        let app = try ConsoleServer(client: client ?? self.client, configuration: configuration).application()
         try await app.test(.live) { client in
             try await body(Browser(client: client))
         }
