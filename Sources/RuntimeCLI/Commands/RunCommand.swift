@@ -4,6 +4,7 @@ import History
 import Logging
 import MarketData
 import RuntimeHost
+import ServiceLifecycle
 import Storage
 import TradingCore
 
@@ -31,6 +32,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Stop after this long, e.g. 30s, 10m, 2h (default: until SIGINT/SIGTERM).")
     var duration: String?
 
+    @Option(name: .long, help: "Also serve the operations console at HOST:PORT, e.g. 127.0.0.1:8080 (see `runtime web --help`).")
+    var web: String?
+
     func run() async throws {
         let runFor = try duration.map(RecordCommand.parseDuration)
         let settings = try HostSettings.load()
@@ -38,6 +42,10 @@ struct RunCommand: AsyncParsableCommand {
         let logger = Logger(label: "runtime.host")
         let only = strategies.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         let useSynthetic = synthetic
+        let webAddress = web
+        if let webAddress {
+            _ = try ConsoleLaunch.configuration(address: webAddress, option: "--web", sessionHours: 8, secureCookies: false, databaseName: "")
+        }
         let summary = try await DatabaseEnvironment.withDatabase(as: .runHost, action: "runtime.run", logger: logger) { target, client in
             let plan = try await HostLauncher.prepare(mode: .paper, only: only, settings: settings, catalog: catalog,
                                                       loader: PluginLoader(), target: target, client: client, logger: logger)
@@ -59,7 +67,21 @@ struct RunCommand: AsyncParsableCommand {
             let session = HostSession(engine: plan.engine, persistence: plan.persistence, feed: feed, liveFeed: liveFeed,
                                       target: target, settings: settings, strategies: plan.strategies,
                                       exitOnWedgedCallback: true, logger: logger)
+            var console: (group: ServiceGroup, task: Task<Void, any Error>)?
+            if let webAddress {
+                try await ConsoleLaunch.checkLogin(client, identity: try await HostCoordination(client).loginRole())
+                let configuration = try ConsoleLaunch.configuration(address: webAddress, option: "--web", sessionHours: 8,
+                                                                    secureCookies: false, databaseName: target.description)
+                let consoleLogger = Logger(label: "runtime.console")
+                // The host owns SIGINT/SIGTERM; the console stops when the host has.
+                let group = try ConsoleLaunch.service(configuration, client: client, signals: [], logger: consoleLogger)
+                console = (group, Task { try await group.run() })
+            }
             let summary = await session.run(duration: runFor)
+            if let console {
+                await console.group.triggerGracefulShutdown()
+                _ = await console.task.result
+            }
             await plan.releaseLocks()
             return summary
         }
