@@ -5,8 +5,8 @@ import Testing
 
 /// The console as a person uses it, in headless Chromium: log in as a trader, see the
 /// strategy, press Pause and see its state change arrive over the live stream without a page
-/// reload, see a drawn equity chart. The overview's screenshot is kept in
-/// .build/console-overview.png for people to look at.
+/// reload, see a drawn equity chart, and fit a phone's width. The overview's screenshots are kept
+/// in .build/console-overview.png and .build/console-overview-phone.png for people to look at.
 @Suite(.watchdog) struct ConsoleInChromiumTests {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -85,6 +85,16 @@ import Testing
                 let png = Data(base64Encoded: shot["data"] as? String ?? "") ?? Data()
                 #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 20_000, "screenshot of \(png.count) bytes")
                 try png.write(to: build.appendingPathComponent("console-overview.png"))
+
+                phase.enter("the overview at a phone's width")
+                try await page.call("Emulation.setDeviceMetricsOverride", ["width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true])
+                let phoneWidth = try await Wait.until("the page laid out at 390 px", within: .minutes(1)) {
+                    try await page.evaluate("String(document.documentElement.clientWidth) + ' ' + String(document.documentElement.scrollWidth)")
+                } satisfies: { $0.hasPrefix("390 ") }
+                #expect(phoneWidth == "390 390", "nothing but the tables' own scrollers is wider than the phone: \(phoneWidth)")
+                let phone = try await page.call("Page.captureScreenshot", ["format": "png"], within: .minutes(2))
+                try (Data(base64Encoded: phone["data"] as? String ?? "") ?? Data()).write(to: build.appendingPathComponent("console-overview-phone.png"))
+                try await page.call("Emulation.setDeviceMetricsOverride", ["width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": false])
 
                 phase.enter("opening the strategy page")
                 _ = try await page.evaluate("document.querySelector('tr[data-strategy=\"trend\"] a').click(); 'clicked'")

@@ -16,19 +16,20 @@ enum OverviewTemplate {
 {{#hasGlobalEvents}}<span class="halted">{{unacknowledgedGlobal}} unacknowledged global risk event(s)</span>{{/hasGlobalEvents}}</p>
 <h2>Strategies</h2>
 <div class="scroll"><table id="strategies">
-<thead><tr><th>Strategy</th><th>State</th><th>Mode</th><th>Instruments</th><th>Position</th><th class="num">Realized today</th><th class="num">Unrealized</th><th class="num">Trades today</th><th class="num">Open risk events</th><th>Actions</th></tr></thead>
+<thead><tr><th>Strategy</th><th>State</th><th class="num">Realized today</th><th class="num">Unrealized</th><th>Actions</th><th>Position</th><th class="num">Open risk events</th><th class="num">Trades today</th><th>Mode</th><th>Instruments</th></tr></thead>
 <tbody>
 {{#strategies}}
 <tr data-strategy="{{name}}">
   <td><a href="{{path}}">{{name}}</a></td>
   <td><span class="badge state {{statusClass}}">{{status}}</span></td>
-  <td>{{mode}}</td><td>{{instruments}}</td><td>{{position}}</td>
   <td class="num {{realizedClass}}">{{realizedToday}}</td><td class="num {{unrealizedClass}}">{{unrealized}}</td>
-  <td class="num">{{tradesToday}}</td><td class="num">{{#hasEvents}}<a class="halted" href="/risk?acknowledged=no">{{unacknowledged}}</a>{{/hasEvents}}{{^hasEvents}}0{{/hasEvents}}</td>
   <td>
     {{#canPause}}<form class="inline" method="post" action="{{path}}/pause" data-async><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" value="pause">Pause</button></form>{{/canPause}}
     {{#canResume}}<form class="inline" method="post" action="{{path}}/resume" data-async><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" value="resume">Resume</button></form>{{/canResume}}
   </td>
+  <td>{{position}}</td>
+  <td class="num">{{#hasEvents}}<a class="halted" href="/risk?acknowledged=no">{{unacknowledged}}</a>{{/hasEvents}}{{^hasEvents}}0{{/hasEvents}}</td>
+  <td class="num">{{tradesToday}}</td><td>{{mode}}</td><td>{{instruments}}</td>
 </tr>
 {{/strategies}}
 {{#noStrategies}}<tr><td colspan="10" class="muted">No strategy is deployed; `runtime deploy` deploys one.</td></tr>{{/noStrategies}}
