@@ -6,6 +6,10 @@
 -- one but the functions below. `runtime users passwd NAME` sets one through
 -- runtime_set_password (an operator for themselves, an admin for anyone).
 --
+-- Two-factor: users.two_factor_enabled is honoured with TOTP (RFC 6238, 30 s, 6 digits). The
+-- secret lives beside the hash; `runtime users totp NAME` enrols one (and sets the flag) through
+-- runtime_set_totp; a code's time step is used once (totp_last_step), so a code seen is spent.
+--
 -- Identity: runtime_login (013) trusted the operator name the runtime passes only from a
 -- superuser session (the embedded cluster). It now also trusts a member of runtime_console: the
 -- group of the console's own login role on a shared server, which checks a password before it
@@ -34,9 +38,11 @@ END
 $$;
 
 CREATE TABLE user_credentials (
-    user_id       UUID PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
-    password_hash TEXT NOT NULL CHECK (password_hash LIKE '$2%'),
-    updated_at    TIMESTAMPTZ NOT NULL DEFAULT now()
+    user_id        UUID PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    password_hash  TEXT NOT NULL CHECK (password_hash LIKE '$2%'),
+    totp_secret    TEXT CHECK (length(totp_secret) >= 16),
+    totp_last_step BIGINT,
+    updated_at     TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 -- 013's default privileges gave every group SELECT on new tables: not this one.
 REVOKE ALL ON user_credentials FROM PUBLIC, runtime_viewer, runtime_admin;
@@ -76,9 +82,10 @@ CREATE TRIGGER audit_logs_request_origin BEFORE INSERT ON audit_logs
 -- What the console needs to check a login: the user, whether they may log in, and their hash
 -- (NULL when no password is set). Only the console's group (and the superuser) may ask.
 CREATE FUNCTION runtime_console_credentials(p_username text,
-    OUT user_id uuid, OUT username text, OUT role text, OUT is_active boolean, OUT two_factor_enabled boolean, OUT password_hash text)
+    OUT user_id uuid, OUT username text, OUT role text, OUT is_active boolean, OUT two_factor_enabled boolean, OUT password_hash text,
+    OUT totp_secret text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-    SELECT u.id, u.username, u.role, u.is_active, u.two_factor_enabled, c.password_hash
+    SELECT u.id, u.username, u.role, u.is_active, u.two_factor_enabled, c.password_hash, c.totp_secret
     FROM users u LEFT JOIN user_credentials c ON c.user_id = u.id
     WHERE u.username = p_username
 $$;
@@ -123,9 +130,50 @@ BEGIN
 END
 $$;
 
+-- Enrols (p_secret) or removes (NULL) p_username's TOTP secret and sets two_factor_enabled to
+-- match; the same authority as runtime_set_password. Returns 'unknown_user', 'no_password' (set
+-- a password first) or NULL when done; audited as user.two_factor without the secret.
+CREATE FUNCTION runtime_set_totp(p_identity text, p_acting text, p_username text, p_secret text) RETURNS text
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    v_actor users;
+    v_target users;
+BEGIN
+    IF coalesce(p_acting, '') IN ('', runtime_login(p_identity)) AND p_username = runtime_login(p_identity) THEN
+        v_actor := runtime_require_operator(p_identity, NULL, 'read');
+    ELSE
+        v_actor := runtime_require_operator(p_identity, NULL, 'manage_users');
+    END IF;
+    SELECT * INTO v_target FROM users WHERE username = p_username;
+    IF NOT FOUND THEN RETURN 'unknown_user'; END IF;
+    UPDATE user_credentials SET totp_secret = p_secret, totp_last_step = NULL, updated_at = now() WHERE user_id = v_target.id;
+    IF NOT FOUND THEN RETURN 'no_password'; END IF;
+    UPDATE users SET two_factor_enabled = (p_secret IS NOT NULL), updated_at = now() WHERE id = v_target.id;
+    INSERT INTO audit_logs (user_id, action, resource_type, resource_id, new_value)
+    VALUES (v_actor.id, 'user.two_factor', 'user', p_username,
+            jsonb_build_object('two_factor_enabled', p_secret IS NOT NULL, 'by', v_actor.username));
+    RETURN NULL;
+END
+$$;
+
+-- Spends a TOTP time step of p_username: true when it is later than the last one spent (so each
+-- code logs in once), false for a replay.
+CREATE FUNCTION runtime_console_use_totp_step(p_username text, p_step bigint) RETURNS boolean
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    WITH spent AS (
+        UPDATE user_credentials c SET totp_last_step = p_step
+        FROM users u
+        WHERE u.id = c.user_id AND u.username = p_username AND (c.totp_last_step IS NULL OR c.totp_last_step < p_step)
+        RETURNING 1
+    )
+    SELECT EXISTS (SELECT 1 FROM spent)
+$$;
+
 REVOKE ALL ON FUNCTION runtime_console_credentials(text), runtime_console_record_login(text, boolean, text),
-    runtime_set_password(text, text, text, text), runtime_audit_request_origin() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION runtime_console_credentials(text), runtime_console_record_login(text, boolean, text) TO runtime_console;
-GRANT EXECUTE ON FUNCTION runtime_set_password(text, text, text, text) TO runtime_viewer;
+    runtime_set_password(text, text, text, text), runtime_audit_request_origin(), runtime_set_totp(text, text, text, text),
+    runtime_console_use_totp_step(text, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION runtime_console_credentials(text), runtime_console_record_login(text, boolean, text),
+    runtime_console_use_totp_step(text, bigint) TO runtime_console;
+GRANT EXECUTE ON FUNCTION runtime_set_password(text, text, text, text), runtime_set_totp(text, text, text, text) TO runtime_viewer;
 -- The trigger runs as whoever inserts into audit_logs.
 GRANT EXECUTE ON FUNCTION runtime_audit_request_origin() TO runtime_viewer;

@@ -102,6 +102,37 @@ import Testing
         }
     }
 
+    @Test func aTwoFactorUserNeedsTheirOneTimeCodeAndEachCodeWorksOnce() async throws {
+        try await ConsoleFixture.with { fixture in
+            let secret = OneTimeCode.newSecret()
+            #expect(try await ConsoleAccounts(fixture.client).setTOTP(identity: "tina", actingAs: nil, username: "tina", secret: secret) == nil)
+            try await fixture.serve { browser in
+                func login(code: String?) async throws -> Browser.Page {
+                    browser.cookies = [:]
+                    var form = ["username": "tina", "password": ConsoleFixture.password, "csrf": try await browser.get("/login").csrf ?? ""]
+                    form["code"] = code
+                    return try await browser.post("/login", form)
+                }
+                let missing = try await login(code: nil)
+                #expect(missing.status == .unauthorized && missing.body.contains("code: the one-time code from the authenticator app is required"))
+                #expect(try await login(code: "12345x").status == .unauthorized)
+                let code = OneTimeCode.code(secret: secret, now: fixture.clock.now)
+                let wrong = code == "000000" ? "000001" : "000000"
+                #expect(try await login(code: wrong).body.contains("code: wrong one-time code"))
+                #expect(try await login(code: code).status == .seeOther, "the current code logs in")
+                let replay = try await login(code: code)
+                #expect(replay.status == .unauthorized && replay.body.contains("used already"), "a code logs in once")
+                fixture.clock.advance(by: OneTimeCode.step)
+                #expect(try await login(code: OneTimeCode.code(secret: secret, now: fixture.clock.now)).status == .seeOther)
+            }
+            let logins = try await fixture.audit("user.login")
+            #expect(logins.map(\.success) == [false, false, false, true, false, true])
+            #expect(logins.first?.error == "the one-time code from the authenticator app is required")
+            #expect(try await fixture.audit("user.two_factor").map(\.success) == [true])
+            #expect(try await ConsoleAccounts(fixture.client).setTOTP(identity: "admin", actingAs: nil, username: "nobody", secret: nil) == .unknownUser)
+        }
+    }
+
     @Test func formsWithoutTheSessionsCSRFTokenAreRefused() async throws {
         try await ConsoleFixture.with { fixture in
             try await fixture.serve { browser in

@@ -73,15 +73,15 @@ extension Console {
         case let user? where user.passwordHash == nil: "no password set (`runtime users passwd \(username)`)"
         case let user? where !user.isActive: "user is deactivated"
         case _ where !matches: "wrong password"
-        case let user? where user.twoFactorEnabled: "two-factor authentication is enabled and the console does not offer TOTP yet"
         default: nil
         }
-        if let failure {
+        let secondFactor = failure == nil ? try await secondFactorFailure(credentials, code: form["code"]) : nil
+        if let failure = failure ?? secondFactor {
             await throttle.fail(keys, now: now)
             try await ConsoleAccounts(client).recordLogin(username: username, success: false, error: failure, origin: origin)
             logger.warning("login of \(username) from \(origin.ipAddress ?? "?") failed: \(failure)")
-            let shown = failure.hasPrefix("two-factor") ? "two-factor authentication is enabled for this user; the console cannot log them in yet"
-                : "wrong username or password"
+            // The password was right when only the second factor failed: saying so is what a user needs.
+            let shown = secondFactor == nil ? "wrong username or password" : "code: \(failure)"
             return loginForm(.unauthorized, username: username, error: shown, request: request)
         }
         await throttle.succeed("user:" + username.lowercased())
@@ -91,6 +91,21 @@ extension Console {
         return redirect(to: "/", cookies: [cookie(Self.sessionCookie, configuration.signer.cookieValue(session),
                                                   maxAge: Int(configuration.sessionLifetime)),
                                            cookie(Self.loginCookie, "", maxAge: 0)])
+    }
+
+    /// Why a user with two_factor_enabled may not log in with `code`, or nil when they may (the
+    /// code's step is then spent, so it cannot be used again).
+    func secondFactorFailure(_ credentials: ConsoleCredentials?, code: String?) async throws -> String? {
+        guard let credentials, credentials.twoFactorEnabled else { return nil }
+        guard let secret = credentials.totpSecret else {
+            return "two-factor authentication is on but no authenticator is enrolled (`runtime users totp \(credentials.username)`)"
+        }
+        guard let code, !code.isEmpty else { return "the one-time code from the authenticator app is required" }
+        guard let step = OneTimeCode.matchingStep(code, secret: secret, now: now) else { return "wrong one-time code" }
+        guard try await ConsoleAccounts(client).useTOTPStep(username: credentials.username, step: step) else {
+            return "this one-time code was used already; wait for the next one"
+        }
+        return nil
     }
 
     static func minutes(_ seconds: Int64) -> String {

@@ -9,6 +9,8 @@ enum LoginTemplate {
   <input id="username" name="username" autocomplete="username" value="{{username}}" required autofocus>
   <label for="password">Password</label>
   <input id="password" name="password" type="password" autocomplete="current-password" required>
+  <label for="code">One-time code <span class="muted">(if two-factor is on)</span></label>
+  <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" maxlength="7">
   <button type="submit">Log in</button>
 </form>
 """#

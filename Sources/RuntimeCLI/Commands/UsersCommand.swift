@@ -15,7 +15,7 @@ struct UsersCommand: AsyncParsableCommand {
             without users, the first operator (normally the one running `runtime migrate`) becomes its first admin. \
             An admin adds the others here; --user NAME or RUNTIME_USER lets an admin act as another, narrower user.
             """,
-        subcommands: [Add.self, List.self, Passwd.self]
+        subcommands: [Add.self, List.self, Passwd.self, TOTP.self]
     )
 
     struct Add: AsyncParsableCommand {
@@ -86,6 +86,44 @@ struct UsersCommand: AsyncParsableCommand {
                         throw OperatorError.unknownUser(username)
                     }
                     print("password of \(username) set by \(actor.username)")
+                }
+            }
+        }
+    }
+
+    struct TOTP: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "totp", abstract: "Turn on two-factor login (TOTP) for the console, or off with --disable.",
+            discussion: "Prints an otpauth:// URL to add to an authenticator app; from then on the console asks for its 6-digit code at login. Needs a password first (`runtime users passwd`). Yourself, or anyone as an admin.")
+
+        @Argument(help: "The username.")
+        var username: String
+
+        @Flag(name: .long, help: "Remove the secret and turn two-factor login off.")
+        var disable = false
+
+        @OptionGroup var actingUser: ActingUserOption
+
+        func run() async throws {
+            let secret = disable ? nil : OneTimeCode.newSecret()
+            try await OperatorCLI.run {
+                try await DatabaseEnvironment.withOperator(actingAs: actingUser.actingAs) { context in
+                    let own = actingUser.actingAs == nil && username == context.identity
+                    let actor = try await context.authorize(own ? .read : .manageUsers, action: "user.two_factor", resourceType: "user",
+                                                            resourceId: username)
+                    switch try await ConsoleAccounts(context.client).setTOTP(identity: context.identity, actingAs: actingUser.actingAs,
+                                                                             username: username, secret: secret) {
+                    case .unknownUser?: throw OperatorError.unknownUser(username)
+                    case .noPassword?:
+                        throw OperatorError.invalidArgument(field: "username", reason: "'\(username)' has no password yet; run `runtime users passwd \(username)` first")
+                    case nil: break
+                    }
+                    if let secret {
+                        print("two-factor login on for \(username) (by \(actor.username)); add this to the authenticator app:")
+                        print(OneTimeCode.authenticatorURL(secret: secret, username: username))
+                    } else {
+                        print("two-factor login off for \(username) (by \(actor.username))")
+                    }
                 }
             }
         }
