@@ -68,6 +68,15 @@ struct ConsoleFixture: Sendable {
                    now() - make_interval(mins => 40 - n), now() - make_interval(mins => 40 - n), 'paper'
             FROM strategies s, generate_series(1, 30) AS n WHERE s.name = 'trend'
             """)
+        let instrument = try InstrumentId(parsing: "BTC-USDT")
+        let start = Int64(Date().timeIntervalSince1970 / 60) * 60 - 3_600
+        for minute in 0..<50 {
+            let close = 60_000 + Double(minute % 10) * 10
+            func price(_ value: Double) -> Price { Price(FixedPoint(Int(value))) }
+            try await MarketDataRepository(client).upsertCandle(Candle(
+                instrument: instrument, interval: .oneMinute, openTime: Timestamp(millisecondsSinceEpoch: (start + Int64(minute) * 60) * 1000),
+                open: price(close - 5), high: price(close + 20), low: price(close - 20), close: price(close), volume: Quantity(FixedPoint(1))))
+        }
         try await client.query("""
             INSERT INTO risk_events (event_type, severity, strategy_id, symbol, description, mode)
             SELECT 'daily_loss', 'warning', id, 'BTC-USDT', 'daily loss at 80% of the limit', 'paper' FROM strategies WHERE name = 'trend'

@@ -14,7 +14,7 @@ import Testing
         try await ConsoleFixture.with { fixture in
             try await fixture.serve { browser in
                 #expect(try await browser.get("/healthz").status == .ok)
-                for path in ["/", "/strategies/trend", "/risk", "/risk?severity=critical"] {
+                for path in ["/", "/strategies/trend", "/risk", "/risk?severity=critical", "/market", "/audit"] {
                     let page = try await browser.get(path)
                     #expect(page.status == .seeOther && page.location == "/login", "GET \(path): \(page.status)")
                 }
@@ -70,6 +70,32 @@ import Testing
                 lastLogin = value
             }
             #expect(lastLogin != nil)
+        }
+    }
+
+    @Test func theMarketPageDrawsAnyInstrumentsCandlesAndOnlyAnAdminSeesTheAuditLog() async throws {
+        try await ConsoleFixture.with { fixture in
+            try await fixture.serve { browser in
+                try await browser.login("vera")
+                let market = try await browser.get("/market?instrument=BTC-USDT&interval=1m&window=6h")
+                #expect(market.status == .ok && market.body.contains(#"<path class="series" d="M"#) && market.body.contains("<b>50</b> bars"),
+                        "\(market.body.suffix(2_000))")
+                #expect(try await browser.get("/market").body.contains("BTC-USDT"), "the deployed strategies' instrument by default")
+                #expect(try await browser.get("/market?instrument=ETH-USDT&interval=1d").body.contains("no 1d bars of ETH-USDT"))
+                let interval = try await browser.get("/market?interval=2m")
+                #expect(interval.status == .badRequest && interval.body.contains("interval: must be one of 1m, 5m, 1h, 1d"))
+                let script = try await browser.get("/market?instrument=%3Cscript%3E")
+                #expect(script.status == .badRequest && script.body.contains("instrument: '&lt;script&gt;' is not an OKX instrument id"))
+                #expect(try await browser.get("/market?window=1y").status == .badRequest)
+                let refused = try await browser.get("/audit")
+                #expect(refused.status == .forbidden && refused.body.contains("may not manage users"))
+                browser.cookies = [:]
+                try await browser.login("admin")
+                let audit = try await browser.get("/audit")
+                #expect(audit.status == .ok && audit.body.contains("<td>tina</td>") && audit.body.contains("view.audit_logs"))
+            }
+            let views = try await fixture.audit("view.audit_logs")
+            #expect(views.map { "\($0.user ?? "?") \($0.success) \($0.ip ?? "-")" } == ["vera false 127.0.0.1"], "only the refusal is an audit row")
         }
     }
 

@@ -35,6 +35,7 @@ struct Console: Sendable {
         router.get("/healthz") { _, _ in "ok" }
         addLoginRoutes(to: router)
         addPageRoutes(to: router)
+        addMarketAndAuditRoutes(to: router)
         addActionRoutes(to: router)
         addLiveRoutes(to: router)
         return router

@@ -17,6 +17,8 @@ struct ConsoleTemplates: Sendable {
         try library.register(StrategyTemplate.orders("trades", empty: "no trades"), named: "orders-recent")
         try library.register(RiskTemplate.page, named: "risk")
         try library.register(RiskTemplate.events, named: "risk-events")
+        try library.register(MarketAndAuditTemplates.market, named: "market")
+        try library.register(MarketAndAuditTemplates.audit, named: "audit")
         self.library = library
     }
 
@@ -28,7 +30,8 @@ struct ConsoleTemplates: Sendable {
     /// A whole page: `body` inside the layout.
     func page(title: String, user: PageUser?, flash: Flash?, section: String, body: String) -> String {
         render("layout", Layout(title: title, user: user, flash: flash?.text, flashClass: flash.map { $0.ok ? "ok" : "error" } ?? "",
-                                body: body, overview: section == "overview", risk: section == "risk"))
+                                body: body, overview: section == "overview", risk: section == "risk",
+                                market: section == "market", audit: section == "audit"))
     }
 
     struct Layout {
@@ -39,6 +42,8 @@ struct ConsoleTemplates: Sendable {
         var body: String
         var overview: Bool
         var risk: Bool
+        var market: Bool
+        var audit: Bool
     }
 }
 

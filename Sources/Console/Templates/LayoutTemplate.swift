@@ -17,6 +17,8 @@ enum LayoutTemplate {
   <nav>
     <a href="/" {{#overview}}aria-current="page"{{/overview}}>Overview</a>
     <a href="/risk" {{#risk}}aria-current="page"{{/risk}}>Risk events</a>
+    <a href="/market" {{#market}}aria-current="page"{{/market}}>Market</a>
+    <a href="/audit" {{#audit}}aria-current="page"{{/audit}}>Audit</a>
   </nav>
   <span class="who">{{username}} <span class="role">{{role}}</span></span>
   <form method="post" action="/logout" class="inline">

@@ -191,14 +191,14 @@ public struct AuditLogRepository: Sendable {
         return try row.value("id", table: "audit_logs")
     }
 
-    /// The newest records about one resource type (and id), newest first.
-    public func records(resourceType: String, resourceId: String? = nil, limit: Int = 100) async throws(StorageError) -> [AuditLogRecord] {
+    /// The newest records about one resource type (and id), or of every type when nil, newest first.
+    public func records(resourceType: String?, resourceId: String? = nil, limit: Int = 100) async throws(StorageError) -> [AuditLogRecord] {
         let t = "audit_logs"
         let rows = try await session.rows("read audit logs", """
             SELECT user_id, action, resource_type, resource_id, old_value::text AS old_value, new_value::text AS new_value,
                 host(ip_address) AS ip_address, user_agent, success, error_message, (extract(epoch FROM created_at) * 1000000)::int8 AS created_us
             FROM audit_logs
-            WHERE resource_type = \(resourceType) AND (\(resourceId)::text IS NULL OR resource_id = \(resourceId))
+            WHERE (\(resourceType)::text IS NULL OR resource_type = \(resourceType)) AND (\(resourceId)::text IS NULL OR resource_id = \(resourceId))
             ORDER BY created_at DESC, id DESC LIMIT \(limit)
             """)
         return try rows.map { row throws(StorageError) in
