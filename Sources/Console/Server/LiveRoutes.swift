@@ -5,7 +5,8 @@ import ServiceLifecycle
 import Storage
 
 /// Live updates: `/events/overview` is a Server-Sent Events stream that reads the overview once
-/// a second on the server and pushes its live part when it changed. A stream ends after ten
+/// a second on the server and pushes its live part when what it shows changed (the time it was
+/// read aside). A stream ends after ten
 /// minutes (the browser's EventSource reconnects by itself), when the session ends or the
 /// database refuses the user, when the client goes, or when the server shuts down.
 extension Console {
@@ -38,10 +39,15 @@ extension Console {
                 visitor = current
             }
             let report = try await StatusReader(client, target: configuration.databaseName).read()
-            let fragment = templates.render("live", OverviewPage(report: report, csrf: visitor.csrf))
-            if fragment != last {
-                try await writer.write(ByteBuffer(string: Self.event("live", fragment)))
-                last = fragment
+            var page = OverviewPage(report: report, csrf: visitor.csrf)
+            // The report's own time changes every second: only a change in what it reports is pushed.
+            let generatedAt = page.generatedAt
+            page.generatedAt = ""
+            let content = templates.render("live", page)
+            if content != last {
+                page.generatedAt = generatedAt
+                try await writer.write(ByteBuffer(string: Self.event("live", templates.render("live", page))))
+                last = content
             } else if tick % 15 == 0 {
                 try await writer.write(ByteBuffer(string: ": still here\n\n"))
             }

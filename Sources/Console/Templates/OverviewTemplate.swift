@@ -12,7 +12,7 @@ enum OverviewTemplate {
 """#
 
     static let live = #"""
-<p class="facts"><span>as of <b>{{generatedAt}}</b> UTC</span><span>database <b>{{database}}</b></span>
+<p class="facts"><span>last change seen <b>{{generatedAt}}</b> UTC</span><span>database <b>{{database}}</b></span>
 {{#hasGlobalEvents}}<span class="halted">{{unacknowledgedGlobal}} unacknowledged global risk event(s)</span>{{/hasGlobalEvents}}</p>
 <h2>Strategies</h2>
 <div class="scroll"><table id="strategies">
