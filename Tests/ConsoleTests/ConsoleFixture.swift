@@ -9,8 +9,8 @@ import Storage
 import TradingCore
 
 /// A console over a scratch database with a user of each role (password `PASSWORD`), one
-/// paper-trading strategy `trend` with a few fills and one unacknowledged risk event, and a
-/// clock the test moves.
+/// paper-trading strategy `trend` (risk limits, its risk monitor 400 under the day's open, a
+/// few fills, one unacknowledged risk event), 50 one-minute candles, and a clock the test moves.
 struct ConsoleFixture: Sendable {
     static let password = "correct horse battery"
     static let strategy = "trend"
@@ -59,7 +59,16 @@ struct ConsoleFixture: Sendable {
     static func seedStrategy(_ client: PostgresClient) async throws {
         let record = StrategyRecord(name: StrategyName(strategy), strategyType: "trend_follow", version: "1.0.0", symbols: ["BTC-USDT"],
                                     status: .paperTrading, allocatedCapital: Money(FixedPoint(10_000)))
-        _ = try await StrategyRepository(client).upsert(record)
+        let id = try await StrategyRepository(client).upsert(record)
+        try await client.query(#"""
+            UPDATE strategies SET manifest = '{"mode": "paper", "risk_limits": {"max_daily_loss": 500, "max_drawdown_pct": 10,
+                "max_open_orders": 4, "max_order_notional": 5000}}'::jsonb WHERE name = 'trend'
+            """#)
+        let now = Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000))
+        func money(_ value: Int) -> Money { Money(FixedPoint(value)) }
+        try await RiskMonitorRepository(client).upsert(RiskMonitorRecord(
+            strategyId: id, mode: .paper, utcDay: now.utcDayNumber, dayOpenEquity: money(10_000), lastEquity: money(9_600),
+            peakEquity: money(10_200), allocatedCapital: money(10_000), updatedAt: now))
         try await client.query("""
             INSERT INTO trades (client_order_id, strategy_id, symbol, side, order_type, quantity, avg_fill_price, filled_quantity,
                                 commission, realized_pnl, status, created_at, completed_at, mode)

@@ -102,6 +102,8 @@ import Testing
                     try await page.evaluate("location.pathname + ' ' + document.querySelectorAll('svg path.series').length")
                 } satisfies: { $0 == "/strategies/trend 2" }
                 #expect(series == "/strategies/trend 2")
+                let strategyShot = try await page.call("Page.captureScreenshot", ["format": "png", "captureBeyondViewport": true], within: .minutes(2))
+                try (Data(base64Encoded: strategyShot["data"] as? String ?? "") ?? Data()).write(to: build.appendingPathComponent("console-strategy.png"))
                 let text = try await page.evaluate("document.body.innerText")
                 #expect(text.contains("daily loss at 80% of the limit") && text.contains("strategy.pause"), "\(text.prefix(1_500))")
                 phase.enter("done")

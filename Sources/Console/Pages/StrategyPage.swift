@@ -61,10 +61,12 @@ struct StrategyPage: Sendable {
     var trades: [Order]
     var riskEvents: [RiskPage.Event]
     var audit: [Audit]
+    var limits: [RiskLimitUsage.Limit]
 
     init(name: String, report: StatusReport.Strategy, deployment: StrategyDeploymentRecord?, positions: PositionsView,
          openOrders: TradesView, trades: TradesView, history: TradesView, riskEvents: [RiskPage.Event],
-         audit: [(record: AuditLogRecord, user: String)], csrf: String) {
+         audit: [(record: AuditLogRecord, user: String)], limits: [RiskLimitUsage.Limit], csrf: String) {
+        self.limits = limits
         self.name = name
         path = "/strategies/" + (name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? name)
         status = report.status.rawValue
@@ -72,7 +74,7 @@ struct StrategyPage: Sendable {
         mode = report.mode?.rawValue ?? ""
         instruments = report.instruments.joined(separator: ", ")
         let capital = Double(deployment?.allocatedCapital ?? "") ?? 0
-        self.capital = deployment?.allocatedCapital ?? ""
+        self.capital = deployment.map { _ in String(format: "%.2f", capital) } ?? ""
         realizedToday = Display.money(report.realizedPnlToday())
         unrealized = Display.money(report.unrealizedPnl)
         canPause = [.active, .paperTrading, .reducingOnly].contains(report.status)

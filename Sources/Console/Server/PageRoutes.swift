@@ -68,9 +68,14 @@ extension Console {
         let users = Dictionary(try await UserRepository(client).all().map { ($0.id, $0.username) }, uniquingKeysWith: { a, _ in a })
         let audit = try await AuditLogRepository(client).records(resourceType: "strategy", resourceId: name, limit: 50)
             .map { (record: $0, user: $0.userId.flatMap { users[$0] } ?? "") }
+        let mode = strategy.mode ?? (strategy.status == .active ? .live : .paper)
+        let monitor = try await RiskMonitorRepository(client).monitors(mode: mode).first { $0.strategyId == strategy.id }
+        let losingRun = try await TradeRepository(client).trailingLossRuns(mode: mode)[strategy.id]
+        let limits = RiskLimitUsage.limits(manifest: deployment?.manifest, monitor: monitor, openOrders: open.rows.count,
+                                           positions: positions.rows.filter { $0.position.mode == mode }, losingRun: losingRun)
         let model = StrategyPage(name: name, report: strategy, deployment: deployment, positions: positions, openOrders: open, trades: recent,
                                  history: history, riskEvents: events.map { RiskPage.event($0, strategy: StrategyName(name), csrf: visitor.csrf) },
-                                 audit: audit, csrf: visitor.csrf)
+                                 audit: audit, limits: limits, csrf: visitor.csrf)
         return page(title: name, visitor: visitor, section: "", template: "strategy", model: model, request: request)
     }
 }

@@ -8,6 +8,12 @@ enum StrategyTemplate {
 {{#canResume}}<form class="inline" method="post" action="{{path}}/resume"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Resume</button></form>{{/canResume}}
 </p>
 <div class="charts"><figure>{{{equitySVG}}}</figure><figure>{{{drawdownSVG}}}</figure></div>
+<h2>Risk limits</h2>
+<div class="scroll"><table class="limits"><thead><tr><th>Limit</th><th class="num">Used</th><th class="num">Limit</th><th>Usage</th></tr></thead><tbody>
+{{#limits}}<tr data-limit="{{name}}"><td>{{name}}</td><td class="num">{{used}}</td><td class="num">{{limit}}</td>
+<td>{{#hasUsage}}<span class="meter" role="meter" aria-valuenow="{{percent}}" aria-valuemin="0" aria-valuemax="100"><span class="fill {{level}}" style="width: {{percent}}%"></span></span> {{percent}}%{{/hasUsage}}</td></tr>{{/limits}}
+{{^limits}}<tr><td colspan="4" class="muted">no risk limits recorded for this deployment</td></tr>{{/limits}}
+</tbody></table></div>
 <h2>Positions</h2>
 <div class="scroll"><table><thead><tr><th>Mode</th><th>Instrument</th><th>Side</th><th class="num">Quantity</th><th class="num">Entry</th><th class="num">Price</th><th class="num">Unrealized</th><th class="num">Realized</th></tr></thead><tbody>
 {{#positions}}<tr><td>{{mode}}</td><td>{{instrument}}</td><td>{{side}}</td><td class="num">{{quantity}}</td><td class="num">{{entry}}</td><td class="num">{{price}}</td><td class="num {{unrealizedClass}}">{{unrealized}}</td><td class="num">{{realized}}</td></tr>{{/positions}}

@@ -33,12 +33,15 @@ button.link { border:none; background:none; color:var(--blue); padding:0; }
 .facts { display:flex; flex-wrap:wrap; gap:.5rem 1.5rem; margin:.2rem 0 1rem; color:var(--muted); }
 .facts b { color:var(--fg); font-weight:600; }
 .charts { display:grid; grid-template-columns:repeat(auto-fit, minmax(320px, 1fr)); gap:1rem; }
+.charts figure { margin:0; }
 .charts svg { width:100%; height:auto; border:1px solid var(--line); border-radius:6px; }
 .login { max-width:22rem; margin:3rem auto; padding:1.5rem; border:1px solid var(--line); border-radius:8px; background:var(--panel); }
 .login label { display:block; margin:.7rem 0 .2rem; } .login input { width:100%; padding:.45rem; font:inherit; border:1px solid var(--line); border-radius:6px; }
 .login button { margin-top:1rem; width:100%; padding:.5rem; }
 .filters { display:flex; flex-wrap:wrap; gap:.5rem; align-items:center; margin-bottom:.8rem; }
 .muted { color:var(--muted); }
+.meter { display:inline-block; width:10rem; height:.7rem; border:1px solid var(--line); border-radius:4px; vertical-align:middle; overflow:hidden; }
+.meter .fill { display:block; height:100%; } .fill.ok { background:var(--green); } .fill.warn { background:var(--amber); } .fill.breach { background:var(--red); }
 @media (max-width: 640px) { body { font-size:13px; } main { padding:.6rem; } th, td { padding:.3rem .4rem; } }
 """#
 }
