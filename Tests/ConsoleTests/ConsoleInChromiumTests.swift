@@ -34,80 +34,93 @@ import Testing
                 let build = Self.packageRoot.appendingPathComponent(".build")
                 let folder = build.appendingPathComponent("console-chromium-\(getpid())-\(UUID().uuidString.prefix(8))")
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                defer { try? FileManager.default.removeItem(at: folder) }
                 let phase = Phase("starting chromium")
                 let process = try ChildProcess(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(folder.path)",
                                                           "--remote-debugging-port=0", "--no-first-run", "--disable-extensions",
                                                           "--hide-scrollbars", "--window-size=1280,900", "about:blank"])
-                defer {
-                    process.signal(SIGKILL)
+                let outcome: Result<Void, any Error>
+                do {
+                    try await Self.use(process, folder: folder, base: base, fixture: fixture, phase: phase)
+                    outcome = .success(())
+                } catch {
+                    outcome = .failure(error)
                 }
-                let activePort = folder.appendingPathComponent("DevToolsActivePort")
-                let lines = try await Wait.until("chromium writes DevToolsActivePort", within: .minutes(3)) {
-                    guard process.isRunning else { throw DevToolsClient.Failure(description: "chromium exited: \(process.output.suffix(800))") }
-                    return ((try? String(contentsOf: activePort, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
-                } satisfies: { $0.count >= 2 }
-                let page = try await DevToolsClient.open(browserURL: "ws://127.0.0.1:\(lines[0])\(lines[1])", group: MultiThreadedEventLoopGroup.singleton)
-                defer { page.close() }
-                try await page.call("Emulation.setDeviceMetricsOverride", ["width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": false])
-
-                phase.enter("logging in")
-                try await page.call("Page.navigate", ["url": base + "/login"])
-                try await Wait.until("the login form", within: .minutes(2)) {
-                    try await page.evaluate("document.readyState + ' ' + location.pathname + ' ' + !!document.querySelector('#password')")
-                } satisfies: { $0 == "complete /login true" }
-                _ = try await page.evaluate("""
-                    document.querySelector('#username').value = 'tina';
-                    document.querySelector('#password').value = '\(ConsoleFixture.password)';
-                    document.querySelector('form.login').submit(); 'sent'
-                    """)
-                try await Wait.until("the overview with the strategy", within: .minutes(2)) {
-                    try await page.evaluate("location.pathname + ' ' + (document.querySelector('tr[data-strategy=\"trend\"] .state') || {}).textContent")
-                } satisfies: { $0 == "/ paper_trading" }
-                try await Wait.until("the live stream's first update", within: .minutes(2)) {
-                    try await page.evaluate("document.body.getAttribute('data-live-updates') || '0'")
-                } satisfies: { (Int($0) ?? 0) >= 1 }
-
-                phase.enter("pausing")
-                _ = try await page.evaluate("""
-                    window.consoleMarker = 'same page';
-                    document.querySelector('tr[data-strategy="trend"] button[value="pause"]').click(); 'clicked'
-                    """)
-                try await Wait.until("the paused state, pushed to the same page", within: .minutes(2)) {
-                    try await page.evaluate("(window.consoleMarker || 'reloaded') + ' ' + document.querySelector('tr[data-strategy=\"trend\"] .state').textContent")
-                } satisfies: { $0 == "same page paused" }
-                #expect(try await fixture.status() == "paused")
-                #expect(try await page.evaluate("document.getElementById('flash').textContent") == "trend: paper_trading -> paused (by tina)")
-                #expect(try await page.evaluate("String(!!document.querySelector('tr[data-strategy=\"trend\"] button[value=\"resume\"]'))") == "true")
-
-                phase.enter("taking the overview's screenshot")
-                let shot = try await page.call("Page.captureScreenshot", ["format": "png", "captureBeyondViewport": true], within: .minutes(2))
-                let png = Data(base64Encoded: shot["data"] as? String ?? "") ?? Data()
-                #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 20_000, "screenshot of \(png.count) bytes")
-                try png.write(to: build.appendingPathComponent("console-overview.png"))
-
-                phase.enter("the overview at a phone's width")
-                try await page.call("Emulation.setDeviceMetricsOverride", ["width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true])
-                let phoneWidth = try await Wait.until("the page laid out at 390 px", within: .minutes(1)) {
-                    try await page.evaluate("String(document.documentElement.clientWidth) + ' ' + String(document.documentElement.scrollWidth)")
-                } satisfies: { $0.hasPrefix("390 ") }
-                #expect(phoneWidth == "390 390", "nothing but the tables' own scrollers is wider than the phone: \(phoneWidth)")
-                let phone = try await page.call("Page.captureScreenshot", ["format": "png"], within: .minutes(2))
-                try (Data(base64Encoded: phone["data"] as? String ?? "") ?? Data()).write(to: build.appendingPathComponent("console-overview-phone.png"))
-                try await page.call("Emulation.setDeviceMetricsOverride", ["width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": false])
-
-                phase.enter("opening the strategy page")
-                _ = try await page.evaluate("document.querySelector('tr[data-strategy=\"trend\"] a').click(); 'clicked'")
-                let series = try await Wait.until("the strategy page's charts", within: .minutes(2)) {
-                    try await page.evaluate("location.pathname + ' ' + document.querySelectorAll('svg path.series').length")
-                } satisfies: { $0 == "/strategies/trend 2" }
-                #expect(series == "/strategies/trend 2")
-                let strategyShot = try await page.call("Page.captureScreenshot", ["format": "png", "captureBeyondViewport": true], within: .minutes(2))
-                try (Data(base64Encoded: strategyShot["data"] as? String ?? "") ?? Data()).write(to: build.appendingPathComponent("console-strategy.png"))
-                let text = try await page.evaluate("document.body.innerText")
-                #expect(text.contains("daily loss at 80% of the limit") && text.contains("strategy.pause"), "\(text.prefix(1_500))")
-                phase.enter("done")
+                // Chromium goes, and only then its profile (it writes there until it has exited).
+                process.signal(SIGKILL)
+                _ = try? await process.waitForExit(within: .minutes(1))
+                try? FileManager.default.removeItem(at: folder)
+                try outcome.get()
             }
         }
+    }
+
+    /// The user's steps, in the browser `process` whose profile is `folder`.
+    static func use(_ process: ChildProcess, folder: URL, base: String, fixture: ConsoleFixture, phase: Phase) async throws {
+        let build = Self.packageRoot.appendingPathComponent(".build")
+        let activePort = folder.appendingPathComponent("DevToolsActivePort")
+        let lines = try await Wait.until("chromium writes DevToolsActivePort", within: .minutes(3)) {
+            guard process.isRunning else { throw DevToolsClient.Failure(description: "chromium exited: \(process.output.suffix(800))") }
+            return ((try? String(contentsOf: activePort, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        } satisfies: { $0.count >= 2 }
+        let page = try await DevToolsClient.open(browserURL: "ws://127.0.0.1:\(lines[0])\(lines[1])", group: MultiThreadedEventLoopGroup.singleton)
+        defer { page.close() }
+        try await page.call("Emulation.setDeviceMetricsOverride", ["width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": false])
+
+        phase.enter("logging in")
+        try await page.call("Page.navigate", ["url": base + "/login"])
+        try await Wait.until("the login form", within: .minutes(2)) {
+            try await page.evaluate("document.readyState + ' ' + location.pathname + ' ' + !!document.querySelector('#password')")
+        } satisfies: { $0 == "complete /login true" }
+        _ = try await page.evaluate("""
+            document.querySelector('#username').value = 'tina';
+            document.querySelector('#password').value = '\(ConsoleFixture.password)';
+            document.querySelector('form.login').submit(); 'sent'
+            """)
+        try await Wait.until("the overview with the strategy", within: .minutes(2)) {
+            try await page.evaluate("location.pathname + ' ' + (document.querySelector('tr[data-strategy=\"trend\"] .state') || {}).textContent")
+        } satisfies: { $0 == "/ paper_trading" }
+        try await Wait.until("the live stream's first update", within: .minutes(2)) {
+            try await page.evaluate("document.body.getAttribute('data-live-updates') || '0'")
+        } satisfies: { (Int($0) ?? 0) >= 1 }
+
+        phase.enter("pausing")
+        _ = try await page.evaluate("""
+            window.consoleMarker = 'same page';
+            document.querySelector('tr[data-strategy="trend"] button[value="pause"]').click(); 'clicked'
+            """)
+        try await Wait.until("the paused state, pushed to the same page", within: .minutes(2)) {
+            try await page.evaluate("(window.consoleMarker || 'reloaded') + ' ' + document.querySelector('tr[data-strategy=\"trend\"] .state').textContent")
+        } satisfies: { $0 == "same page paused" }
+        #expect(try await fixture.status() == "paused")
+        #expect(try await page.evaluate("document.getElementById('flash').textContent") == "trend: paper_trading -> paused (by tina)")
+        #expect(try await page.evaluate("String(!!document.querySelector('tr[data-strategy=\"trend\"] button[value=\"resume\"]'))") == "true")
+
+        phase.enter("taking the overview's screenshot")
+        let shot = try await page.call("Page.captureScreenshot", ["format": "png", "captureBeyondViewport": true], within: .minutes(2))
+        let png = Data(base64Encoded: shot["data"] as? String ?? "") ?? Data()
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 20_000, "screenshot of \(png.count) bytes")
+        try png.write(to: build.appendingPathComponent("console-overview.png"))
+
+        phase.enter("the overview at a phone's width")
+        try await page.call("Emulation.setDeviceMetricsOverride", ["width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true])
+        let phoneWidth = try await Wait.until("the page laid out at 390 px", within: .minutes(1)) {
+            try await page.evaluate("String(document.documentElement.clientWidth) + ' ' + String(document.documentElement.scrollWidth)")
+        } satisfies: { $0.hasPrefix("390 ") }
+        #expect(phoneWidth == "390 390", "nothing but the tables' own scrollers is wider than the phone: \(phoneWidth)")
+        let phone = try await page.call("Page.captureScreenshot", ["format": "png"], within: .minutes(2))
+        try (Data(base64Encoded: phone["data"] as? String ?? "") ?? Data()).write(to: build.appendingPathComponent("console-overview-phone.png"))
+        try await page.call("Emulation.setDeviceMetricsOverride", ["width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": false])
+
+        phase.enter("opening the strategy page")
+        _ = try await page.evaluate("document.querySelector('tr[data-strategy=\"trend\"] a').click(); 'clicked'")
+        let series = try await Wait.until("the strategy page's charts", within: .minutes(2)) {
+            try await page.evaluate("location.pathname + ' ' + document.querySelectorAll('svg path.series').length")
+        } satisfies: { $0 == "/strategies/trend 2" }
+        #expect(series == "/strategies/trend 2")
+        let strategyShot = try await page.call("Page.captureScreenshot", ["format": "png", "captureBeyondViewport": true], within: .minutes(2))
+        try (Data(base64Encoded: strategyShot["data"] as? String ?? "") ?? Data()).write(to: build.appendingPathComponent("console-strategy.png"))
+        let text = try await page.evaluate("document.body.innerText")
+        #expect(text.contains("daily loss at 80% of the limit") && text.contains("strategy.pause"), "\(text.prefix(1_500))")
+        phase.enter("done")
     }
 }
