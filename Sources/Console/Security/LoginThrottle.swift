@@ -26,6 +26,9 @@ actor LoginThrottle {
 
     /// Counts one failure against each of `keys`.
     func fail(_ keys: [String], now: Int64) {
+        // Usernames come from the form: forget keys whose failures all left the window before
+        // a stream of made-up names can grow this without bound.
+        if failures.count > 10_000 { failures = failures.filter { ($0.value.last ?? 0) > now - window } }
         for key in keys { failures[key, default: []].append(now) }
     }
 
