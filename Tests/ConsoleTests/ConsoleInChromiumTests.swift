@@ -5,7 +5,8 @@ import Testing
 
 /// The console as a person uses it, in headless Chromium: log in as a trader, see the
 /// strategy, press Pause and see its state change arrive over the live stream without a page
-/// reload, see a drawn equity chart, and fit a phone's width. The overview's screenshots are kept
+/// reload, see a drawn equity chart, acknowledge a risk event, fit a phone's width; then log in
+/// as a viewer and be refused resuming it. The overview's screenshots are kept
 /// in .build/console-overview.png and .build/console-overview-phone.png for people to look at.
 @Suite(.watchdog) struct ConsoleInChromiumTests {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -121,6 +122,32 @@ import Testing
         try (Data(base64Encoded: strategyShot["data"] as? String ?? "") ?? Data()).write(to: build.appendingPathComponent("console-strategy.png"))
         let text = try await page.evaluate("document.body.innerText")
         #expect(text.contains("daily loss at 80% of the limit") && text.contains("strategy.pause"), "\(text.prefix(1_500))")
+
+        phase.enter("acknowledging the risk event")
+        _ = try await page.evaluate("document.querySelector('tr[data-event] button').click(); 'clicked'")
+        try await Wait.until("the risk page with the event acknowledged", within: .minutes(2)) {
+            try await page.evaluate("location.pathname + ' ' + document.querySelectorAll('tr[data-event] button').length + ' ' + document.getElementById('flash').textContent")
+        } satisfies: { $0.hasPrefix("/risk 0 risk event ") && $0.hasSuffix("acknowledged by tina") }
+
+        phase.enter("a viewer presses Resume")
+        _ = try await page.evaluate("document.querySelector('form[action=\"/logout\"] button').click(); 'clicked'")
+        try await Wait.until("the login page after logging out", within: .minutes(2)) {
+            try await page.evaluate("location.pathname + ' ' + document.readyState")
+        } satisfies: { $0 == "/login complete" }
+        _ = try await page.evaluate("""
+            document.querySelector('#username').value = 'vera';
+            document.querySelector('#password').value = '\(ConsoleFixture.password)';
+            document.querySelector('form.login').submit(); 'sent'
+            """)
+        try await Wait.until("the viewer's overview", within: .minutes(2)) {
+            try await page.evaluate("location.pathname + ' ' + document.querySelector('.who').textContent.trim()")
+        } satisfies: { $0.hasPrefix("/ vera") }
+        _ = try await page.evaluate("document.querySelector('tr[data-strategy=\"trend\"] button[value=\"resume\"]').click(); 'clicked'")
+        let refusal = try await Wait.until("the refusal in the flash", within: .minutes(2)) {
+            try await page.evaluate("document.getElementById('flash').textContent")
+        } satisfies: { $0.hasPrefix("refused:") }
+        #expect(refusal.contains("user 'vera' has role viewer, which may not pause, resume or stop strategies"), "\(refusal)")
+        #expect(try await fixture.status() == "paused")
         phase.enter("done")
     }
 }
