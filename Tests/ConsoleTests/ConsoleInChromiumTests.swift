@@ -6,7 +6,8 @@ import Testing
 /// The console as a person uses it, in headless Chromium: log in as a trader, see the
 /// strategy, press Pause and see its state change arrive over the live stream without a page
 /// reload, see a drawn equity chart, acknowledge a risk event, fit a phone's width; then log in
-/// as a viewer and be refused resuming it. The overview's screenshots are kept
+/// as a viewer and be refused resuming it. Every probe reads the page as it may be mid-navigation
+/// (an element may not be there yet) and is retried until its deadline. The overview's screenshots are kept
 /// in .build/console-overview.png and .build/console-overview-phone.png for people to look at.
 @Suite(.watchdog) struct ConsoleInChromiumTests {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -90,7 +91,7 @@ import Testing
             document.querySelector('tr[data-strategy="trend"] button[value="pause"]').click(); 'clicked'
             """)
         try await Wait.until("the paused state, pushed to the same page", within: .minutes(2)) {
-            try await page.evaluate("(window.consoleMarker || 'reloaded') + ' ' + document.querySelector('tr[data-strategy=\"trend\"] .state').textContent")
+            try await page.evaluate("(window.consoleMarker || 'reloaded') + ' ' + (document.querySelector('tr[data-strategy=\"trend\"] .state') || {}).textContent")
         } satisfies: { $0 == "same page paused" }
         #expect(try await fixture.status() == "paused")
         #expect(try await page.evaluate("document.getElementById('flash').textContent") == "trend: paper_trading -> paused (by tina)")
@@ -126,7 +127,7 @@ import Testing
         phase.enter("acknowledging the risk event")
         _ = try await page.evaluate("document.querySelector('tr[data-event] button').click(); 'clicked'")
         try await Wait.until("the risk page with the event acknowledged", within: .minutes(2)) {
-            try await page.evaluate("location.pathname + ' ' + document.querySelectorAll('tr[data-event] button').length + ' ' + document.getElementById('flash').textContent")
+            try await page.evaluate("location.pathname + ' ' + document.querySelectorAll('tr[data-event] button').length + ' ' + (document.getElementById('flash') || {}).textContent")
         } satisfies: { $0.hasPrefix("/risk 0 risk event ") && $0.hasSuffix("acknowledged by tina") }
 
         phase.enter("a viewer presses Resume")
@@ -140,11 +141,11 @@ import Testing
             document.querySelector('form.login').submit(); 'sent'
             """)
         try await Wait.until("the viewer's overview", within: .minutes(2)) {
-            try await page.evaluate("location.pathname + ' ' + document.querySelector('.who').textContent.trim()")
+            try await page.evaluate("location.pathname + ' ' + String((document.querySelector('.who') || {}).textContent).trim()")
         } satisfies: { $0.hasPrefix("/ vera") }
         _ = try await page.evaluate("document.querySelector('tr[data-strategy=\"trend\"] button[value=\"resume\"]').click(); 'clicked'")
         let refusal = try await Wait.until("the refusal in the flash", within: .minutes(2)) {
-            try await page.evaluate("document.getElementById('flash').textContent")
+            try await page.evaluate("String((document.getElementById('flash') || {}).textContent)")
         } satisfies: { $0.hasPrefix("refused:") }
         #expect(refusal.contains("user 'vera' has role viewer, which may not pause, resume or stop strategies"), "\(refusal)")
         #expect(try await fixture.status() == "paused")
