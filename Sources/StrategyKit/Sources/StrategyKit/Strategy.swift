@@ -56,6 +56,11 @@ public protocol Strategy: AnyObject {
     func onCandle(_ candle: Candle) throws
     /// The instrument's order book after the host applied a book message (`books*`, `bbo-tbt`).
     func onBook(_ book: OrderBook) throws
+    /// A complete time bar of one of the strategy's instruments, built by the host from the
+    /// manifest's `bars: {interval: 1m, source: trades}` (see ``Bar`` for when bars complete).
+    /// Bars of an instrument arrive in time order; a bar comes before the raw event (trade,
+    /// ticker, candle) whose time completed it.
+    func onBar(_ bar: Bar) throws
 
     /// The risk engine and the venue accepted an order; it is now working.
     func onOrderAccepted(_ order: OpenOrder) throws
@@ -81,6 +86,8 @@ extension Strategy {
     public func onCandle(_ candle: Candle) throws {}
     /// Does nothing.
     public func onBook(_ book: OrderBook) throws {}
+    /// Does nothing.
+    public func onBar(_ bar: Bar) throws {}
     /// Does nothing.
     public func onOrderAccepted(_ order: OpenOrder) throws {}
     /// Does nothing.
