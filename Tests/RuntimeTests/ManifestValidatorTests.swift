@@ -115,6 +115,17 @@ import TradingCore
         BadManifest(label: "zero capital", yaml: replacing("allocated_capital: 10000", with: "allocated_capital: 0"), field: "allocated_capital", reasonContains: "positive"),
         BadManifest(label: "empty channels", yaml: replacing("channels: [trades, candle1m]", with: "channels: []"), field: "channels", reasonContains: "non-empty"),
         BadManifest(label: "not a map", yaml: "- just\n- a list", field: "(document)", reasonContains: "map of fields"),
+        BadManifest(label: "bars: not a map", yaml: good + "\nbars: 1m", field: "bars", reasonContains: "expected a map"),
+        BadManifest(label: "bars: interval not dividing a day", yaml: good + "\nbars: {interval: 7m}", field: "bars.interval", reasonContains: "divide a day"),
+        BadManifest(label: "bars: month for minutes", yaml: good + "\nbars: {interval: 1M}", field: "bars.interval", reasonContains: "month"),
+        BadManifest(label: "bars: interval without unit", yaml: good + "\nbars: {interval: 60}", field: "bars.interval", reasonContains: "unit"),
+        BadManifest(label: "bars: missing interval", yaml: good + "\nbars: {source: trades}", field: "bars.interval", reasonContains: "missing"),
+        BadManifest(label: "bars: unknown source", yaml: good + "\nbars: {interval: 1m, source: quotes}", field: "bars.source", reasonContains: "not a bar source"),
+        BadManifest(label: "bars: unknown key", yaml: good + "\nbars: {interval: 1m, timeframe: 5m}", field: "bars.timeframe", reasonContains: "unknown field"),
+        BadManifest(label: "bars from ticker without the tickers channel", yaml: good + "\nbars: {interval: 1m, source: ticker}", field: "bars.source", reasonContains: "tickers channel"),
+        BadManifest(label: "bars from trades without the trades channel", yaml: replacing("channels: [trades, candle1m]", with: "channels: [candle1m]") + "\nbars: {interval: 1m}", field: "bars.source", reasonContains: "trades channel"),
+        BadManifest(label: "bars from candles that do not divide them", yaml: good + "\nbars: {interval: 30s, source: candles}", field: "bars.source", reasonContains: "divides 30s"),
+        BadManifest(label: "6H bars from 1H candles (OKX aligns 6H on UTC+8)", yaml: replacing("channels: [trades, candle1m]", with: "channels: [trades, candle1H]") + "\nbars: {interval: 6H, source: candles}", field: "bars.source", reasonContains: "candle6H"),
     ]
 
     @Test(arguments: badManifests)
@@ -127,6 +138,23 @@ import TradingCore
         #expect(named != nil, "\(bad.label): expected an error on \(bad.field), got \(errors)")
         #expect(named?.reason.contains(bad.reasonContains) == true, "\(bad.label): \(named?.reason ?? "-") lacks '\(bad.reasonContains)'")
         #expect(failure?.description.contains("bad.yaml: \(bad.field):") == true)
+    }
+
+    @Test func barsAreParsedCheckedAgainstTheChannelsAndKeptInTheJSON() throws {
+        let plain = try validator().validate(yaml: Self.good)
+        #expect(plain.manifest.bars == nil && plain.manifest.json.jsonText.contains("bars") == false)
+        let validated = try validator().validate(yaml: Self.good + "\nbars: {interval: 5m, source: candles}")
+        let bars = try #require(validated.manifest.bars)
+        #expect(bars == BarSpecification(interval: try BarInterval(parsing: "5m"), source: .candles))
+        #expect(bars.candleInterval(in: validated.manifest.channels) == .oneMinute)
+        #expect(validated.manifest.json.jsonText.contains(#""bars":{"interval":"5m","source":"candles"}"#))
+        let strategy = try EngineStrategy(validated: validated)
+        #expect(strategy.bars == bars)
+        // `source` defaults to trades; hours may be written 1h or 1H.
+        let trades = try validator().validate(yaml: Self.good + "\nbars:\n  interval: 1h\n")
+        #expect(trades.manifest.bars == BarSpecification(interval: try BarInterval(parsing: "1H"), source: .trades))
+        // Parsed again from its JSON-free text form, as the strategies row keeps it.
+        #expect(try ManifestParser.parse(Self.good + "\nbars: {interval: 1h}").bars?.interval.description == "1H")
     }
 
     @Test func tableHasAtLeastFifteenCases() {

@@ -9,7 +9,7 @@ extension EngineStrategy {
         self.init(name: manifest.name, registration: validated.registration, instruments: validated.instruments,
                   channels: manifest.channels, parameters: manifest.parameters, allocatedCapital: manifest.allocatedCapital,
                   riskLimits: try Self.riskLimits(manifest.riskLimits, allocatedCapital: manifest.allocatedCapital),
-                  restoredRisk: restoredRisk)
+                  restoredRisk: restoredRisk, bars: manifest.bars)
     }
 
     static func riskLimits(_ values: [RiskLimitKey: FixedPoint], allocatedCapital: Money) throws(RiskLimitsError) -> RiskLimits {

@@ -13,10 +13,13 @@ public struct EngineStrategy {
     public var riskLimits: RiskLimits
     /// The persisted trading state and monitors (a halted strategy comes back halted).
     public var restoredRisk: StrategyRiskSnapshot
+    /// The bars the engine builds for the strategy (the manifest's `bars:`); nil for none.
+    public var bars: BarSpecification?
 
     public init(name: StrategyName, registration: StrategyRegistration, instruments: [Instrument],
                 channels: [StrategyChannel], parameters: ParameterValue, allocatedCapital: Money,
-                riskLimits: RiskLimits, restoredRisk: StrategyRiskSnapshot = StrategyRiskSnapshot(state: .active)) {
+                riskLimits: RiskLimits, restoredRisk: StrategyRiskSnapshot = StrategyRiskSnapshot(state: .active),
+                bars: BarSpecification? = nil) {
         self.name = name
         self.registration = registration
         self.instruments = instruments
@@ -25,6 +28,12 @@ public struct EngineStrategy {
         self.allocatedCapital = allocatedCapital
         self.riskLimits = riskLimits
         self.restoredRisk = restoredRisk
+        self.bars = bars
+    }
+
+    /// The aggregator building the strategy's bars from its channels; nil without `bars:`.
+    func makeBarAggregator() -> BarAggregator? {
+        bars.map { BarAggregator(specification: $0, instruments: instruments.map(\.id), candleInterval: $0.candleInterval(in: channels)) }
     }
 }
 
@@ -34,8 +43,11 @@ struct ChannelMask {
     var tickers = false
     var books = false
     var candleIntervals: Set<CandleInterval> = []
+    /// What the strategy's bars are built from (nil: it has none).
+    var barSource: BarSource?
 
-    init(_ channels: [StrategyChannel]) {
+    init(_ channels: [StrategyChannel], bars: BarSpecification? = nil) {
+        barSource = bars?.source
         for channel in channels {
             switch channel {
             case .trades: trades = true

@@ -67,6 +67,8 @@ public final class TradingEngine {
     public var strategiesBySlot: [StrategyName] { runners.map(\.name) }
     @exclusivity(unchecked) var handles: [RiskEngine.StrategyHandle] = []
     @exclusivity(unchecked) var masks: [ChannelMask] = []
+    /// The runners of strategies with bars: every event's time may complete one of their bars.
+    @exclusivity(unchecked) var barRunners: [Int] = []
     var runnerIndex: [StrategyName: Int] = [:]
     @exclusivity(unchecked) var performance: DailyPerformanceTracker
     /// Where the venue reports, moved into ``work`` after each venue call.
@@ -132,7 +134,7 @@ public final class TradingEngine {
             let runner: StrategyRunner
             do {
                 runner = try StrategyRunner(registration: strategy.registration, context: context,
-                                            callbackBudget: options.callbackBudget)
+                                            callbackBudget: options.callbackBudget, bars: strategy.makeBarAggregator())
             } catch {
                 throw EngineError.strategyCreationFailed(strategy.name, reason: String(describing: error))
             }
@@ -141,7 +143,8 @@ public final class TradingEngine {
             runner.watchSlot = index
             runners.append(runner)
             runnerIndex[strategy.name] = index
-            masks.append(ChannelMask(strategy.channels))
+            masks.append(ChannelMask(strategy.channels, bars: strategy.bars))
+            if strategy.bars != nil { barRunners.append(index) }
             handles.append(risk.register(strategy: strategy.name, instruments: strategy.instruments,
                                          limits: strategy.riskLimits, restoring: strategy.restoredRisk))
             for instrument in strategy.instruments { markets.subscribe(index, to: instrument.id) }
@@ -251,8 +254,10 @@ public final class TradingEngine {
         }
         processVenueEvents()
         markPortfolio(slot, trade.instrument)
-        for index in markets.subscribers[slot] where masks[index].trades {
-            finishCallback(runners[index].deliver(trade: trade), strategy: index)
+        if !barRunners.isEmpty { advanceBars(to: trade.timestamp) }
+        for index in markets.subscribers[slot] {
+            if masks[index].barSource == .trades, runners[index].aggregate(trade: trade) { deliverBars(of: index, at: trade.timestamp) }
+            if masks[index].trades { finishCallback(runners[index].deliver(trade: trade), strategy: index) }
         }
         endEvent()
     }
@@ -272,8 +277,10 @@ public final class TradingEngine {
         }
         processVenueEvents()
         markPortfolio(slot, ticker.instrument)
-        for index in markets.subscribers[slot] where masks[index].tickers {
-            finishCallback(runners[index].deliver(ticker: ticker), strategy: index)
+        if !barRunners.isEmpty { advanceBars(to: ticker.timestamp) }
+        for index in markets.subscribers[slot] {
+            if masks[index].barSource == .ticker, runners[index].aggregate(ticker: ticker) { deliverBars(of: index, at: ticker.timestamp) }
+            if masks[index].tickers { finishCallback(runners[index].deliver(ticker: ticker), strategy: index) }
         }
         endEvent()
     }
@@ -302,8 +309,12 @@ public final class TradingEngine {
         }
         processVenueEvents()
         if candlePriced { markPortfolio(slot, candle.instrument) }
-        for index in markets.subscribers[slot] where masks[index].candleIntervals.contains(candle.interval) {
-            finishCallback(runners[index].deliver(candle: candle), strategy: index)
+        if !barRunners.isEmpty { advanceBars(to: candle.openTime) }
+        for index in markets.subscribers[slot] {
+            if masks[index].barSource == .candles, runners[index].aggregate(candle: candle) { deliverBars(of: index, at: candle.openTime) }
+            if masks[index].candleIntervals.contains(candle.interval) {
+                finishCallback(runners[index].deliver(candle: candle), strategy: index)
+            }
         }
         endEvent()
     }
@@ -338,6 +349,7 @@ public final class TradingEngine {
         }
         processVenueEvents()
         markPortfolio(slot, instrument)
+        if !barRunners.isEmpty { advanceBars(to: update.timestamp) }
         if bookChanged {
             for index in markets.subscribers[slot] where masks[index].books {
                 finishCallback(runners[index].deliverBook(markets[slot].book.book), strategy: index)
@@ -407,6 +419,17 @@ public final class TradingEngine {
     }
 
     // MARK: Internals
+
+    /// Moves every strategy's bars to event time `time` and delivers the bars that completed
+    /// (an event of any instrument completes the bars ending at or before its time).
+    private func advanceBars(to time: Timestamp) {
+        for index in barRunners where runners[index].advanceBars(to: time) { deliverBars(of: index, at: time) }
+    }
+
+    /// Delivers a strategy's completed bars, one callback (and its orders' processing) at a time.
+    private func deliverBars(of index: Int, at time: Timestamp) {
+        while let result = runners[index].deliverCompletedBar(at: time) { finishCallback(result, strategy: index) }
+    }
 
     func advanceClock(to time: Timestamp) {
         if time > clock { clock = time }

@@ -11,7 +11,7 @@ public enum ManifestParser {
     /// The top-level keys a manifest may have.
     public static let knownKeys: Set<String> = [
         "name", "plugin", "strategy", "version", "instruments", "channels", "parameters",
-        "allocated_capital", "risk_limits", "mode",
+        "allocated_capital", "risk_limits", "mode", "bars",
     ]
     /// The keys a manifest must have (`parameters` may be omitted for strategies without any).
     public static let requiredKeys = ["name", "plugin", "strategy", "version", "instruments", "channels",
@@ -74,6 +74,12 @@ public enum ManifestParser {
             limits = problems.isEmpty ? parsed : nil
         }
         let mode = field("mode") { node throws(ManifestError) in try modeValue(node) }
+        var bars: BarSpecification?
+        if let node = fields["bars"] {
+            let (parsed, problems) = barSpecification(node)
+            errors += problems
+            bars = parsed
+        }
 
         guard errors.isEmpty, let name, let plugin, let strategy, let version, let instruments, let channels,
               let parameters, let capital, let limits, let mode else {
@@ -81,7 +87,7 @@ public enum ManifestParser {
         }
         return StrategyManifest(name: name, plugin: plugin, strategy: strategy, version: version, instruments: instruments,
                                 channels: channels, parameters: parameters, allocatedCapital: Money(capital),
-                                riskLimits: limits, mode: mode)
+                                riskLimits: limits, mode: mode, bars: bars)
     }
 
     // MARK: - Field readers
@@ -223,6 +229,55 @@ public enum ManifestParser {
             }
         }
         return (limits, problems)
+    }
+
+    /// The keys of `bars:`.
+    public static let barKeys = ["interval", "source"]
+
+    /// `bars: {interval: 1m, source: trades}` (`source` defaults to trades), and every problem
+    /// with it. Whether the channels can feed it is ``ManifestValidator``'s check.
+    private static func barSpecification(_ node: Node) -> (BarSpecification?, [ManifestError]) {
+        guard case .mapping(let mapping) = node else {
+            return (nil, [ManifestError(field: "bars", reason: "expected a map like {interval: 1m, source: trades}, found \(describe(node))")])
+        }
+        var problems: [ManifestError] = []
+        var interval: BarInterval?
+        var source = BarSource.trades
+        var sawInterval = false
+        for (keyNode, valueNode) in mapping {
+            let key = keyNode.string ?? "?"
+            switch key {
+            case "interval":
+                sawInterval = true
+                // `interval: 60` reads as a number: say that it lacks a unit rather than that it is not text.
+                guard case .scalar(let scalar) = valueNode else {
+                    problems.append(ManifestError(field: "bars.interval", reason: "expected an interval like 1m, found \(describe(valueNode))"))
+                    continue
+                }
+                do {
+                    interval = try BarInterval(parsing: scalar.string)
+                } catch {
+                    problems.append(ManifestError(field: "bars.interval", reason: error.description))
+                }
+            case "source":
+                do throws(ManifestError) {
+                    let text = try string(valueNode, field: "bars.source")
+                    guard let parsed = BarSource(rawValue: text) else {
+                        throw ManifestError(field: "bars.source", reason: "'\(text)' is not a bar source (\(BarSource.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    }
+                    source = parsed
+                } catch {
+                    problems.append(error)
+                }
+            default:
+                problems.append(ManifestError(field: "bars.\(key)", reason: "unknown field (known: \(barKeys.joined(separator: ", ")))"))
+            }
+        }
+        if !sawInterval {
+            problems.append(ManifestError(field: "bars.interval", reason: "missing (required): the bar length, e.g. 1s, 5s, 1m, 5m, 1H"))
+        }
+        guard problems.isEmpty, let interval else { return (nil, problems) }
+        return (BarSpecification(interval: interval, source: source), [])
     }
 
     private static func modeValue(_ node: Node) throws(ManifestError) -> ManifestMode {

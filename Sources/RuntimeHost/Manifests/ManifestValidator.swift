@@ -104,6 +104,8 @@ public struct ManifestValidator {
             errors.append(ManifestError(field: "name", reason: "'\(manifest.name)' is already deployed as \(deployed.plugin).\(deployed.strategy) (version \(deployed.version)); choose another name or stop and remove that strategy first"))
         }
 
+        if let bars = manifest.bars, let problem = bars.channelProblem(manifest.channels) { errors.append(problem) }
+
         if let capital = manifest.riskLimits[.maxOrderNotional], capital.isZero {
             errors.append(ManifestError(field: "risk_limits.max_order_notional", reason: "is 0: no order could ever pass; remove the limit or set it above 0"))
         }

@@ -97,11 +97,13 @@ public struct StrategyManifest: Hashable, Sendable {
     public var riskLimits: [RiskLimitKey: FixedPoint]
     /// Paper or live.
     public var mode: ManifestMode
+    /// The bars the host builds and delivers to `onBar` (`bars:`); nil when none.
+    public var bars: BarSpecification?
 
     /// Creates a manifest.
     public init(name: StrategyName, plugin: String, strategy: String, version: String, instruments: [InstrumentId],
                 channels: [StrategyChannel], parameters: ParameterValue, allocatedCapital: Money,
-                riskLimits: [RiskLimitKey: FixedPoint], mode: ManifestMode) {
+                riskLimits: [RiskLimitKey: FixedPoint], mode: ManifestMode, bars: BarSpecification? = nil) {
         self.name = name
         self.plugin = plugin
         self.strategy = strategy
@@ -112,6 +114,7 @@ public struct StrategyManifest: Hashable, Sendable {
         self.allocatedCapital = allocatedCapital
         self.riskLimits = riskLimits
         self.mode = mode
+        self.bars = bars
     }
 
     /// The risk limits as a JSON object (keys sorted, decimals exact), for the strategies row.
@@ -121,13 +124,15 @@ public struct StrategyManifest: Hashable, Sendable {
 
     /// The whole manifest as a JSON object (for audit_logs old_value/new_value).
     public var json: ParameterValue {
-        .object([
+        var members: [String: ParameterValue] = [
             "name": .string(name.rawValue), "plugin": .string(plugin), "strategy": .string(strategy),
             "version": .string(version), "instruments": .array(instruments.map { .string($0.symbol) }),
             "channels": .array(channels.map { .string($0.name) }), "parameters": parameters,
             "allocated_capital": .number(allocatedCapital.description),
             "risk_limits": .object(Dictionary(uniqueKeysWithValues: riskLimits.map { ($0.key.rawValue, ParameterValue.number($0.value.description)) })),
             "mode": .string(mode.rawValue),
-        ])
+        ]
+        if let bars { members["bars"] = .object(["interval": .string(bars.interval.description), "source": .string(bars.source.rawValue)]) }
+        return .object(members)
     }
 }

@@ -58,6 +58,7 @@ extension StrategyCallback {
         case .orderRejected: 7
         case .fill: 8
         case .orderCanceled: 9
+        case .bar: 10
         }
     }
 }

@@ -8,7 +8,7 @@ import TradingCore
 
 /// Which strategy callback ran.
 public enum StrategyCallback: String, Sendable, Hashable, CaseIterable {
-    case start, stop, ticker, trade, candle, book
+    case start, stop, ticker, trade, candle, book, bar
     case orderAccepted = "order_accepted"
     case orderRejected = "order_rejected"
     case fill
@@ -112,21 +112,34 @@ public final class StrategyRunner {
     @exclusivity(unchecked) private var budgetNanoseconds: Int64
     /// ``slowestCallback`` in nanoseconds.
     @exclusivity(unchecked) private var slowestNanoseconds: Int64 = 0
+    /// The strategy's bars (its manifest's `bars:`), built here from the events the host hands
+    /// over; nil when it asked for none.
+    @exclusivity(unchecked) private var bars: BarAggregator?
 
-    /// Wraps a created strategy. `callbackBudget` defaults to 1 ms.
-    public init(strategy: any Strategy, context: StrategyContext, callbackBudget: Duration = .milliseconds(1)) {
+    /// Wraps a created strategy. `callbackBudget` defaults to 1 ms; `bars` builds the bars its
+    /// manifest asks for (nil: none).
+    public init(strategy: any Strategy, context: StrategyContext, callbackBudget: Duration = .milliseconds(1),
+                bars: BarAggregator? = nil) {
         self.strategy = strategy
         self.context = context
         self.callbackBudget = callbackBudget
         self.budgetNanoseconds = callbackBudget.wholeNanoseconds
+        self.bars = bars
     }
 
     /// Creates the strategy from its registration (decoding the context's parameters).
     /// - Throws: the decoding error naming the field, or what the strategy's `init` threw.
     public convenience init(registration: StrategyRegistration, context: StrategyContext,
-                            callbackBudget: Duration = .milliseconds(1)) throws {
-        self.init(strategy: try registration.makeStrategy(context: context), context: context, callbackBudget: callbackBudget)
+                            callbackBudget: Duration = .milliseconds(1), bars: BarAggregator? = nil) throws {
+        self.init(strategy: try registration.makeStrategy(context: context), context: context, callbackBudget: callbackBudget,
+                  bars: bars)
     }
+
+    /// What the strategy's bars are; nil when it receives none.
+    public var barSpecification: BarSpecification? { bars?.specification }
+
+    /// How many updates its bars dropped as late (their bar was already complete).
+    public var lateBarUpdates: Int { bars?.lateUpdates ?? 0 }
 
     /// The strategy's name.
     public var name: StrategyName { context.name }
@@ -179,6 +192,51 @@ public final class StrategyRunner {
     @discardableResult
     public func deliver(candle: Candle) -> CallbackResult {
         invoke(.candle, at: candle.openTime) { try $0.onCandle(candle) }
+    }
+
+    // MARK: Bars
+    //
+    // The host feeds each event into the strategy's bars before delivering the event itself, then
+    // delivers the bars that completed one call at a time (``deliverCompletedBar(at:)``, so that the
+    // orders of one bar go through risk before the next bar), then the raw event if subscribed.
+
+    /// Feeds a trade into the strategy's bars (nothing when it has none, or bars of another
+    /// source); returns whether a completed bar waits.
+    @inline(__always)
+    public func aggregate(trade: TradeTick) -> Bool {
+        guard bars != nil else { return false }
+        bars?.add(trade: trade)
+        return bars?.hasCompletedBars ?? false
+    }
+
+    /// Feeds a ticker into the strategy's bars; returns whether a completed bar waits.
+    public func aggregate(ticker: Ticker) -> Bool {
+        guard bars != nil else { return false }
+        bars?.add(ticker: ticker)
+        return bars?.hasCompletedBars ?? false
+    }
+
+    /// Feeds a candle into the strategy's bars; returns whether a completed bar waits.
+    public func aggregate(candle: Candle) -> Bool {
+        guard bars != nil else { return false }
+        bars?.add(candle: candle)
+        return bars?.hasCompletedBars ?? false
+    }
+
+    /// Moves the bars' clock to `time` (an event of any instrument): bars ending at or before it
+    /// complete. Returns whether a completed bar waits.
+    @inline(__always)
+    public func advanceBars(to time: Timestamp) -> Bool {
+        guard let next = bars?.nextCloseTime, time >= next else { return false }
+        bars?.advance(to: time)
+        return bars?.hasCompletedBars ?? false
+    }
+
+    /// Delivers the oldest completed bar at `time` (the event that completed it); nil when none
+    /// waits. A halted or stopped strategy's bars are dropped.
+    public func deliverCompletedBar(at time: Timestamp) -> CallbackResult? {
+        guard let bar = bars?.nextCompletedBar() else { return nil }
+        return invoke(.bar, at: time) { try $0.onBar(bar) }
     }
 
     /// Delivers the instrument's book after the host applied a book message.

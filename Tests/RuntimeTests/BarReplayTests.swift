@@ -1,0 +1,136 @@
+import Foundation
+import Logging
+import RuntimeHost
+@_spi(Host) import StrategyKit
+import TestSupport
+import Testing
+import TradingCore
+
+/// A deployed plugin with `bars:` in its manifest receives the host's bars in a replay: one per
+/// minute that had trades, with the OHLCV and trade count of that minute, before the trade that
+/// completed it; and the same bars when built from one-second candles of the same trades.
+@Suite(.watchdog) struct BarReplayTests {
+    /// Log lines, collected from the engine's logger (the probe strategy logs what it receives).
+    final class LogLines: @unchecked Sendable {
+        private let lock = NSLock()
+        private var collected: [String] = []
+        func append(_ line: String) { lock.withLock { collected.append(line) } }
+        var lines: [String] { lock.withLock { collected } }
+    }
+
+    struct CapturingLogHandler: LogHandler {
+        let sink: LogLines
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .info
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) { sink.append(event.message.description) }
+    }
+
+    static func manifest(channels: String, bars: String) -> String {
+        """
+        name: bar_probe
+        plugin: BarProbe
+        strategy: BarProbe
+        version: 1.0.0
+        mode: paper
+        instruments: [BTC-USDT]
+        channels: \(channels)
+        bars: \(bars)
+        allocated_capital: 1000
+        risk_limits:
+          max_order_quantity: 0.01
+        """
+    }
+
+    /// Replays `events` through an engine running the BarProbe plugin deployed with `manifest`;
+    /// returns what it logged.
+    static func replay(_ events: [MarketEvent], manifest: String) throws -> [String] {
+        let validator = ManifestValidator(plugins: PluginLoader(searchPaths: [PluginTestSupport.binDirectory]),
+                                          instrument: { PluginTestSupport.catalog[$0] })
+        let strategy = try EngineStrategy(validated: try validator.validate(yaml: manifest, source: "bar_probe.yaml"))
+        let sink = LogLines()
+        let engine = try TradingEngine(strategies: [strategy], instruments: PluginTestSupport.catalog.instruments, quality: .standard,
+                                       accountLimits: .init(), venue: .init(orderIdSessionTag: "B"), options: .init(mode: .replay, runTag: "B"),
+                                       logger: Logger(label: "test.bars") { _ in CapturingLogHandler(sink: sink) })
+        if let first = events.first { engine.start(at: first.timestamp) }
+        for event in events { engine.handle(event, receivedAt: event.timestamp) }
+        engine.stop(at: engine.clock)
+        #expect(engine.summary.strategyFaults == 0)
+        return sink.lines.filter { $0.hasPrefix("bar ") || $0.hasPrefix("trade ") }
+    }
+
+    /// A minute of trades as the probe logs a bar: open ms, close ms, O, H, L, C, volume, count.
+    struct ExpectedBar: Equatable, CustomStringConvertible {
+        var openMs: Int64
+        var open, high, low, close: Price
+        var volume: Quantity
+        var count: Int
+        var description: String { "\(openMs) \(open) \(high) \(low) \(close) \(volume) \(count)" }
+    }
+
+    /// The one-minute bars of `trades`, computed directly (the reference).
+    static func minuteBars(_ trades: [TradeTick]) -> [ExpectedBar] {
+        var bars: [ExpectedBar] = []
+        for trade in trades {
+            let minute = trade.timestamp.millisecondsSinceEpoch / 60_000 * 60_000
+            if var last = bars.last, last.openMs == minute {
+                last.high = max(last.high, trade.price)
+                last.low = min(last.low, trade.price)
+                last.close = trade.price
+                last.volume = last.volume + trade.quantity
+                last.count += 1
+                bars[bars.count - 1] = last
+            } else {
+                bars.append(ExpectedBar(openMs: minute, open: trade.price, high: trade.price, low: trade.price, close: trade.price,
+                                        volume: trade.quantity, count: 1))
+            }
+        }
+        return bars
+    }
+
+    static func parse(_ line: String) throws -> ExpectedBar {
+        let fields = line.split(separator: " ").map(String.init)
+        try #require(fields.count == 11, "\(line)")
+        let openMs = try #require(Int64(fields[2]))
+        let closeMs = try #require(Int64(fields[3]))
+        #expect(closeMs - openMs == 60_000, "\(line)")
+        return ExpectedBar(openMs: openMs, open: try Price(parsing: fields[4]), high: try Price(parsing: fields[5]),
+                           low: try Price(parsing: fields[6]), close: try Price(parsing: fields[7]),
+                           volume: try Quantity(parsing: fields[8]), count: try #require(Int(fields[9])))
+    }
+
+    @Test func aPluginWithBarsFromTradesReceivesEachCompleteMinuteBeforeTheTradeThatEndedIt() throws {
+        let trades = try PluginTestSupport.recordedTrades()
+        let expected = Self.minuteBars(trades)
+        #expect(expected.count >= 10)
+        let lines = try Self.replay(trades.map { .trade($0) }, manifest: Self.manifest(channels: "[trades]", bars: "{interval: 1m, source: trades}"))
+        let bars = try lines.filter { $0.hasPrefix("bar ") }.map(Self.parse)
+        // Every minute with trades is a bar, except the last: still open when the replay stopped.
+        #expect(bars == Array(expected.dropLast()))
+        // Each bar comes right before the first trade of the next minute, which completed it.
+        for (index, line) in lines.enumerated() where line.hasPrefix("bar ") {
+            let bar = try Self.parse(line)
+            let next = lines.dropFirst(index + 1).first
+            let nextTrade = try #require(next?.split(separator: " ").last.flatMap { Int64($0) })
+            #expect(next?.hasPrefix("trade ") == true && nextTrade >= bar.openMs + 60_000, "\(line) then \(next ?? "-")")
+        }
+        #expect(lines.last { $0.hasPrefix("bar ") }?.hasSuffix("#\(expected.count - 1)") == true, "the probe counted its bars per instrument")
+    }
+
+    @Test func barsFromOneSecondCandlesAreTheSameMinutes() throws {
+        let trades = try PluginTestSupport.recordedTrades()
+        let candles = BooklessReplayTests.secondBars(trades)
+        let lines = try Self.replay(candles.map { .candle($0) }, manifest: Self.manifest(channels: "[candle1s]", bars: "{interval: 1m, source: candles}"))
+        let bars = try lines.filter { $0.hasPrefix("bar ") }.map(Self.parse)
+        #expect(!lines.contains { $0.hasPrefix("trade ") }, "no trades channel, no raw trades")
+        // A minute's bar completes with the candle that ends it: the last minute only if its
+        // 59th second traded.
+        var expected = Self.minuteBars(trades)
+        for index in expected.indices { expected[index].count = 0 }
+        if let last = candles.last, (last.openTime.millisecondsSinceEpoch + 1_000) % 60_000 != 0 { expected.removeLast() }
+        #expect(bars == expected)
+    }
+}
