@@ -22,7 +22,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Strategies are loaded as plugins from the executables' folder, as the host does.
-build_strategy_plugin() { swift build -c release --product SMACrossover >&2; }
+build_strategy_plugin() { swift build -c release --product SMACrossover >&2; swift build -c release --product HandTunedSMACrossover >&2; }
 
 if [ "${1:-}" = "e2e" ]; then
   shift

@@ -26,9 +26,13 @@ enum EngineSetup {
         // would then not make the same trades.
         let parameters: ParameterValue = onCandles
             ? .object(["fast_period": .number("10"), "slow_period": .number("20"), "order_quantity": .number("0.01"),
-                       "price_source": .string("candles"), "allow_short": .bool(false)])
-            : .object(["fast_period": .number("6"), "slow_period": .number("24"), "bar_seconds": .number("5"),
-                       "order_quantity": .number("0.01"), "price_source": .string("trades"), "allow_short": .bool(false)])
+                       "allow_short": .bool(false)])
+            : .object(["fast_period": .number("6"), "slow_period": .number("24"), "order_quantity": .number("0.01"),
+                       "allow_short": .bool(false)])
+        // The host builds the bars: one-minute bars from the candle1m channel, or 5 s bars of trades.
+        let bars = onCandles
+            ? BarSpecification(interval: try BarInterval(parsing: "1m"), source: .candles)
+            : BarSpecification(interval: try BarInterval(parsing: "5s"), source: .trades)
         let limits = RiskLimits(maxOrderQuantity: Quantity(FixedPoint(units: 5, decimals: 2)), maxOrderNotional: Money(FixedPoint(5_000)),
                                 maxPositionSize: Money(FixedPoint(5_000)), maxLeverage: FixedPoint(1), priceBandPct: FixedPoint(5),
                                 maxOrdersPerMinute: 30, maxOpenOrders: 4, maxDailyLoss: onCandles ? nil : Money(FixedPoint(500)),
@@ -36,7 +40,7 @@ enum EngineSetup {
                                 allocatedCapital: Money(FixedPoint(10_000)))
         return EngineStrategy(name: strategyName, registration: registration, instruments: [instrument],
                               channels: [onCandles ? .candle(.oneMinute) : .trades],
-                              parameters: parameters, allocatedCapital: Money(FixedPoint(10_000)), riskLimits: limits)
+                              parameters: parameters, allocatedCapital: Money(FixedPoint(10_000)), riskLimits: limits, bars: bars)
     }
 
     static func engine(persistMarketData: Bool, runTag: String, onCandles: Bool = false, logger: Logger) throws -> TradingEngine {

@@ -87,24 +87,21 @@ struct NewStrategy: CommandPlugin {
         import StrategyKit
         import TradingCore
 
-        /// \(name): a starting point. It follows an exponential moving average of trade prices: it buys
-        /// `order_quantity` when the price closes a bar above the average and sells it back when a bar
-        /// closes below. Replace the logic in `barClosed` with your own.
+        /// \(name): a starting point. It follows an exponential moving average of bar closes: it buys
+        /// `order_quantity` when a bar closes above the average and sells it back when one closes
+        /// below. The host builds the bars (the manifest's `bars:`). Replace the logic in `onBar`.
         public final class \(name): Strategy {
             /// The manifest's `parameters:` (snake_case keys map to these fields).
             public struct Parameters: Decodable, Sendable {
                 /// Bars in the moving average.
                 public var period: Int
-                /// Bar length in seconds.
-                public var barSeconds: Double
                 /// Size bought on a signal (base units for spot, contracts for swaps).
                 public var orderQuantity: Quantity
             }
 
-            private let context: StrategyContext
-            private let parameters: Parameters
-            private var averages: [InstrumentId: ExponentialMovingAverage] = [:]
-            private var samplers: [InstrumentId: TimeBarSampler] = [:]
+            let context: StrategyContext
+            let parameters: Parameters
+            let averages: PerInstrument<ExponentialMovingAverage>
 
             /// Checks the parameters; throwing here refuses the manifest with the field named.
             public init(context: StrategyContext, parameters: Parameters) throws {
@@ -112,9 +109,18 @@ struct NewStrategy: CommandPlugin {
                 try require(!parameters.orderQuantity.isZero, "order_quantity", "must be positive")
                 self.context = context
                 self.parameters = parameters
-                for instrument in context.instrumentIds {
-                    averages[instrument] = try ExponentialMovingAverage(period: parameters.period)
-                    samplers[instrument] = try TimeBarSampler(seconds: parameters.barSeconds)
+                averages = try context.perInstrument { _ in try ExponentialMovingAverage(period: parameters.period) }
+            }
+
+            /// Trades each complete bar.
+            public func onBar(_ bar: Bar) throws {
+                let close = bar.close.double
+                guard let average = averages[bar.instrument].update(close), !context.hasOpenOrders(on: bar.instrument) else { return }
+                let position = context.position(bar.instrument)
+                if close > average && position.isFlat {
+                    try context.buyMarket(bar.instrument, quantity: parameters.orderQuantity)
+                } else if close < average && position.isLong {
+                    try context.flatten(bar.instrument)
                 }
             }
 
@@ -123,25 +129,9 @@ struct NewStrategy: CommandPlugin {
                 for instrument in context.instrumentIds { try context.flatten(instrument) }
             }
 
-            /// Samples trades into bars.
-            public func onTrade(_ trade: TradeTick) throws {
-                guard let close = samplers[trade.instrument]?.update(price: trade.price.double, at: trade.timestamp) else { return }
-                try barClosed(trade.instrument, close: close)
-            }
-
             /// Logs orders the risk engine refused.
             public func onOrderRejected(_ rejection: OrderRejection) throws {
                 context.logger.warning("order \\(rejection.clientOrderId) refused: \\(rejection.reason)")
-            }
-
-            private func barClosed(_ instrument: InstrumentId, close: Double) throws {
-                guard let average = averages[instrument]?.update(close), context.openOrders(for: instrument).isEmpty else { return }
-                let position = context.position(instrument)
-                if close > average && position.isFlat {
-                    try context.buyMarket(instrument, quantity: parameters.orderQuantity)
-                } else if close < average && position.isLong {
-                    try context.flatten(instrument)
-                }
             }
         }
 
@@ -209,9 +199,11 @@ struct NewStrategy: CommandPlugin {
           - BTC-USDT
         channels:
           - trades
+        bars:
+          interval: 5s
+          source: trades
         parameters:
           period: 20
-          bar_seconds: 5
           order_quantity: 0.001
         allocated_capital: 1000
         risk_limits:

@@ -39,7 +39,7 @@ import TradingCore
     }
 
     /// A shipped manifest, as shipped or redeployed under `rename` to trade confirmed one-second
-    /// candles (`price_source: candles`), the way a quant points a strategy at bar history.
+    /// candles (one-second bars from candles), the way a quant points a strategy at bar history.
     static func strategy(_ manifest: String, onCandlesAs rename: String? = nil) throws -> EngineStrategy {
         let validator = ManifestValidator(plugins: PluginLoader(searchPaths: [PluginTestSupport.binDirectory]),
                                           instrument: { PluginTestSupport.catalog[$0] })
@@ -53,7 +53,7 @@ import TradingCore
         var text = try String(contentsOfFile: path, encoding: .utf8)
         if let rename {
             for (shipped, variant) in [("name: \(manifest)\n", "name: \(rename)\n"), ("channels:\n  - trades\n", "channels:\n  - candle1s\n"),
-                                       ("price_source: trades", "price_source: candles")] {
+                                       ("  interval: 5s\n  source: trades\n", "  interval: 1s\n  source: candles\n")] {
                 #expect(text.contains(shipped), "strategies/\(manifest).yaml changed: no '\(shipped)'")
                 text = text.replacingOccurrences(of: shipped, with: variant)
             }

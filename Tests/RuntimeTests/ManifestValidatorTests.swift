@@ -22,7 +22,7 @@ import TradingCore
           fast_period: 5
           slow_period: 20
           order_quantity: 0.01
-          bar_seconds: 5
+          allow_short: false
         allocated_capital: 10000
         risk_limits:
           max_order_quantity: 0.05
@@ -109,7 +109,7 @@ import TradingCore
         BadManifest(label: "parameter of wrong type", yaml: replacing("  fast_period: 5", with: "  fast_period: five"), field: "parameters.fast_period", reasonContains: "expected an integer"),
         BadManifest(label: "fractional integer parameter", yaml: replacing("  fast_period: 5", with: "  fast_period: 5.5"), field: "parameters.fast_period", reasonContains: "integer"),
         BadManifest(label: "missing parameter", yaml: replacing("  slow_period: 20", with: nil), field: "parameters.slow_period", reasonContains: "missing"),
-        BadManifest(label: "unknown parameter", yaml: replacing("  bar_seconds: 5", with: "  bar_secs: 5"), field: "parameters.bar_secs", reasonContains: "unknown parameter"),
+        BadManifest(label: "unknown parameter", yaml: replacing("  allow_short: false", with: "  allow_shorts: false"), field: "parameters.allow_shorts", reasonContains: "unknown parameter"),
         BadManifest(label: "parameters the strategy refuses", yaml: replacing("  slow_period: 20", with: "  slow_period: 3"), field: "parameters.slow_period", reasonContains: "greater than fast_period"),
         BadManifest(label: "bad strategy name", yaml: replacing("name: sma_test", with: "name: SMA Test!"), field: "name", reasonContains: "lower-case"),
         BadManifest(label: "zero capital", yaml: replacing("allocated_capital: 10000", with: "allocated_capital: 0"), field: "allocated_capital", reasonContains: "positive"),

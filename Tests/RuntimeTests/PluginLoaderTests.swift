@@ -25,7 +25,7 @@ import TradingCore
 
         let context = StrategyContext(name: "identity", instruments: [PluginTestSupport.btcUSDT],
                                       parameters: .object(["fast_period": .number("2"), "slow_period": .number("3"),
-                                                           "order_quantity": .number("0.01"), "bar_seconds": .number("1")]))
+                                                           "order_quantity": .number("0.01")]))
         let strategy = try plugin.registration(for: "SMACrossover").makeStrategy(context: context)
         let object: AnyObject = strategy
         #expect((object as? any Strategy) != nil)

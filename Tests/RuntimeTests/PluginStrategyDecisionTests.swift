@@ -22,13 +22,16 @@ import TradingCore
         private var working: [OrderRequest] = []
         private var fillNumber = 0
 
-        init(plugin: String, strategy: String, instruments: [Instrument], parameters: ParameterValue) throws {
+        /// `bars` (e.g. "5s" from trades) are built as the engine builds them, in the runner.
+        init(plugin: String, strategy: String, instruments: [Instrument], parameters: ParameterValue,
+             bars: BarSpecification? = nil) throws {
             let name = StrategyName(plugin.lowercased())
             ledger = TradingLedger(portfolio: Portfolio(instruments: instruments, mode: .paper))
             context = StrategyContext(name: name, instruments: instruments, allocatedCapital: Money(FixedPoint(10_000)), parameters: parameters,
                                       ledger: ledger.view(for: name))
             let registration = try PluginLoader(searchPaths: [PluginTestSupport.binDirectory]).registration(plugin: plugin, strategy: strategy)
-            runner = try StrategyRunner(registration: registration, context: context, callbackBudget: .seconds(1))
+            runner = try StrategyRunner(registration: registration, context: context, callbackBudget: .seconds(1),
+                                        bars: bars.map { BarAggregator(specification: $0, instruments: instruments.map(\.id)) })
             #expect(runner.start(at: .zero) == .completed)
         }
 
@@ -73,8 +76,24 @@ import TradingCore
                 #expect(self.fill(fill) == .completed)
             }
             process(at: trade.timestamp)
+            if runner.aggregate(trade: trade) { deliverBars(at: trade.timestamp) }
             _ = runner.deliver(.trade(trade))
             process(at: trade.timestamp)
+        }
+
+        /// A candle: into the bars (delivering those it completes), then to the strategy.
+        func candle(_ candle: Candle) {
+            if runner.aggregate(candle: candle) { deliverBars(at: candle.openTime) }
+            _ = runner.deliver(.candle(candle))
+            process(at: candle.openTime)
+        }
+
+        /// Delivers the completed bars, each one's orders accepted before the next.
+        func deliverBars(at time: Timestamp) {
+            while let result = runner.deliverCompletedBar(at: time) {
+                #expect(result == .completed)
+                process(at: time)
+            }
         }
 
         /// Accounts a fill in the ledger (ending a filled order) and tells the strategy.
@@ -93,10 +112,13 @@ import TradingCore
         }
     }
 
+    static let fiveSecondTradeBars = BarSpecification(interval: BarInterval(nanoseconds: 5_000_000_000)!, source: .trades)
+    static let minuteCandleBars = BarSpecification(interval: BarInterval(nanoseconds: 60_000_000_000)!, source: .candles)
+
     @Test func smaCrossoverGoesLongOnGoldenCrossAndFlatOnDeathCross() throws {
         let harness = try Harness(plugin: "SMACrossover", strategy: "SMACrossover", instruments: [PluginTestSupport.btcUSDT], parameters: .object([
-            "fast_period": .number("6"), "slow_period": .number("24"), "bar_seconds": .number("5"), "order_quantity": .number("0.01"),
-        ]))
+            "fast_period": .number("6"), "slow_period": .number("24"), "order_quantity": .number("0.01"),
+        ]), bars: Self.fiveSecondTradeBars)
         for trade in try PluginTestSupport.recordedTrades() { harness.trade(trade) }
         #expect(harness.runner.isRunning)
         let sides = harness.submitted.map(\.side)
@@ -113,15 +135,14 @@ import TradingCore
     @Test func smaCrossoverDecisionOnHandMadeBars() throws {
         // Confirmed candles: 3 falling closes, then rising ones: the 2-bar average crosses the 3-bar one upward.
         let harness = try Harness(plugin: "SMACrossover", strategy: "SMACrossover", instruments: [PluginTestSupport.btcUSDT], parameters: .object([
-            "fast_period": .number("2"), "slow_period": .number("3"), "order_quantity": .number("0.5"), "price_source": .string("candles"),
-        ]))
+            "fast_period": .number("2"), "slow_period": .number("3"), "order_quantity": .number("0.5"),
+        ]), bars: Self.minuteCandleBars)
         let closes = ["100", "99", "98", "97", "99", "102"]
         for (index, close) in closes.enumerated() {
             let price = try Price(parsing: close)
             let candle = Candle(instrument: PluginTestSupport.btcUSDT.id, interval: .oneMinute, openTime: Timestamp(millisecondsSinceEpoch: Int64(index) * 60_000),
                                 open: price, high: price, low: price, close: price, volume: Quantity(FixedPoint(1)), isConfirmed: true)
-            _ = harness.runner.deliver(.candle(candle))
-            harness.process(at: candle.openTime)
+            harness.candle(candle)
         }
         // Bars: SMA3 ready at bar 3 (fast 98.5 < slow 99: regime -1); bar 5: fast 98 = (97+99)/2 vs slow 98: equal keeps regime;
         // bar 6: fast 100.5 > slow 99.33: golden cross -> buy 0.5.
@@ -132,8 +153,8 @@ import TradingCore
     @Test func meanReversionBuysTheDipAndExitsOnReversion() throws {
         let harness = try Harness(plugin: "MeanReversion", strategy: "MeanReversion", instruments: [PluginTestSupport.btcUSDT], parameters: .object([
             "window": .number("30"), "entry_z": .number("1.8"), "exit_z": .number("0.3"), "stop_z": .number("4"),
-            "bar_seconds": .number("5"), "order_quantity": .number("0.01"),
-        ]))
+            "order_quantity": .number("0.01"),
+        ]), bars: Self.fiveSecondTradeBars)
         for trade in try PluginTestSupport.recordedTrades() { harness.trade(trade) }
         let sides = harness.submitted.map(\.side)
         #expect(sides.count >= 2, "expected at least one entry and exit on 11 minutes of BTC-USDT, got \(sides)")
@@ -144,14 +165,12 @@ import TradingCore
     @Test func meanReversionHandMadeSeries() throws {
         let harness = try Harness(plugin: "MeanReversion", strategy: "MeanReversion", instruments: [PluginTestSupport.btcUSDT], parameters: .object([
             "window": .number("5"), "entry_z": .number("1.5"), "exit_z": .number("0.5"), "order_quantity": .number("1"),
-            "price_source": .string("candles"),
-        ]))
+        ]), bars: Self.minuteCandleBars)
         func bar(_ index: Int, _ close: String) throws {
             let price = try Price(parsing: close)
             let candle = Candle(instrument: PluginTestSupport.btcUSDT.id, interval: .oneMinute, openTime: Timestamp(millisecondsSinceEpoch: Int64(index) * 60_000),
                                 open: price, high: price, low: price, close: price, volume: Quantity(FixedPoint(1)), isConfirmed: true)
-            _ = harness.runner.deliver(.candle(candle))
-            harness.process(at: candle.openTime)
+            harness.candle(candle)
         }
         for (index, close) in ["100", "101", "100", "101", "100"].enumerated() { try bar(index, close) }
         #expect(harness.submitted.isEmpty)

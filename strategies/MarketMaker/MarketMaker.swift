@@ -34,7 +34,8 @@ public final class MarketMaker: Strategy {
     private let requoteBps: Double
     private let minRequoteNanoseconds: Int64
     private let allowShort: Bool
-    private var lastQuoteTime: [InstrumentId: [Side: Timestamp]] = [:]
+    /// When each instrument's bid and ask were last (re)placed.
+    private let lastQuoteTime: PerInstrument<[Side: Timestamp]>
 
     /// Checks the parameters.
     public init(context: StrategyContext, parameters: Parameters) throws {
@@ -55,6 +56,7 @@ public final class MarketMaker: Strategy {
         self.requoteBps = requote
         self.minRequoteNanoseconds = Int64(minRequote) * 1_000_000
         self.allowShort = parameters.allowShort ?? false
+        self.lastQuoteTime = try context.perInstrument { _ in [:] }
     }
 
     /// Pulls every quote when stopping (inventory is left for the operator to decide on).
@@ -114,11 +116,11 @@ public final class MarketMaker: Strategy {
             if (distance <= requoteBps && sameSize) || current.state == .pendingNew { return }
         }
         let now = context.now
-        if !working.isEmpty, let last = lastQuoteTime[instrument.id]?[side], now.nanoseconds(since: last) < minRequoteNanoseconds {
+        if !working.isEmpty, let last = lastQuoteTime[instrument.id][side], now.nanoseconds(since: last) < minRequoteNanoseconds {
             return
         }
         for order in working { try context.cancel(order.clientOrderId) }
         try context.submit(instrument.id, side, .postOnly, quantity: size, price: price)
-        lastQuoteTime[instrument.id, default: [:]][side] = now
+        lastQuoteTime[instrument.id][side] = now
     }
 }

@@ -1,8 +1,9 @@
 // The per-event stages of the engine's hot path, one at a time, with allocations per operation:
 // order-book update apply (BookSynchronizer on the recorded `books` stream), the data-quality
 // check per trade, the full pre-trade risk check (percentiles: scalingFactor .one, so every sample
-// is one check), and strategy dispatch (StrategyRunner.deliver into the shipped SMACrossover plugin,
-// loaded with PluginLoader from the executable's directory as the host does).
+// is one check), and strategy dispatch (StrategyRunner.deliver into main's hand-tuned SMACrossover
+// and into the shipped SMACrossover on host-built bars, side by side, both plugins loaded with
+// PluginLoader from the executable's directory as the host does).
 import Benchmark
 import DataQuality
 import Foundation
@@ -69,7 +70,12 @@ let tradeCount = 400_000
 let trades = syntheticTrades(tradeCount)
 let bookStream = recordedBookStream()
 
+/// strategies/sma_crossover.yaml's parameters (its 5 s bars of trades are the host's).
 let smaParameters: ParameterValue = .object([
+    "fast_period": .number("6"), "slow_period": .number("24"), "order_quantity": .number("0.01"), "allow_short": .bool(false),
+])
+/// The same strategy as main shipped it: it sampled its own 5 s bars of trades.
+let handTunedParameters: ParameterValue = .object([
     "fast_period": .number("6"), "slow_period": .number("24"), "bar_seconds": .number("5"),
     "order_quantity": .number("0.01"), "price_source": .string("trades"), "allow_short": .bool(false),
 ])
@@ -153,24 +159,58 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    // Strategy dispatch: one trade into the SMACrossover plugin per iteration (its order commands,
-    // if any, are taken out and dropped: this measures the call, not risk or the venue).
-    let dispatchCursor = Cursor()
+    // Strategy dispatch, before and after the host built bars (issue 20), side by side in one run:
+    // one trade per iteration (the strategy's order commands, if any, are taken out and dropped:
+    // this measures the call, not risk or the venue).
+    //  - HandTunedSMACrossover: main's SMACrossover, kept as the reference. It samples its own 5 s
+    //    bars from onTrade, with @exclusivity(unchecked) and an index cache in strategy code.
+    //  - SMACrossover: the same strategy on the host's bars and the SDK's PerInstrument. The trade
+    //    takes the engine's path: the runner's bar aggregator advances and takes it, each
+    //    completed 5 s bar goes to onBar, then the trade goes to onTrade (subscribed, empty).
+    let handTunedCursor = Cursor()
+    let barsCursor = Cursor()
     do {
-        let registration = try PluginLoader().registration(plugin: "SMACrossover", strategy: "SMACrossover")
+        let loader = PluginLoader()
+        let handTuned = try StrategyRunner(
+            registration: try loader.registration(plugin: "HandTunedSMACrossover", strategy: "HandTunedSMACrossover"),
+            context: StrategyContext(name: "hand_tuned_sma", instruments: [btcInstrument], allocatedCapital: Money(FixedPoint(10_000)),
+                                     parameters: handTunedParameters, ledger: ledger.view(for: "hand_tuned_sma")),
+            callbackBudget: .seconds(1))
+        _ = handTuned.start(at: start)
+        Benchmark("Strategy dispatch: deliver(trade) into HandTunedSMACrossover (main's SMACrossover, own bars)",
+                  configuration: .init(maxIterations: tradeCount - 1)) { benchmark in
+            for _ in benchmark.scaledIterations {
+                if handTunedCursor.index == trades.count { handTunedCursor.index = 0 }
+                blackHole(handTuned.deliver(.trade(trades[handTunedCursor.index])))
+                handTunedCursor.index += 1
+                if handTuned.context.hasPendingCommands { blackHole(handTuned.context.takeOutbox()) }
+            }
+        }
+
         let context = StrategyContext(name: "sma_crossover", instruments: [btcInstrument], allocatedCapital: Money(FixedPoint(10_000)),
                                       parameters: smaParameters, ledger: ledger.view(for: "sma_crossover"))
-        let runner = try StrategyRunner(registration: registration, context: context, callbackBudget: .seconds(1))
+        let runner = try StrategyRunner(registration: try loader.registration(plugin: "SMACrossover", strategy: "SMACrossover"),
+                                        context: context, callbackBudget: .seconds(1),
+                                        bars: BarAggregator(specification: BarSpecification(interval: try BarInterval(parsing: "5s"), source: .trades),
+                                                            instruments: [btc]))
         _ = runner.start(at: start)
-        Benchmark("StrategyRunner.deliver(trade) into SMACrossover plugin", configuration: .init(maxIterations: tradeCount - 1)) { benchmark in
+        Benchmark("Strategy dispatch: bars + deliver(trade) into SMACrossover (host 5s bars, onBar)",
+                  configuration: .init(maxIterations: tradeCount - 1)) { benchmark in
             for _ in benchmark.scaledIterations {
-                if dispatchCursor.index == trades.count { dispatchCursor.index = 0 }
-                blackHole(runner.deliver(.trade(trades[dispatchCursor.index])))
-                dispatchCursor.index += 1
+                if barsCursor.index == trades.count { barsCursor.index = 0 }
+                let trade = trades[barsCursor.index]
+                barsCursor.index += 1
+                if runner.advanceBars(to: trade.timestamp) {
+                    while let result = runner.deliverCompletedBar(at: trade.timestamp) { blackHole(result) }
+                }
+                if runner.aggregate(trade: trade) {
+                    while let result = runner.deliverCompletedBar(at: trade.timestamp) { blackHole(result) }
+                }
+                blackHole(runner.deliver(trade: trade))
                 if context.hasPendingCommands { blackHole(context.takeOutbox()) }
             }
         }
     } catch {
-        fatalError("SMACrossover plugin not loadable next to the benchmark executable: \(error)")
+        fatalError("SMACrossover plugins not loadable next to the benchmark executable: \(error)")
     }
 }
