@@ -69,6 +69,7 @@ struct DeployCommand: AsyncParsableCommand {
                 print("  plugin      \(validated.pluginPath)")
                 print("  instruments \(manifest.instruments.map(\.symbol).joined(separator: ", "))")
                 print("  channels    \(manifest.channels.map(\.name).joined(separator: ", "))")
+                if let bars = manifest.bars { print("  bars        \(bars)") }
                 print("  capital     \(manifest.allocatedCapital)")
                 print("  limits      \(manifest.riskLimits.sorted { $0.key < $1.key }.map { "\($0.key.rawValue)=\($0.value)" }.joined(separator: " "))")
                 print("  would       \(plan.action.rawValue) the strategies row and write an audit_logs row as \(actingUser.actingAs ?? "you")")
