@@ -60,6 +60,28 @@ final class Cursor: @unchecked Sendable {
     var index = 0
 }
 
+/// The trade stream played in a loop with time moving on: each pass is shifted past the one before,
+/// so a strategy's bars keep completing (replayed as is, every pass after the first would be in the
+/// past and no bar would ever complete again).
+final class TradeLoop: @unchecked Sendable {
+    var index = 0
+    var shift: Int64 = 0
+    /// The data's span plus one step: how far each pass moves time on.
+    static let passNanoseconds = trades[trades.count - 1].timestamp.nanoseconds(since: trades[0].timestamp) + 100_000_000
+
+    /// The next trade, stamped on the looped clock.
+    @inline(__always) func next() -> TradeTick {
+        if index == trades.count {
+            index = 0
+            shift += Self.passNanoseconds
+        }
+        var trade = trades[index]
+        index += 1
+        trade.timestamp = trade.timestamp.advanced(byNanoseconds: shift)
+        return trade
+    }
+}
+
 /// The quality checker and where it is in the trade stream (restarted at the end of the stream).
 final class QualityState: @unchecked Sendable {
     var quality = QualityControl()
@@ -161,14 +183,15 @@ let benchmarks: @Sendable () -> Void = {
 
     // Strategy dispatch, before and after the host built bars (issue 20), side by side in one run:
     // one trade per iteration (the strategy's order commands, if any, are taken out and dropped:
-    // this measures the call, not risk or the venue).
+    // this measures the call, not risk or the venue). The trades loop with time moving on, so both
+    // keep completing 5 s bars on every pass.
     //  - HandTunedSMACrossover: main's SMACrossover, kept as the reference. It samples its own 5 s
     //    bars from onTrade, with @exclusivity(unchecked) and an index cache in strategy code.
     //  - SMACrossover: the same strategy on the host's bars and the SDK's PerInstrument. The trade
     //    takes the engine's path: the runner's bar aggregator advances and takes it, each
     //    completed 5 s bar goes to onBar, then the trade goes to onTrade (subscribed, empty).
-    let handTunedCursor = Cursor()
-    let barsCursor = Cursor()
+    let handTunedTrades = TradeLoop()
+    let barTrades = TradeLoop()
     do {
         let loader = PluginLoader()
         let handTuned = try StrategyRunner(
@@ -180,9 +203,7 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark("Strategy dispatch: deliver(trade) into HandTunedSMACrossover (main's SMACrossover, own bars)",
                   configuration: .init(maxIterations: tradeCount - 1)) { benchmark in
             for _ in benchmark.scaledIterations {
-                if handTunedCursor.index == trades.count { handTunedCursor.index = 0 }
-                blackHole(handTuned.deliver(.trade(trades[handTunedCursor.index])))
-                handTunedCursor.index += 1
+                blackHole(handTuned.deliver(trade: handTunedTrades.next()))
                 if handTuned.context.hasPendingCommands { blackHole(handTuned.context.takeOutbox()) }
             }
         }
@@ -197,9 +218,7 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark("Strategy dispatch: bars + deliver(trade) into SMACrossover (host 5s bars, onBar)",
                   configuration: .init(maxIterations: tradeCount - 1)) { benchmark in
             for _ in benchmark.scaledIterations {
-                if barsCursor.index == trades.count { barsCursor.index = 0 }
-                let trade = trades[barsCursor.index]
-                barsCursor.index += 1
+                let trade = barTrades.next()
                 if runner.advanceBars(to: trade.timestamp) {
                     while let result = runner.deliverCompletedBar(at: trade.timestamp) { blackHole(result) }
                 }
