@@ -31,12 +31,13 @@ public struct BarAggregator: Sendable {
     public private(set) var nextCloseTime = Timestamp(nanosecondsSinceEpoch: .max)
 
     private var builders: [Builder]
-    private var completed: [Bar] = []
-    private var completedHead = 0
+    @usableFromInline var completed: [Bar] = []
+    @usableFromInline var completedHead = 0
     /// The index of the last instrument updated (updates of one instrument come in runs).
     private var lastIndex = 0
 
-    /// One instrument's open bar.
+    /// One instrument's open bar. The per-update work is done here, through one access to the
+    /// builders array per update (the aggregator runs on every trade of the host's hot path).
     private struct Builder: Sendable {
         var isOpen = false
         var openTime: Int64 = 0
@@ -48,8 +49,50 @@ public struct BarAggregator: Sendable {
         var low = Price(.zero)
         var close = Price(.zero)
         var volume = Quantity(.zero)
-        var notional = 0.0
+        /// Σ price × size of the trades, both scaled by 10^12 (so this is 10^24 times the notional):
+        /// raw values within Int64 convert to Double in one instruction, where exact decimals
+        /// would take a division per trade.
+        var scaledNotional = 0.0
         var tradeCount = 0
+
+        /// What became of an update.
+        enum Outcome { case joined, opened, late }
+
+        /// Puts `price` at `now` into the open bar, or opens one (of `interval`) if none is;
+        /// `.late` when the time belongs to a completed bar.
+        mutating func take(_ price: Price, at now: Int64, interval: BarInterval) -> Outcome {
+            if isOpen {
+                guard now >= openTime else { return .late }
+                if price > high { high = price }
+                if price < low { low = price }
+                close = price
+                return .joined
+            }
+            guard now >= completedUntil else { return .late }
+            let remainder = now % interval.nanoseconds
+            let start = now - (remainder < 0 ? remainder + interval.nanoseconds : remainder)
+            self = Builder(isOpen: true, openTime: start, closeTime: start + interval.nanoseconds, completedUntil: completedUntil,
+                           open: price, high: price, low: price, close: price)
+            return .opened
+        }
+
+        /// ``take(_:at:interval:)`` for a trade, adding its size, notional and count.
+        mutating func take(trade: TradeTick, interval: BarInterval) -> Outcome {
+            let outcome = take(trade.price, at: trade.timestamp.nanosecondsSinceEpoch, interval: interval)
+            guard outcome != .late else { return outcome }
+            volume = Quantity(volume.value + trade.quantity.value)
+            scaledNotional += Self.scaled(trade.price.value) * Self.scaled(trade.quantity.value)
+            tradeCount += trade.aggregatedCount ?? 1
+            return outcome
+        }
+
+        /// `value × 10^12` as a Double.
+        @inline(__always) static func scaled(_ value: FixedPoint) -> Double {
+            if value.raw >= -9_223_372_036_854_775_808 && value.raw <= 9_223_372_036_854_775_807 {
+                return Double(Int64(truncatingIfNeeded: value.raw))
+            }
+            return value.doubleValue * 1e12
+        }
     }
 
     /// Creates an aggregator for `instruments` (duplicates are ignored).
@@ -76,7 +119,7 @@ public struct BarAggregator: Sendable {
     @inlinable public var hasCompletedBars: Bool { completedCount > 0 }
 
     /// How many completed bars wait in the queue.
-    public var completedCount: Int { completed.count - completedHead }
+    @inlinable public var completedCount: Int { completed.count - completedHead }
 
     /// Takes the oldest completed bar off the queue; nil when it is empty.
     public mutating func nextCompletedBar() -> Bar? {
@@ -113,11 +156,9 @@ public struct BarAggregator: Sendable {
     /// Adds a trade (for `source: trades`; ignored otherwise).
     public mutating func add(trade: TradeTick) {
         guard specification.source == .trades else { return }
-        advance(to: trade.timestamp)
-        guard let index = index(of: trade.instrument), open(index, at: trade.timestamp, price: trade.price) else { return }
-        builders[index].volume = builders[index].volume + trade.quantity
-        builders[index].notional += trade.price.double * trade.quantity.double
-        builders[index].tradeCount += trade.aggregatedCount ?? 1
+        if trade.timestamp >= nextCloseTime { advance(to: trade.timestamp) }
+        guard let index = index(of: trade.instrument) else { return }
+        noteOutcome(builders[index].take(trade: trade, interval: specification.interval), of: index)
     }
 
     /// Adds a ticker's last price (for `source: ticker`; ignored otherwise, and while the ticker
@@ -126,7 +167,7 @@ public struct BarAggregator: Sendable {
         guard specification.source == .ticker, !ticker.last.value.isZero else { return }
         advance(to: ticker.timestamp)
         guard let index = index(of: ticker.instrument) else { return }
-        _ = open(index, at: ticker.timestamp, price: ticker.last)
+        noteOutcome(builders[index].take(ticker.last, at: ticker.timestamp.nanosecondsSinceEpoch, interval: specification.interval), of: index)
     }
 
     /// Adds a confirmed candle of ``candleInterval`` (for `source: candles`; others are ignored).
@@ -149,7 +190,9 @@ public struct BarAggregator: Sendable {
                                  volume: candle.volume, vwap: nil, tradeCount: 0))
             return
         }
-        guard open(index, at: candle.openTime, price: candle.open) else { return }
+        let outcome = builders[index].take(candle.open, at: candle.openTime.nanosecondsSinceEpoch, interval: specification.interval)
+        noteOutcome(outcome, of: index)
+        guard outcome != .late else { return }
         builders[index].high = max(builders[index].high, candle.high)
         builders[index].low = min(builders[index].low, candle.low)
         builders[index].close = candle.close
@@ -170,37 +213,24 @@ public struct BarAggregator: Sendable {
         return index
     }
 
-    /// Puts `price` at `time` into the instrument's open bar, opening one if none is; false (and
-    /// counted as late) when the time belongs to a completed bar. The caller adds volume.
-    private mutating func open(_ index: Int, at time: Timestamp, price: Price) -> Bool {
-        let now = time.nanosecondsSinceEpoch
-        if builders[index].isOpen {
-            guard now >= builders[index].openTime else {
-                lateUpdates += 1
-                return false
-            }
-            if price > builders[index].high { builders[index].high = price }
-            if price < builders[index].low { builders[index].low = price }
-            builders[index].close = price
-            return true
-        }
-        guard now >= builders[index].completedUntil else {
+    /// Counts a late update, or moves ``nextCloseTime`` to a bar just opened.
+    @inline(__always) private mutating func noteOutcome(_ outcome: Builder.Outcome, of index: Int) {
+        switch outcome {
+        case .joined:
+            break
+        case .opened:
+            let end = builders[index].closeTime
+            if end < nextCloseTime.nanosecondsSinceEpoch { nextCloseTime = Timestamp(nanosecondsSinceEpoch: end) }
+        case .late:
             lateUpdates += 1
-            return false
         }
-        let start = specification.interval.start(of: time).nanosecondsSinceEpoch
-        let end = start + specification.interval.nanoseconds
-        builders[index] = Builder(isOpen: true, openTime: start, closeTime: end, completedUntil: builders[index].completedUntil,
-                                  open: price, high: price, low: price, close: price)
-        if end < nextCloseTime.nanosecondsSinceEpoch { nextCloseTime = Timestamp(nanosecondsSinceEpoch: end) }
-        return true
     }
 
     /// Moves the instrument's open bar to the completed queue.
     private mutating func complete(_ index: Int) {
         let builder = builders[index]
         let vwap = specification.source == .trades && !builder.volume.isZero
-            ? Price(approximating: builder.notional / builder.volume.double) : nil
+            ? Price(approximating: builder.scaledNotional / 1e24 / builder.volume.double) : nil
         completed.append(Bar(instrument: instruments[index], interval: specification.interval,
                              openTime: Timestamp(nanosecondsSinceEpoch: builder.openTime),
                              closeTime: Timestamp(nanosecondsSinceEpoch: builder.closeTime), open: builder.open,
