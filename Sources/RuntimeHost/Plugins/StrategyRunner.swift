@@ -114,7 +114,10 @@ public final class StrategyRunner {
     @exclusivity(unchecked) private var slowestNanoseconds: Int64 = 0
     /// The strategy's bars (its manifest's `bars:`), built here from the events the host hands
     /// over; nil when it asked for none.
-    @exclusivity(unchecked) private var bars: BarAggregator?
+    // Not an Optional: reading a field through `bars?.` on the hot path could copy the whole
+    // aggregator (and retain its arrays) first. Without bars it is empty and `hasBars` is false.
+    @exclusivity(unchecked) private var bars: BarAggregator
+    private let hasBars: Bool
 
     /// Wraps a created strategy. `callbackBudget` defaults to 1 ms; `bars` builds the bars its
     /// manifest asks for (nil: none).
@@ -124,7 +127,8 @@ public final class StrategyRunner {
         self.context = context
         self.callbackBudget = callbackBudget
         self.budgetNanoseconds = callbackBudget.wholeNanoseconds
-        self.bars = bars
+        self.hasBars = bars != nil
+        self.bars = bars ?? BarAggregator(specification: BarSpecification(interval: .day, source: .trades), instruments: [])
     }
 
     /// Creates the strategy from its registration (decoding the context's parameters).
@@ -136,10 +140,10 @@ public final class StrategyRunner {
     }
 
     /// What the strategy's bars are; nil when it receives none.
-    public var barSpecification: BarSpecification? { bars?.specification }
+    public var barSpecification: BarSpecification? { hasBars ? bars.specification : nil }
 
     /// How many updates its bars dropped as late (their bar was already complete).
-    public var lateBarUpdates: Int { bars?.lateUpdates ?? 0 }
+    public var lateBarUpdates: Int { bars.lateUpdates }
 
     /// The strategy's name.
     public var name: StrategyName { context.name }
@@ -204,38 +208,38 @@ public final class StrategyRunner {
     /// source); returns whether a completed bar waits.
     @inline(__always)
     public func aggregate(trade: TradeTick) -> Bool {
-        guard bars != nil else { return false }
-        bars?.add(trade: trade)
-        return bars?.hasCompletedBars ?? false
+        guard hasBars else { return false }
+        bars.add(trade: trade)
+        return bars.hasCompletedBars
     }
 
     /// Feeds a ticker into the strategy's bars; returns whether a completed bar waits.
     public func aggregate(ticker: Ticker) -> Bool {
-        guard bars != nil else { return false }
-        bars?.add(ticker: ticker)
-        return bars?.hasCompletedBars ?? false
+        guard hasBars else { return false }
+        bars.add(ticker: ticker)
+        return bars.hasCompletedBars
     }
 
     /// Feeds a candle into the strategy's bars; returns whether a completed bar waits.
     public func aggregate(candle: Candle) -> Bool {
-        guard bars != nil else { return false }
-        bars?.add(candle: candle)
-        return bars?.hasCompletedBars ?? false
+        guard hasBars else { return false }
+        bars.add(candle: candle)
+        return bars.hasCompletedBars
     }
 
     /// Moves the bars' clock to `time` (an event of any instrument): bars ending at or before it
     /// complete. Returns whether a completed bar waits.
     @inline(__always)
     public func advanceBars(to time: Timestamp) -> Bool {
-        guard let next = bars?.nextCloseTime, time >= next else { return false }
-        bars?.advance(to: time)
-        return bars?.hasCompletedBars ?? false
+        guard time >= bars.nextCloseTime else { return false }
+        bars.advance(to: time)
+        return bars.hasCompletedBars
     }
 
     /// Delivers the oldest completed bar at `time` (the event that completed it); nil when none
     /// waits. A halted or stopped strategy's bars are dropped.
     public func deliverCompletedBar(at time: Timestamp) -> CallbackResult? {
-        guard let bar = bars?.nextCompletedBar() else { return nil }
+        guard let bar = bars.nextCompletedBar() else { return nil }
         return invoke(.bar, at: time) { try $0.onBar(bar) }
     }
 

@@ -60,7 +60,7 @@ public struct BarAggregator: Sendable {
 
         /// Puts `price` at `now` into the open bar, or opens one (of `interval`) if none is;
         /// `.late` when the time belongs to a completed bar.
-        mutating func take(_ price: Price, at now: Int64, interval: BarInterval) -> Outcome {
+        @inline(__always) mutating func take(_ price: Price, at now: Int64, interval: BarInterval) -> Outcome {
             if isOpen {
                 guard now >= openTime else { return .late }
                 if price > high { high = price }
@@ -77,7 +77,7 @@ public struct BarAggregator: Sendable {
         }
 
         /// ``take(_:at:interval:)`` for a trade, adding its size, notional and count.
-        mutating func take(trade: TradeTick, interval: BarInterval) -> Outcome {
+        @inline(__always) mutating func take(trade: TradeTick, interval: BarInterval) -> Outcome {
             let outcome = take(trade.price, at: trade.timestamp.nanosecondsSinceEpoch, interval: interval)
             guard outcome != .late else { return outcome }
             volume = Quantity(volume.value + trade.quantity.value)
@@ -206,7 +206,7 @@ public struct BarAggregator: Sendable {
     // MARK: - Private
 
     /// The instrument's index, through a cache of the last one (events come in runs).
-    private mutating func index(of instrument: InstrumentId) -> Int? {
+    @inline(__always) private mutating func index(of instrument: InstrumentId) -> Int? {
         if lastIndex < instruments.count, instruments[lastIndex] == instrument { return lastIndex }
         guard let index = instruments.firstIndex(of: instrument) else { return nil }
         lastIndex = index

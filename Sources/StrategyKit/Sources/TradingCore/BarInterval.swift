@@ -12,6 +12,10 @@ public struct BarInterval: Hashable, Comparable, Sendable, CustomStringConvertib
 
     /// One day in nanoseconds: the longest interval, and the one every interval divides.
     public static let dayNanoseconds: Int64 = 86_400_000_000_000
+    /// One day (`1D`), the longest interval.
+    public static let day = BarInterval(uncheckedNanoseconds: dayNanoseconds)
+
+    private init(uncheckedNanoseconds: Int64) { nanoseconds = uncheckedNanoseconds }
 
     /// Creates an interval of `nanoseconds`, or nil unless it is a whole number of milliseconds
     /// from one millisecond to one day that divides a day evenly.
