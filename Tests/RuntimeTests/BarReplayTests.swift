@@ -120,6 +120,27 @@ import TradingCore
         #expect(lines.last { $0.hasPrefix("bar ") }?.hasSuffix("#\(expected.count - 1)") == true, "the probe counted its bars per instrument")
     }
 
+    @Test func anEventOfAnotherInstrumentCompletesABar() throws {
+        let btc = PluginTestSupport.btcUSDT.id
+        let eth = PluginTestSupport.ethUSDT.id
+        let start: Int64 = 1_723_161_600_000 // 2024-08-09 00:00:00 UTC
+        func trade(_ instrument: InstrumentId, _ price: String, at seconds: Int64) throws -> MarketEvent {
+            .trade(TradeTick(instrument: instrument, tradeId: TradeId("\(instrument.symbol)-\(seconds)"), price: try Price(parsing: price),
+                             quantity: try Quantity(parsing: "0.01"), side: .buy, timestamp: Timestamp(millisecondsSinceEpoch: start + seconds * 1_000)))
+        }
+        let manifest = Self.manifest(channels: "[trades]", bars: "{interval: 1m, source: trades}")
+            .replacingOccurrences(of: "instruments: [BTC-USDT]", with: "instruments: [BTC-USDT, ETH-USDT]")
+        let lines = try Self.replay([try trade(btc, "60000", at: 10), try trade(btc, "60010", at: 20), try trade(eth, "3000", at: 65),
+                                     try trade(eth, "3001", at: 200)], manifest: manifest)
+        // BTC's first minute completes on ETH's trade at 1:05, although BTC never trades again;
+        // ETH's minute from 1:00 completes on its own trade at 3:20; the quiet minutes make no bars.
+        #expect(lines.map { $0.split(separator: " ").prefix(3).joined(separator: " ") } == [
+            "trade BTC-USDT \(start + 10_000)", "trade BTC-USDT \(start + 20_000)",
+            "bar BTC-USDT \(start)", "trade ETH-USDT \(start + 65_000)",
+            "bar ETH-USDT \(start + 60_000)", "trade ETH-USDT \(start + 200_000)",
+        ])
+    }
+
     @Test func barsFromOneSecondCandlesAreTheSameMinutes() throws {
         let trades = try PluginTestSupport.recordedTrades()
         let candles = BooklessReplayTests.secondBars(trades)
