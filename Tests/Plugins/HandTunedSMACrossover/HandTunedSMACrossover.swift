@@ -1,9 +1,9 @@
 import StrategyKit
 import TradingCore
 
-/// The shipped SMACrossover as it was before the host built bars (issue 20), kept verbatim as the
-/// HotPath benchmark's reference for strategy dispatch: it samples its own bars from trades and
-/// needs `@exclusivity(unchecked)` and a hand-rolled index cache to be fast. Not a model to copy:
+/// The shipped SMACrossover as it was before the host built bars (issue 20), kept verbatim but for
+/// its name as the HotPath benchmark's reference for strategy dispatch: it samples its own bars
+/// from trades and needs `@exclusivity(unchecked)` and a hand-rolled index cache to be fast. Not a model to copy:
 /// strategies/SMACrossover is the same strategy on the SDK's bars and per-instrument state.
 ///
 /// Trend following with two simple moving averages: long while the fast average is above the slow
