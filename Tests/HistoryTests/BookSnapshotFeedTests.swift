@@ -76,9 +76,9 @@ import TradingCore
         try await rest.shutdown()
 
         #expect(synchronizer.incidents.total == 0, "\(synchronizer.incidents)")
-        #expect(rest.served.map(\.path) == ["/api/v5/market/books"], "one snapshot fetched")
-        #expect(rest.served.first?.query["sz"] == "400")
-        // The fetched snapshot went to the recorder with the socket's frames, so a replay builds the same book.
-        #expect(recorded.withLock { $0.filter { $0.contains(#""action":"snapshot""#) }.count } == 1)
+        // One fetch, or more when an answer took longer than the synchronizer's backoff (a loaded machine).
+        #expect(!rest.served.isEmpty && rest.served.allSatisfy { $0.path == "/api/v5/market/books" && $0.query["sz"] == "400" })
+        // Every fetched snapshot went to the recorder with the socket's frames, so a replay builds the same book.
+        #expect(recorded.withLock { $0.filter { $0.contains(#""action":"snapshot""#) }.count } == rest.served.count)
     }
 }

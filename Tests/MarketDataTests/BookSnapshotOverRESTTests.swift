@@ -56,6 +56,9 @@ import TradingCore
             #expect(book.apply(update, now: Self.now) == .applied, "message \(41 + offset)")
         }
         #expect(book.incidents.total == 0)
+        // A second snapshot asked for while the first was slow, arriving now, changes nothing.
+        #expect(book.apply(try Self.restSnapshot(after: 25, of: stream), now: Self.now) == .heartbeat)
+        #expect(book.lastSeqId == stream.last?.seqId)
     }
 
     @Test func aSnapshotOlderThanTheHeldUpdatesIsRefusedAndANewerOneSyncs() throws {

@@ -115,6 +115,11 @@ public struct BookSynchronizer: Sendable {
     }
 
     private mutating func applySnapshot(_ update: BookUpdate, now: Timestamp) -> Outcome {
+        // A second snapshot asked for while the first was slow can come after the book synced:
+        // one no newer than the book would take it back in time.
+        if state == .synced, !update.channel.isFullSnapshotEachPush, let seqId = update.seqId, let last = lastSeqId, seqId <= last {
+            return .heartbeat
+        }
         var following: [BookUpdate] = []
         if let snapshotSeqId = update.seqId, !update.channel.isFullSnapshotEachPush {
             following = held.filter { ($0.seqId ?? .min) > snapshotSeqId }
