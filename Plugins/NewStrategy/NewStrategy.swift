@@ -155,9 +155,9 @@ struct NewStrategy: CommandPlugin {
             /// strategies/\(manifestName).yaml with a short average on one-second bars, so a few trades make
             /// a signal; `overrides` replace more parameters.
             static func tester(_ overrides: ParameterMap = [:]) throws -> StrategyTester<\(name)> {
-                var parameters: ParameterMap = ["period": 3, "bar_seconds": 1]
+                var parameters: ParameterMap = ["period": 3]
                 parameters.values.merge(overrides.values) { _, override in override }
-                return try StrategyTester(\(name).self, manifest: "strategies/\(manifestName).yaml", parameters: parameters)
+                return try StrategyTester(\(name).self, manifest: "strategies/\(manifestName).yaml", parameters: parameters, bars: "1s")
             }
 
             /// A bar closing above the average buys; one closing back below it sells the holding.

@@ -4,7 +4,7 @@ import StrategyKit
 /// `parameters:` map would hold them:
 ///
 /// ```swift
-/// ["fast_period": 3, "slow_period": 8, "order_quantity": 0.01, "price_source": "trades"]
+/// ["fast_period": 3, "slow_period": 8, "order_quantity": 0.01, "allow_short": false]
 /// ```
 ///
 /// They are decoded by the same `ParameterDecoder` as a deployed manifest's, so a wrong type, a

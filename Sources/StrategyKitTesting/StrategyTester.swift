@@ -19,8 +19,8 @@ import RuntimeHost
 ///
 /// @Test func buysOnTheUpCross() throws {
 ///     let tester = try StrategyTester(SMACrossover.self, parameters: [
-///         "fast_period": 2, "slow_period": 4, "bar_seconds": 1, "order_quantity": 0.01,
-///     ])
+///         "fast_period": 2, "slow_period": 4, "order_quantity": 0.01,
+///     ], bars: "1s")
 ///     // Falling sets the fast average under the slow one; the rise crosses it up.
 ///     try tester.trades("BTC-USDT", prices: [100, 99.5, 99, 98.5, 98, 98.5, 99.5, 100.5, 101.5], every: .seconds(1))
 ///     #expect(tester.orders.map(\.side) == [.buy])
@@ -64,6 +64,8 @@ public final class StrategyTester<S: Strategy> {
     /// open-order count, and the account limits of `config/runtime.yaml`).
     ///
     /// - Parameters:
+    ///   - bars: the interval of the bars the host builds and delivers to `onBar` (as a manifest's
+    ///     `bars: {interval:}` writes it, e.g. `1s`, `1m`), from `barSource`; nil: no bars.
     ///   - name: the strategy name its order ids and records carry (default: the type's name, lower-cased).
     ///   - start: where the clock starts (default ``StrategyTesterClock/start``).
     ///   - settings: the host settings (default: `config/runtime.yaml`, as `runtime replay` reads it).
@@ -73,6 +75,7 @@ public final class StrategyTester<S: Strategy> {
     ///   unknown, or refused by the strategy's own `init`).
     public convenience init(_ type: S.Type, parameters: ParameterMap = [:], instruments: [String] = ["BTC-USDT"],
                             channels: [String] = ["trades"], capital: Double = 10_000, riskLimits: [String: Double] = [:],
+                            bars: String? = nil, barSource: BarSource = .trades,
                             name: String? = nil, start: Timestamp = StrategyTesterClock.start, settings: HostSettings? = nil,
                             catalog: InstrumentCatalog? = nil) throws {
         let typeName = String(describing: type)
@@ -106,17 +109,19 @@ public final class StrategyTester<S: Strategy> {
         let strategyName = name ?? typeName.lowercased().filter { $0.isASCII && ($0.isLetter || $0.isNumber) }
         let manifest = StrategyManifest(name: StrategyName(strategyName), plugin: typeName, strategy: typeName, version: "0.0.0",
                                         instruments: ids, channels: parsedChannels, parameters: parameters.parameterValue,
-                                        allocatedCapital: Money(capitalValue), riskLimits: limits, mode: .paper)
+                                        allocatedCapital: Money(capitalValue), riskLimits: limits, mode: .paper,
+                                        bars: try bars.map { try Self.barSpecification($0, source: barSource, origin: source) })
         try self.init(type, manifest: manifest, source: source, start: start, settings: settings, catalog: catalog)
     }
 
     /// A tester for `type` under a manifest file, as `runtime deploy` would read it, with some
     /// parameters replaced (or added) by `parameters`. A relative `path` is relative to the package
     /// of the calling file (the nearest folder above it with a Package.swift), so
-    /// `"strategies/sma_crossover.yaml"` works from any test target of this package.
+    /// `"strategies/sma_crossover.yaml"` works from any test target of this package. `bars`, when
+    /// given, replaces the interval of the manifest's `bars:` (e.g. `1s` for a short test).
     /// - Throws: ``StrategyTesterError`` when the file cannot be read, its manifest is invalid, or
     ///   it deploys another strategy type than `type`.
-    public convenience init(_ type: S.Type, manifest path: String, parameters: ParameterMap = [:],
+    public convenience init(_ type: S.Type, manifest path: String, parameters: ParameterMap = [:], bars: String? = nil,
                             start: Timestamp = StrategyTesterClock.start, settings: HostSettings? = nil,
                             catalog: InstrumentCatalog? = nil, file: StaticString = #filePath) throws {
         let url = try PackagePath.resolve(path, from: file)
@@ -124,14 +129,14 @@ public final class StrategyTester<S: Strategy> {
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
             throw StrategyTesterError("cannot read the manifest \(url.path): \(error.localizedDescription)")
         }
-        try self.init(type, manifestYAML: text, parameters: parameters, source: url.path, start: start, settings: settings,
+        try self.init(type, manifestYAML: text, parameters: parameters, bars: bars, source: url.path, start: start, settings: settings,
                       catalog: catalog)
     }
 
     /// A tester for `type` under manifest text (YAML, as in `strategies/NAME.yaml`), with some
-    /// parameters replaced (or added) by `parameters`; `source` names it in errors.
+    /// parameters replaced (or added) by `parameters` and its bar interval by `bars`; `source` names it in errors.
     /// - Throws: ``StrategyTesterError`` when the manifest is invalid or deploys another strategy type.
-    public convenience init(_ type: S.Type, manifestYAML text: String, parameters: ParameterMap = [:],
+    public convenience init(_ type: S.Type, manifestYAML text: String, parameters: ParameterMap = [:], bars: String? = nil,
                             source: String = "manifest", start: Timestamp = StrategyTesterClock.start,
                             settings: HostSettings? = nil, catalog: InstrumentCatalog? = nil) throws {
         var manifest: StrategyManifest
@@ -149,7 +154,16 @@ public final class StrategyTester<S: Strategy> {
             for (key, value) in parameters.values { values[key] = value.value }
             manifest.parameters = .object(values)
         }
+        if let bars {
+            manifest.bars = try Self.barSpecification(bars, source: manifest.bars?.source ?? .trades, origin: source)
+        }
         try self.init(type, manifest: manifest, source: source, start: start, settings: settings, catalog: catalog)
+    }
+
+    static func barSpecification(_ text: String, source: BarSource, origin: String) throws -> BarSpecification {
+        do { return BarSpecification(interval: try BarInterval(parsing: text), source: source) } catch {
+            throw StrategyTesterError("\(origin): bars: \(error)")
+        }
     }
 
     /// The tester for a parsed manifest: validated as `runtime deploy` validates it, except that

@@ -9,9 +9,9 @@ import Testing
     /// strategies/mean_reversion.yaml with a 10-bar window on one-second bars (entry 1.8 standard
     /// deviations under the mean, exit back within 0.3, stop beyond 2.5), plus `overrides`.
     static func tester(_ overrides: ParameterMap = [:]) throws -> StrategyTester<MeanReversion> {
-        var parameters: ParameterMap = ["window": 10, "entry_z": 1.8, "exit_z": 0.3, "stop_z": 2.5, "bar_seconds": 1]
+        var parameters: ParameterMap = ["window": 10, "entry_z": 1.8, "exit_z": 0.3, "stop_z": 2.5]
         parameters.values.merge(overrides.values) { _, override in override }
-        return try StrategyTester(MeanReversion.self, manifest: "strategies/mean_reversion.yaml", parameters: parameters)
+        return try StrategyTester(MeanReversion.self, manifest: "strategies/mean_reversion.yaml", parameters: parameters, bars: "1s")
     }
 
     /// Ten quiet closes around 100: the band.

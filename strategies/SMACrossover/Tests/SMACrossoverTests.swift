@@ -8,9 +8,9 @@ import Testing
 @Suite(.watchdog) struct SMACrossoverTests {
     /// strategies/sma_crossover.yaml with a 2/4-bar crossover on one-second bars, plus `overrides`.
     static func tester(_ overrides: ParameterMap = [:]) throws -> StrategyTester<SMACrossover> {
-        var parameters: ParameterMap = ["fast_period": 2, "slow_period": 4, "bar_seconds": 1]
+        var parameters: ParameterMap = ["fast_period": 2, "slow_period": 4]
         parameters.values.merge(overrides.values) { _, override in override }
-        return try StrategyTester(SMACrossover.self, manifest: "strategies/sma_crossover.yaml", parameters: parameters)
+        return try StrategyTester(SMACrossover.self, manifest: "strategies/sma_crossover.yaml", parameters: parameters, bars: "1s")
     }
 
     /// A fall that sets the fast average below the slow one, then a rise that crosses it up (the
