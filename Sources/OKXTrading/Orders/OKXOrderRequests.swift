@@ -179,25 +179,9 @@ enum OKXJSON {
     static func object(_ fields: [(String, Value)]) -> String {
         "{" + fields.map { name, value in
             switch value {
-            case .string(let text): "\(quoted(name)):\(quoted(text))"
-            case .bool(let flag): "\(quoted(name)):\(flag)"
+            case .string(let text): JSONString.quoted(name) + ":" + JSONString.quoted(text)
+            case .bool(let flag): JSONString.quoted(name) + ":\(flag)"
             }
         }.joined(separator: ",") + "}"
-    }
-
-    static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20: result += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
     }
 }
