@@ -106,6 +106,18 @@ BEGIN
 END
 $$;
 
+-- The operator changing p_username's credentials: p_username themselves (any role), or an admin
+-- (manage_users) for anyone. Refusals raise, as runtime_require_operator does.
+CREATE FUNCTION runtime_require_self_or_user_manager(p_identity text, p_acting text, p_username text) RETURNS users
+LANGUAGE plpgsql VOLATILE SET search_path = public, pg_temp AS $$
+BEGIN
+    IF coalesce(p_acting, '') IN ('', runtime_login(p_identity)) AND p_username = runtime_login(p_identity) THEN
+        RETURN runtime_require_operator(p_identity, NULL, 'read');
+    END IF;
+    RETURN runtime_require_operator(p_identity, NULL, 'manage_users');
+END
+$$;
+
 -- Sets p_username's password hash (the runtime hashes; the database never sees the password):
 -- an operator for themselves, an admin (manage_users) for anyone. Returns 'unknown_user' or
 -- NULL when set; audited as user.password without the hash.
@@ -115,11 +127,7 @@ DECLARE
     v_actor users;
     v_target users;
 BEGIN
-    IF coalesce(p_acting, '') IN ('', runtime_login(p_identity)) AND p_username = runtime_login(p_identity) THEN
-        v_actor := runtime_require_operator(p_identity, NULL, 'read');
-    ELSE
-        v_actor := runtime_require_operator(p_identity, NULL, 'manage_users');
-    END IF;
+    v_actor := runtime_require_self_or_user_manager(p_identity, p_acting, p_username);
     SELECT * INTO v_target FROM users WHERE username = p_username;
     IF NOT FOUND THEN RETURN 'unknown_user'; END IF;
     INSERT INTO user_credentials (user_id, password_hash) VALUES (v_target.id, p_hash)
@@ -139,11 +147,7 @@ DECLARE
     v_actor users;
     v_target users;
 BEGIN
-    IF coalesce(p_acting, '') IN ('', runtime_login(p_identity)) AND p_username = runtime_login(p_identity) THEN
-        v_actor := runtime_require_operator(p_identity, NULL, 'read');
-    ELSE
-        v_actor := runtime_require_operator(p_identity, NULL, 'manage_users');
-    END IF;
+    v_actor := runtime_require_self_or_user_manager(p_identity, p_acting, p_username);
     SELECT * INTO v_target FROM users WHERE username = p_username;
     IF NOT FOUND THEN RETURN 'unknown_user'; END IF;
     UPDATE user_credentials SET totp_secret = p_secret, totp_last_step = NULL, updated_at = now() WHERE user_id = v_target.id;
@@ -171,7 +175,7 @@ $$;
 
 REVOKE ALL ON FUNCTION runtime_console_credentials(text), runtime_console_record_login(text, boolean, text),
     runtime_set_password(text, text, text, text), runtime_audit_request_origin(), runtime_set_totp(text, text, text, text),
-    runtime_console_use_totp_step(text, bigint) FROM PUBLIC;
+    runtime_console_use_totp_step(text, bigint), runtime_require_self_or_user_manager(text, text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION runtime_console_credentials(text), runtime_console_record_login(text, boolean, text),
     runtime_console_use_totp_step(text, bigint) TO runtime_console;
 GRANT EXECUTE ON FUNCTION runtime_set_password(text, text, text, text), runtime_set_totp(text, text, text, text) TO runtime_viewer;
