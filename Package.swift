@@ -180,8 +180,8 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // Literal constructors and sample instruments shared by the trading tests.
         .target(name: "TradingTestSupport", dependencies: [sdk], path: "Tests/TradingTestSupport"),
-        // The OKX core's tests: pure and fast; the fault property uses its own seeded generator.
-        .testTarget(name: "OKXTradingTests", dependencies: ["TestSupport", "TradingTestSupport", "OKXTrading", sdk]),
+        // The OKX core's tests: pure and fast; the fault property draws from MarketData's seeded SplitMix64.
+        .testTarget(name: "OKXTradingTests", dependencies: ["TestSupport", "TradingTestSupport", "OKXTrading", "MarketData", sdk]),
         .testTarget(name: "ExecutionTests", dependencies: ["TestSupport", "Execution", "TradingTestSupport", sdk]),
         .testTarget(name: "PortfolioTests", dependencies: ["TestSupport", "Portfolio", "TradingTestSupport", sdk]),
         .testTarget(name: "ReportsTests", dependencies: ["TestSupport", "Analytics", "Charts", "Reports", sdk]),

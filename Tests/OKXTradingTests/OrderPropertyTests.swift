@@ -1,20 +1,15 @@
 import Execution
+import MarketData
 import TestSupport
 import Testing
 import TradingCore
 import TradingTestSupport
 @testable import OKXTrading
 
-/// A deterministic generator (SplitMix64): a failing seed reproduces exactly.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// MarketData's deterministic generator (SplitMix64): a failing seed reproduces exactly.
+typealias SeededGenerator = SplitMix64
+
+extension SplitMix64 {
     mutating func chance(_ percent: Int) -> Bool { Int.random(in: 0..<100, using: &self) < percent }
     mutating func delay(_ range: ClosedRange<Int64>) -> Int64 { Int64.random(in: range, using: &self) }
 }
@@ -59,7 +54,7 @@ struct FaultySimulation {
     let ordId: VenueOrderId
 
     init(seed: UInt64, index: Int) {
-        random = SeededGenerator(state: seed)
+        random = SeededGenerator(seed: seed)
         id = ClientOrderId("r00000000a\(String(index, radix: 36))")
         ordId = VenueOrderId("\(900_000 + index)")
         var initial: [OKXOrderAction] = []
@@ -238,7 +233,7 @@ struct OrderPropertyTests {
     @Test("thousands of orders with cancels racing fills and restarts: never placed twice, no fill lost or doubled, every order ends as OKX says")
     func randomInterleavings() {
         let seed: UInt64 = 0x0DD_5EED_2026
-        var generator = SeededGenerator(state: seed)
+        var generator = SeededGenerator(seed: seed)
         var totals = (placed: 0, inDoubt: 0, inferred: 0, rateLimited: 0, canceled: 0, restarted: 0)
         for index in 0..<3_000 {
             let orderSeed = generator.next()
