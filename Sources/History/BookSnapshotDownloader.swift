@@ -25,16 +25,11 @@ public struct BookSnapshotDownloader: Sendable {
         let request = HistoryRequest(path: "/api/v5/market/books", query: [.init("instId", instId), .init("sz", String(depth))])
         return try await HTTPClient.withHTTPClient { client in
             var exchange = PublicRESTExchange(options: options, logger: logger, client: client)
-            let answer = try await exchange.get(request, subject: instId) { body throws(HistoryPageError) -> OKXAnswer<[UInt8]> in
+            return try await exchange.get(request, subject: instId) { body throws(HistoryPageError) -> OKXAnswer<[UInt8]> in
                 switch try OKXEnvelope.read(body) {
                 case .data: .data(body)
                 case .okxError(let code, let message): .okxError(code: code, message: message)
                 }
-            }
-            switch answer {
-            case .success(let body): return body
-            case .failure(let failed):
-                throw HistoryError.requestFailed(instrument: instId, request: request, attempts: failed.attempts, failure: failed.failure)
             }
         }
     }

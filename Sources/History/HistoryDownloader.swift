@@ -88,17 +88,11 @@ public struct HistoryDownloader: Sendable {
                 for instrument in plan.instruments {
                     var cursor = plan.cursor(instrument: instrument, segment: index)
                     while let request = cursor.nextRequest() {
-                        let page: [HistoryRecord]
-                        switch try await exchange.get(request, subject: instrument, read: { body throws(HistoryPageError) in
+                        let page = try await exchange.get(request, subject: instrument) { body throws(HistoryPageError) in
                             switch try HistoryPage.read(body, kind: plan.kind, instrument: instrument) {
                             case .records(let records): .data(records)
                             case .okxError(let code, let message): .okxError(code: code, message: message)
                             }
-                        }) {
-                        case .success(let records): page = records
-                        case .failure(let failed):
-                            throw HistoryError.requestFailed(instrument: instrument, request: request, attempts: failed.attempts,
-                                                             failure: failed.failure)
                         }
                         do throws(PaginationError) { try cursor.receive(page) } catch {
                             throw HistoryError.pagination(instrument: instrument, request: request, reason: error.reason)

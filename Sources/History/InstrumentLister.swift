@@ -36,12 +36,7 @@ public struct InstrumentLister: Sendable {
             var exchange = PublicRESTExchange(options: options, logger: logger, client: client)
             var listed: [ListedInstrument] = []
             for query in queries {
-                switch try await exchange.get(query.request, subject: query.description, read: ListedInstrument.read) {
-                case .success(let page): listed += page
-                case .failure(let failed):
-                    throw HistoryError.requestFailed(instrument: query.description, request: query.request, attempts: failed.attempts,
-                                                     failure: failed.failure)
-                }
+                listed += try await exchange.get(query.request, subject: query.description, read: ListedInstrument.read)
             }
             return listed
         }

@@ -64,10 +64,12 @@ struct PublicRESTExchange {
     var elapsed: Duration { clock.now - started }
 
     /// GETs `request` until it is answered or fails for good.
-    /// - Parameter subject: what the request is for, in the log (an instrument, an instrument type).
-    /// - Returns: the value `read` made of the answer, or the last failure and how many attempts it took.
+    /// - Parameter subject: what the request is for, in the log and the error (an instrument, an instrument type).
+    /// - Returns: the value `read` made of the answer.
+    /// - Throws: ``HistoryError/requestFailed(instrument:request:attempts:failure:)`` with the last
+    ///   failure when OKX refused the request or it kept failing past the retry budget.
     mutating func get<Value>(_ request: HistoryRequest, subject: String,
-                             read: ([UInt8]) throws(HistoryPageError) -> OKXAnswer<Value>) async throws -> Result<Value, ExchangeFailure> {
+                             read: ([UInt8]) throws(HistoryPageError) -> OKXAnswer<Value>) async throws -> Value {
         var attempt = 0
         while true {
             attempt += 1
@@ -82,13 +84,13 @@ struct PublicRESTExchange {
             switch outcome {
             case .success(let value):
                 answers += 1
-                return .success(value)
+                return value
             case .failure(let reason):
                 failure = reason
             }
             if failure.isRateLimit { budget.exhausted(at: elapsed) }
             guard failure.isTransient, let delay = options.retry.delay(after: attempt, random: Double.random(in: 0..<1)) else {
-                return .failure(ExchangeFailure(attempts: attempt, failure: failure))
+                throw HistoryError.requestFailed(instrument: subject, request: request, attempts: attempt, failure: failure)
             }
             logger.warning("request failed; retrying", metadata: [
                 "subject": "\(subject)", "request": "\(request)", "failure": "\(failure)",
@@ -127,10 +129,4 @@ struct PublicRESTExchange {
         case .okxError(let code, let message): return .failure(.http(status: status, code: code, message: message))
         }
     }
-}
-
-/// A request that failed for good: OKX refused it, or it kept failing past the retry budget.
-struct ExchangeFailure: Error {
-    var attempts: Int
-    var failure: RequestFailure
 }
