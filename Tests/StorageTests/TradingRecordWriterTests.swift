@@ -141,3 +141,61 @@ import TradingCore
         #expect(try await target.count("SELECT quantity::int FROM positions") == total)
     }
 }
+
+@Suite(.watchdog) struct TradingRecordBatchTests {
+    /// A batch writes each order and position once, in its last state, yet leaves exactly the rows
+    /// that the same changes upserted one by one leave: the id of an order's first row, notes given
+    /// early and not repeated, every risk event. Written both ways into the same database (the rows
+    /// of the first way deleted in between) and compared field by field.
+    @Test func aBatchLeavesTheRowsOfTheChangesOneByOne() async throws {
+        try await ScratchDatabase.with { database, client in
+            let strategyId = try await StrategyRepository(client).upsert(StrategyRecord(name: "b", strategyType: "t", version: "1", symbols: ["BTC-USDT"]))
+            let instrument = try InstrumentId(parsing: "BTC-USDT")
+            let start = Timestamp.utc(2026, 11, 20, 9)
+            var changes: [TradingRecordChange] = []
+            var generator = TickGenerator(seed: 7)
+            for step in 0..<600 {
+                let order = Int(generator.next() % 40)
+                let time = start.advanced(byNanoseconds: Int64(step) * 1_000_000_000)
+                let filled = Int(generator.next() % 3)
+                var trade = TradeRecord(id: UUID(), clientOrderId: ClientOrderId("o-\(order)"), strategyId: strategyId, instrument: instrument,
+                                        side: order % 2 == 0 ? .buy : .sell, orderType: .limit, quantity: Quantity(FixedPoint(2)),
+                                        price: Price(FixedPoint(100 + order)), filledQuantity: Quantity(FixedPoint(filled)),
+                                        status: filled == 2 ? .filled : filled == 1 ? .partiallyFilled : .submitted, createdAt: start,
+                                        submittedAt: time, mode: .replay, notes: step % 7 == 0 ? "note \(step)" : nil)
+                if filled > 0 { trade.avgFillPrice = Price(FixedPoint(100 + order)); trade.firstFillAt = time }
+                let position = PositionRecord(id: UUID(), strategyId: strategyId, instrument: instrument, side: order % 3 == 0 ? .short : .long,
+                                              quantity: Quantity(FixedPoint(step)), avgEntryPrice: Price(FixedPoint(100)), openedAt: start,
+                                              lastUpdated: time, mode: .replay)
+                switch generator.next() % 10 {
+                case 0: changes.append(.position(position))
+                case 1: changes.append(.riskEvent(RiskEventRecord(eventType: "e\(step)", severity: .info, strategyId: strategyId,
+                                                                   description: "step \(step)", createdAt: time, mode: .replay)))
+                default: changes.append(.trade(trade, position: filled > 0 ? position : nil))
+                }
+            }
+            func rows() async throws -> (trades: [TradeRecord], positions: [PositionRecord], events: [String]) {
+                let trades = try await TradeRepository(client).trades(from: start, to: start.advanced(byNanoseconds: 86_400_000_000_000), mode: .replay)
+                let positions = try await PositionRepository(client).positions(mode: .replay)
+                let events = try await RiskEventRepository(client).events().map { "\($0.eventType) \($0.description)" }
+                return (trades.sorted { $0.clientOrderId.rawValue < $1.clientOrderId.rawValue },
+                        positions.sorted { "\($0.side)" < "\($1.side)" }, events.sorted())
+            }
+            for change in changes { try await change.apply(on: client) }
+            let oneByOne = try await rows()
+            for table in ["trades", "positions", "risk_events"] { _ = try await client.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table)")) }
+            let writer = TradingRecordWriter(target: database.target, capacity: 1_000, batchSize: 1_000)
+            let drain = Task { await writer.run() }
+            for change in changes { try await writer.submit(change) }
+            await writer.flush()
+            writer.finish()
+            await drain.value
+            #expect(writer.statistics.written == changes.count)
+            let batched = try await rows()
+            #expect(batched.trades.count == 40)
+            #expect(batched.trades == oneByOne.trades)
+            #expect(batched.positions == oneByOne.positions)
+            #expect(batched.events == oneByOne.events)
+        }
+    }
+}

@@ -24,12 +24,19 @@ public final class PersistencePipeline {
 
     public init(target: DatabaseTarget, strategyIds: [StrategyName: UUID], mode: TradingMode,
                 settings: DatabaseSettings = DatabaseSettings(), logger: Logger) {
-        self.trading = TradingRecordWriter(target: target, capacity: settings.tradingRecordQueueCapacity, logger: logger)
+        // A replay has no one waiting on a fill's row, so its records are committed in large groups
+        // (a crash loses at most the uncommitted groups, which a rerun writes again); paper and
+        // live commit what is queued as soon as it is (a batch of one when the database keeps up).
+        self.trading = TradingRecordWriter(target: target, capacity: settings.tradingRecordQueueCapacity,
+                                           batchSize: mode == .replay ? Self.replayBatchSize : 200, logger: logger)
         self.market = MarketDataWriter(target: target, configuration: settings.marketDataWriter, logger: logger)
         self.mapping = RecordMapping(strategyIds: strategyIds, mode: mode)
         self.riskMonitors = mode == .replay ? nil : RiskMonitorRecorder(target: target, strategyIds: strategyIds, mode: mode, logger: logger)
         self.logger = logger
     }
+
+    /// Trading-record changes per transaction in a replay.
+    static let replayBatchSize = 4096
 
     /// The strategies' ids (strategies.id), by name.
     public var strategyIds: [StrategyName: UUID] { mapping.strategyIds }

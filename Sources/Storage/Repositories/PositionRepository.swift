@@ -54,12 +54,27 @@ public struct PositionRepository: Sendable {
 
     public init(_ session: any DatabaseSession) { self.session = session }
 
+    /// The columns an upsert writes, in the order ``encode(_:into:)`` writes them.
+    static let writtenColumns = """
+        id, strategy_id, symbol, side, quantity, avg_entry_price, current_price, unrealized_pnl, realized_pnl, margin, leverage,
+        liquidation_price, opened_at, last_updated, mode
+        """
+
+    /// What an upsert changes on an existing position: everything but its id and key.
+    static let onConflict = """
+        ON CONFLICT (strategy_id, symbol, side, mode) DO UPDATE SET
+            quantity = EXCLUDED.quantity, avg_entry_price = EXCLUDED.avg_entry_price,
+            current_price = EXCLUDED.current_price, unrealized_pnl = EXCLUDED.unrealized_pnl,
+            realized_pnl = EXCLUDED.realized_pnl, margin = EXCLUDED.margin, leverage = EXCLUDED.leverage,
+            liquidation_price = EXCLUDED.liquidation_price, opened_at = EXCLUDED.opened_at,
+            last_updated = EXCLUDED.last_updated
+        """
+
     /// Inserts or updates the position of (strategy, instrument, side, mode). Validated first.
     public func upsert(_ position: PositionRecord) async throws(StorageError) {
         try position.validate()
         let query: PostgresQuery = """
-            INSERT INTO positions (id, strategy_id, symbol, side, quantity, avg_entry_price, current_price, unrealized_pnl,
-                realized_pnl, margin, leverage, liquidation_price, opened_at, last_updated, mode)
+            INSERT INTO positions (\(unescaped: Self.writtenColumns))
             VALUES (\(position.id), \(position.strategyId), \(position.instrument.symbol), \(position.side.rawValue),
                 \(position.quantity.description)::numeric, \(position.avgEntryPrice.description)::numeric,
                 \(position.currentPrice?.description)::numeric, \(position.unrealizedPnl.description)::numeric,
@@ -68,14 +83,30 @@ public struct PositionRepository: Sendable {
                 TIMESTAMPTZ 'epoch' + \(SQLValues.micros(position.openedAt)) * INTERVAL '1 microsecond',
                 TIMESTAMPTZ 'epoch' + \(SQLValues.micros(position.lastUpdated)) * INTERVAL '1 microsecond',
                 \(position.mode.rawValue))
-            ON CONFLICT (strategy_id, symbol, side, mode) DO UPDATE SET
-                quantity = EXCLUDED.quantity, avg_entry_price = EXCLUDED.avg_entry_price,
-                current_price = EXCLUDED.current_price, unrealized_pnl = EXCLUDED.unrealized_pnl,
-                realized_pnl = EXCLUDED.realized_pnl, margin = EXCLUDED.margin, leverage = EXCLUDED.leverage,
-                liquidation_price = EXCLUDED.liquidation_price, opened_at = EXCLUDED.opened_at,
-                last_updated = EXCLUDED.last_updated
+            \(unescaped: Self.onConflict)
             """
         try await session.execute("upsert position \(position.instrument.symbol)", query)
+    }
+
+    /// Upserts, in one statement, the positions staged in `table` (a table like positions holding
+    /// rows written by ``encode(_:into:)``, at most one per key), as ``upsert(_:)`` would one by one.
+    func upsertStaged(from table: String) async throws(StorageError) {
+        let query = PostgresQuery(unsafeSQL: """
+            INSERT INTO positions (\(Self.writtenColumns)) SELECT \(Self.writtenColumns) FROM \(table)
+            \(Self.onConflict)
+            """)
+        try await session.execute("upsert staged positions", query)
+    }
+
+    /// The position as one COPY text row of ``writtenColumns``.
+    static func encode(_ position: PositionRecord, into row: inout CopyTextEncoder) {
+        row.text(position.id.uuidString); row.text(position.strategyId.uuidString); row.text(position.instrument.symbol)
+        row.text(position.side.rawValue); row.fixedPoint(position.quantity.value); row.fixedPoint(position.avgEntryPrice.value)
+        row.fixedPoint(position.currentPrice?.value); row.fixedPoint(position.unrealizedPnl.value)
+        row.fixedPoint(position.realizedPnl.value); row.fixedPoint(position.margin?.value); row.fixedPoint(position.leverage)
+        row.fixedPoint(position.liquidationPrice?.value); row.timestamp(position.openedAt); row.timestamp(position.lastUpdated)
+        row.text(position.mode.rawValue)
+        row.endRow()
     }
 
     /// Positions, optionally of one strategy and/or mode, by strategy and symbol.

@@ -88,14 +88,32 @@ public struct TradeRepository: Sendable {
 
     public init(_ session: any DatabaseSession) { self.session = session }
 
+    /// The columns an upsert writes, in the order ``encode(_:into:)`` writes them.
+    static let writtenColumns = """
+        id, okx_order_id, client_order_id, strategy_id, symbol, side, order_type, position_side, quantity, price, avg_fill_price,
+        filled_quantity, commission, commission_asset, realized_pnl, slippage_bps, status, reject_reason, created_at, submitted_at,
+        first_fill_at, completed_at, latency_ms, total_latency_ms, mode, notes
+        """
+
+    /// What an upsert changes on an order's existing row: its state, never its id, strategy,
+    /// instrument, size or creation time; notes once written stay unless new ones come.
+    static let onConflict = """
+        ON CONFLICT (client_order_id) DO UPDATE SET
+            okx_order_id = EXCLUDED.okx_order_id, avg_fill_price = EXCLUDED.avg_fill_price,
+            filled_quantity = EXCLUDED.filled_quantity, commission = EXCLUDED.commission,
+            commission_asset = EXCLUDED.commission_asset, realized_pnl = EXCLUDED.realized_pnl,
+            slippage_bps = EXCLUDED.slippage_bps, status = EXCLUDED.status, reject_reason = EXCLUDED.reject_reason,
+            submitted_at = EXCLUDED.submitted_at, first_fill_at = EXCLUDED.first_fill_at,
+            completed_at = EXCLUDED.completed_at, latency_ms = EXCLUDED.latency_ms,
+            total_latency_ms = EXCLUDED.total_latency_ms, notes = coalesce(EXCLUDED.notes, trades.notes)
+        """
+
     /// Inserts the trade, or updates the one with the same client_order_id (its status, fills,
     /// fees, times), keeping its id. Validated first.
     public func upsert(_ trade: TradeRecord) async throws(StorageError) {
         try trade.validate()
         let query: PostgresQuery = """
-            INSERT INTO trades (id, okx_order_id, client_order_id, strategy_id, symbol, side, order_type, position_side,
-                quantity, price, avg_fill_price, filled_quantity, commission, commission_asset, realized_pnl, slippage_bps,
-                status, reject_reason, created_at, submitted_at, first_fill_at, completed_at, latency_ms, total_latency_ms, mode, notes)
+            INSERT INTO trades (\(unescaped: Self.writtenColumns))
             VALUES (\(trade.id), \(trade.venueOrderId?.rawValue), \(trade.clientOrderId.rawValue), \(trade.strategyId),
                 \(trade.instrument.symbol), \(trade.side.rawValue), \(trade.orderType.rawValue), \(trade.positionSide?.rawValue),
                 \(trade.quantity.description)::numeric, \(trade.price?.description)::numeric, \(trade.avgFillPrice?.description)::numeric,
@@ -106,16 +124,33 @@ public struct TradeRepository: Sendable {
                 TIMESTAMPTZ 'epoch' + \(trade.firstFillAt.map(SQLValues.micros)) * INTERVAL '1 microsecond',
                 TIMESTAMPTZ 'epoch' + \(trade.completedAt.map(SQLValues.micros)) * INTERVAL '1 microsecond',
                 \(trade.latencyMs), \(trade.totalLatencyMs), \(trade.mode.rawValue), \(trade.notes))
-            ON CONFLICT (client_order_id) DO UPDATE SET
-                okx_order_id = EXCLUDED.okx_order_id, avg_fill_price = EXCLUDED.avg_fill_price,
-                filled_quantity = EXCLUDED.filled_quantity, commission = EXCLUDED.commission,
-                commission_asset = EXCLUDED.commission_asset, realized_pnl = EXCLUDED.realized_pnl,
-                slippage_bps = EXCLUDED.slippage_bps, status = EXCLUDED.status, reject_reason = EXCLUDED.reject_reason,
-                submitted_at = EXCLUDED.submitted_at, first_fill_at = EXCLUDED.first_fill_at,
-                completed_at = EXCLUDED.completed_at, latency_ms = EXCLUDED.latency_ms,
-                total_latency_ms = EXCLUDED.total_latency_ms, notes = coalesce(EXCLUDED.notes, trades.notes)
+            \(unescaped: Self.onConflict)
             """
         try await session.execute("upsert trade \(trade.clientOrderId)", query)
+    }
+
+    /// Upserts, in one statement, the trades staged in `table` (a table like trades holding rows
+    /// written by ``encode(_:into:)``, at most one per client order id), as ``upsert(_:)`` would one by one.
+    func upsertStaged(from table: String) async throws(StorageError) {
+        let query = PostgresQuery(unsafeSQL: """
+            INSERT INTO trades (\(Self.writtenColumns)) SELECT \(Self.writtenColumns) FROM \(table)
+            \(Self.onConflict)
+            """)
+        try await session.execute("upsert staged trades", query)
+    }
+
+    /// The trade as one COPY text row of ``writtenColumns``.
+    static func encode(_ trade: TradeRecord, into row: inout CopyTextEncoder) {
+        row.text(trade.id.uuidString); row.text(trade.venueOrderId?.rawValue); row.text(trade.clientOrderId.rawValue)
+        row.text(trade.strategyId.uuidString); row.text(trade.instrument.symbol); row.text(trade.side.rawValue)
+        row.text(trade.orderType.rawValue); row.text(trade.positionSide?.rawValue)
+        row.fixedPoint(trade.quantity.value); row.fixedPoint(trade.price?.value); row.fixedPoint(trade.avgFillPrice?.value)
+        row.fixedPoint(trade.filledQuantity.value); row.fixedPoint(trade.commission.value); row.text(trade.commissionAsset)
+        row.fixedPoint(trade.realizedPnl?.value); row.integer(trade.slippageBps); row.text(trade.status.rawValue)
+        row.text(trade.rejectReason); row.timestamp(trade.createdAt); row.timestamp(trade.submittedAt)
+        row.timestamp(trade.firstFillAt); row.timestamp(trade.completedAt); row.integer(trade.latencyMs)
+        row.integer(trade.totalLatencyMs); row.text(trade.mode.rawValue); row.text(trade.notes)
+        row.endRow()
     }
 
     static let columns = """

@@ -127,6 +127,10 @@ struct CopyTextEncoder {
         }
     }
 
+    mutating func timestamp(_ value: Timestamp?) {
+        if let value { timestamp(value) } else { null() }
+    }
+
     private static func writeDecimal(_ value: Int64, into buffer: inout ByteBuffer) {
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 20) { raw in
             let bytes = raw.bindMemory(to: UInt8.self)

@@ -50,7 +50,8 @@ public enum TradingRecordChange: Sendable, Hashable {
 /// hot path, and never drops one.
 ///
 /// `submit` validates the change and queues it; when the queue is full it waits for room
-/// (backpressure) instead of dropping. `run()` writes changes in order, several per transaction;
+/// (backpressure) instead of dropping. `run()` writes what is queued, up to `batchSize` changes per
+/// transaction, as few statements (see ``TradingRecordBatch``);
 /// while the server is away it keeps the changes and reconnects with exponential backoff. A
 /// change the server refuses outright (e.g. a trade whose strategy row does not exist) cannot be
 /// written by retrying: it is logged, kept in `refused` and counted, and the rest go on.
@@ -154,6 +155,7 @@ public final class TradingRecordWriter: Sendable {
                     } else {
                         live = ConnectionLossGuard(try await target.connect(logger: logger), resources: resources)
                         session = live
+                        try await live.run { [logger] connection in try await TradingRecordBatch.prepare(on: connection, logger: logger) }
                         if lost { counts.withLock { $0.statistics.reconnects += 1 } }
                     }
                     if let (transaction, written) = commit.inDoubt {
@@ -201,7 +203,7 @@ public final class TradingRecordWriter: Sendable {
     private func write(_ batch: [TradingRecordChange], on connection: GuardedConnection, commit: CommitInDoubt<Int>? = nil) async throws {
         try await connection.query("BEGIN", logger: logger)
         do {
-            for change in batch { try await change.apply(on: connection) }
+            try await TradingRecordBatch(batch).apply(on: connection, logger: logger)
             if let commit, let transaction = try await TransactionStatus.current(on: connection, logger: logger) {
                 commit.sending(transaction, outcome: batch.count)
             }
