@@ -4,6 +4,8 @@
 #   scripts/bench.sh e2e [--events N] [--file PATH] [--no-db] ...
 #                     end-to-end throughput: one table (events/s without and with persistence,
 #                     batching writer vs one-row INSERTs vs psql \copy). `--help` lists the options.
+#   scripts/bench.sh e2e --books5 [--file F] [--baseline BIN]   issue 23's workload (trades with a books5
+#                     before each) through `runtime replay`, persistence off and on, beside another build
 #   scripts/bench.sh e2e --rss [N]   peak RSS over an N-event replay (default 10,000,000)
 #   scripts/bench.sh e2e --candles N [--csv FILE]   a candles-only replay of N 1-minute bars; with
 #                     --csv the same bars for Benchmarks/peers/backtesting_py_sma.py (side by side)
@@ -26,11 +28,15 @@ build_strategy_plugin() { swift build -c release --product SMACrossover >&2; swi
 
 if [ "${1:-}" = "e2e" ]; then
   shift
-  swift build -c release --product e2e >&2
+  books5=false
+  case " $* " in *" --books5 "*) books5=true ;; esac
+  if $books5; then swift build -c release --product runtime >&2; else swift build -c release --product e2e >&2; fi
   build_strategy_plugin
   bin="$(swift build -c release --show-bin-path)"
   case " $* " in *" --no-db "*|*" --rss"*|*" --candles "*|*" --help "*) exec "$bin/e2e" "$@" ;; esac
-  if [ -n "${DATABASE_URL:-}" ]; then exec "$bin/e2e" "$@"; fi
+  harness=("$bin/e2e")
+  if $books5; then harness=(Benchmarks/replay_books5.sh); fi
+  if [ -n "${DATABASE_URL:-}" ]; then exec "${harness[@]}" "$@"; fi
   # A throwaway PostgreSQL cluster (fsync off) in a temporary folder, stopped and removed on exit.
   # (The harness can start one itself through Storage's ScratchDatabase, but from a plain
   # executable on this machine its `pg_ctl start` never returned: see the benchmarks report.)
@@ -49,7 +55,7 @@ if [ "${1:-}" = "e2e" ]; then
   "${as_server[@]}" "$pgbin/pg_ctl" start -D "$home/data" -l "$home/server.log" -w -s \
     -o "-k $home -p $port -c listen_addresses= -c fsync=off -c synchronous_commit=off -c full_page_writes=off $preload"
   "$pgbin/createdb" -h "$home" -p "$port" -U runtime runtime
-  DATABASE_URL="postgresql://runtime@/runtime?host=$home&port=$port" "$bin/e2e" "$@"
+  DATABASE_URL="postgresql://runtime@/runtime?host=$home&port=$port" "${harness[@]}" "$@"
   exit $?
 fi
 
