@@ -1,7 +1,7 @@
 import TradingCore
 
-/// The seam between the host and a place orders go: the paper venue today, OKX's private API
-/// later. A venue is owned by the host's single event loop and is driven synchronously: each
+/// The seam between the host and a place orders go: the paper venue, and OKX's private API. The
+/// engine drives every venue through this protocol and nothing else. A venue is owned by the host's single event loop and is driven synchronously: each
 /// call appends what happened to `events` (a buffer the host reuses, so no allocation per call).
 ///
 /// Time is whatever clock the host runs on (event time in replay); a venue never reads a wall
@@ -30,8 +30,18 @@ public protocol ExecutionVenue: AnyObject {
     func amend(_ clientOrderId: ClientOrderId, quantity: Quantity?, price: Price?, at time: Timestamp,
                events: inout [VenueEvent]) throws(VenueRequestError)
 
-    /// Feeds one validated market event (books and trades drive the paper fill model).
-    func handle(_ event: MarketEvent, events: inout [VenueEvent])
+    /// How long a request takes to reach the venue: after the strategies stop, the host keeps the
+    /// venue's clock running this long, so that their last cancels arrive.
+    var requestLatencyNanoseconds: Int64 { get }
+
+    /// A validated book message (the paper venue's book follows it; a real exchange has its own).
+    func handle(book update: BookUpdate, events: inout [VenueEvent])
+
+    /// A validated public trade.
+    func handle(trade: TradeTick, events: inout [VenueEvent])
+
+    /// A validated candle.
+    func handle(candle: Candle, events: inout [VenueEvent])
 
     /// Moves the venue's clock to `time` without market data (timers, end of replay).
     func advance(to time: Timestamp, events: inout [VenueEvent])
@@ -41,4 +51,26 @@ public protocol ExecutionVenue: AnyObject {
 
     /// The current record of an order, nil if unknown (or forgotten after completion).
     func record(of clientOrderId: ClientOrderId) -> TradeRecord?
+
+    /// Records of the orders still pending or live, in client order id order.
+    var openOrders: [TradeRecord] { get }
+
+    /// Drops finished orders from memory, once the host has persisted them and attributed their PnL.
+    func forgetCompletedOrders()
+
+    /// How orders were filled, per instrument with market data (the run summary's `fill_model`);
+    /// empty for an exchange, which fills against its own book.
+    var fillModels: [InstrumentId: FillModel] { get }
+}
+
+extension ExecutionVenue {
+    /// Feeds one validated market event; a ticker only moves the clock.
+    public func handle(_ event: MarketEvent, events: inout [VenueEvent]) {
+        switch event {
+        case .book(let update): handle(book: update, events: &events)
+        case .trade(let trade): handle(trade: trade, events: &events)
+        case .ticker(let ticker): advance(to: ticker.timestamp, events: &events)
+        case .candle(let candle): handle(candle: candle, events: &events)
+        }
+    }
 }

@@ -140,14 +140,7 @@ public final class PaperVenue: ExecutionVenue {
 
     // MARK: Market data and time
 
-    public func handle(_ event: MarketEvent, events: inout [VenueEvent]) {
-        switch event {
-        case .book(let update): handle(book: update, events: &events)
-        case .trade(let trade): handle(trade: trade, events: &events)
-        case .ticker(let ticker): advance(to: ticker.timestamp, events: &events)
-        case .candle(let candle): handle(candle: candle, events: &events)
-        }
-    }
+    public var requestLatencyNanoseconds: Int64 { configuration.latencyNanoseconds }
 
     /// The fill model the venue uses for an instrument now; nil before any market data for it.
     public func fillModel(of instrument: InstrumentId) -> FillModel? {

@@ -45,7 +45,8 @@ public final class TradingEngine {
     public let options: Options
     public let quality: QualityControl
     public let risk: RiskEngine
-    public let venue: PaperVenue
+    /// Where orders go: the paper venue, or an exchange's (driven only through the protocol).
+    public let venue: any ExecutionVenue
     /// Positions (the portfolio's) and open orders (the order book of record).
     public let ledger: TradingLedger
     public var portfolio: Portfolio { ledger.portfolio }
@@ -104,16 +105,28 @@ public final class TradingEngine {
     /// The engine clock: the latest `now` it was given.
     @exclusivity(unchecked) public private(set) var clock = Timestamp.zero
 
-    /// Builds the engine and creates each strategy through its plugin registration.
+    /// Builds the engine on a paper venue with this configuration (see the designated initializer).
+    public convenience init(strategies: [EngineStrategy], instruments: [Instrument], quality: QualityConfiguration,
+                            accountLimits: AccountRiskLimits, venue venueConfiguration: PaperVenueConfiguration,
+                            portfolio portfolioConfiguration: PortfolioConfiguration = PortfolioConfiguration(),
+                            restoredPositions: [PositionRecord] = [], options: Options, logger: Logger) throws {
+        try self.init(strategies: strategies, instruments: instruments, quality: quality, accountLimits: accountLimits,
+                      venue: PaperVenue(instruments: instruments, configuration: venueConfiguration, mode: options.mode),
+                      portfolio: portfolioConfiguration, restoredPositions: restoredPositions, options: options, logger: logger)
+    }
+
+    /// Builds the engine and creates each strategy through its plugin registration. `venue` runs
+    /// in the engine's mode and is the engine's alone from here on.
     /// - Throws: a strategy's parameter or initialisation error, naming the strategy.
     public init(strategies: [EngineStrategy], instruments: [Instrument], quality: QualityConfiguration,
-                accountLimits: AccountRiskLimits, venue venueConfiguration: PaperVenueConfiguration,
+                accountLimits: AccountRiskLimits, venue: any ExecutionVenue,
                 portfolio portfolioConfiguration: PortfolioConfiguration = PortfolioConfiguration(),
                 restoredPositions: [PositionRecord] = [], options: Options, logger: Logger) throws {
+        precondition(venue.mode == options.mode, "the venue trades in \(venue.mode), the engine in \(options.mode)")
         self.options = options
         self.logger = logger
         self.quality = QualityControl(configuration: quality)
-        self.venue = PaperVenue(instruments: instruments, configuration: venueConfiguration, mode: options.mode)
+        self.venue = venue
         let capital = Dictionary(strategies.map { ($0.name, $0.allocatedCapital) }, uniquingKeysWith: { first, _ in first })
         self.ledger = TradingLedger(portfolio: try Portfolio(restoring: restoredPositions, instruments: instruments,
                                                              allocatedCapital: capital, configuration: portfolioConfiguration,
@@ -180,7 +193,7 @@ public final class TradingEngine {
             finishCallback(runners[index].stop(at: clock), strategy: index)
         }
         // Let the cancels strategies sent on stop arrive at the venue (they travel its latency).
-        venue.advance(to: clock.advanced(byNanoseconds: venue.configuration.latencyNanoseconds), events: &venueEvents)
+        venue.advance(to: clock.advanced(byNanoseconds: venue.requestLatencyNanoseconds), events: &venueEvents)
         processVenueEvents()
         appendMarks()
         for row in performance.partialDay(until: clock) { outbox.append(.performance(row)) }
