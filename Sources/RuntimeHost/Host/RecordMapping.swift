@@ -15,7 +15,14 @@ struct RecordMapping {
     let strategyIds: [StrategyName: UUID]
     /// The mode the rows are written in; a replay never changes a deployed strategy's status.
     let mode: TradingMode
-    private var lastSide: [String: PositionSide] = [:]
+    private var lastSide: [PositionKey: PositionSide] = [:]
+
+    private struct PositionKey: Hashable {
+        var strategy: StrategyName
+        var symbol: InstrumentId
+        var positionSide: PositionSide
+        var mode: TradingMode
+    }
 
     init(strategyIds: [StrategyName: UUID], mode: TradingMode) {
         self.strategyIds = strategyIds
@@ -89,7 +96,7 @@ struct RecordMapping {
     private mutating func positionRows(_ position: PortfolioPositionRecord) -> [Storage.PositionRecord] {
         guard let id = strategyIds[position.strategy] else { return [] }
         let side = position.positionSide == .net ? position.side : position.positionSide
-        let key = "\(position.strategy)|\(position.symbol)|\(position.positionSide.rawValue)|\(position.mode.rawValue)"
+        let key = PositionKey(strategy: position.strategy, symbol: position.symbol, positionSide: position.positionSide, mode: position.mode)
         func row(side: PositionSide, quantity: Quantity, unrealized: Money) -> Storage.PositionRecord {
             Storage.PositionRecord(
                 strategyId: id, instrument: position.symbol, side: side, quantity: quantity,
