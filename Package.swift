@@ -194,7 +194,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "ConsoleTests", dependencies: ["TestSupport",
-            "Console", "RuntimeHost", "Storage", sdk,
+            "Console", "RuntimeHost", "Storage", "OKXTestServer", sdk,
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -100,6 +100,12 @@ struct ConsoleFixture: Sendable {
         return "missing"
     }
 
+    /// The single count `sql` selects.
+    func count(_ sql: String) async throws -> Int {
+        for try await value in try await client.query(PostgresQuery(unsafeSQL: sql)).decode(Int.self) { return value }
+        return 0
+    }
+
     /// The newest audit row of `action`: (success, ip_address, user_agent, error_message, username).
     func audit(_ action: String) async throws -> [AuditRow] {
         var rows: [AuditRow] = []

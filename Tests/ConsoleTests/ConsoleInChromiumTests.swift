@@ -27,57 +27,69 @@ import Testing
         return path
     }
 
-    @Test func aTraderPausesAStrategyAndSeesTheChangeArriveWithoutAReload() async throws {
+    /// Headless Chromium on a throwaway profile under .build, its page at a laptop's size handed to
+    /// `body`; afterwards the browser is killed and its profile removed.
+    static func withPage(phase: Phase, _ body: (DevToolsClient) async throws -> Void) async throws {
         let chromium = try await Self.chromium()
-        try await ConsoleFixture.with { fixture in
-            try await fixture.serve { browser in
-                guard let port = browser.client.port else { throw DevToolsClient.Failure(description: "the test server has no port") }
-                let base = "http://127.0.0.1:\(port)"
-                let build = Self.packageRoot.appendingPathComponent(".build")
-                let folder = build.appendingPathComponent("console-chromium-\(getpid())-\(UUID().uuidString.prefix(8))")
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                let phase = Phase("starting chromium")
-                let process = try ChildProcess(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(folder.path)",
-                                                          "--remote-debugging-port=0", "--no-first-run", "--disable-extensions",
-                                                          "--hide-scrollbars", "--window-size=1280,900", "about:blank"])
-                let outcome: Result<Void, any Error>
-                do {
-                    try await Self.use(process, folder: folder, base: base, fixture: fixture, phase: phase)
-                    outcome = .success(())
-                } catch {
-                    outcome = .failure(error)
-                }
-                // Chromium goes, and only then its profile (it writes there until it has exited).
-                process.signal(SIGKILL)
-                _ = try? await process.waitForExit(within: .minutes(1))
-                try? FileManager.default.removeItem(at: folder)
-                try outcome.get()
-            }
+        let build = Self.packageRoot.appendingPathComponent(".build")
+        let folder = build.appendingPathComponent("console-chromium-\(getpid())-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        phase.enter("starting chromium")
+        let process = try ChildProcess(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(folder.path)",
+                                                  "--remote-debugging-port=0", "--no-first-run", "--disable-extensions",
+                                                  "--hide-scrollbars", "--window-size=1280,900", "about:blank"])
+        let outcome: Result<Void, any Error>
+        do {
+            let activePort = folder.appendingPathComponent("DevToolsActivePort")
+            let lines = try await Wait.until("chromium writes DevToolsActivePort", within: .minutes(3)) {
+                guard process.isRunning else { throw DevToolsClient.Failure(description: "chromium exited: \(process.output.suffix(800))") }
+                return ((try? String(contentsOf: activePort, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+            } satisfies: { $0.count >= 2 }
+            let page = try await DevToolsClient.open(browserURL: "ws://127.0.0.1:\(lines[0])\(lines[1])", group: MultiThreadedEventLoopGroup.singleton)
+            defer { page.close() }
+            try await page.call("Emulation.setDeviceMetricsOverride", ["width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": false])
+            try await body(page)
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
         }
+        // Chromium goes, and only then its profile (it writes there until it has exited).
+        process.signal(SIGKILL)
+        _ = try? await process.waitForExit(within: .minutes(1))
+        try? FileManager.default.removeItem(at: folder)
+        try outcome.get()
     }
 
-    /// The user's steps, in the browser `process` whose profile is `folder`.
-    static func use(_ process: ChildProcess, folder: URL, base: String, fixture: ConsoleFixture, phase: Phase) async throws {
-        let build = Self.packageRoot.appendingPathComponent(".build")
-        let activePort = folder.appendingPathComponent("DevToolsActivePort")
-        let lines = try await Wait.until("chromium writes DevToolsActivePort", within: .minutes(3)) {
-            guard process.isRunning else { throw DevToolsClient.Failure(description: "chromium exited: \(process.output.suffix(800))") }
-            return ((try? String(contentsOf: activePort, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
-        } satisfies: { $0.count >= 2 }
-        let page = try await DevToolsClient.open(browserURL: "ws://127.0.0.1:\(lines[0])\(lines[1])", group: MultiThreadedEventLoopGroup.singleton)
-        defer { page.close() }
-        try await page.call("Emulation.setDeviceMetricsOverride", ["width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": false])
-
-        phase.enter("logging in")
+    /// Logs `user` in through the login form at `base` (the fixture's password).
+    static func logIn(_ page: DevToolsClient, base: String, as user: String) async throws {
         try await page.call("Page.navigate", ["url": base + "/login"])
         try await Wait.until("the login form", within: .minutes(2)) {
             try await page.evaluate("document.readyState + ' ' + location.pathname + ' ' + !!document.querySelector('#password')")
         } satisfies: { $0 == "complete /login true" }
         _ = try await page.evaluate("""
-            document.querySelector('#username').value = 'tina';
+            document.querySelector('#username').value = '\(user)';
             document.querySelector('#password').value = '\(ConsoleFixture.password)';
             document.querySelector('form.login').submit(); 'sent'
             """)
+    }
+
+    @Test func aTraderPausesAStrategyAndSeesTheChangeArriveWithoutAReload() async throws {
+        try await ConsoleFixture.with { fixture in
+            try await fixture.serve { browser in
+                guard let port = browser.client.port else { throw DevToolsClient.Failure(description: "the test server has no port") }
+                let phase = Phase("starting")
+                try await Self.withPage(phase: phase) { page in
+                    try await Self.use(page, base: "http://127.0.0.1:\(port)", fixture: fixture, phase: phase)
+                }
+            }
+        }
+    }
+
+    /// The user's steps on `page`, against the fixture's console at `base`.
+    static func use(_ page: DevToolsClient, base: String, fixture: ConsoleFixture, phase: Phase) async throws {
+        let build = Self.packageRoot.appendingPathComponent(".build")
+        phase.enter("logging in")
+        try await logIn(page, base: base, as: "tina")
         try await Wait.until("the overview with the strategy", within: .minutes(2)) {
             try await page.evaluate("location.pathname + ' ' + (document.querySelector('tr[data-strategy=\"trend\"] .state') || {}).textContent")
         } satisfies: { $0 == "/ paper_trading" }
@@ -135,11 +147,7 @@ import Testing
         try await Wait.until("the login page after logging out", within: .minutes(2)) {
             try await page.evaluate("location.pathname + ' ' + document.readyState")
         } satisfies: { $0 == "/login complete" }
-        _ = try await page.evaluate("""
-            document.querySelector('#username').value = 'vera';
-            document.querySelector('#password').value = '\(ConsoleFixture.password)';
-            document.querySelector('form.login').submit(); 'sent'
-            """)
+        try await logIn(page, base: base, as: "vera")
         try await Wait.until("the viewer's overview", within: .minutes(2)) {
             try await page.evaluate("location.pathname + ' ' + String((document.querySelector('.who') || {}).textContent).trim()")
         } satisfies: { $0.hasPrefix("/ vera") }

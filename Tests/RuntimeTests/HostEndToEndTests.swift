@@ -15,23 +15,6 @@ import TradingCore
 @Suite(.watchdog) struct HostEndToEndTests {
     static let runtime = PluginTestSupport.binDirectory + "/runtime"
 
-    /// The 2022 BTC-USDT captures (books5, then the 2022-05-13 trades), their `ts` restamped to now so a
-    /// live host's staleness check accepts them; everything else byte for byte as OKX sent it.
-    static func restampedFixtureFrames() throws -> [String] {
-        func lines(_ file: String, prefix: Int = .max) throws -> [String] {
-            let path = PluginTestSupport.packageRoot.appendingPathComponent("Tests/Fixtures/okx/ws/\(file)").path
-            return try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").prefix(prefix).map(String.init)
-                .filter { $0.contains("\"instId\":\"BTC-USDT\"") }
-        }
-        let frames = try lines("books5.jsonl") + lines("trades.jsonl", prefix: 50)
-        let start = Int64(Date().timeIntervalSince1970 * 1000)
-        let pattern = try NSRegularExpression(pattern: #""ts":"[0-9]+""#)
-        return frames.enumerated().map { index, frame in
-            let range = NSRange(frame.startIndex..., in: frame)
-            return pattern.stringByReplacingMatches(in: frame, range: range, withTemplate: "\"ts\":\"\(start + Int64(index) * 100)\"")
-        }
-    }
-
     /// Runs the CLI; `output` is what it wrote to stdout and stderr, `standardOutput` stdout alone
     /// (what a script parses: log lines go to stderr).
     static func run(_ arguments: [String], environment: [String: String]) async throws
@@ -78,7 +61,7 @@ import TradingCore
 
     @Test func hostTradesPausesAndStopsGracefully() async throws {
         try await ScratchDatabase.with { database, client in
-            let server = try await OKXTestServer.start(script: OKXTestScript(frames: try Self.restampedFixtureFrames(),
+            let server = try await OKXTestServer.start(script: OKXTestScript(frames: try OKXTestScript.restampedBTCUSDTFixtureFrames(packageRoot: PluginTestSupport.packageRoot),
                                                                              interval: .milliseconds(100)))
             defer { Task { try? await server.shutdown() } }
             let environment = ["DATABASE_URL": database.target.url(), "OKX_WS_PUBLIC_URL": server.publicURL,
