@@ -73,6 +73,23 @@ import Testing
             """)
     }
 
+    /// On the overview: waits for `strategy` paper trading and the live stream's first update,
+    /// presses its Pause button and waits for the paused state to arrive on the same page.
+    static func pauseOnTheOverview(_ page: DevToolsClient, strategy: String, phase: Phase) async throws {
+        let row = "tr[data-strategy=\"\(strategy)\"]"
+        try await Wait.until("the overview with \(strategy)", within: .minutes(2)) {
+            try await page.evaluate("location.pathname + ' ' + (document.querySelector('\(row) .state') || {}).textContent")
+        } satisfies: { $0 == "/ paper_trading" }
+        try await Wait.until("the live stream's first update", within: .minutes(2)) {
+            try await page.evaluate("document.body.getAttribute('data-live-updates') || '0'")
+        } satisfies: { (Int($0) ?? 0) >= 1 }
+        phase.enter("pausing \(strategy)")
+        _ = try await page.evaluate("window.consoleMarker = 'same page'; document.querySelector('\(row) button[value=\"pause\"]').click(); 'clicked'")
+        try await Wait.until("the paused state, pushed to the same page", within: .minutes(2)) {
+            try await page.evaluate("(window.consoleMarker || 'reloaded') + ' ' + (document.querySelector('\(row) .state') || {}).textContent")
+        } satisfies: { $0 == "same page paused" }
+    }
+
     @Test func aTraderPausesAStrategyAndSeesTheChangeArriveWithoutAReload() async throws {
         try await ConsoleFixture.with { fixture in
             try await fixture.serve { browser in
@@ -90,21 +107,7 @@ import Testing
         let build = Self.packageRoot.appendingPathComponent(".build")
         phase.enter("logging in")
         try await logIn(page, base: base, as: "tina")
-        try await Wait.until("the overview with the strategy", within: .minutes(2)) {
-            try await page.evaluate("location.pathname + ' ' + (document.querySelector('tr[data-strategy=\"trend\"] .state') || {}).textContent")
-        } satisfies: { $0 == "/ paper_trading" }
-        try await Wait.until("the live stream's first update", within: .minutes(2)) {
-            try await page.evaluate("document.body.getAttribute('data-live-updates') || '0'")
-        } satisfies: { (Int($0) ?? 0) >= 1 }
-
-        phase.enter("pausing")
-        _ = try await page.evaluate("""
-            window.consoleMarker = 'same page';
-            document.querySelector('tr[data-strategy="trend"] button[value="pause"]').click(); 'clicked'
-            """)
-        try await Wait.until("the paused state, pushed to the same page", within: .minutes(2)) {
-            try await page.evaluate("(window.consoleMarker || 'reloaded') + ' ' + (document.querySelector('tr[data-strategy=\"trend\"] .state') || {}).textContent")
-        } satisfies: { $0 == "same page paused" }
+        try await pauseOnTheOverview(page, strategy: "trend", phase: phase)
         #expect(try await fixture.status() == "paused")
         #expect(try await page.evaluate("document.getElementById('flash').textContent") == "trend: paper_trading -> paused (by tina)")
         #expect(try await page.evaluate("String(!!document.querySelector('tr[data-strategy=\"trend\"] button[value=\"resume\"]'))") == "true")

@@ -75,26 +75,11 @@ import Testing
     static func pause(on page: DevToolsClient, base: String, host: ChildProcess, phase: Phase) async throws {
         phase.enter("logging in")
         try await ConsoleInChromiumTests.logIn(page, base: base, as: "tina")
-        let row = #"tr[data-strategy=\"market_maker\"]"#
-        try await Wait.until("the overview with the host's strategy", within: .minutes(2)) {
-            try await page.evaluate("location.pathname + ' ' + (document.querySelector('\(row) .state') || {}).textContent")
-        } satisfies: { $0 == "/ paper_trading" }
-        try await Wait.until("the live stream's first update", within: .minutes(2)) {
-            try await page.evaluate("document.body.getAttribute('data-live-updates') || '0'")
-        } satisfies: { (Int($0) ?? 0) >= 1 }
-
-        phase.enter("pausing")
-        _ = try await page.evaluate("""
-            window.consoleMarker = 'same page';
-            document.querySelector('\(row) button[value="pause"]').click(); 'clicked'
-            """)
-        try await Wait.until("the paused state, pushed to the same page", within: .minutes(2)) {
-            try await page.evaluate("(window.consoleMarker || 'reloaded') + ' ' + (document.querySelector('\(row) .state') || {}).textContent")
-        } satisfies: { $0 == "same page paused" }
+        try await ConsoleInChromiumTests.pauseOnTheOverview(page, strategy: "market_maker", phase: phase)
         try await Wait.until("the host to apply the pause", within: .minutes(2)) { host.output.contains("operator changed a strategy") }
 
         phase.enter("opening the strategy page")
-        _ = try await page.evaluate("document.querySelector('\(row) a').click(); 'clicked'")
+        _ = try await page.evaluate(#"document.querySelector('tr[data-strategy="market_maker"] a').click(); 'clicked'"#)
         try await Wait.until("the strategy page's equity and drawdown charts", within: .minutes(2)) {
             try await page.evaluate("location.pathname + ' ' + document.querySelectorAll('svg path.series').length")
         } satisfies: { $0 == "/strategies/market_maker 2" }

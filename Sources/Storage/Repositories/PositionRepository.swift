@@ -88,16 +88,6 @@ public struct PositionRepository: Sendable {
         try await session.execute("upsert position \(position.instrument.symbol)", query)
     }
 
-    /// Upserts, in one statement, the positions staged in `table` (a table like positions holding
-    /// rows written by ``encode(_:into:)``, at most one per key), as ``upsert(_:)`` would one by one.
-    func upsertStaged(from table: String) async throws(StorageError) {
-        let query = PostgresQuery(unsafeSQL: """
-            INSERT INTO positions (\(Self.writtenColumns)) SELECT \(Self.writtenColumns) FROM \(table)
-            \(Self.onConflict)
-            """)
-        try await session.execute("upsert staged positions", query)
-    }
-
     /// The position as one COPY text row of ``writtenColumns``.
     static func encode(_ position: PositionRecord, into row: inout CopyTextEncoder) {
         row.text(position.id.uuidString); row.text(position.strategyId.uuidString); row.text(position.instrument.symbol)

@@ -129,16 +129,6 @@ public struct TradeRepository: Sendable {
         try await session.execute("upsert trade \(trade.clientOrderId)", query)
     }
 
-    /// Upserts, in one statement, the trades staged in `table` (a table like trades holding rows
-    /// written by ``encode(_:into:)``, at most one per client order id), as ``upsert(_:)`` would one by one.
-    func upsertStaged(from table: String) async throws(StorageError) {
-        let query = PostgresQuery(unsafeSQL: """
-            INSERT INTO trades (\(Self.writtenColumns)) SELECT \(Self.writtenColumns) FROM \(table)
-            \(Self.onConflict)
-            """)
-        try await session.execute("upsert staged trades", query)
-    }
-
     /// The trade as one COPY text row of ``writtenColumns``.
     static func encode(_ trade: TradeRecord, into row: inout CopyTextEncoder) {
         row.text(trade.id.uuidString); row.text(trade.venueOrderId?.rawValue); row.text(trade.clientOrderId.rawValue)

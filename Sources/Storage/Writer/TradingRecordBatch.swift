@@ -83,15 +83,27 @@ struct TradingRecordBatch: Sendable {
             var rows = CopyTextEncoder(capacity: trades.count * 320)
             for trade in trades { TradeRepository.encode(trade, into: &rows) }
             try await connection.copy(rows.take(), into: Self.tradeStaging, columns: Self.tradeColumns, logger: logger)
-            try await TradeRepository(connection).upsertStaged(from: Self.tradeStaging)
+            try await Self.upsert(into: TradeRepository.table, columns: TradeRepository.writtenColumns,
+                                  TradeRepository.onConflict, from: Self.tradeStaging, on: connection, logger: logger)
         }
         if !positions.isEmpty {
             var rows = CopyTextEncoder(capacity: positions.count * 256)
             for position in positions { PositionRepository.encode(position, into: &rows) }
             try await connection.copy(rows.take(), into: Self.positionStaging, columns: Self.positionColumns, logger: logger)
-            try await PositionRepository(connection).upsertStaged(from: Self.positionStaging)
+            try await Self.upsert(into: PositionRepository.table, columns: PositionRepository.writtenColumns,
+                                  PositionRepository.onConflict, from: Self.positionStaging, on: connection, logger: logger)
         }
         for change in others { try await change.apply(on: connection) }
+    }
+
+    /// Upserts the rows staged in `staging` (at most one per key) into `table` in one statement, as
+    /// its repository's one-row upsert would one by one.
+    private static func upsert(into table: String, columns: String, _ onConflict: String, from staging: String,
+                               on connection: GuardedConnection, logger: Logger) async throws {
+        try await connection.query(PostgresQuery(unsafeSQL: """
+            INSERT INTO \(table) (\(columns)) SELECT \(columns) FROM \(staging)
+            \(onConflict)
+            """), logger: logger)
     }
 
     private static let tradeColumns = columnList(TradeRepository.writtenColumns)
