@@ -64,52 +64,46 @@ struct TradingRecordBatch: Sendable {
         }
     }
 
-    static let tradeStaging = "writer_trades"
-    static let positionStaging = "writer_positions"
-
     /// Creates the session-local staging tables; once per connection, before the first batch.
     static func prepare(on connection: GuardedConnection, logger: Logger) async throws {
-        try await connection.query("""
-            CREATE TEMP TABLE IF NOT EXISTS writer_trades (LIKE trades) ON COMMIT DELETE ROWS
-            """, logger: logger)
-        try await connection.query("""
-            CREATE TEMP TABLE IF NOT EXISTS writer_positions (LIKE positions) ON COMMIT DELETE ROWS
-            """, logger: logger)
+        for table in [tradesTable, positionsTable] {
+            try await connection.query(PostgresQuery(unsafeSQL: table.stagingDefinition), logger: logger)
+        }
     }
 
     /// Writes the batch inside the caller's transaction.
     func apply(on connection: GuardedConnection, logger: Logger) async throws {
-        if !trades.isEmpty {
-            var rows = CopyTextEncoder(capacity: trades.count * 320)
-            for trade in trades { TradeRepository.encode(trade, into: &rows) }
-            try await connection.copy(rows.take(), into: Self.tradeStaging, columns: Self.tradeColumns, logger: logger)
-            try await Self.upsert(into: TradeRepository.table, columns: TradeRepository.writtenColumns,
-                                  TradeRepository.onConflict, from: Self.tradeStaging, on: connection, logger: logger)
-        }
-        if !positions.isEmpty {
-            var rows = CopyTextEncoder(capacity: positions.count * 256)
-            for position in positions { PositionRepository.encode(position, into: &rows) }
-            try await connection.copy(rows.take(), into: Self.positionStaging, columns: Self.positionColumns, logger: logger)
-            try await Self.upsert(into: PositionRepository.table, columns: PositionRepository.writtenColumns,
-                                  PositionRepository.onConflict, from: Self.positionStaging, on: connection, logger: logger)
-        }
+        try await Self.tradesTable.write(trades, bytesPerRow: 320, encode: TradeRepository.encode, on: connection, logger: logger)
+        try await Self.positionsTable.write(positions, bytesPerRow: 256, encode: PositionRepository.encode, on: connection, logger: logger)
         for change in others { try await change.apply(on: connection) }
     }
 
-    /// Upserts the rows staged in `staging` (at most one per key) into `table` in one statement, as
-    /// its repository's one-row upsert would one by one.
-    private static func upsert(into table: String, columns: String, _ onConflict: String, from staging: String,
-                               on connection: GuardedConnection, logger: Logger) async throws {
-        try await connection.query(PostgresQuery(unsafeSQL: """
-            INSERT INTO \(table) (\(columns)) SELECT \(columns) FROM \(staging)
-            \(onConflict)
-            """), logger: logger)
-    }
+    static let tradesTable = StagedTable(table: TradeRepository.table, columns: TradeRepository.writtenColumns,
+                                         onConflict: TradeRepository.onConflict)
+    static let positionsTable = StagedTable(table: PositionRepository.table, columns: PositionRepository.writtenColumns,
+                                            onConflict: PositionRepository.onConflict)
 
-    private static let tradeColumns = columnList(TradeRepository.writtenColumns)
-    private static let positionColumns = columnList(PositionRepository.writtenColumns)
+    /// A table written through a session-local copy of it: rows are streamed there with COPY,
+    /// then upserted in one statement, as its repository's one-row upsert would one by one.
+    struct StagedTable: Sendable {
+        var table: String
+        /// The upsert's columns, in the order the rows are encoded.
+        var columns: String
+        var onConflict: String
 
-    private static func columnList(_ text: String) -> [String] {
-        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        var staging: String { "writer_\(table)" }
+        var stagingDefinition: String { "CREATE TEMP TABLE IF NOT EXISTS \(staging) (LIKE \(table)) ON COMMIT DELETE ROWS" }
+
+        /// Stages and upserts `rows` (at most one per key); nothing when there are none.
+        func write<Row>(_ rows: [Row], bytesPerRow: Int, encode: (Row, inout CopyTextEncoder) -> Void,
+                        on connection: GuardedConnection, logger: Logger) async throws {
+            guard !rows.isEmpty else { return }
+            var text = CopyTextEncoder(capacity: rows.count * bytesPerRow)
+            for row in rows { encode(row, &text) }
+            let columnList = columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            try await connection.copy(text.take(), into: staging, columns: columnList, logger: logger)
+            try await connection.query(PostgresQuery(unsafeSQL: "INSERT INTO \(table) (\(columns)) SELECT \(columns) FROM \(staging) \(onConflict)"),
+                                       logger: logger)
+        }
     }
 }
