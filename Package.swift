@@ -82,6 +82,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        // The host's metrics: recorded through swift-metrics' API, kept in a Prometheus registry
+        // and scraped at /metrics (docs/metrics.md).
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .target(name: "MarketData", dependencies: [
@@ -140,7 +144,11 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            // /metrics when no console serves it: the same HTTP stack as the console's.
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // StrategyTester: a strategy type run in-process (no plugin library, no database) through the
         // host's engine, quality gate, risk engine, paper venue and portfolio, for strategies' test targets.
@@ -158,6 +166,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .executableTarget(name: "RuntimeCLI", dependencies: [
             "Console", "RuntimeHost", "Storage", "MarketData", "OKXTestServer", "Risk", "Execution", "Portfolio", "DataQuality", "History",
@@ -166,6 +175,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
 
         .testTarget(name: "TradingCoreTests", dependencies: ["TestSupport",
@@ -202,6 +212,7 @@ let package = Package(
             // The Chromium test drives the browser over its DevTools WebSocket.
             .product(name: "WebSocketKit", package: "websocket-kit"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         // The end-to-end throughput harness: a plain executable, not a suite (release builds only
         // measure; it loads lib<Name>.so of the strategies it runs from its own folder).

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOConcurrencyHelpers
 import PostgresNIO
+import Prometheus
 import RuntimeHost
 import Storage
 import TradingCore
@@ -41,9 +42,11 @@ struct ConsoleFixture: Sendable {
     }
 
     /// Runs `body` against the console served on an ephemeral port, over `client` (by default
-    /// the scratch cluster's superuser, as on the embedded cluster).
-    func serve(over client: PostgresClient? = nil, _ body: @Sendable (Browser) async throws -> Void) async throws {
-        let app = try ConsoleServer(client: client ?? self.client, configuration: configuration).application()
+    /// the scratch cluster's superuser, as on the embedded cluster). With `metrics`, it serves
+    /// them at /metrics, as beside a host.
+    func serve(over client: PostgresClient? = nil, metrics: PrometheusCollectorRegistry? = nil,
+               _ body: @Sendable (Browser) async throws -> Void) async throws {
+        let app = try ConsoleServer(client: client ?? self.client, configuration: configuration, metrics: metrics).application()
         try await app.test(.live) { client in
             try await body(Browser(client: client))
         }

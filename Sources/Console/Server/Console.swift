@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import PostgresNIO
+import Prometheus
 import RuntimeHost
 import Storage
 
@@ -14,10 +15,13 @@ struct Console: Sendable {
     let templates: ConsoleTemplates
     let throttle: LoginThrottle
     let revocations = SessionRevocations()
+    /// The running host's metrics, served at /metrics; nil when no host runs in this process.
+    let metrics: PrometheusCollectorRegistry?
     let logger: Logger
 
-    init(client: PostgresClient, configuration: ConsoleConfiguration, logger: Logger) throws {
+    init(client: PostgresClient, configuration: ConsoleConfiguration, metrics: PrometheusCollectorRegistry?, logger: Logger) throws {
         self.client = client
+        self.metrics = metrics
         self.configuration = configuration
         self.templates = try ConsoleTemplates()
         self.throttle = LoginThrottle(limit: configuration.loginFailureLimit, window: configuration.loginFailureWindow)
@@ -33,6 +37,7 @@ struct Console: Sendable {
     func router() -> Router<ConsoleRequestContext> {
         let router = Router(context: ConsoleRequestContext.self)
         router.get("/healthz") { _, _ in "ok" }
+        if let metrics { MetricsRoute.add(to: router, registry: metrics) }
         addLoginRoutes(to: router)
         addPageRoutes(to: router)
         addMarketAndAuditRoutes(to: router)

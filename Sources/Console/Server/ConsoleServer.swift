@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import PostgresNIO
+import Prometheus
 
 /// The operations console: `runtime web` serves it against the database. It acts for the
 /// operator who logged in through the database's operator functions, which trust the name it
@@ -11,9 +12,11 @@ import PostgresNIO
 public struct ConsoleServer: Sendable {
     let console: Console
 
-    /// A console over `client` (whose pool the caller runs).
-    public init(client: PostgresClient, configuration: ConsoleConfiguration, logger: Logger = Logger(label: "runtime.console")) throws {
-        console = try Console(client: client, configuration: configuration, logger: logger)
+    /// A console over `client` (whose pool the caller runs); with `metrics` (the registry of a
+    /// host in the same process) it also serves them at /metrics.
+    public init(client: PostgresClient, configuration: ConsoleConfiguration, metrics: PrometheusCollectorRegistry? = nil,
+                logger: Logger = Logger(label: "runtime.console")) throws {
+        console = try Console(client: client, configuration: configuration, metrics: metrics, logger: logger)
     }
 
     /// The application; `onRunning` is told the port it bound (useful with port 0).

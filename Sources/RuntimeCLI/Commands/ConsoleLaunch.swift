@@ -3,6 +3,7 @@ import Console
 import Foundation
 import Logging
 import PostgresNIO
+import Prometheus
 import RuntimeHost
 import ServiceLifecycle
 import Storage
@@ -42,11 +43,11 @@ enum ConsoleLaunch {
 
     /// The console as a service group that announces its address on stderr: `runtime web` runs
     /// it until SIGINT/SIGTERM (`signals`); beside a host, which owns the signals, it runs until
-    /// the host has stopped and triggers its graceful shutdown.
-    static func service(_ configuration: ConsoleConfiguration, client: PostgresClient, signals: [UnixSignal],
-                        logger: Logger) throws -> ServiceGroup {
+    /// the host has stopped and triggers its graceful shutdown, and serves the host's `metrics`.
+    static func service(_ configuration: ConsoleConfiguration, client: PostgresClient, metrics: PrometheusCollectorRegistry? = nil,
+                        signals: [UnixSignal], logger: Logger) throws -> ServiceGroup {
         let host = configuration.address.host
-        let app = try ConsoleServer(client: client, configuration: configuration, logger: logger).application { port in
+        let app = try ConsoleServer(client: client, configuration: configuration, metrics: metrics, logger: logger).application { port in
             FileHandle.standardError.write(Data("runtime: console at http://\(host.contains(":") ? "[\(host)]" : host):\(port)/\n".utf8))
         }
         return ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: signals, logger: logger))

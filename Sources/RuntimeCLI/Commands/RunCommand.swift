@@ -37,7 +37,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runFor = try duration.map(RecordCommand.parseDuration)
-        let settings = try HostSettings.load()
+        var settings = try HostSettings.load()
         let catalog = try InstrumentCatalog.load(contentsOf: ProjectPaths.instruments)
         let logger = Logger(label: "runtime.host")
         let only = strategies.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
@@ -45,9 +45,12 @@ struct RunCommand: AsyncParsableCommand {
         let webAddress = web
         if let webAddress {
             _ = try ConsoleLaunch.configuration(address: webAddress, option: "--web", sessionHours: 8, secureCookies: false, databaseName: "")
+            // One HTTP server: the console serves /metrics, so the host opens no port of its own.
+            settings.host.metricsPort = 0
         }
+        let hostSettings = settings
         let summary = try await DatabaseEnvironment.withDatabase(as: .runHost, action: "runtime.run", logger: logger) { target, client in
-            let plan = try await HostLauncher.prepare(mode: .paper, only: only, settings: settings, catalog: catalog,
+            let plan = try await HostLauncher.prepare(mode: .paper, only: only, settings: hostSettings, catalog: catalog,
                                                       loader: PluginLoader(), target: target, client: client, logger: logger)
             let feed: any MarketDataFeed
             let liveFeed: OKXLiveFeed?
@@ -59,14 +62,15 @@ struct RunCommand: AsyncParsableCommand {
                 liveFeed = nil
                 logger.notice("SYNTHETIC market data: a seeded random walk, not OKX prices")
             } else {
-                let okx = OKXLiveFeed(configuration: settings.feed, subscriptions: plan.subscriptions, logger: logger,
+                let okx = OKXLiveFeed(configuration: hostSettings.feed, subscriptions: plan.subscriptions, logger: logger,
                                       bookSnapshots: try BookSnapshotDownloader.forFeed(logger: logger))
                 feed = okx
                 liveFeed = okx
             }
+            let metrics = HostMetrics()
             let session = HostSession(engine: plan.engine, persistence: plan.persistence, feed: feed, liveFeed: liveFeed,
-                                      target: target, settings: settings, strategies: plan.strategies,
-                                      exitOnWedgedCallback: true, logger: logger)
+                                      target: target, settings: hostSettings, strategies: plan.strategies,
+                                      exitOnWedgedCallback: true, metrics: metrics, logger: logger)
             var console: (group: ServiceGroup, task: Task<Void, any Error>)?
             if let webAddress {
                 try await ConsoleLaunch.checkLogin(client, identity: try await HostCoordination(client).loginRole())
@@ -74,7 +78,8 @@ struct RunCommand: AsyncParsableCommand {
                                                                     secureCookies: false, databaseName: target.description)
                 let consoleLogger = Logger(label: "runtime.console")
                 // The host owns SIGINT/SIGTERM; the console stops when the host has.
-                let group = try ConsoleLaunch.service(configuration, client: client, signals: [], logger: consoleLogger)
+                let group = try ConsoleLaunch.service(configuration, client: client, metrics: metrics.registry, signals: [],
+                                                      logger: consoleLogger)
                 console = (group, Task { try await group.run() })
             }
             let summary = await session.run(duration: runFor)

@@ -131,7 +131,7 @@ public struct HostSettings: Sendable {
         public var markIntervalMilliseconds: Int64 = 1000
         /// A strategy callback longer than this is reported.
         public var callbackBudgetMilliseconds: Int = 1
-        /// Prometheus metrics on 127.0.0.1:PORT; 0 turns the endpoint off.
+        /// /metrics on 127.0.0.1:PORT when no console serves them (docs/metrics.md); 0 turns it off.
         public var metricsPort: Int = 9464
 
         enum CodingKeys: String, CodingKey, CaseIterable {

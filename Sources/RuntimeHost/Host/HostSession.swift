@@ -43,7 +43,9 @@ public final class HostSession {
     var lastStatuses: [StrategyName: String] = [:]
     var lastHeartbeat = Timestamp.zero
     var eventsSinceHeartbeat = 0
-    var metricsEndpoint: PrometheusEndpoint?
+    /// The figures /metrics serves (docs/metrics.md).
+    let metrics: HostMetrics
+    var metricsServer: MetricsServer?
     let exitOnWedgedCallback: Bool
     /// Market rows dropped that a data_quality risk event already reported.
     var reportedMarketDrops = 0
@@ -53,8 +55,9 @@ public final class HostSession {
     /// that shares its process with other work (a test) leaves it off.
     public init(engine: TradingEngine, persistence: PersistencePipeline, feed: any MarketDataFeed, liveFeed: OKXLiveFeed?,
                 target: DatabaseTarget, settings: HostSettings, strategies: [StrategyName], exitOnWedgedCallback: Bool = false,
-                logger: Logger) {
+                metrics: HostMetrics = HostMetrics(), logger: Logger) {
         self.exitOnWedgedCallback = exitOnWedgedCallback
+        self.metrics = metrics
         self.engine = engine
         self.persistence = persistence
         self.feed = feed
@@ -112,15 +115,10 @@ public final class HostSession {
             }
         }
 
-        if settings.host.metricsPort > 0 {
-            do {
-                metricsEndpoint = try await PrometheusEndpoint.start(port: settings.host.metricsPort, logger: logger)
-            } catch {
-                logger.warning("Prometheus endpoint not started (is the port taken? set host.metrics_port)",
-                               metadata: ["port": "\(settings.host.metricsPort)", "error": "\(error)"])
-            }
-        }
         engine.start(at: WallClock.now())
+        // Every series exists, at zero, before the first scrape.
+        publishMetrics()
+        await startMetricsServer()
         await writeHeartbeat(stopped: false)
         logger.notice("host started", metadata: ["feed": "\(self.feed.label)", "strategies": "\(strategyNames.map(\.rawValue))"])
         loop: for await input in inputs {
@@ -161,10 +159,24 @@ public final class HostSession {
         await writers.value
         persistence.riskMonitors?.finish()
         await monitorWriter.value
-        await metricsEndpoint?.close()
+        // The final figures, for a scrape after the stop (the console may outlive the host).
+        publishMetrics()
+        await metricsServer?.stop()
         continuation.finish()
         logger.notice("host stopped", metadata: ["events": "\(engine.summary.events)", "fills": "\(engine.summary.fills)"])
         return engine.summary
+    }
+
+    /// Serves /metrics on `host.metrics_port` unless it is 0 (as it is when the console serves
+    /// them). A port that cannot be bound is logged, not fatal: trading matters more than scrapes.
+    private func startMetricsServer() async {
+        guard settings.host.metricsPort > 0 else { return }
+        do {
+            metricsServer = try await MetricsServer.start(port: settings.host.metricsPort, registry: metrics.registry, logger: logger)
+        } catch {
+            logger.warning("metrics server not started (is the port taken? set host.metrics_port)",
+                           metadata: ["port": "\(settings.host.metricsPort)", "error": "\(error)"])
+        }
     }
 
     /// The watchdog for callbacks that never return and shutdowns that never finish: it halts the
@@ -212,7 +224,7 @@ public final class HostSession {
     }
 
     private func housekeeping() async {
-        publishPrometheus()
+        publishMetrics()
         let now = WallClock.now()
         if now.nanoseconds(since: lastHeartbeat) >= Int64(settings.host.heartbeatSeconds) * 1_000_000_000 {
             engine.recordQualityMetrics()
@@ -273,59 +285,6 @@ public final class HostSession {
         }
         lastHeartbeat = now
         eventsSinceHeartbeat = 0
-    }
-
-    /// The host's counters, one list for both system_metrics (by category) and Prometheus.
-    private func counters() -> [(category: String, name: String, help: String, value: Int)] {
-        let summary = engine.summary
-        let trading = persistence.trading.statistics
-        let market = persistence.market.statistics
-        return [
-            ("host", "events_total", "market events processed", summary.events),
-            ("host", "decode_errors_total", "frames that could not be decoded", summary.decodeErrors),
-            ("host", "quality_rejections_total", "events rejected by data quality", summary.rejected.values.reduce(0, +)),
-            ("host", "risk_rejections_total", "orders rejected by the risk engine", summary.riskRejections),
-            ("host", "orders_total", "orders strategies placed", summary.orders),
-            ("host", "fills_total", "paper fills", summary.fills),
-            ("host", "strategy_faults_total", "strategies halted for throwing", summary.strategyFaults),
-            ("host", "callback_budget_overruns_total", "strategy callbacks over their time budget", summary.budgetOverruns),
-            ("writer", "market_queue_depth", "market-data rows waiting to be written", market.pending),
-            ("writer", "market_written_total", "market-data rows written", market.written),
-            ("writer", "market_dropped_total", "market-data rows dropped because the queue was full", market.dropped),
-            ("writer", "market_retried_total", "market-data batches retried", market.retried),
-            ("writer", "trading_queue_depth", "trading records waiting to be written", trading.pending),
-            ("writer", "trading_written_total", "trading records written", trading.written),
-            ("writer", "trading_refused_total", "trading records the server refused", trading.refused),
-            ("writer", "trading_waited_total", "trading records whose submitter waited for a full queue", trading.waitedForRoom),
-        ]
-    }
-
-    /// Exchange time to receive time of the latest message, nanoseconds. A local clock ahead of the
-    /// exchange's shows as negative lag: it is reported as none.
-    private var feedLagNanoseconds: Int64? {
-        liveFeed?.metrics.map(\.lastLagNanoseconds).max().map { max(0, $0) }
-    }
-
-    private func publishPrometheus() {
-        guard let metricsEndpoint else { return }
-        metricsEndpoint.publish(counters().map { ("ea_okx_\($0.name)", $0.help, "\($0.value)") } + [
-            ("ea_okx_feed_lag_seconds", "exchange time to receive time of the latest message",
-             "\(Double(feedLagNanoseconds ?? 0) / 1e9)"),
-        ])
-    }
-
-    /// The host's own figures for system_metrics (category `host` and `writer`).
-    private func writeMetrics() async {
-        let now = WallClock.now()
-        let tags = RecordMapping.json(["host": hostRecordId.uuidString, "mode": engine.options.mode.rawValue])
-        for counter in counters() {
-            persistence.market.submit(.metric(SystemMetricRecord(timestamp: now, category: counter.category, name: counter.name,
-                                                                 value: FixedPoint(counter.value), unit: "count", tags: tags)))
-        }
-        if let lag = feedLagNanoseconds {
-            persistence.market.submit(.metric(SystemMetricRecord(timestamp: now, category: "host", name: "feed_lag_ms",
-                                                                 value: FixedPoint(Int(lag / 1_000_000)), unit: "ms", tags: tags)))
-        }
     }
 
     static func installSignalHandlers(_ handler: @escaping @Sendable (String) -> Void) -> [any DispatchSourceSignal] {
