@@ -42,10 +42,13 @@ func benchmarkDependencies(of suite: String) -> [Target.Dependency] {
             if let module = line.split(separator: " ").last { imports.insert(String(module)) }
         }
     }
-    let hostModules = ["MarketData", "DataQuality", "Risk", "Execution", "Portfolio", "Ledger", "Storage", "RuntimeHost"]
+    let hostModules = ["MarketData", "DataQuality", "Risk", "Execution", "Portfolio", "Ledger", "Storage", "RuntimeHost", "Console"]
     var result: [Target.Dependency] = [.product(name: "Benchmark", package: "benchmark")]
     if !imports.isDisjoint(with: ["TradingCore", "StrategyKit"]) { result.append(sdk) }
     result += hostModules.filter(imports.contains).map { .target(name: $0) }
+    // Packages a suite may import too (the console's benchmark reads a real database).
+    let products: [String: Target.Dependency] = ["PostgresNIO": .product(name: "PostgresNIO", package: "postgres-nio"), "Logging": logging]
+    result += products.filter { imports.contains($0.key) }.sorted { $0.key < $1.key }.map(\.value)
     return result
 }
 

@@ -10,9 +10,8 @@ extension Console {
     func addPageRoutes(to router: Router<ConsoleRequestContext>) {
         router.get("/") { request, context in
             try await withVisitor(request, context) { visitor in
-                let report = try await StatusReader(client, target: configuration.databaseName).read()
-                return page(title: "Overview", visitor: visitor, section: "overview", template: "overview",
-                            model: OverviewPage(report: report, csrf: visitor.csrf), request: request)
+                let flash = Self.flash(in: request)
+                return flashed(try await overview(user: visitor.page, flash: flash), shown: flash)
             }
         }
         router.get("/strategies/:name") { request, context in

@@ -29,8 +29,12 @@ extension Console {
               request: Request) -> Response {
         let flash = Self.flash(in: request)
         let body = templates.render(template, model)
-        let html = templates.page(title: title, user: visitor?.page, flash: flash, section: section, body: body)
-        return self.html(status, html, cookies: flash == nil ? [] : [cookie(Self.flashCookie, "", maxAge: 0)])
+        return flashed(templates.page(title: title, user: visitor?.page, flash: flash, section: section, body: body), shown: flash, status: status)
+    }
+
+    /// A page that shows `flash`: the response clears its cookie, so it is shown once.
+    func flashed(_ page: String, shown flash: Flash?, status: HTTPResponse.Status = .ok) -> Response {
+        html(status, page, cookies: flash == nil ? [] : [cookie(Self.flashCookie, "", maxAge: 0)])
     }
 
     /// A message page (a refusal or an error) in the layout.
