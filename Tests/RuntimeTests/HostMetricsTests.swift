@@ -63,6 +63,32 @@ import TradingCore
         }
     }
 
+    /// `runtime run --web`: the console's server answers /metrics with the running host's
+    /// figures, and the host opens no metrics port of its own (one HTTP server).
+    @Test func besideRunWebTheConsolesServerServesTheHostsMetrics() async throws {
+        try await ScratchDatabase.with { database, client in
+            let environment = ["DATABASE_URL": database.target.url()]
+            let manifest = PluginTestSupport.packageRoot.appendingPathComponent("strategies/sma_crossover.yaml").path
+            let deploy = try await HostEndToEndTests.run(["deploy", manifest], environment: environment)
+            #expect(deploy.status == 0, "deploy failed: \(deploy.output)")
+            let host = try ChildProcess(HostEndToEndTests.runtime, ["run", "--paper", "--synthetic", "--web", "127.0.0.1:0"],
+                                        environment: environment, directory: PluginTestSupport.packageRoot)
+            let announced = try await Wait.until("the console to announce its address", { host.output }, satisfies: {
+                $0.contains("runtime: console at http://127.0.0.1:")
+            })
+            let port = try #require(announced.components(separatedBy: "runtime: console at http://127.0.0.1:").last
+                .flatMap { Int($0.prefix { $0.isNumber }) }, "no port in: \(announced)")
+            let events = try await Wait.until("the synthetic market's events in /metrics", {
+                try PrometheusText(try await Self.scrape(port).body).value("ea_okx_events_total") ?? 0
+            }, satisfies: { $0 > 0 })
+            #expect(events > 0)
+            host.signal(SIGTERM)
+            let status = try await host.waitForExit()
+            #expect(status == 0, "host log:\n\(host.output)")
+            #expect(!host.output.contains("metrics served"), "the host opened its own metrics port beside the console:\n\(host.output)")
+        }
+    }
+
     @Test func theMetricsServerAnswersOnlyMetricsAndReleasesItsPort() async throws {
         let metrics = HostMetrics()
         let server = try await MetricsServer.start(port: 0, registry: metrics.registry, logger: Logger(label: "test.metrics"))
