@@ -8,8 +8,7 @@ import TradingCore
 ///
 /// Instruments are made through an explicit factory instead of `MetricsSystem.bootstrap`: the
 /// global bootstrap may happen only once per process, while tests run many hosts in one process
-/// and each must see its own figures. Every unlabeled instrument exists from the start, so a
-/// scrape before the first event already lists every name (at zero).
+/// and each must see its own figures.
 ///
 /// Not Sendable: the host's loop, which owns the engine, is the only writer. Scrapes read the
 /// registry, which is.
@@ -24,7 +23,8 @@ public final class HostMetrics {
     /// Every name starts with this, so the host's series are told apart from other exporters'.
     public static let prefix = "ea_okx_"
 
-    /// Metrics in `registry` (a new one by default; pass the console's to serve both together).
+    /// Metrics in `registry`, a new one by default: whoever serves /metrics (the host's own
+    /// server, or the console beside it) reads ``registry``.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         self.factory = PrometheusMetricsFactory(registry: registry)
@@ -54,7 +54,7 @@ public final class HostMetrics {
     func strategyState(_ strategy: StrategyName, _ state: StrategyTradingState?) {
         let series = strategyStates[strategy] ?? Dictionary(uniqueKeysWithValues: StrategyTradingState.allCases.map { candidate in
             (candidate, CoreMetrics.Gauge(label: Self.prefix + "strategy_state",
-                              dimensions: [("strategy", strategy.rawValue), ("state", candidate.rawValue)], factory: factory))
+                                          dimensions: [("strategy", strategy.rawValue), ("state", candidate.rawValue)], factory: factory))
         })
         strategyStates[strategy] = series
         for (candidate, gauge) in series { gauge.record(candidate == state ? 1 : 0) }
@@ -73,8 +73,8 @@ private final class CounterTotal {
     init(_ counter: CoreMetrics.Counter) { self.counter = counter }
 
     func advance(to value: Int) {
-        // A total that went down (a writer restarted its count) adds nothing rather than
-        // making the counter go backwards, which Prometheus would read as a reset.
+        // A total that went down adds nothing: a counter that went backwards would read to
+        // Prometheus as a restart of the host.
         if value > last { counter.increment(by: value - last) }
         last = max(last, value)
     }
