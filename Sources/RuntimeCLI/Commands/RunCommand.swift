@@ -32,7 +32,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Stop after this long, e.g. 30s, 10m, 2h (default: until SIGINT/SIGTERM).")
     var duration: String?
 
-    @Option(name: .long, help: "Also serve the operations console at HOST:PORT, e.g. 127.0.0.1:8080 (see `runtime web --help`).")
+    @Option(name: .long, help: "Also serve the operations console at HOST:PORT, e.g. 127.0.0.1:8080 (see `runtime web --help`); /metrics is then served there instead of on host.metrics_port.")
     var web: String?
 
     func run() async throws {
