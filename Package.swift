@@ -98,9 +98,11 @@ let package = Package(
             .product(name: "WebSocketKit", package: "websocket-kit"),
         ]),
         // A local server speaking OKX's public WebSocket protocol (acks, ping/pong, drops, silence),
-        // serving recorded frames over a real socket: for tests and the offline demo.
+        // serving recorded frames over a real socket: for tests and the offline demo. Also a fake OKX
+        // private API (signed REST + private WebSocket, scripted faults) matching with the PaperVenue.
         .target(name: "OKXTestServer", dependencies: [
-            logging,
+            logging, sdk, "Execution",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -121,6 +123,17 @@ let package = Package(
         .target(name: "OKXTrading", dependencies: [
             sdk, logging, "Execution",
             .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // The I/O edges of the OKX private venue: a signed REST client (AsyncHTTPClient), the private
+        // WebSocket (websocket-kit) driving OKXPrivateSession, and the order desk performing what the
+        // order state machines ask. Thin: every decision is OKXTrading's.
+        .target(name: "OKXVenue", dependencies: [
+            sdk, logging, "OKXTrading", "Execution", "MarketData",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "WebSocketKit", package: "websocket-kit"),
         ]),
         .target(name: "Portfolio", dependencies: [sdk]),
         // Backtest statistics (returns, Sharpe, drawdown, ...) as pure functions of an equity series and trades.
@@ -195,6 +208,9 @@ let package = Package(
         .target(name: "TradingTestSupport", dependencies: [sdk], path: "Tests/TradingTestSupport"),
         // The OKX core's tests: pure and fast; the fault property draws from MarketData's seeded SplitMix64.
         .testTarget(name: "OKXTradingTests", dependencies: ["TestSupport", "TradingTestSupport", "OKXTrading", "MarketData", sdk]),
+        // The OKX venue's drivers against the fake OKX private server, over real sockets.
+        .testTarget(name: "OKXVenueTests", dependencies: ["TestSupport", "TradingTestSupport", "OKXVenue", "OKXTrading", "OKXTestServer",
+                                                          "Execution", sdk, logging]),
         .testTarget(name: "ExecutionTests", dependencies: ["TestSupport", "Execution", "TradingTestSupport", sdk]),
         .testTarget(name: "PortfolioTests", dependencies: ["TestSupport", "Portfolio", "TradingTestSupport", sdk]),
         .testTarget(name: "ReportsTests", dependencies: ["TestSupport", "Analytics", "Charts", "Reports", sdk]),
