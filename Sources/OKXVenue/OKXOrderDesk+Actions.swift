@@ -1,0 +1,75 @@
+import Execution
+import OKXTrading
+import TradingCore
+
+extension OKXOrderDesk {
+    /// Performs an order's actions in order: events are recorded before the request after them is
+    /// sent (the `.sent` row before the place), and every answer goes back to the same machine.
+    func perform(_ actions: [OKXOrderAction], for id: ClientOrderId) async {
+        for action in actions {
+            switch action {
+            case .emit(let event):
+                pendingEvents.append(event)
+            case .refused(let record, let reason):
+                logger.info("okx order refused", metadata: ["order": "\(id)", "reason": "\(reason)"])
+                note(.refused(record, reason: reason))
+            case .canceledByVenue(let record, let source):
+                note(.canceledByVenue(record, source))
+            case .inDoubt(let record, let reason):
+                logger.warning("okx order in doubt; looking it up", metadata: ["order": "\(id)", "reason": "\(reason)"])
+                note(.inDoubt(record, reason: reason))
+            case .inferredFill(let quantity, let record, let reason):
+                logger.warning("okx fill inferred", metadata: ["order": "\(id)", "reason": "\(reason)"])
+                note(.inferredFill(quantity, record, reason: reason))
+            case .haltTrading(let reason):
+                logger.critical("okx trading must halt", metadata: ["reason": "\(reason)"])
+                note(.halt(reason))
+            case .anomaly(let text):
+                logger.warning("okx anomaly", metadata: ["detail": "\(text)"])
+                note(.anomaly(text))
+            case .place(let request):
+                await step(id) { machine, now, _ in machine.placeWritten(at: now) }
+                let result = await rest.place(request)
+                await step(id) { machine, now, actions in
+                    switch result {
+                    case .answered(let ack): machine.placeAnswered(ack, at: now, actions: &actions)
+                    case .failed(let failure): machine.placeFailed(written: failure.written, reason: failure.reason, at: now, actions: &actions)
+                    }
+                }
+            case .cancel(let request):
+                let result = await rest.cancel(request)
+                await step(id) { machine, now, actions in
+                    switch result {
+                    case .answered(let ack): machine.cancelAnswered(ack, at: now, actions: &actions)
+                    case .failed: machine.cancelFailed(at: now, actions: &actions)
+                    }
+                }
+            case .amend(let request):
+                let result = await rest.amend(request)
+                await step(id) { machine, now, actions in
+                    switch result {
+                    case .answered(let ack): machine.amendAnswered(ack, at: now, actions: &actions)
+                    case .failed: machine.amendFailed(at: now, actions: &actions)
+                    }
+                }
+            case .lookup(let lookup):
+                let result = await rest.lookup(lookup)
+                await step(id) { machine, now, actions in
+                    switch result {
+                    case .found(let update): machine.lookupAnswered(update, at: now, actions: &actions)
+                    case .notFound: machine.lookupAnswered(nil, at: now, actions: &actions)
+                    case .failed: machine.lookupFailed(at: now)
+                    }
+                }
+            case .fetchFills(let fetch):
+                let result = await rest.fills(fetch)
+                await step(id) { machine, now, actions in
+                    switch result {
+                    case .success(let fills): machine.fillsFetched(fills, at: now, actions: &actions)
+                    case .failure: machine.fillsFetchFailed(at: now, actions: &actions)
+                    }
+                }
+            }
+        }
+    }
+}
