@@ -82,6 +82,27 @@ struct PlaceFaultTests {
         #expect(places == (scripted.fault == .tooManyRequests ? 2 : 1))
     }
 
+    @Test("with no private socket (no pushes), an ambiguous place is settled only by lookups by clOrdId and the order's fills over REST",
+          arguments: [OKXPrivateFault.acceptThenHold, .acceptThenDrop, .timeout50004(placed: true)])
+    func lookupOnly(_ fault: OKXPrivateFault) async throws {
+        let id = "r1look"
+        let venue = try await Harness.start(faults: [ClientOrderId(id): fault], withSocket: false)
+        defer { Task { await venue.shutdown() } }
+        try await venue.book()
+        try await venue.desk.submit(order(id, size: "2"))
+        let record = try await venue.waitForOrder(id, "settles") { $0.status.isTerminal }
+        #expect(record.status == .filled)
+        #expect(await venue.desk.takeNotes().inDoubt == 1)
+        let events = await venue.desk.takeEvents()
+        #expect(events.accepts == 1)
+        #expect(events.fills.count == venue.server.snapshot { $0.fills.filter { $0.clOrdId == id }.count })
+        let uris = venue.server.snapshot { $0.requests.map(\.uri) }
+        #expect(uris.filter { $0 == "/api/v5/trade/order" }.count == 1, "never resent")
+        #expect(uris.contains("/api/v5/trade/order?instId=BTC-USDT-SWAP&clOrdId=\(id)"))
+        #expect(uris.contains { $0.hasPrefix("/api/v5/trade/fills?instId=BTC-USDT-SWAP&ordId=") })
+        #expect(venue.server.snapshot { $0.placements[id] } == 1)
+    }
+
     @Test("partial fills then a cancel: the record keeps the fills and ends canceled")
     func partialThenCancel() async throws {
         let venue = try await Harness.start()
