@@ -86,6 +86,11 @@ extension OKXRestClient {
         await query("/api/v5/account/positions") { text throws(OKXDecodeFailure) in try codec.decodePositions(text) }
     }
 
+    /// `GET /api/v5/account/config`: account and position mode, for the start-up check.
+    public func accountConfiguration() async -> Result<OKXAccountConfiguration, OKXQueryError> {
+        await query("/api/v5/account/config") { text throws(OKXDecodeFailure) in try codec.decodeAccountConfiguration(text) }
+    }
+
     /// `POST /api/v5/trade/cancel-all-after`: arms, refreshes or (timeOut 0) disarms OKX's dead-man switch.
     public func cancelAllAfter(_ request: OKXDeadManSwitch.Request) async -> Result<Void, OKXQueryError> {
         let path = OKXDeadManSwitch.Request.path

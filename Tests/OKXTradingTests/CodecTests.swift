@@ -44,6 +44,18 @@ struct CodecTests {
         #expect(marker.first?.accumulatedFillSize == qty("0.00038128"))
     }
 
+    @Test("the account configuration decides tdMode and posSide, and unknown modes refuse to trade")
+    func accountConfiguration() throws {
+        let text = #"{"code":"0","msg":"","data":[{"uid":"1","acctLv":"3","posMode":"long_short_mode","autoLoan":"true"}]}"#
+        let configuration = try codec.decodeAccountConfiguration(text)
+        #expect(configuration == OKXAccountConfiguration(accountLevel: "3", positionMode: "long_short_mode"))
+        #expect(try configuration.orderDefaults().get() == OKXOrderDefaults(spotTradeMode: "cross", derivativeTradeMode: "cross", longShortPositionMode: true))
+        #expect(try OKXAccountConfiguration(accountLevel: "2", positionMode: "net_mode").orderDefaults().get() == OKXOrderDefaults())
+        #expect((try? OKXAccountConfiguration(accountLevel: "9", positionMode: "net_mode").orderDefaults().get()) == nil)
+        #expect((try? OKXAccountConfiguration(accountLevel: "2", positionMode: "hedge").orderDefaults().get()) == nil)
+        #expect(throws: OKXDecodeFailure.self) { try codec.decodeAccountConfiguration(#"{"code":"50113","msg":"Invalid Sign","data":[]}"#) }
+    }
+
     @Test("real place-order answers decode to acks")
     func realPlaceAnswers() throws {
         let lines = try fixtureLines("rest/place_order.jsonl")

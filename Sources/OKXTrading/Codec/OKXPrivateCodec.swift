@@ -116,6 +116,17 @@ public struct OKXPrivateCodec: Sendable {
         return time
     }
 
+    /// Decodes the answer to `GET /api/v5/account/config`.
+    public func decodeAccountConfiguration(_ text: String) throws(OKXDecodeFailure) -> OKXAccountConfiguration {
+        let raw: RawData<RawOrder> = try decode(text, as: RawData<RawOrder>.self, what: "account config answer")
+        let code = raw.code?.value ?? ""
+        guard code == "0" else { throw OKXDecodeFailure(field: "code", reason: "is \(code) (\(raw.msg ?? "")), not an account configuration") }
+        guard let first = raw.data?.first else { throw OKXDecodeFailure(field: "data", reason: "is empty") }
+        let reader = OKXFieldReader(path: "data[0]")
+        return OKXAccountConfiguration(accountLevel: try reader.required(first.acctLv, "acctLv"),
+                                       positionMode: try reader.required(first.posMode, "posMode"))
+    }
+
     // MARK: - Conversions
 
     private func decode<T: Decodable>(_ text: String, as type: T.Type, what: String) throws(OKXDecodeFailure) -> T {

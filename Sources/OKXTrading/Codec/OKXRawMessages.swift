@@ -53,6 +53,8 @@ struct RawOrder: Decodable {
     var pos: String?
     var mgnMode: String?
     var billId: String?
+    var acctLv: String?
+    var posMode: String?
 }
 
 struct RawBalanceAndPosition: Decodable {
