@@ -51,6 +51,9 @@ public enum VenueRejection: Hashable, Sendable, CustomStringConvertible {
     case priceOffTickGrid(Price, tickSize: Price)
     /// A fee or notional did not fit the fixed-point range.
     case arithmetic(FixedPointArithmeticError)
+    /// A live venue refused the order, or it was provably never placed there; the text keeps the
+    /// venue's own code and message (e.g. `OKX 51008: Insufficient USDT balance`).
+    case venue(String)
 
     public var description: String {
         switch self {
@@ -61,6 +64,7 @@ public enum VenueRejection: Hashable, Sendable, CustomStringConvertible {
         case .missingLimitPrice(let type): "a \(type.rawValue) order needs a positive limit price"
         case .priceOffTickGrid(let price, let tick): "price \(price) is not a multiple of the tick size \(tick)"
         case .arithmetic(let error): "amount out of range: \(error)"
+        case .venue(let text): text
         }
     }
 }
@@ -77,6 +81,9 @@ public enum VenueCancelReason: Hashable, Sendable, CustomStringConvertible {
     case fillOrKillUnfillable(available: Quantity)
     /// A post-only order would have taken liquidity at its price.
     case postOnlyWouldTake(price: Price, opposite: Price)
+    /// A live venue canceled the order for a reason of its own (self-trade prevention, risk
+    /// control, a dead-man switch, ...); the text names the venue's code.
+    case venue(String)
 
     public var description: String {
         switch self {
@@ -85,6 +92,7 @@ public enum VenueCancelReason: Hashable, Sendable, CustomStringConvertible {
         case .immediateOrCancelRest(let unfilled): "ioc rest of \(unfilled) canceled: not fillable immediately at the limit or better"
         case .fillOrKillUnfillable(let available): "fok canceled: only \(available) available at the limit or better"
         case .postOnlyWouldTake(let price, let opposite): "post_only canceled: price \(price) would take liquidity against \(opposite)"
+        case .venue(let text): text
         }
     }
 }

@@ -45,6 +45,8 @@ extension VenueCancelReason {
         case .immediateOrCancelRest: .immediateOrCancelRest
         case .fillOrKillUnfillable: .fillOrKillUnfillable
         case .postOnlyWouldTake: .postOnlyRefused
+        // The venue's own reasons have no outcome of their own; the record's reason says which.
+        case .venue: .canceled
         }
     }
 }

@@ -2,14 +2,9 @@ import Execution
 import OKXTrading
 import TradingCore
 
-/// What the order desk reports besides ``VenueEvent``s: outcomes the event type cannot express yet
-/// and what operators must see (in-doubt orders, anomalies, orders placed outside the runtime,
-/// position mismatches, halts).
+/// What the order desk reports besides ``VenueEvent``s: what operators must see (in-doubt orders,
+/// anomalies, orders placed outside the runtime, position mismatches, halts).
 public enum OKXDeskNote: Sendable, Hashable {
-    /// Refused by OKX, or never sent, or provably never placed; the record is terminal.
-    case refused(TradeRecord, reason: String)
-    /// Canceled by OKX on its own (post-only, IOC rest, dead-man switch, ...).
-    case canceledByVenue(TradeRecord, OKXCancelSource)
     /// The order's outcome is unknown; it is being looked up.
     case inDoubt(TradeRecord, reason: String)
     /// A fill that no push or fills query showed was applied from OKX's `accFillSz`.

@@ -12,9 +12,9 @@ extension OKXOrderDesk {
                 pendingEvents.append(event)
             case .refused(let record, let reason):
                 logger.info("okx order refused", metadata: ["order": "\(id)", "reason": "\(reason)"])
-                note(.refused(record, reason: reason))
+                pendingEvents.append(.rejected(record, reason: .venue(reason)))
             case .canceledByVenue(let record, let source):
-                note(.canceledByVenue(record, source))
+                pendingEvents.append(.canceled(record, reason: .venue(source.description)))
             case .inDoubt(let record, let reason):
                 logger.warning("okx order in doubt; looking it up", metadata: ["order": "\(id)", "reason": "\(reason)"])
                 note(.inDoubt(record, reason: reason))

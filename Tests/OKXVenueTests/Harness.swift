@@ -107,11 +107,11 @@ func order(_ id: String, _ side: Side = .buy, size: String = "1", price: String?
 extension Array where Element == VenueEvent {
     var fills: [Fill] { compactMap { if case .filled(let fill, _) = $0 { fill } else { nil } } }
     var accepts: Int { filter { if case .accepted = $0 { true } else { false } }.count }
+    var rejections: [String] { compactMap { if case .rejected(_, let reason) = $0 { reason.description } else { nil } } }
 }
 
 extension Array where Element == OKXDeskNote {
     var halts: [String] { compactMap { if case .halt(let reason) = $0 { reason } else { nil } } }
-    var refusals: [String] { compactMap { if case .refused(_, let reason) = $0 { reason } else { nil } } }
     var externalOrders: [OKXOrderUpdate] { compactMap { if case .externalOrder(let order) = $0 { order } else { nil } } }
     var inDoubt: Int { filter { if case .inDoubt = $0 { true } else { false } }.count }
     var inferred: Int { filter { if case .inferredFill = $0 { true } else { false } }.count }

@@ -32,9 +32,8 @@ struct SigningOverTheWireTests {
         try await venue.desk.submit(order("r1bad"))
         let record = try await venue.waitForOrder("r1bad", "is refused") { $0.status.isTerminal }
         #expect(record.status == .rejected)
-        let notes = await venue.desk.takeNotes()
-        #expect(notes.refusals.contains { $0.contains("50113") })
-        #expect(!notes.halts.isEmpty)
+        #expect(await venue.desk.takeEvents().rejections.contains { $0.contains("50113") })
+        #expect(!(await venue.desk.takeNotes().halts.isEmpty))
         #expect(venue.server.snapshot { $0.placements.isEmpty })
         #expect(venue.server.snapshot { $0.requests.map(\.outcome) } == ["50113"])
         let positions = await venue.rest.positions()

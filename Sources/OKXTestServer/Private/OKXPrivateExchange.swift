@@ -196,7 +196,7 @@ struct OKXPrivateExchange {
         case .postOnlyWouldTake: "31"
         case .immediateOrCancelRest: "14"
         case .fillOrKillUnfillable: "13"
-        case .noLiquidity, .bookExhausted: "0"
+        case .noLiquidity, .bookExhausted, .venue: "0"
         }
     }
 
@@ -205,7 +205,7 @@ struct OKXPrivateExchange {
         case .unknownInstrument, .unsupportedInstrument: "51001"
         case .quantityBelowMinimum: "51020"
         case .quantityOffLotGrid: "51121"
-        case .missingLimitPrice, .priceOffTickGrid, .arithmetic: "51000"
+        case .missingLimitPrice, .priceOffTickGrid, .arithmetic, .venue: "51000"
         }
     }
 
