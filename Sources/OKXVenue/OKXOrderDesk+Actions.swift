@@ -10,6 +10,8 @@ extension OKXOrderDesk {
             switch action {
             case .emit(let event):
                 pendingEvents.append(event)
+            // The core reports refusals and OKX's own cancels apart from VenueEvent; they are
+            // events for the host like any other, with OKX's code in the reason.
             case .refused(let record, let reason):
                 logger.info("okx order refused", metadata: ["order": "\(id)", "reason": "\(reason)"])
                 pendingEvents.append(.rejected(record, reason: .venue(reason)))
@@ -28,8 +30,10 @@ extension OKXOrderDesk {
                 logger.warning("okx anomaly", metadata: ["detail": "\(text)"])
                 note(.anomaly(text))
             case .place(let request):
+                await throttle(.place, request.instrument)
                 await step(id) { machine, now, _ in machine.placeWritten(at: now) }
                 let result = await rest.place(request)
+                if case .answered(let ack) = result { pauseBucket(.place, request.instrument, after: ack) }
                 await step(id) { machine, now, actions in
                     switch result {
                     case .answered(let ack): machine.placeAnswered(ack, at: now, actions: &actions)
@@ -37,7 +41,9 @@ extension OKXOrderDesk {
                     }
                 }
             case .cancel(let request):
+                await throttle(.cancel, request.instrument)
                 let result = await rest.cancel(request)
+                if case .answered(let ack) = result { pauseBucket(.cancel, request.instrument, after: ack) }
                 await step(id) { machine, now, actions in
                     switch result {
                     case .answered(let ack): machine.cancelAnswered(ack, at: now, actions: &actions)
@@ -45,7 +51,9 @@ extension OKXOrderDesk {
                     }
                 }
             case .amend(let request):
+                await throttle(.amend, request.instrument)
                 let result = await rest.amend(request)
+                if case .answered(let ack) = result { pauseBucket(.amend, request.instrument, after: ack) }
                 await step(id) { machine, now, actions in
                     switch result {
                     case .answered(let ack): machine.amendAnswered(ack, at: now, actions: &actions)
@@ -53,6 +61,7 @@ extension OKXOrderDesk {
                     }
                 }
             case .lookup(let lookup):
+                await throttle(.orderLookup, lookup.instrument)
                 let result = await rest.lookup(lookup)
                 await step(id) { machine, now, actions in
                     switch result {
@@ -62,6 +71,7 @@ extension OKXOrderDesk {
                     }
                 }
             case .fetchFills(let fetch):
+                await throttle(.fills, fetch.instrument)
                 let result = await rest.fills(fetch)
                 await step(id) { machine, now, actions in
                     switch result {

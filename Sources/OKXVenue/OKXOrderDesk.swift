@@ -23,6 +23,8 @@ public actor OKXOrderDesk {
     var pendingEvents: [VenueEvent] = []
     /// Notes not yet taken by ``takeNotes()``.
     var pendingNotes: [OKXDeskNote] = []
+    /// OKX's rate limits, taken before each order request leaves.
+    var buckets = OKXRateBuckets()
 
     public init(rest: OKXRestClient, clock: OKXVenueClock, defaults: OKXOrderDefaults = OKXOrderDefaults(),
                 timing: OKXOrderTiming = OKXOrderTiming(), mode: TradingMode, logger: Logger) {
@@ -116,4 +118,23 @@ public actor OKXOrderDesk {
     }
 
     func note(_ note: OKXDeskNote) { pendingNotes.append(note) }
+
+    /// Waits until the rate buckets let a request of kind `limit` go, and takes its tokens. The
+    /// only wait in the desk: OKX refuses (50011) what comes faster, and a refused place costs a
+    /// resend after a pause.
+    func throttle(_ limit: OKXRateLimit, _ instrument: InstrumentId) async {
+        while !Task.isCancelled {
+            let now = clock.now()
+            switch buckets.acquire(limit, instrument: instrument, at: now) {
+            case .granted: return
+            case .wait(let until): try? await Task.sleep(nanoseconds: UInt64(max(1, until.nanoseconds(since: now))))
+            }
+        }
+    }
+
+    /// OKX refused a request of kind `limit` for its rate: pause its bucket for the order timing's pause.
+    func pauseBucket(_ limit: OKXRateLimit, _ instrument: InstrumentId, after ack: OKXOrderAck) {
+        guard ack.errorClass == .rateLimited else { return }
+        buckets.pause(limit, instrument: instrument, until: clock.now().advanced(byMilliseconds: timing.rateLimitPauseMilliseconds))
+    }
 }

@@ -8,11 +8,11 @@ public enum OKXOrderAction: Sendable, Hashable {
     /// Report an event (persist the record, tell the strategy).
     case emit(VenueEvent)
     /// OKX refused the order, or it was never sent or never placed: the record is terminal
-    /// (`rejected` or `failed`) and carries the reason. Separate from ``VenueEvent`` until that gets
-    /// a case for venue error codes (`VenueRejection` only knows the paper venue's rules).
+    /// (`rejected` or `failed`) and carries the reason. The shell reports it as
+    /// `VenueEvent.rejected(record, reason: .venue(reason))` (OKXVenue's order desk does).
     case refused(TradeRecord, reason: String)
     /// OKX canceled the order on its own (post-only, IOC rest, self-trade prevention, dead-man
-    /// switch, ...): like `.canceled` with a reason `VenueCancelReason` cannot express yet.
+    /// switch, ...): reported as `VenueEvent.canceled(record, reason: .venue(source.description))`.
     case canceledByVenue(TradeRecord, OKXCancelSource)
     /// Send this place request (after the `.sent` row is written).
     case place(OKXPlaceRequest)
