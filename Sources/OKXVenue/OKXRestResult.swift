@@ -45,7 +45,8 @@ public struct OKXQueryError: Error, Sendable, Hashable, CustomStringConvertible 
     public var errorClass: OKXErrorClass?
 
     public var description: String {
-        let advice = errorClass == .authentication ? "; check the API key, passphrase, clock and demo/live environment" : "; it is retried on the next reconciliation"
+        let advice = errorClass == .authentication ? "; check the API key, passphrase, clock and demo/live environment"
+            : "; OKX may be unreachable or busy: try again later"
         return "\(request) failed: \(reason)\(advice)"
     }
 }

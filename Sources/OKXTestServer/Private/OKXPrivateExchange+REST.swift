@@ -98,7 +98,7 @@ extension OKXPrivateExchange {
         case .dropWithoutPlacing:
             return (.drop, [])
         case .timeout50004(placed: false):
-            return (.answer(status: 200, body: OKXPrivateJSON.error(code: "50004", "API endpoint request timeout (does not mean that the request was successful or failed, please check the request result)."), delayMilliseconds: 0), [])
+            return (.answer(status: 200, body: Self.timeout50004, delayMilliseconds: 0), [])
         default:
             break
         }
@@ -110,11 +110,15 @@ extension OKXPrivateExchange {
         case .acceptThenHold: return (.hold, result.pushes)
         case .acceptThenDrop: return (.drop, result.pushes)
         case .timeout50004(placed: true):
-            return (.answer(status: 200, body: OKXPrivateJSON.error(code: "50004", "API endpoint request timeout (does not mean that the request was successful or failed, please check the request result)."), delayMilliseconds: 0), result.pushes)
+            return (.answer(status: 200, body: Self.timeout50004, delayMilliseconds: 0), result.pushes)
         case .pushBeforeAck(let delay): return (.answer(status: 200, body: body, delayMilliseconds: delay), result.pushes)
         default: return (.answer(status: 200, body: body, delayMilliseconds: 0), result.pushes)
         }
     }
+
+    /// OKX's ambiguous answer: the order may or may not have been placed.
+    private static let timeout50004 = OKXPrivateJSON.error(
+        code: "50004", "API endpoint request timeout (does not mean that the request was successful or failed, please check the request result).")
 
     /// `50037` when the request's `expTime` has passed (OKX discards it unprocessed).
     private static func expired(_ expTime: String?, now: Timestamp) -> String? {
