@@ -9,6 +9,11 @@ extension OKXOrderDesk {
     /// noted and leaves the orders as they were (the next reconciliation tries again).
     @discardableResult
     public func reconcile(localPositions: [OKXLocalPosition]) async -> Bool {
+        // Orders change while the answers are on their way (the actor is reentrant): OKX's "I do
+        // not know this order" is only evidence for an order that was already live before the
+        // pulls began. An order still being placed then (a rate-limited resend, a request in
+        // flight) may be placed after OKX answered; its own lookups settle it.
+        let liveAtStart = Set(machines.filter { $0.value.phase == .open }.keys)
         async let pendingResult = rest.pendingOrders()
         async let fillsResult = rest.recentFills()
         async let positionsResult = rest.positions()
@@ -38,7 +43,7 @@ extension OKXOrderDesk {
                     }
                 }
             case .steps(let steps):
-                for step in steps { await carryOut(step) }
+                for step in steps { await carryOut(step, liveAtStart: liveAtStart) }
                 logger.info("okx reconciliation finished", metadata: ["steps": "\(steps.count)", "open_at_okx": "\(pending.count)"])
                 return true
             }
@@ -56,11 +61,15 @@ extension OKXOrderDesk {
         }
     }
 
-    private func carryOut(_ step: OKXReconciliationStep) async {
+    private func carryOut(_ step: OKXReconciliationStep, liveAtStart: Set<ClientOrderId>) async {
         switch step {
         case .adopt(let id, let update):
             await self.step(id) { machine, now, actions in machine.lookupAnswered(update, at: now, actions: &actions) }
         case .unknownAtVenue(let id):
+            guard liveAtStart.contains(id) else {
+                logger.info("okx reconciliation: order not yet known at OKX left to its own lookups", metadata: ["order": "\(id)"])
+                return
+            }
             await self.step(id) { machine, now, actions in machine.lookupAnswered(nil, at: now, actions: &actions) }
         case .applyFills(let id, let fills):
             await self.step(id) { machine, now, actions in machine.fillsFetched(fills, at: now, actions: &actions) }
