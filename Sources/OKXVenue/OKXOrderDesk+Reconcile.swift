@@ -14,40 +14,42 @@ extension OKXOrderDesk {
         // pulls began. An order still being placed then (a rate-limited resend, a request in
         // flight) may be placed after OKX answered; its own lookups settle it.
         let liveAtStart = Set(machines.filter { $0.value.phase == .open }.keys)
-        async let pendingResult = rest.pendingOrders()
-        async let fillsResult = rest.recentFills()
-        async let positionsResult = rest.positions()
-        let pending: [OKXOrderUpdate], fills: [OKXFillDetail], positions: [OKXPosition]
-        do {
-            pending = try await pendingResult.get()
-            fills = try await fillsResult.get()
-            positions = try await positionsResult.get()
-        } catch {
-            logger.error("okx reconciliation: could not pull OKX's state", metadata: ["error": "\(error)"])
-            note(.reconciliationFailed("\(error)"))
-            return false
+        let pending: [OKXOrderUpdate]
+        switch await rest.pendingOrders() {
+        case .success(let orders): pending = orders
+        case .failure(let error): return failed("\(error)")
         }
-        var input = OKXReconciliationInput(localOpenOrders: localOpenOrders, venuePendingOrders: pending, recentFills: fills,
-                                           venuePositions: positions, localPositions: localPositions)
-        while true {
-            switch OKXReconciler.plan(input) {
-            case .needsLookups(let lookups):
-                for lookup in lookups {
-                    switch await rest.lookup(lookup) {
-                    case .found(let update): input.lookedUp[lookup.clientOrderId] = .some(update)
-                    case .notFound: input.lookedUp[lookup.clientOrderId] = .some(nil)
-                    case .failed(let reason):
-                        logger.error("okx reconciliation: lookup failed", metadata: ["order": "\(lookup.clientOrderId)", "reason": "\(reason)"])
-                        note(.reconciliationFailed("lookup of \(lookup.clientOrderId): \(reason)"))
-                        return false
-                    }
+        var input = OKXReconciliationInput(localOpenOrders: localOpenOrders, venuePendingOrders: pending, recentFills: [],
+                                           venuePositions: [], localPositions: localPositions)
+        while case .needsLookups(let lookups) = OKXReconciler.plan(input) {
+            for lookup in lookups {
+                switch await rest.lookup(lookup) {
+                case .found(let update): input.lookedUp[lookup.clientOrderId] = .some(update)
+                case .notFound: input.lookedUp[lookup.clientOrderId] = .some(nil)
+                case .failed(let reason): return failed("lookup of \(lookup.clientOrderId): \(reason)")
                 }
-            case .steps(let steps):
-                for step in steps { await carryOut(step, liveAtStart: liveAtStart) }
-                logger.info("okx reconciliation finished", metadata: ["steps": "\(steps.count)", "open_at_okx": "\(pending.count)"])
-                return true
             }
         }
+        // Fills and positions last: at least as new as the orders they explain, so a fill an
+        // order's accFillSz already counts is in the list (else the core would infer it).
+        async let fillsResult = rest.recentFills()
+        async let positionsResult = rest.positions()
+        do {
+            input.recentFills = try await fillsResult.get()
+            input.venuePositions = try await positionsResult.get()
+        } catch {
+            return failed("\(error)")
+        }
+        guard case .steps(let steps) = OKXReconciler.plan(input) else { return failed("the plan asked for lookups twice") }
+        for step in steps { await carryOut(step, liveAtStart: liveAtStart) }
+        logger.info("okx reconciliation finished", metadata: ["steps": "\(steps.count)", "open_at_okx": "\(pending.count)"])
+        return true
+    }
+
+    private func failed(_ reason: String) -> Bool {
+        logger.error("okx reconciliation: could not pull OKX's state", metadata: ["reason": "\(reason)"])
+        note(.reconciliationFailed(reason))
+        return false
     }
 
     /// The runtime's open orders as reconciliation sees them.

@@ -10,7 +10,8 @@ import WebSocketKit
 ///
 /// Decoded pushes come out of ``messages`` in arrival order; pushes that arrived while a
 /// reconciliation ran follow it (the session's replay). `reconcile` is called with the session's
-/// generation after every (re)subscription; when it returns, the buffered pushes are released. As
+/// generation after every (re)subscription, again while it returns false; once it returns true,
+/// the buffered pushes are released. As
 /// in the public feed's driver, every socket gets a generation number and a socket the session
 /// abandoned cannot report into the next.
 public final class OKXPrivateSocket: Sendable {
@@ -32,15 +33,16 @@ public final class OKXPrivateSocket: Sendable {
     private let group: any EventLoopGroup
     private let tickInterval: TimeAmount
     private let logger: Logger
-    private let reconcile: @Sendable (Int) async -> Void
+    private let reconcile: @Sendable (Int) async -> Bool
     private let codec = OKXPrivateCodec()
     private let inner: Mutex<Inner>
 
     /// A socket to `url` (``OKXEnvironment/privateWebSocketURL`` or a test server's) that logs in
-    /// with `signer`, checks its clocks every `tickInterval`, and calls `reconcile` after subscribing.
+    /// with `signer`, checks its clocks every `tickInterval`, and calls `reconcile` after subscribing
+    /// (it returns whether it completed).
     public init(url: String, signer: OKXRequestSigner, clock: OKXVenueClock, configuration: OKXPrivateSession.Configuration = .init(),
                 group: any EventLoopGroup, tickInterval: TimeAmount = .milliseconds(100), logger: Logger,
-                reconcile: @escaping @Sendable (Int) async -> Void) {
+                reconcile: @escaping @Sendable (Int) async -> Bool) {
         self.url = url
         self.signer = signer
         self.clock = clock
@@ -111,7 +113,15 @@ public final class OKXPrivateSocket: Sendable {
                 inner.withLock { $0.reconciliations += 1 }
                 logger.info("okx private socket: subscribed; reconciling", metadata: ["generation": "\(generation)"])
                 Task { [self] in
-                    await reconcile(generation)
+                    // A reconciliation that could not pull OKX's state is tried again (pushes stay
+                    // buffered meanwhile) until it completes or this connection is gone.
+                    var delay: UInt64 = 200_000_000
+                    while await !reconcile(generation) {
+                        guard case .reconciling(let current) = state, current == generation else { return }
+                        logger.warning("okx private socket: reconciliation failed; retrying", metadata: ["after_ms": "\(delay / 1_000_000)"])
+                        try? await Task.sleep(nanoseconds: delay)
+                        delay = min(delay * 2, 5_000_000_000)
+                    }
                     var actions: [OKXPrivateSession.Action] = []
                     inner.withLock { inner in
                         inner.session.reconciliationFinished(generation: generation, at: clock.now(), actions: &actions)
@@ -168,6 +178,20 @@ public final class OKXPrivateSocket: Sendable {
             perform(actions)
         }
         future.whenFailure { [self] error in lost(generation: generation, reason: "\(error)") }
+        // websocket-kit may never complete a connect whose connection the server closed before the
+        // upgrade; the session has no timer for that state, so the driver gives the attempt up.
+        let timeout = TimeAmount.nanoseconds(inner.withLock { $0.session.configuration.handshakeTimeoutNanoseconds })
+        group.next().scheduleTask(in: timeout) { [self] in
+            var actions: [OKXPrivateSession.Action] = []
+            inner.withLock { inner in
+                guard inner.generation == generation, inner.socket == nil else { return }
+                // A new generation: should the attempt still complete, its socket is closed unused.
+                inner.generation += 1
+                inner.session.connectFailed(reason: "no connection within \(timeout.nanoseconds / 1_000_000) ms", at: clock.now(),
+                                            actions: &actions)
+            }
+            perform(actions)
+        }
     }
 
     /// The socket closed, or (`reason` set) never opened.

@@ -5,6 +5,7 @@ import OKXTestServer
 import OKXTrading
 import OKXVenue
 import TestSupport
+import Testing
 import TradingCore
 import TradingTestSupport
 
@@ -37,7 +38,8 @@ struct Harness {
         let desk = OKXOrderDesk(rest: rest, clock: clock, timing: fastTiming, mode: .live, logger: logger)
         guard withSocket else { return Harness(server: server, clock: clock, rest: rest, desk: desk, socket: nil, pump: nil) }
         let socket = OKXPrivateSocket(url: server.privateWebSocketURL, signer: signer, clock: clock,
-                                      configuration: OKXPrivateSession.Configuration(initialBackoffNanoseconds: 100_000_000,
+                                      configuration: OKXPrivateSession.Configuration(handshakeTimeoutNanoseconds: 3_000_000_000,
+                                                                                     initialBackoffNanoseconds: 100_000_000,
                                                                                      maximumBackoffNanoseconds: 500_000_000),
                                       group: MultiThreadedEventLoopGroup.singleton, tickInterval: .milliseconds(50), logger: logger) { [desk] _ in
             await desk.reconcile(localPositions: await Harness.positions(of: desk))
@@ -69,10 +71,17 @@ struct Harness {
     /// Ticks the desk until the order's record satisfies `condition`.
     @discardableResult
     func waitForOrder(_ id: String, _ what: String, _ condition: @escaping (TradeRecord) -> Bool) async throws -> TradeRecord {
-        let found = try await Wait.until("order \(id) \(what)", within: .minutes(2), { () async -> TradeRecord? in
-            await desk.tick()
-            return await desk.record(of: ClientOrderId(id))
-        }, satisfies: { $0.map(condition) ?? false })
+        let found: TradeRecord?
+        do {
+            found = try await Wait.until("order \(id) \(what)", within: .minutes(2), { () async -> TradeRecord? in
+                await desk.tick()
+                return await desk.record(of: ClientOrderId(id))
+            }, satisfies: { $0.map(condition) ?? false })
+        } catch {
+            let phase = await desk.phase(of: ClientOrderId(id))
+            Issue.record("order \(id): phase \(String(describing: phase)); socket \(String(describing: socket?.state)) \(String(describing: socket?.counts)); notes \(await desk.takeNotes()); requests \(server.snapshot { $0.requests.map { "\($0.method) \($0.uri) \($0.outcome)" } })")
+            throw error
+        }
         guard let found else { throw NoRecord(order: id) }
         return found
     }

@@ -17,7 +17,7 @@ struct RandomFaultTests {
                                              .pushBeforeAck(delayMilliseconds: 100), .duplicatePushes, .timeout50004(placed: true),
                                              .timeout50004(placed: false), .tooManyRequests]
 
-    @Test("random faults over concurrent orders: zero duplicate orders, zero lost fills, equal positions", arguments: Array(UInt64(1)...UInt64(8)))
+    @Test("random faults over concurrent orders: zero duplicate orders, zero lost fills, equal positions", arguments: Array(UInt64(1)...UInt64(40)))
     func randomFaults(seed: UInt64) async throws {
         var random = SplitMix64(seed: seed)
         let count = 48
