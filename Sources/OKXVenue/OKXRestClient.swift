@@ -22,10 +22,15 @@ public final class OKXRestClient: Sendable {
         /// The deadline of one request, answer included. Shorter than the order timing's expiry is
         /// fine: a timed-out order request is in doubt and looked up, never resent.
         public var requestTimeout: TimeAmount
+        /// Connections to OKX at once. A request waiting for a free connection counts against its
+        /// deadline and, timing out, is treated as possibly sent (in doubt): keep this above the
+        /// requests in flight at once.
+        public var maximumConnections: Int
 
-        public init(baseURL: String = "https://www.okx.com", requestTimeout: TimeAmount = .seconds(5)) {
+        public init(baseURL: String = "https://www.okx.com", requestTimeout: TimeAmount = .seconds(5), maximumConnections: Int = 32) {
             self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
             self.requestTimeout = requestTimeout
+            self.maximumConnections = max(1, maximumConnections)
         }
     }
 
@@ -51,6 +56,7 @@ public final class OKXRestClient: Sendable {
         self.logger = logger
         var http = HTTPClient.Configuration()
         http.timeout = .init(connect: .seconds(5), read: configuration.requestTimeout)
+        http.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.maximumConnections)
         // Never follow redirects: a redirect may strip the signature headers, and a place request must not be sent twice.
         http.redirectConfiguration = .disallow
         self.client = HTTPClient(eventLoopGroupProvider: .shared(eventLoopGroup), configuration: http)

@@ -33,7 +33,8 @@ struct Harness {
         let credentials = try OKXCredentials(apiKey: testAccount.apiKey, secret: secret, passphrase: testAccount.passphrase)
         let signer = OKXRequestSigner(credentials: credentials, environment: .demo)
         let clock = OKXVenueClock()
-        let rest = OKXRestClient(configuration: .init(baseURL: server.restBaseURL, requestTimeout: .milliseconds(1_500)), signer: signer,
+        let rest = OKXRestClient(configuration: .init(baseURL: server.restBaseURL, requestTimeout: .milliseconds(1_500), maximumConnections: 128),
+                                 signer: signer,
                                  clock: clock, logger: logger)
         let desk = OKXOrderDesk(rest: rest, clock: clock, timing: fastTiming, mode: .live, logger: logger)
         guard withSocket else { return Harness(server: server, clock: clock, rest: rest, desk: desk, socket: nil, pump: nil) }

@@ -17,7 +17,7 @@ struct RandomFaultTests {
                                              .pushBeforeAck(delayMilliseconds: 100), .duplicatePushes, .timeout50004(placed: true),
                                              .timeout50004(placed: false), .tooManyRequests]
 
-    @Test("random faults over concurrent orders: zero duplicate orders, zero lost fills, equal positions", arguments: Array(UInt64(1)...UInt64(40)))
+    @Test("random faults over concurrent orders: zero duplicate orders, zero lost fills, equal positions", arguments: Array(UInt64(1)...UInt64(12)))
     func randomFaults(seed: UInt64) async throws {
         var random = SplitMix64(seed: seed)
         let count = 48
@@ -75,8 +75,7 @@ struct RandomFaultTests {
         }
         let runtimePosition = records.reduce(FixedPoint.zero) { $0 + $1.filledQuantity.value.times($1.side.sign) }
         #expect(runtimePosition == (server.2[btcSwap.id] ?? .zero))
-        // Inferred fills may occur: a reconciliation's fills list can be older than the accFillSz a
-        // push already showed, and the core infers the difference; the real fill then only
-        // confirms it (the quantities above match OKX's exactly). See the report of this slice.
+        // Inferred fills may occur: under load a fills fetch times out and the core closes the gap
+        // by inference; the real fill then only confirms it (the quantities above match OKX's).
     }
 }
