@@ -15,7 +15,7 @@ import TradingCore
 ///   order, because the desk's records do not know it.
 ///
 /// Not thread-safe: owned by the host's event loop like ``PaperVenue``. Market data is not needed
-/// (OKX matches), so `handle(_:events:)` only hands events on.
+/// (OKX matches), so the market-data calls only hand events on.
 public final class OKXVenue: ExecutionVenue {
     enum Command: Sendable {
         case submit(OrderRequest)
@@ -65,8 +65,7 @@ public final class OKXVenue: ExecutionVenue {
 
     public func submit(_ request: OrderRequest, at time: Timestamp, events: inout [VenueEvent]) throws(VenueRequestError) {
         guard records[request.clientOrderId] == nil else { throw .duplicateClientOrderId(request.clientOrderId) }
-        take(into: &events)
-        dispatch()
+        exchange(&events)
         let record = OrderLifecycle(request: request, mode: mode, decisionMid: nil).record
         records[request.clientOrderId] = record
         events.append(.sent(record))
@@ -75,8 +74,7 @@ public final class OKXVenue: ExecutionVenue {
 
     public func cancel(_ clientOrderId: ClientOrderId, at time: Timestamp, events: inout [VenueEvent]) throws(VenueRequestError) {
         guard records[clientOrderId] != nil else { throw .unknownOrder(clientOrderId) }
-        take(into: &events)
-        dispatch()
+        exchange(&events)
         queued.append(.cancel(clientOrderId))
     }
 
@@ -84,21 +82,37 @@ public final class OKXVenue: ExecutionVenue {
                       events: inout [VenueEvent]) throws(VenueRequestError) {
         guard records[clientOrderId] != nil else { throw .unknownOrder(clientOrderId) }
         guard quantity != nil || price != nil else { throw .emptyAmendment(clientOrderId) }
-        take(into: &events)
-        dispatch()
+        exchange(&events)
         queued.append(.amend(clientOrderId, quantity: quantity, price: price))
     }
 
-    public func handle(_ event: MarketEvent, events: inout [VenueEvent]) {
-        take(into: &events)
-        dispatch()
-    }
+    /// Requests leave on the host's next call, not after a simulated delay.
+    public var requestLatencyNanoseconds: Int64 { 0 }
+
+    public func handle(book update: BookUpdate, events: inout [VenueEvent]) { exchange(&events) }
+
+    public func handle(trade: TradeTick, events: inout [VenueEvent]) { exchange(&events) }
+
+    public func handle(candle: Candle, events: inout [VenueEvent]) { exchange(&events) }
 
     public func advance(to time: Timestamp, events: inout [VenueEvent]) {
-        take(into: &events)
-        dispatch()
+        exchange(&events)
         commands.yield(.tick)
     }
+
+    public var openOrders: [TradeRecord] {
+        records.values.filter { !$0.status.isTerminal }.sorted { $0.clientOrderId.rawValue < $1.clientOrderId.rawValue }
+    }
+
+    public func forgetCompletedOrders() {
+        for (id, record) in records where record.status.isTerminal {
+            records[id] = nil
+            attributed[id] = nil
+        }
+    }
+
+    /// OKX fills against its own book: there is no fill model to report.
+    public var fillModels: [InstrumentId: FillModel] { [:] }
 
     public func attributeRealizedPnl(_ amount: Money, to clientOrderId: ClientOrderId) -> TradeRecord? {
         guard var record = records[clientOrderId] else { return nil }
@@ -115,6 +129,12 @@ public final class OKXVenue: ExecutionVenue {
     public func takeNotes() -> [OKXDeskNote] {
         defer { notes.removeAll() }
         return notes
+    }
+
+    /// What every call does: hand on the desk's events, then send the requests queued by earlier calls.
+    private func exchange(_ events: inout [VenueEvent]) {
+        take(into: &events)
+        dispatch()
     }
 
     /// Sends the requests queued by earlier calls.
