@@ -5,17 +5,18 @@ import TestSupport
 import TradingCore
 import Testing
 
-/// The console as a running host serves it (`runtime run --paper --web`): the host trades the
-/// shipped market maker against the local OKX server replaying recorded BTC-USDT frames; a trader
-/// logs in, sees the strategy the host is trading, presses Pause and sees the new state arrive
-/// without a reload, the host applies the pause, and the strategy page draws the equity of the
-/// host's own fills. Then SIGTERM stops the host cleanly.
+/// The console as a running host serves it (`runtime run --paper --web`), each role in turn: the
+/// host trades the shipped market maker against the local OKX server replaying recorded BTC-USDT
+/// frames; a trader sees it, presses Pause, sees the new state arrive without a reload and the host
+/// apply it, and sees the equity of the host's own fills; a viewer is refused resuming it (audited);
+/// a risk officer is refused the audit log and halts everything with the kill switch; an admin
+/// reads the users and the audit rows of all of it. Then SIGTERM stops the host cleanly.
 @Suite(.watchdog) struct ConsoleWithHostInChromiumTests {
     struct HostExited: Error, CustomStringConvertible {
         var description: String
     }
 
-    @Test func aTraderPausesTheStrategyARunningHostTrades() async throws {
+    @Test func eachRoleActsOnTheStrategyARunningHostTrades() async throws {
         try await ConsoleFixture.with { fixture in
             let root = ConsoleInChromiumTests.packageRoot
             let phase = Phase("starting the OKX server")
@@ -56,6 +57,7 @@ import Testing
                 }, satisfies: { $0 > 0 })
                 try await ConsoleInChromiumTests.withPage(phase: phase) { page in
                     try await Self.pause(on: page, base: address, host: host, phase: phase)
+                    try await Self.eachRole(on: page, base: address, host: host, fixture: fixture, phase: phase)
                 }
                 outcome = .success(())
             } catch {
@@ -66,7 +68,7 @@ import Testing
             let status = try await host.waitForExit()
             try outcome.get()
             #expect(status == 0, "host log:\n\(host.output.suffix(3_000))")
-            #expect(try await fixture.count("SELECT count(*) FROM strategies WHERE name = 'market_maker' AND status = 'paused'") == 1)
+            #expect(try await fixture.count("SELECT count(*) FROM strategies WHERE name = 'market_maker' AND status = 'halted'") == 1)
         }
     }
 
@@ -79,9 +81,68 @@ import Testing
         try await Wait.until("the host to apply the pause", within: .minutes(2)) { host.output.contains("operator changed a strategy") }
 
         phase.enter("opening the strategy page")
-        _ = try await page.evaluate(#"document.querySelector('tr[data-strategy="market_maker"] a').click(); 'clicked'"#)
+        try await click(#"tr[data-strategy="market_maker"] a"#, on: page)
         try await Wait.until("the strategy page's equity and drawdown charts", within: .minutes(2)) {
             try await page.evaluate("location.pathname + ' ' + document.querySelectorAll('svg path.series').length")
         } satisfies: { $0 == "/strategies/market_maker 2" }
+    }
+
+    /// Clicks `selector` once it is on the page: a probe may run while the previous page still loads.
+    static func click(_ selector: String, on page: DevToolsClient) async throws {
+        try await Wait.until("\(selector) to click", within: .minutes(2)) {
+            try await page.evaluate("(element => element ? (element.click(), 'clicked') : 'missing')(document.querySelector('\(selector)'))")
+        } satisfies: { $0 == "clicked" }
+    }
+
+    /// After the trader, each other role on the same running host: the viewer is refused resuming
+    /// (and the refusal is audited), the risk officer may not read the audit log but halts every
+    /// strategy with the kill switch (the host applies it), and the admin reads the users and the
+    /// audit rows of all of it.
+    static func eachRole(on page: DevToolsClient, base: String, host: ChildProcess, fixture: ConsoleFixture, phase: Phase) async throws {
+        let row = #"tr[data-strategy="market_maker"]"#
+        func click(_ selector: String) async throws { try await Self.click(selector, on: page) }
+        func switchUser(to user: String) async throws {
+            phase.enter("logging in as \(user)")
+            try await click(#"form[action="/logout"] button"#)
+            try await Wait.until("the login page after logging out", within: .minutes(2)) {
+                try await page.evaluate("location.pathname + ' ' + document.readyState")
+            } satisfies: { $0 == "/login complete" }
+            try await ConsoleInChromiumTests.logIn(page, base: base, as: user)
+            try await Wait.until("\(user)'s overview", within: .minutes(2)) {
+                try await page.evaluate("location.pathname + ' ' + String((document.querySelector('.who') || {}).textContent).trim()")
+            } satisfies: { $0.hasPrefix("/ \(user)") }
+        }
+
+        try await switchUser(to: "vera")
+        try await click(#"\#(row) button[value="resume"]"#)
+        let refusal = try await Wait.until("the viewer's refusal in the flash", within: .minutes(2)) {
+            try await page.evaluate("String((document.getElementById('flash') || {}).textContent)")
+        } satisfies: { $0.hasPrefix("refused:") }
+        #expect(refusal.contains("user 'vera' has role viewer"), "\(refusal)")
+        #expect(try await fixture.audit("strategy.resume").map { "\($0.user ?? "?") \($0.success)" } == ["vera false"])
+
+        try await switchUser(to: "rita")
+        try await page.call("Page.navigate", ["url": base + "/audit"])
+        let refused = try await Wait.until("the audit page refused to the risk officer", within: .minutes(2)) {
+            try await page.evaluate("document.readyState + ' ' + String((document.body || {}).innerText)")
+        } satisfies: { $0.hasPrefix("complete ") && $0.contains("Refused") }
+        #expect(refused.contains("risk_officer"), "\(refused.prefix(600))")
+        try await page.call("Page.navigate", ["url": base + "/"])
+        try await Wait.until("the overview's kill switch", within: .minutes(2)) {
+            try await page.evaluate(#"document.readyState + ' ' + !!document.querySelector('form[action="/halt-all"] button')"#)
+        } satisfies: { $0 == "complete true" }
+        _ = try await page.evaluate("window.confirm = () => true; 'confirmed'")
+        try await click(#"form[action="/halt-all"] button"#)
+        try await Wait.until("the host's strategy halted", within: .minutes(2)) {
+            try await fixture.count("SELECT count(*) FROM strategies WHERE name = 'market_maker' AND status = 'halted'")
+        } satisfies: { $0 == 1 }
+
+        try await switchUser(to: "admin")
+        try await page.call("Page.navigate", ["url": base + "/audit"])
+        let audit = try await Wait.until("the users and the audit log", within: .minutes(2)) {
+            try await page.evaluate("document.readyState + ' ' + document.querySelectorAll('#users tbody tr').length + ' ' + String((document.querySelector('#audit') || {}).innerText)")
+        } satisfies: { $0.hasPrefix("complete ") && $0.contains("strategy.halt") }
+        #expect(audit.contains("strategy.resume") && audit.contains("vera"), "\(audit.prefix(1_500))")
+        #expect(Int(audit.split(separator: " ")[1]) ?? 0 >= 5, "the fixture's four users and the CLI's: \(audit.prefix(200))")
     }
 }
