@@ -8,7 +8,7 @@ import Testing
 /// The console as a running host serves it (`runtime run --paper --web`), each role in turn: the
 /// host trades the shipped market maker against the local OKX server replaying recorded BTC-USDT
 /// frames; a trader sees it, presses Pause, sees the new state arrive without a reload and the host
-/// apply it, and sees the equity of the host's own fills; a viewer is refused resuming it (audited);
+/// apply it, sees the equity of the host's own fills and acknowledges a risk event; a viewer is refused resuming it (audited);
 /// a risk officer is refused the audit log and halts everything with the kill switch; an admin
 /// reads the users and the audit rows of all of it. Then SIGTERM stops the host cleanly.
 @Suite(.watchdog) struct ConsoleWithHostInChromiumTests {
@@ -85,6 +85,13 @@ import Testing
         try await Wait.until("the strategy page's equity and drawdown charts", within: .minutes(2)) {
             try await page.evaluate("location.pathname + ' ' + document.querySelectorAll('svg path.series').length")
         } satisfies: { $0 == "/strategies/market_maker 2" }
+
+        phase.enter("acknowledging a risk event")
+        try await page.call("Page.navigate", ["url": base + "/risk"])
+        try await click("tr[data-event] button", on: page)
+        try await Wait.until("the risk event acknowledged by tina", within: .minutes(2)) {
+            try await page.evaluate("location.pathname + ' ' + String((document.getElementById('flash') || {}).textContent)")
+        } satisfies: { $0.hasPrefix("/risk risk event ") && $0.hasSuffix("acknowledged by tina") }
     }
 
     /// Clicks `selector` once it is on the page: a probe may run while the previous page still loads.
