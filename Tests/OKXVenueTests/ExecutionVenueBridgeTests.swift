@@ -9,6 +9,17 @@ import TradingTestSupport
 
 @Suite("OKXVenue: the synchronous ExecutionVenue over the desk, against the fake server", .watchdog)
 struct ExecutionVenueBridgeTests {
+    /// A venue over a ready desk with the fake server's book in place; stopped and shut down after `body`.
+    func withVenue(_ body: (Harness, OKXVenue) async throws -> Void) async throws {
+        let harness = try await Harness.start()
+        defer { Task { await harness.shutdown() } }
+        try await harness.waitUntilReady()
+        try await harness.book()
+        let venue = OKXVenue(desk: harness.desk, mode: .live)
+        defer { venue.stop() }
+        try await body(harness, venue)
+    }
+
     /// Advances the venue until `condition` holds for everything it emitted so far.
     func drive(_ venue: OKXVenue, _ what: String, collected: inout [VenueEvent], until condition: ([VenueEvent]) -> Bool) async throws {
         var all = collected
@@ -23,53 +34,45 @@ struct ExecutionVenueBridgeTests {
 
     @Test("submit emits .sent at once; the request leaves on the next call; acks, fills and refusals arrive on later calls")
     func submitFillAndRefusal() async throws {
-        let harness = try await Harness.start()
-        defer { Task { await harness.shutdown() } }
-        try await harness.waitUntilReady()
-        try await harness.book()
-        let venue = OKXVenue(desk: harness.desk, mode: .live)
-        defer { venue.stop() }
-        var events: [VenueEvent] = []
-        try venue.submit(order("r1sync", size: "1"), at: .zero, events: &events)
-        #expect(events.map(\.record.status) == [.pending])
-        #expect(harness.server.snapshot { $0.placements.isEmpty }, "nothing leaves before the host's next call")
-        #expect(throws: VenueRequestError.duplicateClientOrderId(ClientOrderId("r1sync"))) {
-            var ignored: [VenueEvent] = []
-            try venue.submit(order("r1sync"), at: .zero, events: &ignored)
+        try await withVenue { harness, venue in
+            var events: [VenueEvent] = []
+            try venue.submit(order("r1sync", size: "1"), at: .zero, events: &events)
+            #expect(events.map(\.record.status) == [.pending])
+            #expect(harness.server.snapshot { $0.placements.isEmpty }, "nothing leaves before the host's next call")
+            #expect(throws: VenueRequestError.duplicateClientOrderId(ClientOrderId("r1sync"))) {
+                var ignored: [VenueEvent] = []
+                try venue.submit(order("r1sync"), at: .zero, events: &ignored)
+            }
+            // Off the lot grid (0.01 contracts): OKX refuses with 51121.
+            try venue.submit(order("r1odd", size: "0.015"), at: .zero, events: &events)
+            try await drive(venue, "the fill and the refusal", collected: &events) { all in
+                all.contains { if case .filled(_, let record) = $0 { record.status == .filled } else { false } }
+                    && all.contains { if case .rejected = $0 { true } else { false } }
+            }
+            #expect(events.accepts == 1)
+            #expect(events.fills.map(\.quantity) == [qty("1")])
+            #expect(events.rejections.contains { $0.contains("51121") })
+            #expect(venue.record(of: ClientOrderId("r1odd"))?.status == .rejected)
+            // PnL the host attributes sticks to later records of the order.
+            let attributed = venue.attributeRealizedPnl(money("12.5"), to: ClientOrderId("r1sync"))
+            #expect(attributed?.realizedPnl == money("12.5"))
+            #expect(venue.record(of: ClientOrderId("r1sync"))?.realizedPnl == money("12.5"))
         }
-        // Off the lot grid (0.01 contracts): OKX refuses with 51121.
-        try venue.submit(order("r1odd", size: "0.015"), at: .zero, events: &events)
-        try await drive(venue, "the fill and the refusal", collected: &events) { all in
-            all.contains { if case .filled(_, let record) = $0 { record.status == .filled } else { false } }
-                && all.contains { if case .rejected = $0 { true } else { false } }
-        }
-        #expect(events.accepts == 1)
-        #expect(events.fills.map(\.quantity) == [qty("1")])
-        #expect(events.rejections.contains { $0.contains("51121") })
-        #expect(venue.record(of: ClientOrderId("r1odd"))?.status == .rejected)
-        // PnL the host attributes sticks to later records of the order.
-        let attributed = venue.attributeRealizedPnl(money("12.5"), to: ClientOrderId("r1sync"))
-        #expect(attributed?.realizedPnl == money("12.5"))
-        #expect(venue.record(of: ClientOrderId("r1sync"))?.realizedPnl == money("12.5"))
     }
 
     @Test("cancel through the protocol ends a resting order; an unknown id is refused at once")
     func cancel() async throws {
-        let harness = try await Harness.start()
-        defer { Task { await harness.shutdown() } }
-        try await harness.waitUntilReady()
-        try await harness.book()
-        let venue = OKXVenue(desk: harness.desk, mode: .live)
-        defer { venue.stop() }
-        var events: [VenueEvent] = []
-        try venue.submit(order("r1sit", size: "1", price: "59000"), at: .zero, events: &events)
-        try await drive(venue, "the order to be accepted", collected: &events) { $0.accepts == 1 }
-        try venue.cancel(ClientOrderId("r1sit"), at: .zero, events: &events)
-        try await drive(venue, "the cancel", collected: &events) { all in all.contains { if case .canceled = $0 { true } else { false } } }
-        #expect(venue.record(of: ClientOrderId("r1sit"))?.status == .cancelled)
-        #expect(throws: VenueRequestError.unknownOrder(ClientOrderId("nope"))) {
-            var ignored: [VenueEvent] = []
-            try venue.cancel(ClientOrderId("nope"), at: .zero, events: &ignored)
+        try await withVenue { _, venue in
+            var events: [VenueEvent] = []
+            try venue.submit(order("r1sit", size: "1", price: "59000"), at: .zero, events: &events)
+            try await drive(venue, "the order to be accepted", collected: &events) { $0.accepts == 1 }
+            try venue.cancel(ClientOrderId("r1sit"), at: .zero, events: &events)
+            try await drive(venue, "the cancel", collected: &events) { all in all.contains { if case .canceled = $0 { true } else { false } } }
+            #expect(venue.record(of: ClientOrderId("r1sit"))?.status == .cancelled)
+            #expect(throws: VenueRequestError.unknownOrder(ClientOrderId("nope"))) {
+                var ignored: [VenueEvent] = []
+                try venue.cancel(ClientOrderId("nope"), at: .zero, events: &ignored)
+            }
         }
     }
 }
