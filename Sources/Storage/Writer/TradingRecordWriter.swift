@@ -153,9 +153,16 @@ public final class TradingRecordWriter: Sendable {
                     if let existing = session, !existing.connection.isClosed {
                         live = existing
                     } else {
-                        live = ConnectionLossGuard(try await target.connect(logger: logger), resources: resources)
+                        let fresh = ConnectionLossGuard(try await target.connect(logger: logger), resources: resources)
+                        // Only a connection with its staging tables is kept: the batches need them.
+                        do {
+                            try await fresh.run { [logger] connection in try await TradingRecordBatch.prepare(on: connection, logger: logger) }
+                        } catch {
+                            try? await fresh.connection.close()
+                            throw error
+                        }
+                        live = fresh
                         session = live
-                        try await live.run { [logger] connection in try await TradingRecordBatch.prepare(on: connection, logger: logger) }
                         if lost { counts.withLock { $0.statistics.reconnects += 1 } }
                     }
                     if let (transaction, written) = commit.inDoubt {
