@@ -80,7 +80,7 @@ public struct OKXRestScript: Sendable {
                 guard let time = Int64(row[0]) else { return false }
                 return (after.map { time < $0 } ?? true) && (before.map { time > $0 } ?? true)
             }.prefix(limit)
-            return Response(status: 200, body: Self.envelope(page.map { "[" + $0.map { "\"\($0)\"" }.joined(separator: ",") + "]" }))
+            return Response(status: 200, body: OKXTestJSON.envelope(page.map { "[" + $0.map { "\"\($0)\"" }.joined(separator: ",") + "]" }))
         case "/api/v5/market/history-trades":
             guard let rows = trades[instrument] else { return Self.error(200, code: "51001", "Instrument ID does not exist") }
             let byTime = query["type"] == "2"
@@ -89,7 +89,7 @@ public struct OKXRestScript: Sendable {
             let page = rows.reversed().filter { row in
                 (after.map { key(row) < $0 } ?? true) && (before.map { key(row) > $0 } ?? true)
             }.prefix(limit)
-            return Response(status: 200, body: Self.envelope(page.map { row in
+            return Response(status: 200, body: OKXTestJSON.envelope(page.map { row in
                 #"{"instId":"\#(instrument)","side":"\#(row.side)","sz":"\#(row.size)","px":"\#(row.price)","source":"0","tradeId":"\#(row.tradeId)","ts":"\#(row.time)"}"#
             }))
         case "/api/v5/market/books":
@@ -114,11 +114,7 @@ public struct OKXRestScript: Sendable {
         }
     }
 
-    static func envelope(_ data: [String]) -> String {
-        #"{"code":"0","msg":"","data":["# + data.joined(separator: ",") + "]}"
-    }
-
     static func error(_ status: Int, code: String, _ message: String) -> Response {
-        Response(status: status, body: #"{"code":"\#(code)","msg":"\#(message)","data":[]}"#)
+        Response(status: status, body: OKXTestJSON.error(code: code, message))
     }
 }

@@ -29,10 +29,10 @@ extension OKXPrivateExchange {
             (.answer(status: status, body: text, delayMilliseconds: 0), [])
         }
         if method == "GET", path == "/api/v5/public/time" {
-            return answer(OKXPrivateJSON.envelope([OKXPrivateJSON.object([("ts", "\(now.millisecondsSinceEpoch)")])]))
+            return answer(OKXTestJSON.envelope([OKXTestJSON.object([("ts", "\(now.millisecondsSinceEpoch)")])]))
         }
         switch OKXSignatureCheck.rest(method: method, uri: uri, body: body, header: header, accounts: script.accounts, now: now) {
-        case .failure(let refusal): return answer(OKXPrivateJSON.error(code: refusal.code, refusal.message), status: refusal.status)
+        case .failure(let refusal): return answer(OKXTestJSON.error(code: refusal.code, refusal.message), status: refusal.status)
         case .success: break
         }
         let fields = Self.fields(method == "POST" ? body : nil, query: query)
@@ -41,47 +41,47 @@ extension OKXPrivateExchange {
             return placeWithFault(fields, expTime: header("expTime"), now: now)
         case ("POST", "/api/v5/trade/cancel-order"):
             let result = cancel(fields, now: now)
-            let item = OKXPrivateJSON.orderResult(clOrdId: result.order?.clOrdId ?? fields["clOrdId"] ?? "", ordId: result.order?.ordId ?? "",
+            let item = OKXTestJSON.orderResult(clOrdId: result.order?.clOrdId ?? fields["clOrdId"] ?? "", ordId: result.order?.ordId ?? "",
                                                   sCode: result.sCode, sMessage: result.sMessage, at: now)
-            return (.answer(status: 200, body: OKXPrivateJSON.orderAnswer(item, succeeded: result.sCode == "0", at: now), delayMilliseconds: 0),
+            return (.answer(status: 200, body: OKXTestJSON.orderAnswer(item, succeeded: result.sCode == "0", at: now), delayMilliseconds: 0),
                     result.pushes)
         case ("POST", "/api/v5/trade/amend-order"):
             if let expired = Self.expired(header("expTime"), now: now) { return answer(expired) }
             let result = amend(fields, now: now)
-            let item = OKXPrivateJSON.orderResult(clOrdId: result.order?.clOrdId ?? fields["clOrdId"] ?? "", ordId: result.order?.ordId ?? "",
+            let item = OKXTestJSON.orderResult(clOrdId: result.order?.clOrdId ?? fields["clOrdId"] ?? "", ordId: result.order?.ordId ?? "",
                                                   reqId: fields["reqId"] ?? "", sCode: result.sCode, sMessage: result.sMessage, at: now)
-            return (.answer(status: 200, body: OKXPrivateJSON.orderAnswer(item, succeeded: result.sCode == "0", at: now), delayMilliseconds: 0),
+            return (.answer(status: 200, body: OKXTestJSON.orderAnswer(item, succeeded: result.sCode == "0", at: now), delayMilliseconds: 0),
                     result.pushes)
         case ("GET", "/api/v5/trade/order"):
-            guard fields["ordId"] != nil || fields["clOrdId"] != nil else { return answer(OKXPrivateJSON.error(code: "51000", "Parameter ordId error")) }
+            guard fields["ordId"] != nil || fields["clOrdId"] != nil else { return answer(OKXTestJSON.error(code: "51000", "Parameter ordId error")) }
             guard let order = find(fields), order.instrument.symbol == fields["instId"] else {
-                return answer(OKXPrivateJSON.error(code: "51603", "Order does not exist"))
+                return answer(OKXTestJSON.error(code: "51603", "Order does not exist"))
             }
-            return answer(OKXPrivateJSON.envelope([OKXPrivateJSON.order(order)]))
+            return answer(OKXTestJSON.envelope([OKXTestJSON.order(order)]))
         case ("GET", "/api/v5/trade/orders-pending"):
             let pending = orders.values.filter { order in order.isPending && (fields["instId"].map { order.instrument.symbol == $0 } ?? true) }
                 .sorted { $0.ordId > $1.ordId }  // newest first, as OKX pages
-            return answer(OKXPrivateJSON.envelope(pending.map { OKXPrivateJSON.order($0) }))
+            return answer(OKXTestJSON.envelope(pending.map { OKXTestJSON.order($0) }))
         case ("GET", "/api/v5/trade/fills"):
             let selected = fills.filter { fill in
                 (fields["instId"].map { fill.instrument.symbol == $0 } ?? true) && (fields["ordId"].map { fill.ordId == $0 } ?? true)
             }.reversed()
-            return answer(OKXPrivateJSON.envelope(selected.map(OKXPrivateJSON.fill)))
+            return answer(OKXTestJSON.envelope(selected.map(OKXTestJSON.fill)))
         case ("GET", "/api/v5/account/positions"):
-            return answer(OKXPrivateJSON.envelope(positionItems.map { OKXPrivateJSON.position($0.0, size: $0.1, at: now) }))
+            return answer(OKXTestJSON.envelope(positionItems.map { OKXTestJSON.position($0.0, size: $0.1, at: now) }))
         case ("GET", "/api/v5/account/balance"):
-            let detail = OKXPrivateJSON.object([("ccy", "USDT"), ("eq", "100000"), ("cashBal", "100000"), ("availBal", "100000")])
+            let detail = OKXTestJSON.object([("ccy", "USDT"), ("eq", "100000"), ("cashBal", "100000"), ("availBal", "100000")])
             return answer(#"{"code":"0","msg":"","data":[{"totalEq":"100000","uTime":"\#(now.millisecondsSinceEpoch)","details":[\#(detail)]}]}"#)
         case ("GET", "/api/v5/account/config"):
-            return answer(OKXPrivateJSON.envelope([OKXPrivateJSON.object([("uid", "77982378738415879"), ("acctLv", "2"),
+            return answer(OKXTestJSON.envelope([OKXTestJSON.object([("uid", "77982378738415879"), ("acctLv", "2"),
                                                                           ("posMode", "net_mode"), ("autoLoan", "false")])]))
         case ("POST", "/api/v5/trade/cancel-all-after"):
             guard let text = fields["timeOut"], let seconds = Int(text), seconds == 0 || (10...120).contains(seconds) else {
-                return answer(OKXPrivateJSON.error(code: "51000", "Parameter timeOut error"))
+                return answer(OKXTestJSON.error(code: "51000", "Parameter timeOut error"))
             }
             deadManTimeouts.append(seconds)
             let trigger = seconds == 0 ? "0" : "\(now.millisecondsSinceEpoch + Int64(seconds) * 1000)"
-            return answer(OKXPrivateJSON.envelope([OKXPrivateJSON.object([("triggerTime", trigger), ("tag", ""),
+            return answer(OKXTestJSON.envelope([OKXTestJSON.object([("triggerTime", trigger), ("tag", ""),
                                                                           ("ts", "\(now.millisecondsSinceEpoch)")])]))
         default:
             return answer(#"{"code":404,"data":{},"detailMsg":"","error_code":"404","error_message":"Not Found","msg":"Not Found"}"#, status: 404)
@@ -104,8 +104,8 @@ extension OKXPrivateExchange {
         }
         if let expired = Self.expired(expTime, now: now) { return (.answer(status: 200, body: expired, delayMilliseconds: 0), []) }
         let result = place(fields, duplicatePushes: fault == .duplicatePushes, now: now)
-        let item = OKXPrivateJSON.orderResult(clOrdId: clOrdId, ordId: result.ordId, sCode: result.sCode, sMessage: result.sMessage, at: now)
-        let body = OKXPrivateJSON.orderAnswer(item, succeeded: result.sCode == "0", at: now)
+        let item = OKXTestJSON.orderResult(clOrdId: clOrdId, ordId: result.ordId, sCode: result.sCode, sMessage: result.sMessage, at: now)
+        let body = OKXTestJSON.orderAnswer(item, succeeded: result.sCode == "0", at: now)
         switch fault {
         case .acceptThenHold: return (.hold, result.pushes)
         case .acceptThenDrop: return (.drop, result.pushes)
@@ -117,13 +117,13 @@ extension OKXPrivateExchange {
     }
 
     /// OKX's ambiguous answer: the order may or may not have been placed.
-    private static let timeout50004 = OKXPrivateJSON.error(
+    private static let timeout50004 = OKXTestJSON.error(
         code: "50004", "API endpoint request timeout (does not mean that the request was successful or failed, please check the request result).")
 
     /// `50037` when the request's `expTime` has passed (OKX discards it unprocessed).
     private static func expired(_ expTime: String?, now: Timestamp) -> String? {
         guard let text = expTime, let milliseconds = Int64(text), milliseconds < now.millisecondsSinceEpoch else { return nil }
-        return OKXPrivateJSON.error(code: "50037", "Order expired.")
+        return OKXTestJSON.error(code: "50037", "Order expired.")
     }
 
     /// A POST body's top-level string fields (booleans as `true`/`false`), or a GET's query.

@@ -37,12 +37,12 @@ extension OKXPrivateExchange {
                 }
                 sessions[connection, default: Session()].channels.insert(channel)
                 let instType = argument["instType"] as? String
-                let arg = OKXPrivateJSON.object([("channel", channel)] + (instType.map { [("instType", $0)] } ?? []))
+                let arg = OKXTestJSON.object([("channel", channel)] + (instType.map { [("instType", $0)] } ?? []))
                 out += reply(#"{"event":"subscribe","arg":\#(arg),"connId":"\#(tag)"}"#)
                 // positions and balance_and_position start with a snapshot; orders has none.
-                let items = positionItems.map { OKXPrivateJSON.position($0.0, size: $0.1, at: now) }
+                let items = positionItems.map { OKXTestJSON.position($0.0, size: $0.1, at: now) }
                 if channel == "positions" {
-                    out += reply(OKXPrivateJSON.push(channel: "positions", instType: instType, eventType: "snapshot", data: items))
+                    out += reply(OKXTestJSON.push(channel: "positions", instType: instType, eventType: "snapshot", data: items))
                 } else if channel == "balance_and_position" {
                     out += reply(balanceAndPosition(eventType: "snapshot", positions: items, now: now))
                 }

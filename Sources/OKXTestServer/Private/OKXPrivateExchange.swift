@@ -178,12 +178,12 @@ struct OKXPrivateExchange {
                 amendResult = "-1"
             }
             orders[ordId] = order
-            let item = OKXPrivateJSON.order(order, fill: fill, reqId: reqId, amendResult: amendResult)
+            let item = OKXTestJSON.order(order, fill: fill, reqId: reqId, amendResult: amendResult)
             let copies = duplicatePushOrders.contains(ordId) ? 2 : 1
-            for _ in 0..<copies { pushes += broadcast(channel: "orders", OKXPrivateJSON.push(channel: "orders", data: [item])) }
+            for _ in 0..<copies { pushes += broadcast(channel: "orders", OKXTestJSON.push(channel: "orders", data: [item])) }
             if fill != nil, order.instrument.kind != .spot {
-                let position = OKXPrivateJSON.position(order.instrument, size: positions[order.instrument] ?? .zero, at: now)
-                pushes += broadcast(channel: "positions", OKXPrivateJSON.push(channel: "positions", eventType: "event_update", data: [position]))
+                let position = OKXTestJSON.position(order.instrument, size: positions[order.instrument] ?? .zero, at: now)
+                pushes += broadcast(channel: "positions", OKXTestJSON.push(channel: "positions", eventType: "event_update", data: [position]))
                 pushes += broadcast(channel: "balance_and_position", balanceAndPosition(eventType: "filled", positions: [position], now: now))
             }
         }
@@ -217,7 +217,7 @@ struct OKXPrivateExchange {
     }
 
     func balanceAndPosition(eventType: String, positions: [String], now: Timestamp) -> String {
-        let balance = OKXPrivateJSON.object([("ccy", "USDT"), ("cashBal", "100000"), ("uTime", "\(now.millisecondsSinceEpoch)")])
+        let balance = OKXTestJSON.object([("ccy", "USDT"), ("cashBal", "100000"), ("uTime", "\(now.millisecondsSinceEpoch)")])
         return #"{"arg":{"channel":"balance_and_position","uid":"77982378738415879"},"data":[{"pTime":"\#(now.millisecondsSinceEpoch)","eventType":"\#(eventType)","balData":[\#(balance)],"posData":[\#(positions.joined(separator: ","))],"trades":[]}]}"#
     }
 

@@ -1,7 +1,7 @@
 import TradingCore
 
-/// The JSON texts of the fake OKX private server, in OKX's documented shapes (every number a string).
-enum OKXPrivateJSON {
+/// The JSON texts the fake OKX servers answer with, in OKX's documented shapes (every number a string).
+enum OKXTestJSON {
     static func quoted(_ text: String) -> String { JSONString.quoted(text) }
 
     static func object(_ fields: [(String, String)]) -> String {
