@@ -1,8 +1,9 @@
 import TradingCore
 
 /// The seam between the host and a place orders go: the paper venue, and OKX's private API. The
-/// engine drives every venue through this protocol and nothing else. A venue is owned by the host's single event loop and is driven synchronously: each
-/// call appends what happened to `events` (a buffer the host reuses, so no allocation per call).
+/// engine drives every venue through this protocol and nothing else. A venue is owned by the
+/// host's single event loop and is driven synchronously: each call appends what happened to
+/// `events` (a buffer the host reuses, so no allocation per call).
 ///
 /// Time is whatever clock the host runs on (event time in replay); a venue never reads a wall
 /// clock. Requests may take effect later than the call (latency): the venue reports that as

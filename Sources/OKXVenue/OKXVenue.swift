@@ -52,10 +52,7 @@ public final class OKXVenue: ExecutionVenue {
         }
     }
 
-    deinit {
-        commands.finish()
-        worker.cancel()
-    }
+    deinit { stop() }
 
     /// Stops the worker; queued requests that have not left are dropped.
     public func stop() {
