@@ -146,9 +146,10 @@ import TradingCore
     /// A batch writes each order and position once, in its last state, yet leaves exactly the rows
     /// that the same changes upserted one by one leave: the id of an order's first row, notes given
     /// early and not repeated, every risk event. Written both ways into the same database (the rows
-    /// of the first way deleted in between) and compared field by field.
-    @Test func aBatchLeavesTheRowsOfTheChangesOneByOne() async throws {
-        try await ScratchDatabase.with { database, client in
+    /// of the first way deleted in between) and compared field by field, on both schema flavors.
+    @Test(arguments: SchemaFlavor.allCases) func aBatchLeavesTheRowsOfTheChangesOneByOne(flavor: SchemaFlavor) async throws {
+        guard try await ScratchDatabase.flavors().contains(flavor) else { return }
+        try await ScratchDatabase.with(flavor: flavor) { database, client in
             let strategyId = try await StrategyRepository(client).upsert(StrategyRecord(name: "b", strategyType: "t", version: "1", symbols: ["BTC-USDT"]))
             let instrument = try InstrumentId(parsing: "BTC-USDT")
             let start = Timestamp.utc(2026, 11, 20, 9)
