@@ -14,10 +14,10 @@ enum PluginTestSupport {
     }
 
     /// A scratch directory for plugins built by tests, inside the build directory (gitignored),
-    /// unique per test so parallel tests do not collide.
+    /// new on every call: two tests of one process asking for the same name (a shared fixture)
+    /// running in parallel must not delete each other's files.
     static func scratchDirectory(_ name: String) throws -> String {
-        let path = "\(binDirectory)/plugin-test-scratch/\(name)-\(getpid())"
-        try? FileManager.default.removeItem(atPath: path)
+        let path = "\(binDirectory)/plugin-test-scratch/\(name)-\(getpid())-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
