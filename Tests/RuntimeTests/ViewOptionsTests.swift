@@ -26,8 +26,9 @@ struct ViewOptionsTests {
     @Test("modes, statuses, intervals, counts, ranges and instruments are checked")
     func otherOptions() throws {
         #expect(try ViewOptions.mode("Paper") == .paper)
-        #expect(throws: ViewOptionError(option: "--mode", value: "demo", reason: "must be one of live, paper, replay")) {
-            try ViewOptions.mode("demo")
+        #expect(try ViewOptions.mode("demo") == .demo)
+        #expect(throws: ViewOptionError(option: "--mode", value: "sim", reason: "must be one of live, demo, paper, replay")) {
+            try ViewOptions.mode("sim")
         }
         #expect(try ViewOptions.statuses("filled,partially_filled") == [.filled, .partiallyFilled])
         #expect(throws: ViewOptionError.self) { try ViewOptions.statuses("filled,done") }

@@ -41,7 +41,7 @@ import TradingCore
             ("trades.order_type", "\(trade) ('c-2', '\(s)', 'BTC-USDT', 'buy', 'stop', 1, 100, 'pending', 'paper', 0, NULL, NULL, NULL)", "23514"),
             ("trades.position_side", "\(trade) ('c-2', '\(s)', 'BTC-USDT', 'buy', 'limit', 1, 100, 'pending', 'paper', 0, NULL, NULL, 'up')", "23514"),
             ("trades.status", "\(trade) ('c-2', '\(s)', 'BTC-USDT', 'buy', 'limit', 1, 100, 'done', 'paper', 0, NULL, NULL, NULL)", "23514"),
-            ("trades.mode", "\(trade) ('c-2', '\(s)', 'BTC-USDT', 'buy', 'limit', 1, 100, 'pending', 'demo', 0, NULL, NULL, NULL)", "23514"),
+            ("trades.mode", "\(trade) ('c-2', '\(s)', 'BTC-USDT', 'buy', 'limit', 1, 100, 'pending', 'sim', 0, NULL, NULL, NULL)", "23514"),
             ("trades.mode required", "\(trade) ('c-2', '\(s)', 'BTC-USDT', 'buy', 'limit', 1, 100, 'pending', NULL, 0, NULL, NULL, NULL)", "23502"),
             ("trades.quantity > 0", "\(trade) ('c-2', '\(s)', 'BTC-USDT', 'buy', 'limit', 0, 100, 'pending', 'paper', 0, NULL, NULL, NULL)", "23514"),
             ("trades.price > 0", "\(trade) ('c-2', '\(s)', 'BTC-USDT', 'buy', 'limit', 1, 0, 'pending', 'paper', 0, NULL, NULL, NULL)", "23514"),
@@ -80,7 +80,7 @@ import TradingCore
             ("order_book_snapshots.depth_level", "INSERT INTO order_book_snapshots (symbol, timestamp, bids, asks, depth_level) VALUES ('BTC-USDT', now(), '[]', '[]', 'books9')", "23514"),
             ("order_book_snapshots.bids array", "INSERT INTO order_book_snapshots (symbol, timestamp, bids, asks, depth_level) VALUES ('BTC-USDT', now(), '{}', '[]', 'books5')", "23514"),
             ("system_metrics.tags object", "INSERT INTO system_metrics (timestamp, metric_category, metric_name, metric_value, tags) VALUES (now(), 'feed', 'lag', 1, '[1]')", "23514"),
-            ("hosts.mode", "INSERT INTO hosts (host_name, mode) VALUES ('h', 'demo')", "23514"),
+            ("hosts.mode", "INSERT INTO hosts (host_name, mode) VALUES ('h', 'sim')", "23514"),
             ("hosts.reconnects >= 0", "INSERT INTO hosts (host_name, mode, reconnects) VALUES ('h', 'paper', -1)", "23514"),
         ]
     }()

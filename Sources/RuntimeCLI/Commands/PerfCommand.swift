@@ -5,7 +5,7 @@ import TradingCore
 struct PerfCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "perf",
-        abstract: "Daily performance per strategy and mode (live, paper, replay) over the last N UTC days.",
+        abstract: "Daily performance per strategy and mode (live, demo, paper, replay) over the last N UTC days.",
         discussion: """
             Closed days come from strategy_performance (the host's daily rollup). Today, until rolled up, is summed \
             from the trades and marked as partial (source trades_today).

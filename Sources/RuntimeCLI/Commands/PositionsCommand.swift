@@ -5,13 +5,13 @@ import TradingCore
 struct PositionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "positions",
-        abstract: "List open positions per strategy, each marked live, paper or replay, with unrealized PnL."
+        abstract: "List open positions per strategy, each marked live, demo, paper or replay, with unrealized PnL."
     )
 
     @Option(name: .long, help: "Only this strategy (by name).")
     var strategy: String?
 
-    @Option(name: .long, help: "Only this mode: live, paper or replay.")
+    @Option(name: .long, help: "Only this mode: live, demo, paper or replay.")
     var mode: String?
 
     @Flag(name: .long, help: "Also list flat positions (quantity 0) with their realized PnL.")

@@ -5,7 +5,7 @@ import TradingCore
 struct TradesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trades",
-        abstract: "List orders and their fills, newest first, each marked live, paper or replay.",
+        abstract: "List orders and their fills, newest first, each marked live, demo, paper or replay.",
         discussion: "Times are ISO 8601 (2026-11-25T14:00:00Z, 2026-11-25) or epoch milliseconds; the range is [--from, --to)."
     )
 
@@ -15,7 +15,7 @@ struct TradesCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Only these statuses, comma-separated (pending, submitted, partially_filled, filled, cancelled, rejected, failed).")
     var status: String?
 
-    @Option(name: .long, help: "Only this mode: live, paper or replay.")
+    @Option(name: .long, help: "Only this mode: live, demo, paper or replay.")
     var mode: String?
 
     @Option(name: .long, help: "Created at or after this time.")

@@ -7,7 +7,7 @@ import Storage
 /// As shipped: `admin` may do everything; `trader` may deploy, control strategies, replay and
 /// acknowledge risk events; `risk_officer` may acknowledge risk events and halt strategies, one
 /// or all (a risk officer must be able to stop risk, never to add it); `viewer` may only read.
-/// Running the host, migrating, maintaining the database, managing users and acting as another
+/// Running the host (live trading above all), migrating, maintaining the database, managing users and acting as another
 /// user are the admin's.
 public enum OperatorPermission: String, Sendable, Hashable, CaseIterable {
     /// The read-only views: status, trades, positions, perf, candles, strategies, risk list, users list.
@@ -16,6 +16,8 @@ public enum OperatorPermission: String, Sendable, Hashable, CaseIterable {
     case replay
     /// `runtime run`: the host trades.
     case runHost = "run_host"
+    /// `runtime run --live`: real orders with real money (migration 016).
+    case runLive = "run_live"
     /// `runtime migrate` and `runtime db maintain`.
     case administerDatabase = "administer_database"
     /// `--user NAME` / `RUNTIME_USER` naming someone else.
@@ -39,6 +41,7 @@ public enum OperatorPermission: String, Sendable, Hashable, CaseIterable {
         case .read: "read the views"
         case .replay: "run replays"
         case .runHost: "run the host"
+        case .runLive: "trade live (real money)"
         case .administerDatabase: "migrate or maintain the database"
         case .actAsAnother: "act as another user"
         case .haltAll: "halt all strategies"

@@ -46,10 +46,10 @@ public enum ViewOptions {
         return (start, end)
     }
 
-    /// live, paper or replay.
+    /// live, demo, paper or replay.
     public static func mode(_ text: String, option: String = "--mode") throws(ViewOptionError) -> TradingMode {
         guard let mode = TradingMode(rawValue: text.lowercased()) else {
-            throw ViewOptionError(option: option, value: text, reason: "must be one of live, paper, replay")
+            throw ViewOptionError(option: option, value: text, reason: "must be one of \(TradingMode.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return mode
     }

@@ -55,7 +55,15 @@ public enum OrderStatus: String, Sendable, Hashable, CaseIterable, Codable {
 
 /// Where rows and orders come from: never mistake paper or replay for live trading.
 public enum TradingMode: String, Sendable, Hashable, CaseIterable, Codable {
+    /// Real orders on OKX with real money.
     case live
+    /// Real orders on OKX's demo trading: its matching engine, simulated funds.
+    case demo
+    /// Orders matched by the runtime's paper venue against the live feed.
     case paper
+    /// A deterministic replay of recorded data.
     case replay
+
+    /// Whether orders go to OKX (live and demo) rather than to the runtime's own matching.
+    public var tradesOnOKX: Bool { self == .live || self == .demo }
 }
