@@ -185,7 +185,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .executableTarget(name: "RuntimeCLI", dependencies: [
-            "Console", "RuntimeHost", "Storage", "MarketData", "OKXTestServer", "Risk", "Execution", "Portfolio", "DataQuality", "History",
+            "Console", "RuntimeHost", "Storage", "MarketData", "OKXTestServer", "OKXTrading", "OKXVenue", "Risk", "Execution", "Portfolio", "DataQuality", "History",
             "Analytics", "Reports", sdk, logging,
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

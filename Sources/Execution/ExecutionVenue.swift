@@ -62,6 +62,28 @@ public protocol ExecutionVenue: AnyObject {
     /// How orders were filled, per instrument with market data (the run summary's `fill_model`);
     /// empty for an exchange, which fills against its own book.
     var fillModels: [InstrumentId: FillModel] { get }
+
+    /// Whether requests are waiting for ``recordsAreDurable()``. An exchange venue holds every
+    /// request until the host has committed the rows handed on before it: an order that leaves
+    /// before its row exists is lost to a crash. The paper venue holds none.
+    var holdsRequests: Bool { get }
+
+    /// The host committed every record handed on so far: held requests may leave.
+    func recordsAreDurable()
+
+    /// What operators must see and the host must do since the last call (see ``VenueNotice``).
+    func takeNotices() -> [VenueNotice]
+
+    /// The portfolio's position of `strategy` in `instrument` after a fill (signed: short is
+    /// negative), for a venue that reconciles positions with an exchange.
+    func positionChanged(strategy: StrategyName, instrument: InstrumentId, positionSide: PositionSide, quantity: FixedPoint)
+}
+
+extension ExecutionVenue {
+    public var holdsRequests: Bool { false }
+    public func recordsAreDurable() {}
+    public func takeNotices() -> [VenueNotice] { [] }
+    public func positionChanged(strategy: StrategyName, instrument: InstrumentId, positionSide: PositionSide, quantity: FixedPoint) {}
 }
 
 extension ExecutionVenue {

@@ -74,6 +74,31 @@ public struct OrderLifecycle: Hashable, Sendable {
         self.decisionMid = decisionMid
     }
 
+    /// An order as its stored row left it, for a host restarting with orders still open at an
+    /// exchange. What the row does not keep (reduce-only, the decision mid) was needed to place
+    /// the order, which has happened; following it to its end needs only what the row holds.
+    public init(restoring record: TradeRecord) {
+        request = OrderRequest(clientOrderId: record.clientOrderId, strategy: record.strategy, instrument: record.symbol,
+                               side: record.side, type: record.orderType, quantity: record.quantity, price: record.price,
+                               positionSide: record.positionSide, createdAt: record.createdAt)
+        mode = record.mode
+        decisionMid = nil
+        status = record.status
+        venueOrderId = record.venueOrderId
+        filledQuantity = record.filledQuantity
+        // The row keeps the average rounded to the price's 12 decimals: the notional it implies is
+        // exact to that rounding, which is what later fills' average needs.
+        filledNotional = record.avgFillPrice.flatMap { try? $0.value.multiplied(by: record.filledQuantity.value) } ?? .zero
+        commission = record.commission
+        commissionAsset = record.commissionAsset
+        realizedPnl = record.realizedPnl
+        rejectReason = record.rejectReason
+        submittedAt = record.submittedAt
+        firstFillAt = record.firstFillAt
+        completedAt = record.completedAt
+        fillModel = record.fillModel
+    }
+
     /// The size still open: ordered minus filled.
     public var remainingQuantity: Quantity { request.quantity.subtractingClamped(filledQuantity) }
     /// Whether the order can still trade.

@@ -22,3 +22,29 @@ public enum OKXDeskNote: Sendable, Hashable {
     /// A reconciliation could not pull OKX's state; it is retried.
     case reconciliationFailed(String)
 }
+
+extension OKXDeskNote {
+    /// The note as the host acts on it; nil for what is only logged.
+    var notice: VenueNotice? {
+        switch self {
+        case .inDoubt:
+            nil
+        case .inferredFill(let quantity, let record, let reason):
+            .warning(eventType: "venue_inferred_fill",
+                     description: "order \(record.clientOrderId): a fill of \(quantity) was inferred from OKX's filled size (\(reason))")
+        case .halt(let reason):
+            .halt(strategies: nil, eventType: "venue_halt", reason: reason)
+        case .anomaly(let text):
+            .warning(eventType: "venue_anomaly", description: text)
+        case .externalOrder(let update):
+            .warning(eventType: "venue_external_order",
+                     description: "an open order at OKX the runtime did not place: ordId \(update.venueOrderId) on \(update.instrument)")
+        case .externalFill(let fill):
+            .warning(eventType: "venue_external_fill", description: "a fill at OKX of an order the runtime did not place: \(fill)")
+        case .positionMismatch(let mismatch):
+            .halt(strategies: mismatch.strategies, eventType: "venue_position_mismatch", reason: mismatch.description)
+        case .reconciliationFailed(let reason):
+            .warning(eventType: "venue_reconciliation_failed", description: "could not reconcile with OKX (retried): \(reason)")
+        }
+    }
+}

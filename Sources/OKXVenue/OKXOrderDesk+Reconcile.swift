@@ -20,7 +20,7 @@ extension OKXOrderDesk {
         case .failure(let error): return failed("\(error)")
         }
         var input = OKXReconciliationInput(localOpenOrders: localOpenOrders, venuePendingOrders: pending, recentFills: [],
-                                           venuePositions: [], localPositions: localPositions)
+                                           venuePositions: [], localPositions: localPositions, ownership: ownership)
         while case .needsLookups(let lookups) = OKXReconciler.plan(input) {
             for lookup in lookups {
                 switch await rest.lookup(lookup) {

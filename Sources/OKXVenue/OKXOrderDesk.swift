@@ -16,6 +16,8 @@ public actor OKXOrderDesk {
     let defaults: OKXOrderDefaults
     let timing: OKXOrderTiming
     let mode: TradingMode
+    /// Which client ids are the runtime's (an unknown one of them is an order that already ended).
+    let ownership: OKXOrderOwnership
     let logger: Logger
     var machines: [ClientOrderId: OKXOrderStateMachine] = [:]
     var byVenueId: [VenueOrderId: ClientOrderId] = [:]
@@ -27,7 +29,9 @@ public actor OKXOrderDesk {
     var buckets = OKXRateBuckets()
 
     public init(rest: OKXRestClient, clock: OKXVenueClock, defaults: OKXOrderDefaults = OKXOrderDefaults(),
-                timing: OKXOrderTiming = OKXOrderTiming(), mode: TradingMode, logger: Logger) {
+                timing: OKXOrderTiming = OKXOrderTiming(), mode: TradingMode, ownership: OKXOrderOwnership = OKXOrderOwnership(),
+                logger: Logger) {
+        self.ownership = ownership
         self.rest = rest
         self.clock = clock
         self.defaults = defaults
@@ -71,6 +75,20 @@ public actor OKXOrderDesk {
         await perform(actions, for: request.clientOrderId)
     }
 
+    /// Orders from before a restart, as their rows left them. OKX's word decides what became of
+    /// them: one not known live is looked up at once (the process may have died right after
+    /// sending it); a live one is checked by the next reconciliation.
+    public func restore(_ records: [TradeRecord]) {
+        let now = clock.now()
+        for record in records where machines[record.clientOrderId] == nil {
+            // The rows keep no trade ids: the fills OKX lists again count only beyond the filled size.
+            machines[record.clientOrderId] = OKXOrderStateMachine.restore(
+                OrderLifecycle(restoring: record), tradeIds: [], unattributedQuantity: record.filledQuantity,
+                defaults: defaults, timing: timing, at: now)
+            if let venueOrderId = record.venueOrderId { byVenueId[venueOrderId] = record.clientOrderId }
+        }
+    }
+
     /// Asks to cancel an order.
     public func cancel(_ id: ClientOrderId) async throws(VenueRequestError) {
         guard machines[id] != nil else { throw .unknownOrder(id) }
@@ -101,7 +119,7 @@ public actor OKXOrderDesk {
     /// One order as OKX reports it, routed by client id, else by OKX's id.
     func apply(_ update: OKXOrderUpdate) async {
         guard let id = update.clientOrderId.flatMap({ machines[$0] != nil ? $0 : nil }) ?? byVenueId[update.venueOrderId] else {
-            if !(update.clientOrderId.map(OKXClientOrderIdGenerator.isRuntimeId) ?? false) { note(.externalOrder(update)) }
+            if !(update.clientOrderId.map(ownership.owns) ?? false) { note(.externalOrder(update)) }
             return
         }
         await step(id) { machine, now, actions in machine.venueUpdated(update, at: now, actions: &actions) }

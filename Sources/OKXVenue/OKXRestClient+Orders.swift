@@ -130,7 +130,7 @@ extension OKXRestClient {
             } catch {
                 let code = (try? codec.decodeOrderAcks(answer.body).first)?.code
                 return .failure(OKXQueryError(request: "GET \(path)", reason: "HTTP \(answer.status): \(error)",
-                                              errorClass: code.map { OKXErrorClass(httpStatus: answer.status, code: $0) }))
+                                              errorClass: code.map { OKXErrorClass(httpStatus: answer.status, code: $0) }, code: code))
             }
         }
     }

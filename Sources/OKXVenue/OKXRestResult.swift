@@ -43,6 +43,8 @@ public struct OKXQueryError: Error, Sendable, Hashable, CustomStringConvertible 
     public var reason: String
     /// OKX's error class when OKX answered with a code (authentication errors halt trading).
     public var errorClass: OKXErrorClass?
+    /// OKX's error code when it answered with one (`50101`: the key is not of this environment).
+    public var code: String?
 
     public var description: String {
         let advice = errorClass == .authentication ? "; check the API key, passphrase, clock and demo/live environment"

@@ -6,9 +6,9 @@ import TradingCore
 /// ``OKXOrderDesk``.
 ///
 /// - `submit`, `cancel` and `amend` check what can be checked at once (a repeated or unknown
-///   client id), emit `.sent` for a new order, and queue the request. Queued requests leave on the
-///   host's **next** call: by then the host has handled the `.sent` event, so no request leaves
-///   before its row was handed to the writer.
+///   client id), emit `.sent` for a new order, and hold the request. Held requests leave when the
+///   host calls ``recordsAreDurable()``, once it has committed the `.sent` row: no order reaches
+///   OKX without its row, so a crash right after sending finds the row and looks the order up.
 /// - Every call hands the desk's events since the last call (acks, fills, cancels, in any
 ///   order the desk settled them) to the host; `advance(to:events:)` also moves the desk's clock.
 /// - Realized PnL the host attributes is kept here and patched into every later record of the
@@ -26,16 +26,20 @@ public final class OKXVenue: ExecutionVenue {
 
     public let mode: TradingMode
     private let inbox = OKXVenueInbox()
+    private let desk: OKXOrderDesk
     private let commands: AsyncStream<Command>.Continuation
     private let worker: Task<Void, Never>
     private var queued: [Command] = []
     private var records: [ClientOrderId: TradeRecord] = [:]
     private var attributed: [ClientOrderId: Money] = [:]
     private var notes: [OKXDeskNote] = []
+    /// The portfolio's positions as the host last reported them, for reconciliations.
+    public let heldPositions = OKXHeldPositions()
 
     /// A venue over `desk` (whose socket pump feeds it pushes); `mode` is stamped on every record.
     public init(desk: OKXOrderDesk, mode: TradingMode) {
         self.mode = mode
+        self.desk = desk
         let (stream, continuation) = AsyncStream.makeStream(of: Command.self)
         self.commands = continuation
         // One worker performs the requests in the order they were made.
@@ -54,6 +58,13 @@ public final class OKXVenue: ExecutionVenue {
 
     deinit { stop() }
 
+    /// Sends what is still held, then waits until the worker has performed every request.
+    public func drain() async {
+        recordsAreDurable()
+        commands.finish()
+        await worker.value
+    }
+
     /// Stops the worker; queued requests that have not left are dropped.
     public func stop() {
         commands.finish()
@@ -62,7 +73,7 @@ public final class OKXVenue: ExecutionVenue {
 
     public func submit(_ request: OrderRequest, at time: Timestamp, events: inout [VenueEvent]) throws(VenueRequestError) {
         guard records[request.clientOrderId] == nil else { throw .duplicateClientOrderId(request.clientOrderId) }
-        exchange(&events)
+        take(into: &events)
         let record = OrderLifecycle(request: request, mode: mode, decisionMid: nil).record
         records[request.clientOrderId] = record
         events.append(.sent(record))
@@ -71,7 +82,7 @@ public final class OKXVenue: ExecutionVenue {
 
     public func cancel(_ clientOrderId: ClientOrderId, at time: Timestamp, events: inout [VenueEvent]) throws(VenueRequestError) {
         guard records[clientOrderId] != nil else { throw .unknownOrder(clientOrderId) }
-        exchange(&events)
+        take(into: &events)
         queued.append(.cancel(clientOrderId))
     }
 
@@ -79,21 +90,39 @@ public final class OKXVenue: ExecutionVenue {
                       events: inout [VenueEvent]) throws(VenueRequestError) {
         guard records[clientOrderId] != nil else { throw .unknownOrder(clientOrderId) }
         guard quantity != nil || price != nil else { throw .emptyAmendment(clientOrderId) }
-        exchange(&events)
+        take(into: &events)
         queued.append(.amend(clientOrderId, quantity: quantity, price: price))
     }
 
-    /// Requests leave on the host's next call, not after a simulated delay.
+    /// Requests leave once their rows are committed, not after a simulated delay.
     public var requestLatencyNanoseconds: Int64 { 0 }
 
-    public func handle(book update: BookUpdate, events: inout [VenueEvent]) { exchange(&events) }
+    public var holdsRequests: Bool { !queued.isEmpty }
 
-    public func handle(trade: TradeTick, events: inout [VenueEvent]) { exchange(&events) }
+    public func recordsAreDurable() {
+        for command in queued { commands.yield(command) }
+        queued.removeAll()
+    }
 
-    public func handle(candle: Candle, events: inout [VenueEvent]) { exchange(&events) }
+    /// Orders the database holds as not yet ended, from before a restart: known again here and
+    /// at the desk, which looks up whatever OKX had not confirmed (see ``OKXOrderDesk/restore(_:)``).
+    public func restore(_ openRecords: [TradeRecord]) async {
+        for record in openRecords { records[record.clientOrderId] = record }
+        await desk.restore(openRecords)
+    }
+
+    public func positionChanged(strategy: StrategyName, instrument: InstrumentId, positionSide: PositionSide, quantity: FixedPoint) {
+        heldPositions.set(quantity, strategy: strategy, instrument: instrument, positionSide: positionSide)
+    }
+
+    public func handle(book update: BookUpdate, events: inout [VenueEvent]) { take(into: &events) }
+
+    public func handle(trade: TradeTick, events: inout [VenueEvent]) { take(into: &events) }
+
+    public func handle(candle: Candle, events: inout [VenueEvent]) { take(into: &events) }
 
     public func advance(to time: Timestamp, events: inout [VenueEvent]) {
-        exchange(&events)
+        take(into: &events)
         commands.yield(.tick)
     }
 
@@ -121,23 +150,11 @@ public final class OKXVenue: ExecutionVenue {
 
     public func record(of clientOrderId: ClientOrderId) -> TradeRecord? { records[clientOrderId] }
 
-    /// What operators must see (in-doubt orders, anomalies, external orders, mismatches, halts)
-    /// since the last call.
-    public func takeNotes() -> [OKXDeskNote] {
+    /// What operators must see and the host must do since the last call. In-doubt orders are
+    /// only logged (the desk did): they are routine and settle themselves.
+    public func takeNotices() -> [VenueNotice] {
         defer { notes.removeAll() }
-        return notes
-    }
-
-    /// What every call does: hand on the desk's events, then send the requests queued by earlier calls.
-    private func exchange(_ events: inout [VenueEvent]) {
-        take(into: &events)
-        dispatch()
-    }
-
-    /// Sends the requests queued by earlier calls.
-    private func dispatch() {
-        for command in queued { commands.yield(command) }
-        queued.removeAll()
+        return notes.compactMap(\.notice)
     }
 
     /// The desk's events since the last call, with the attributed PnL patched in. The desk's own

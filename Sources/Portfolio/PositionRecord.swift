@@ -36,6 +36,9 @@ public struct PositionRecord: Hashable, Sendable {
     public var lastUpdated: Timestamp
     public var mode: TradingMode
 
+    /// The size with its direction: negative when short.
+    public var signedQuantity: FixedPoint { side == .short ? -quantity.value : quantity.value }
+
     public init(strategy: StrategyName, symbol: InstrumentId, positionSide: PositionSide, side: PositionSide,
                 quantity: Quantity, avgEntryPrice: Price, currentPrice: Price?, unrealizedPnl: Money, realizedPnl: Money,
                 fees: Money, margin: Money?, leverage: FixedPoint, liquidationPrice: Price?, openedAt: Timestamp?,

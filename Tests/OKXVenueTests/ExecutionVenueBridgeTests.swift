@@ -20,25 +20,31 @@ struct ExecutionVenueBridgeTests {
         try await body(harness, venue)
     }
 
-    /// Advances the venue until `condition` holds for everything it emitted so far.
+    /// Advances the venue, as the host does (releasing held requests once their rows would be
+    /// committed), until `condition` holds for everything it emitted so far.
     func drive(_ venue: OKXVenue, _ what: String, collected: inout [VenueEvent], until condition: ([VenueEvent]) -> Bool) async throws {
         var all = collected
         try await Wait.until(what, within: .minutes(2)) {
             var events: [VenueEvent] = []
             venue.advance(to: .zero, events: &events)
             all += events
+            venue.recordsAreDurable()
             return condition(all)
         }
         collected = all
     }
 
-    @Test("submit emits .sent at once; the request leaves on the next call; acks, fills and refusals arrive on later calls")
+    @Test("submit emits .sent at once; the request is held until the host's records are durable; acks, fills and refusals arrive on later calls")
     func submitFillAndRefusal() async throws {
         try await withVenue { harness, venue in
             var events: [VenueEvent] = []
             try venue.submit(order("r1sync", size: "1"), at: .zero, events: &events)
             #expect(events.map(\.record.status) == [.pending])
-            #expect(harness.server.snapshot { $0.placements.isEmpty }, "nothing leaves before the host's next call")
+            #expect(venue.holdsRequests)
+            var later: [VenueEvent] = []
+            venue.advance(to: .zero, events: &later)
+            #expect(harness.server.snapshot { $0.placements.isEmpty }, "nothing leaves before the host has written its rows")
+            #expect(venue.holdsRequests)
             #expect(throws: VenueRequestError.duplicateClientOrderId(ClientOrderId("r1sync"))) {
                 var ignored: [VenueEvent] = []
                 try venue.submit(order("r1sync"), at: .zero, events: &ignored)

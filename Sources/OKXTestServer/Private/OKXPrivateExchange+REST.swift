@@ -91,7 +91,7 @@ extension OKXPrivateExchange {
     /// A place request, as scripted: the fault for its `clOrdId` (once), else the plain answer.
     private mutating func placeWithFault(_ fields: [String: String], expTime: String?, now: Timestamp) -> (OKXTestRestDecision, [OKXTestOutgoing]) {
         let clOrdId = fields["clOrdId"] ?? ""
-        let fault = faults.removeValue(forKey: ClientOrderId(clOrdId))
+        let fault = faults.removeValue(forKey: ClientOrderId(clOrdId)) ?? everyPlaceFault
         switch fault {
         case .tooManyRequests:
             return (.answer(status: 429, body: #"{"msg":"Too Many Requests","code":"50011"}"#, delayMilliseconds: 0), [])

@@ -16,6 +16,8 @@ struct OKXPrivateExchange {
     let script: OKXPrivateScript
     let venue: PaperVenue
     var faults: [ClientOrderId: OKXPrivateFault]
+    /// The fault of every place request without one of its own (``OKXPrivateTestServer/faultEveryPlace(_:)``).
+    var everyPlaceFault: OKXPrivateFault?
     /// Orders by `ordId`.
     var orders: [String: OKXTestOrder] = [:]
     /// The newest `ordId` per `clOrdId` (OKX's lookup by `clOrdId` returns the latest match).

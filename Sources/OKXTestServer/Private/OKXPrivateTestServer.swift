@@ -125,6 +125,12 @@ public final class OKXPrivateTestServer: Sendable {
         }.get()
     }
 
+    /// From now on every place request without a scripted fault of its own meets `fault` (nil:
+    /// none), for a test that cannot know the client ids in advance (a host's).
+    public func faultEveryPlace(_ fault: OKXPrivateFault?) {
+        exchange.withLock { $0.everyPlaceFault = fault }
+    }
+
     /// Reads the server's state (orders, fills, positions, requests, placements per client id).
     public func snapshot<T: Sendable>(_ read: (OKXPrivateExchangeView) -> T) -> T {
         exchange.withLock { read(OKXPrivateExchangeView(exchange: $0)) }

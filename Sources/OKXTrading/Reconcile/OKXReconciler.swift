@@ -48,7 +48,7 @@ public enum OKXReconciler {
             guard let owner else {
                 // Fills of our orders that already ended are in the database; only orders the
                 // runtime never placed can be external.
-                if !(fill.clientOrderId.map(OKXClientOrderIdGenerator.isRuntimeId) ?? false) { external.append(fill) }
+                if !(fill.clientOrderId.map(input.ownership.owns) ?? false) { external.append(fill) }
                 continue
             }
             if !owner.tradeIds.contains(fill.tradeId) { missed[owner.clientOrderId, default: []].append(fill) }

@@ -67,9 +67,13 @@ public struct OKXReconciliationInput: Sendable, Hashable {
     public var venuePositions: [OKXPosition]
     /// The portfolio's positions (derivatives and margin; spot holdings are balances, not positions).
     public var localPositions: [OKXLocalPosition]
+    /// Which ids are the runtime's: an unknown one of them is a finished order, not an external one.
+    public var ownership: OKXOrderOwnership
 
     public init(localOpenOrders: [OKXLocalOrder], venuePendingOrders: [OKXOrderUpdate], lookedUp: [ClientOrderId: OKXOrderUpdate?] = [:],
-                recentFills: [OKXFillDetail], venuePositions: [OKXPosition], localPositions: [OKXLocalPosition]) {
+                recentFills: [OKXFillDetail], venuePositions: [OKXPosition], localPositions: [OKXLocalPosition],
+                ownership: OKXOrderOwnership = OKXOrderOwnership()) {
+        self.ownership = ownership
         self.localOpenOrders = localOpenOrders
         self.venuePendingOrders = venuePendingOrders
         self.lookedUp = lookedUp

@@ -3,6 +3,8 @@ import Foundation
 import History
 import Logging
 import MarketData
+import OKXTrading
+import OKXVenue
 import RuntimeHost
 import ServiceLifecycle
 import Storage
@@ -11,17 +13,38 @@ import TradingCore
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Start the host: trade deployed strategies on the paper venue against the live OKX feed.",
+        abstract: "Start the host: trade deployed strategies against the live OKX feed, on the paper venue, OKX demo trading, or live.",
         discussion: """
             Loads the deployed strategies and their plugins from the database, subscribes the OKX feed to what \
             they need (endpoints from config/runtime.yaml, OKX_WS_PUBLIC_URL / OKX_WS_BUSINESS_URL override), \
-            and trades on the paper venue, persisting everything with mode=paper. SIGINT or SIGTERM stops it \
-            gracefully: intake stops, the writers flush, the partial day is rolled up, the host is marked stopped.
+            and trades, persisting everything with the mode it trades in. SIGINT or SIGTERM stops it gracefully: \
+            intake stops, the writers flush, the partial day is rolled up, the host is marked stopped.
+
+            --paper (the default): the runtime's paper venue fills the orders against the feed's books.
+            --demo: real orders on OKX's demo trading (simulated funds), with demo-trading keys from \
+            OKX_DEMO_API_KEY, OKX_DEMO_API_SECRET, OKX_DEMO_API_PASSPHRASE or --credentials FILE. Before the \
+            first order: OKX is reached, its clock compared, the keys checked against the environment, the \
+            account's modes read, the dead-man switch (cancel-all-after) armed, and orders left open by an \
+            earlier run looked up. OKX_REST_URL / OKX_WS_PRIVATE_URL override OKX's addresses.
+            --live: the same with real money and live keys (OKX_API_KEY, ...): an admin only, strategies \
+            deployed with `mode: live` only, after typing `live` at the prompt or with --yes-i-mean-live.
             """
     )
 
-    @Flag(name: .long, help: "Trade on the paper venue (the only venue so far; the default).")
+    @Flag(name: .long, help: "Trade on the runtime's paper venue (the default).")
     var paper = false
+
+    @Flag(name: .long, help: "Trade on OKX's demo trading (real matching engine, simulated funds).")
+    var demo = false
+
+    @Flag(name: .long, help: "Trade on OKX with real money.")
+    var live = false
+
+    @Flag(name: .customLong("yes-i-mean-live"), help: "With --live: skip the typed confirmation (for supervisors and scripts).")
+    var yesIMeanLive = false
+
+    @Option(name: .long, help: "With --demo or --live: read the API keys from this file (NAME=value lines as in the environment; readable by its owner only, chmod 600).")
+    var credentials: String?
 
     @Option(name: .long, help: "Only these deployed strategies (comma-separated names).")
     var strategies: String?
@@ -35,8 +58,24 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Also serve the operations console at HOST:PORT, e.g. 127.0.0.1:8080 (see `runtime web --help`); /metrics is then served there instead of on host.metrics_port.")
     var web: String?
 
+    func validate() throws {
+        guard [paper, demo, live].filter({ $0 }).count <= 1 else {
+            throw ValidationError("--paper, --demo and --live: choose one")
+        }
+        if synthetic && (demo || live) {
+            throw ValidationError("--synthetic: synthetic prices are for the paper venue only; OKX matches against its real book")
+        }
+        if yesIMeanLive && !live { throw ValidationError("--yes-i-mean-live: only with --live") }
+        if credentials != nil && !(demo || live) { throw ValidationError("--credentials: only with --demo or --live") }
+    }
+
+    var mode: TradingMode { live ? .live : demo ? .demo : .paper }
+
     func run() async throws {
         let runFor = try duration.map(RecordCommand.parseDuration)
+        let mode = self.mode
+        let okx = try mode.tradesOnOKX ? OKXTradingLaunch(mode: mode, credentialsFile: credentials) : nil
+        if mode == .live && !yesIMeanLive { try OKXTradingLaunch.confirmLive() }
         var settings = try HostSettings.load()
         let catalog = try InstrumentCatalog.load(contentsOf: ProjectPaths.instruments)
         let logger = Logger(label: "runtime.host")
@@ -49,9 +88,21 @@ struct RunCommand: AsyncParsableCommand {
             settings.host.metricsPort = 0
         }
         let hostSettings = settings
-        let summary = try await DatabaseEnvironment.withDatabase(as: .runHost, action: "runtime.run", logger: logger) { target, client in
-            let plan = try await HostLauncher.prepare(mode: .paper, only: only, settings: hostSettings, catalog: catalog,
-                                                      loader: PluginLoader(), target: target, client: client, logger: logger)
+        let summary = try await DatabaseEnvironment.withOperator(actingAs: DatabaseEnvironment.requestedUser(), logger: logger) { context in
+            _ = try await context.authorize(.runHost, action: "runtime.run", resourceType: "runtime")
+            if mode == .live { _ = try await context.authorize(.runLive, action: "runtime.run.live", resourceType: "runtime") }
+            let target = context.target, client = context.client
+            let exchange = OKXSessionBox()
+            let plan: HostPlan
+            do {
+                plan = try await HostLauncher.prepare(mode: mode, only: only, settings: hostSettings, catalog: catalog,
+                                                      loader: PluginLoader(), target: target, client: client,
+                                                      venue: okx.map { okx in { restart in try await exchange.start(okx, restart, logger: logger) } },
+                                                      logger: logger)
+            } catch {
+                await exchange.stop()
+                throw error
+            }
             let feed: any MarketDataFeed
             let liveFeed: OKXLiveFeed?
             if useSynthetic {
@@ -87,6 +138,7 @@ struct RunCommand: AsyncParsableCommand {
                 await console.group.triggerGracefulShutdown()
                 _ = await console.task.result
             }
+            await exchange.stop()
             await plan.releaseLocks()
             return summary
         }

@@ -256,6 +256,8 @@ extension TradingEngine {
         summary.strategies[name, default: .init()].realizedPnl += outcome.realizedPnl
         summary.strategies[name, default: .init()].fees += outcome.feeInQuote
         outbox.append(.fill(record, outcome.position))
+        venue.positionChanged(strategy: name, instrument: fill.instrument, positionSide: outcome.position.positionSide,
+                              quantity: outcome.position.signedQuantity)
         if completesOrder {
             ledger.recordEnded(fill.clientOrderId, of: name)
             orderCompleted(record, strategy: index)
@@ -278,6 +280,16 @@ extension TradingEngine {
             risk.recordClosedTrade(realizedPnL: record.realizedPnl - closed.commissionInQuote, for: name, at: clock)
         }
         for row in performance.record(closed) { outbox.append(.performance(row)) }
+    }
+
+    /// Orders the database holds as not ended, from a run before a restart, known to the venue
+    /// again (``ExecutionVenue``'s restore is the venue's business): the ledger counts them as
+    /// open, so the risk checks see their exposure and the strategies their orders.
+    public func restoreOpenOrders(_ records: [TradeRecord]) {
+        for record in records where runnerIndex[record.strategy] != nil && !record.status.isTerminal {
+            ledger.recordSent(OrderLifecycle(restoring: record).request)
+            if record.status != .pending { ledger.recordAccepted(record.clientOrderId, of: record.strategy) }
+        }
     }
 
     /// Cancels every open order of the strategy not already being canceled.

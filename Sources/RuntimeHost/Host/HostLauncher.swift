@@ -1,3 +1,4 @@
+import Execution
 import Foundation
 import Logging
 import MarketData
@@ -33,6 +34,8 @@ public struct HostPlan {
 /// Why a host could not start.
 public enum HostLaunchError: Error, CustomStringConvertible {
     case notDeployed([String])
+    /// Live trading runs only strategies deployed with `mode: live`.
+    case notDeployedLive([StrategyName])
     case nothingToRun(String)
     case alreadyRunning([StrategyName])
     /// A persisted fee was charged in an asset that is neither the instrument's base nor its quote.
@@ -42,6 +45,9 @@ public enum HostLaunchError: Error, CustomStringConvertible {
         switch self {
         case .notDeployed(let names):
             "not deployed: \(names.joined(separator: ", ")) (deploy with `runtime deploy strategies/NAME.yaml`; `runtime strategies` lists what is deployed)"
+        case .notDeployedLive(let names):
+            "not deployed for live trading: \(names.map(\.rawValue).joined(separator: ", ")) (live trading runs only strategies deployed with `mode: live`; "
+                + "leave these out with --strategies, or redeploy them with mode: live after testing them in demo)"
         case .nothingToRun(let reason):
             "nothing to run: \(reason)"
         case .alreadyRunning(let names):
@@ -54,20 +60,29 @@ public enum HostLaunchError: Error, CustomStringConvertible {
 }
 
 public enum HostLauncher {
-    /// Builds the plan. `only` limits the strategies by name; in paper mode the positions and
-    /// trading states of the last run are restored and each strategy is locked to this host.
+    /// Builds the plan. `only` limits the strategies by name; except in a replay, the positions and
+    /// trading states of the last run in the same mode are restored and each strategy is locked
+    /// to this host.
+    ///
+    /// Demo and live trade on an exchange venue that `venue` starts, given the orders the database
+    /// holds as not ended in that mode and the restored positions (it reconciles both with the
+    /// exchange before it returns); paper and replay use the paper venue.
     public static func prepare(mode: TradingMode, only: [String]?, settings: HostSettings, catalog: InstrumentCatalog,
                                loader: PluginLoader, target: DatabaseTarget, client: PostgresClient,
-                               logger: Logger) async throws -> HostPlan {
+                               venue startVenue: VenueStarter? = nil, logger: Logger) async throws -> HostPlan {
+        precondition(mode.tradesOnOKX == (startVenue != nil), "demo and live need an exchange venue, paper and replay the paper venue")
         // One stored manifest that no longer validates (a plugin removed, an instrument delisted)
         // stops that strategy only: it is halted with a risk event and an audit row, and the host
         // runs the others. Named in --only, it stops the launch.
         var deployed: [DeployedStrategy] = []
+        var everyName: [StrategyName] = []
         for result in try await DeployedStrategies.loadEach(session: client, loader: loader, catalog: catalog) {
             switch result {
             case .success(let strategy):
                 deployed.append(strategy)
+                everyName.append(strategy.name)
             case .failure(let failure):
+                everyName.append(failure.name)
                 if only?.contains(failure.name.rawValue) == true { throw DeployedStrategiesError(failures: [failure]) }
                 logger.error("\(failure.description); the other strategies run")
                 if mode != .replay { try await haltUnloadable(failure, mode: mode, client: client, logger: logger) }
@@ -101,6 +116,10 @@ public enum HostLauncher {
         guard !deployed.isEmpty else {
             throw HostLaunchError.nothingToRun("no deployed strategy is active, paused, reducing or halted")
         }
+        if mode == .live {
+            let notLive = deployed.filter { $0.validated.manifest.mode != .live }.map(\.name)
+            guard notLive.isEmpty else { throw HostLaunchError.notDeployedLive(notLive) }
+        }
 
         var lockConnection: PostgresConnection?
         if mode != .replay {
@@ -116,58 +135,85 @@ public enum HostLauncher {
             lockConnection = connection
         }
 
-        let ids = Dictionary(uniqueKeysWithValues: deployed.map { ($0.name, $0.id) })
-        let names = Dictionary(uniqueKeysWithValues: deployed.map { ($0.id, $0.name) })
-        var restored: [PortfolioPositionRecord] = []
-        if mode == .paper {
-            restored = try await restoredPositions(client: client, names: names)
-        } else if mode == .replay {
-            // A replay starts flat: the replay positions of an earlier run are superseded, so that
-            // the positions table shows this run's (its trades stay, told apart by their order ids).
-            try await PositionRepository(client).deleteReplayPositions(of: deployed.map(\.id))
-        }
-        // Live and paper: the risk monitors resume from the last run's equity marks and losing
-        // streak, as the trading state does; a replay starts both fresh.
-        var monitors: [UUID: MonitorState] = [:]
-        if mode != .replay {
-            monitors = try await restoredMonitors(client: client, mode: mode,
-                                                  strategies: deployed.map { ($0.id, $0.validated.manifest.allocatedCapital) })
-        }
-        let engineStrategies = try deployed.map { strategy in
-            try EngineStrategy(validated: strategy.validated,
-                               restoredRisk: StrategyRiskSnapshot(state: mode == .replay ? .active : strategy.tradingState ?? .active,
-                                                                  monitors: monitors[strategy.id] ?? MonitorState()))
-        }
-        let runTag = String(UInt64(WallClock.now().millisecondsSinceEpoch), radix: 36).uppercased()
-        let engine = try makeEngine(strategies: engineStrategies, mode: mode, settings: settings, runTag: runTag,
-                                    restoredPositions: restored, logger: logger)
-        if mode == .paper {
-            let instruments = Dictionary(engineStrategies.flatMap(\.instruments).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-            engine.restoreClosedTrades(try await closedTradesToday(client: client, names: names, instruments: instruments))
-        }
-        let persistence = PersistencePipeline(target: target, strategyIds: ids, mode: mode, settings: settings.database, logger: logger)
-        if mode == .replay {
-            // A replay of last year's data writes its trading records, not market rows that
-            // retention would drop as they land: those are counted instead (ReplayReport).
-            let now = WallClock.now()
-            persistence.keepMarketRowsFrom = try await StorageMaintenance(client).retention().mapValues { retention in
-                now.advanced(byNanoseconds: -retention.wholeNanoseconds)
+        // Whatever fails from here (a venue that cannot start, a database error) gives the locks back.
+        do {
+            let ids = Dictionary(uniqueKeysWithValues: deployed.map { ($0.name, $0.id) })
+            let names = Dictionary(uniqueKeysWithValues: deployed.map { ($0.id, $0.name) })
+            var restored: [PortfolioPositionRecord] = []
+            if mode != .replay {
+                restored = try await restoredPositions(client: client, mode: mode, names: names)
+            } else {
+                // A replay starts flat: the replay positions of an earlier run are superseded, so that
+                // the positions table shows this run's (its trades stay, told apart by their order ids).
+                try await PositionRepository(client).deleteReplayPositions(of: deployed.map(\.id))
             }
+            // Live and paper: the risk monitors resume from the last run's equity marks and losing
+            // streak, as the trading state does; a replay starts both fresh.
+            var monitors: [UUID: MonitorState] = [:]
+            if mode != .replay {
+                monitors = try await restoredMonitors(client: client, mode: mode,
+                                                      strategies: deployed.map { ($0.id, $0.validated.manifest.allocatedCapital) })
+            }
+            let engineStrategies = try deployed.map { strategy in
+                try EngineStrategy(validated: strategy.validated,
+                                   restoredRisk: StrategyRiskSnapshot(state: mode == .replay ? .active : strategy.tradingState ?? .active,
+                                                                      monitors: monitors[strategy.id] ?? MonitorState()))
+            }
+            var runTagMilliseconds = WallClock.now().millisecondsSinceEpoch
+            if mode.tradesOnOKX, let last = try await HostRepository(client).latestStart() {
+                // OKX accepts an ended order's client id again, so ids must never repeat: a clock set
+                // back must not give this run the tag of an earlier one (every host row is written
+                // before its first order leaves).
+                runTagMilliseconds = max(runTagMilliseconds, last.millisecondsSinceEpoch + 1)
+            }
+            let runTag = String(UInt64(runTagMilliseconds), radix: 36).uppercased()
+            let engine: TradingEngine
+            if let startVenue {
+                let openOrders = try await openOrders(client: client, mode: mode, names: names)
+                let prefixes = Set(everyName.map { TradingEngine.clientOrderIdPrefix($0, runTag: "") })
+                let venue = try await startVenue(VenueRestart(openOrders: openOrders, positions: restored, clientOrderIdPrefixes: prefixes))
+                engine = try makeEngine(strategies: engineStrategies, mode: mode, settings: settings, runTag: runTag,
+                                        venue: venue, restoredPositions: restored, logger: logger)
+                engine.restoreOpenOrders(openOrders)
+            } else {
+                engine = try makeEngine(strategies: engineStrategies, mode: mode, settings: settings, runTag: runTag,
+                                        restoredPositions: restored, logger: logger)
+            }
+            if mode != .replay {
+                let instruments = Dictionary(engineStrategies.flatMap(\.instruments).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+                engine.restoreClosedTrades(try await closedTradesToday(client: client, mode: mode, names: names, instruments: instruments))
+            }
+            let persistence = PersistencePipeline(target: target, strategyIds: ids, mode: mode, settings: settings.database, logger: logger)
+            if mode == .replay {
+                // A replay of last year's data writes its trading records, not market rows that
+                // retention would drop as they land: those are counted instead (ReplayReport).
+                let now = WallClock.now()
+                persistence.keepMarketRowsFrom = try await StorageMaintenance(client).retention().mapValues { retention in
+                    now.advanced(byNanoseconds: -retention.wholeNanoseconds)
+                }
+            }
+            return HostPlan(engine: engine, persistence: persistence,
+                            strategies: engine.strategyNames, subscriptions: subscriptions(for: engineStrategies),
+                            lockConnection: lockConnection)
+        } catch {
+            try? await lockConnection?.close()
+            throw error
         }
-        return HostPlan(engine: engine, persistence: persistence,
-                        strategies: engine.strategyNames, subscriptions: subscriptions(for: engineStrategies),
-                        lockConnection: lockConnection)
     }
 
     /// The engine for `strategies` with the host's settings: one place, so that a sweep's
     /// replays run exactly what `runtime replay` runs. `runTag` makes order ids unique per run.
+    /// `venue` nil: the paper venue of the host's settings.
     public static func makeEngine(strategies: [EngineStrategy], mode: TradingMode, settings: HostSettings, runTag: String,
-                                  restoredPositions: [PortfolioPositionRecord] = [], logger: Logger) throws -> TradingEngine {
+                                  venue: (any ExecutionVenue)? = nil, restoredPositions: [PortfolioPositionRecord] = [],
+                                  logger: Logger) throws -> TradingEngine {
         var instruments: [InstrumentId: Instrument] = [:]
         for strategy in strategies { for instrument in strategy.instruments { instruments[instrument.id] = instrument } }
+        let sorted = instruments.values.sorted { $0.id < $1.id }
         return try TradingEngine(
-            strategies: strategies, instruments: instruments.values.sorted { $0.id < $1.id },
-            quality: settings.quality, accountLimits: settings.accountRisk, venue: settings.paper.venue(runTag: runTag),
+            strategies: strategies, instruments: sorted,
+            quality: settings.quality, accountLimits: settings.accountRisk,
+            venue: venue ?? PaperVenue(instruments: sorted, configuration: settings.paper.venue(runTag: runTag), mode: mode),
             portfolio: settings.paper.portfolio, restoredPositions: restoredPositions,
             options: .init(mode: mode, runTag: runTag,
                            markIntervalNanoseconds: settings.host.markIntervalMilliseconds * 1_000_000,
@@ -193,14 +239,14 @@ public enum HostLauncher {
         return result
     }
 
-    /// The paper positions of the last run: per strategy and instrument, the row updated last
+    /// The positions of the last run in `mode`: per strategy and instrument, the row updated last
     /// (a one-way position that flipped sides leaves a flat row for the side it left), with the
-    /// fees of every paper fill of that strategy and instrument. The positions table has no fees
+    /// fees of every fill of that strategy and instrument in `mode`. The positions table has no fees
     /// column, but a position's fees are cumulative over its whole life, like its realized PnL,
     /// so they are the sum over the trades table, valued as ``Portfolio`` values them: a fee
     /// in the quote currency as charged, one in the base currency at its fill price.
-    static func restoredPositions(client: PostgresClient, names: [UUID: StrategyName]) async throws -> [PortfolioPositionRecord] {
-        let rows = try await PositionRepository(client).positions(mode: .paper)
+    static func restoredPositions(client: PostgresClient, mode: TradingMode, names: [UUID: StrategyName]) async throws -> [PortfolioPositionRecord] {
+        let rows = try await PositionRepository(client).positions(mode: mode)
         // A net position that flipped has a row per side, written in the same instant: the side it
         // left flat, the side it holds not. So the one row that holds something is the position;
         // when all are flat, the latest carries the latest realized PnL.
@@ -216,7 +262,7 @@ public enum HostLauncher {
             latest[key] = row
         }
         var fees: [String: Money] = [:]
-        for total in try await TradeRepository(client).commissionTotals(mode: .paper) {
+        for total in try await TradeRepository(client).commissionTotals(mode: mode) {
             guard let name = names[total.strategyId] else { continue }
             let instrument = total.instrument
             let inQuote: Money
@@ -259,14 +305,14 @@ public enum HostLauncher {
         return states
     }
 
-    /// The paper orders of the running strategies that completed today (UTC, by the wall clock,
-    /// which is a paper host's event time) with some size filled, as the daily rollup counts them:
+    /// The orders in `mode` of the running strategies that completed today (UTC, by the wall clock,
+    /// which is a trading host's event time) with some size filled, as the daily rollup counts them:
     /// a host restarted mid-day upserts the day's strategy_performance row again on its next
     /// rollup, and that row must count the trades of the run before as well.
-    static func closedTradesToday(client: PostgresClient, names: [UUID: StrategyName],
+    static func closedTradesToday(client: PostgresClient, mode: TradingMode, names: [UUID: StrategyName],
                                   instruments: [InstrumentId: Instrument]) async throws -> [ClosedTrade] {
         let today = UTCDate(containing: WallClock.now())
-        return try await TradeRepository(client).completedTrades(mode: .paper, completedFrom: today.start, to: today.end)
+        return try await TradeRepository(client).completedTrades(mode: mode, completedFrom: today.start, to: today.end)
             .compactMap { trade in
                 guard let name = names[trade.strategyId], let completedAt = trade.completedAt,
                       let average = trade.avgFillPrice else { return nil }

@@ -126,6 +126,8 @@ public final class HostSession {
             case .feed(let event):
                 handle(event)
             case .tick:
+                // An exchange's answers arrive without market data: hand them to the engine.
+                if engine.options.mode.tradesOnOKX { engine.advance(to: WallClock.now()) }
                 await housekeeping()
                 if let deadline, ContinuousClock.now >= deadline {
                     logger.notice("run duration reached; stopping")
@@ -141,6 +143,8 @@ public final class HostSession {
                 break loop
             }
             if engine.outbox.count >= 256 { await persistence.submit(engine.drainOutbox()) }
+            await releaseHeldRequests()
+            await actOnVenueNotices()
         }
 
         // Stop intake first, then let the strategies stop, then flush everything accepted.
@@ -150,11 +154,14 @@ public final class HostSession {
         await liveFeed?.stop()
         feedTask.cancel()
         engine.stop(at: WallClock.now())
+        await settleExchangeRequests()
         await persistence.submit(engine.drainOutbox())
         persistence.riskMonitors?.record(from: engine, strategies: strategyNames, at: WallClock.now())
         await writeMetrics()
         await writeHeartbeat(stopped: true)
         await persistence.flush()
+        // The strategies' last requests (cancels on stop) leave once their rows are written.
+        engine.venue.recordsAreDurable()
         persistence.finish()
         await writers.value
         persistence.riskMonitors?.finish()
@@ -250,6 +257,71 @@ public final class HostSession {
             metricName: "market_rows_dropped", metricValue: FixedPoint(new), createdAt: now, mode: engine.options.mode)
         do { try await persistence.trading.submit(.riskEvent(event)) } catch {
             logger.error("could not record the dropped market rows", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// An exchange venue holds each request until the rows handed on before it are committed: an
+    /// order must never reach the exchange without its row, or a crash right after would forget
+    /// it. The wait is one commit, paid only when a request is waiting.
+    private func releaseHeldRequests() async {
+        guard engine.venue.holdsRequests else { return }
+        await persistence.submit(engine.drainOutbox())
+        await persistence.trading.flush()
+        engine.venue.recordsAreDurable()
+    }
+
+    /// The strategies' last requests on an exchange (cancels and flattening on stop) are answered
+    /// over the network: their rows are final only once OKX has answered them and the orders that
+    /// cannot rest (market, IOC, FOK) have ended, so the stop waits for that, at most
+    /// `settleTimeout`. What is still unsettled then is looked up on the next start.
+    private func settleExchangeRequests(settleTimeout: Duration = .seconds(15)) async {
+        guard engine.options.mode.tradesOnOKX else { return }
+        let deadline = ContinuousClock.now + settleTimeout
+        func unsettled() -> [ClientOrderId] {
+            engine.venue.openOrders.filter { $0.status == .pending || [.market, .ioc, .fok].contains($0.orderType) }.map(\.clientOrderId)
+        }
+        await releaseHeldRequests()
+        while engine.venue.holdsRequests || !unsettled().isEmpty {
+            guard ContinuousClock.now < deadline else {
+                logger.warning("stopping with orders OKX has not settled; the next start looks them up", metadata: ["orders": "\(unsettled())"])
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(50))
+            engine.advance(to: WallClock.now())
+            await releaseHeldRequests()
+        }
+    }
+
+    /// Records what the venue reported besides order events, and carries out its halts as the
+    /// host's own: status, critical risk event and audit row, and the engine stops the strategy.
+    private func actOnVenueNotices() async {
+        for notice in engine.venue.takeNotices() {
+            let now = WallClock.now()
+            switch notice {
+            case .warning(let eventType, let description):
+                logger.warning("venue: \(description)", metadata: ["event": "\(eventType)"])
+                let event = RiskEventRecord(eventType: eventType, severity: .warning, description: description,
+                                            createdAt: now, mode: engine.options.mode)
+                do { try await persistence.trading.submit(.riskEvent(event)) } catch {
+                    logger.error("could not record a venue warning", metadata: ["error": "\(error)"])
+                }
+            case .halt(let strategies, let eventType, let reason):
+                for name in strategyNames where strategies?.contains(name) ?? true {
+                    guard engine.risk.state(of: name) != .halted else { continue }
+                    logger.critical("venue: halting \(name): \(reason)")
+                    engine.adoptOperatorState(.halted, for: name)
+                    guard let id = persistence.strategyIds[name] else { continue }
+                    let mode = engine.options.mode, logger = logger
+                    do {
+                        try await target.withClient(logger: logger) { client in
+                            try await HostLauncher.haltFromHost(id, name: name, previous: nil, eventType: eventType, reason: reason,
+                                                                mode: mode, client: client, logger: logger)
+                        }
+                    } catch {
+                        logger.critical("could not record the halt of \(name): \(error)")
+                    }
+                }
+            }
         }
     }
 

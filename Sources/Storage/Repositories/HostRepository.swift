@@ -85,4 +85,11 @@ public struct HostRepository: Sendable {
                        stoppedAt: try row.value("stopped_us", as: Int64?.self, table: t).map(SQLValues.timestamp(micros:)))
         }
     }
+
+    /// When the most recent host of any mode started; nil before the first.
+    public func latestStart() async throws(StorageError) -> Timestamp? {
+        let rows = try await session.rows("read the latest host start",
+                                          "SELECT (extract(epoch FROM max(started_at)) * 1000000)::int8 AS started_us FROM hosts")
+        return try rows.first?.value("started_us", as: Int64?.self, table: "hosts").map(SQLValues.timestamp(micros:))
+    }
 }

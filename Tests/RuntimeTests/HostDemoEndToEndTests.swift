@@ -1,0 +1,236 @@
+import Foundation
+import NIOCore
+import OKXTestServer
+import PostgresNIO
+import RuntimeHost
+import Storage
+import TestSupport
+import Testing
+import TradingCore
+
+/// `runtime run --demo` as an operator runs it, against the fake OKX private server (REST and
+/// private WebSocket, signatures checked, the paper venue matching) and a public feed: the host
+/// trades a strategy that places, amends and cancels every kind of order; it is killed (SIGKILL)
+/// while OKX holds an order it accepted but never answered; restarted, it finds that order in
+/// the database, looks it up at OKX and adopts what became of it. Afterwards the database, the
+/// fake venue and `runtime positions` agree.
+@Suite(.watchdog) struct HostDemoEndToEndTests {
+    static let account = OKXTestAccount(apiKey: "demo-key-e2e", secret: "demo-secret-e2e-0123456789", passphrase: "demo pass", isDemo: true)
+
+    /// A books5 snapshot around 30 000, then trades on both sides of it, every `interval`, stamped
+    /// from now: a feed long enough for a strategy to trade on for the whole test.
+    static func frames(count: Int, interval: Int64) -> [String] {
+        let start = Int64(Date().timeIntervalSince1970 * 1000)
+        let book = #"{"arg":{"channel":"books5","instId":"BTC-USDT"},"data":[{"asks":[["30000.1","5","0","3"],["30000.5","5","0","2"]],"#
+            + #""bids":[["29999.9","5","0","3"],["29999.5","5","0","2"]],"instId":"BTC-USDT","ts":"TS"}]}"#
+        return (0..<count).map { index in
+            let ts = String(start + Int64(index) * interval)
+            if index % 10 == 0 { return book.replacingOccurrences(of: "TS", with: ts) }
+            let (price, side) = index % 2 == 0 ? ("30000.1", "buy") : ("29999.9", "sell")
+            return #"{"arg":{"channel":"trades","instId":"BTC-USDT"},"data":[{"instId":"BTC-USDT","tradeId":"\#(900_000 + index)","#
+                + #""px":"\#(price)","sz":"0.001","side":"\#(side)","ts":"\#(ts)"}]}"#
+        }
+    }
+
+    static let manifest = """
+        name: storm_demo
+        plugin: OrderStorm
+        strategy: OrderStorm
+        version: 1.0.0
+        mode: paper
+        instruments:
+          - BTC-USDT
+        channels:
+          - trades
+          - books5
+        parameters:
+          seed: 21
+          activity_pct: 15
+          max_lots: 20
+        allocated_capital: 10000
+        risk_limits:
+          max_order_quantity: 0.01
+          max_order_notional: 500
+          max_position_size: 2000
+          max_leverage: 1
+          price_band_pct: 5
+          max_orders_per_minute: 120
+          max_open_orders: 6
+        """
+
+    @Test func demoHostCrashesMidOrderAndTheRestartReconciles() async throws {
+        try await ScratchDatabase.with { database, client in
+            let root = PluginTestSupport.packageRoot
+            let catalog = try InstrumentCatalog.load(contentsOf: root.appendingPathComponent("config/instruments.yaml"))
+            let btc = try catalog.instrument(try InstrumentId(parsing: "BTC-USDT"))
+            let okx = try await OKXPrivateTestServer.start(script: OKXPrivateScript(accounts: [Self.account], instruments: [btc]))
+            defer { Task { try? await okx.shutdown() } }
+            // OKX's own book, deep enough for every market order the strategy sends.
+            try await okx.feed(.book(BookUpdate(
+                instrument: btc.id, channel: .books5, action: .snapshot,
+                bids: [BookLevel(price: try Price(parsing: "29999.9"), size: try Quantity(parsing: "50"), orderCount: 1)],
+                asks: [BookLevel(price: try Price(parsing: "30000.1"), size: try Quantity(parsing: "50"), orderCount: 1)], timestamp: .zero)))
+
+            var environment = ["DATABASE_URL": database.target.url(), "OKX_REST_URL": okx.restBaseURL,
+                               "OKX_WS_PRIVATE_URL": okx.privateWebSocketURL, "OKX_DEMO_API_KEY": Self.account.apiKey,
+                               "OKX_DEMO_API_SECRET": Self.account.secret, "OKX_DEMO_API_PASSPHRASE": Self.account.passphrase]
+            let manifestPath = try PluginTestSupport.scratchDirectory("demo") + "/storm_demo.yaml"
+            try Self.manifest.write(toFile: manifestPath, atomically: true, encoding: .utf8)
+            let deploy = try await HostEndToEndTests.run(["deploy", manifestPath], environment: environment)
+            #expect(deploy.status == 0, "deploy failed: \(deploy.output)")
+
+            // 1. Trade until some orders filled, then lose the private socket and have OKX accept
+            //    orders without answering; kill the host as soon as one such order is at OKX.
+            let firstFeed = try await OKXTestServer.start(script: OKXTestScript(frames: Self.frames(count: 6_000, interval: 50),
+                                                                                interval: .milliseconds(50)))
+            defer { Task { try? await firstFeed.shutdown() } }
+            environment["OKX_WS_PUBLIC_URL"] = firstFeed.publicURL
+            environment["OKX_WS_BUSINESS_URL"] = firstFeed.businessURL
+            let first = try ChildProcess(HostEndToEndTests.runtime, ["run", "--demo", "--strategies", "storm_demo"],
+                                         environment: environment, directory: root)
+            try await Wait.until("three filled demo orders", within: .minutes(5), {
+                guard first.isRunning else { throw HostExited(log: first.output) }
+                return try await SQLTestQueries.count(client, "SELECT count(*) FROM trades WHERE mode = 'demo' AND filled_quantity > 0")
+            }, satisfies: { $0 >= 3 })
+            let deadMan: [Int] = okx.snapshot { $0.deadManTimeouts }
+            #expect(deadMan.first == 60, "the dead-man switch is armed at start")
+            okx.dropWebSockets(refuseNew: true)
+            okx.faultEveryPlace(.acceptThenHold)
+            let placedBefore: Int = okx.snapshot { $0.orders.count }
+            let held: String = try await Wait.until("an order OKX accepted and did not answer", within: .minutes(3), {
+                guard first.isRunning else { throw HostExited(log: first.output) }
+                return Self.newestOrder(of: okx, after: placedBefore)
+            }, satisfies: { !$0.isEmpty })
+            first.signal(SIGKILL)
+            _ = try await first.waitForExit()
+
+            // Its row was committed before the request left: the crash finds it, still pending.
+            #expect(try await SQLTestQueries.strings(client, "SELECT status FROM trades WHERE client_order_id = '\(held)'") == ["pending"],
+                    "host log:\n\(first.output.suffix(4_000))")
+            let orphans: [String] = okx.snapshot { Array($0.orders.values) }.map(\.clOrdId)
+            let rows = Set(try await SQLTestQueries.strings(client, "SELECT client_order_id FROM trades WHERE mode = 'demo'"))
+            #expect(orphans.filter { !rows.contains($0) }.isEmpty, "every order OKX has, the database had before it was sent")
+
+            // 2. Restart with OKX behaving: the held order is looked up and adopted.
+            okx.faultEveryPlace(nil)
+            okx.acceptWebSockets()
+            let secondFeed = try await OKXTestServer.start(script: OKXTestScript(frames: Self.frames(count: 6_000, interval: 50),
+                                                                                 interval: .milliseconds(50)))
+            defer { Task { try? await secondFeed.shutdown() } }
+            environment["OKX_WS_PUBLIC_URL"] = secondFeed.publicURL
+            environment["OKX_WS_BUSINESS_URL"] = secondFeed.businessURL
+            let second = try ChildProcess(HostEndToEndTests.runtime, ["run", "--demo", "--strategies", "storm_demo"],
+                                          environment: environment, directory: root)
+            let fillsBefore: Int = okx.snapshot { $0.fills.count }
+            try await Wait.until("the restarted host to adopt the held order", within: .minutes(3), {
+                guard second.isRunning else { throw HostExited(log: second.output) }
+                return try await SQLTestQueries.strings(client, "SELECT status || ' ' || filled_quantity::numeric(38,12)::text FROM trades WHERE client_order_id = '\(held)'")
+            }, satisfies: { $0.first.map { !$0.hasPrefix("pending") } ?? false })
+            try await Wait.until("more demo fills after the restart", within: .minutes(3), {
+                guard second.isRunning else { throw HostExited(log: second.output) }
+                let fills: Int = okx.snapshot { $0.fills.count }
+                return fills
+            }, satisfies: { $0 > fillsBefore })
+            second.signal(SIGTERM)
+            let status = try await second.waitForExit()
+            #expect(status == 0, "host log:\n\(second.output.suffix(4_000))")
+            #expect(second.output.contains("okx trading session ready"), "\(second.output.suffix(4_000))")
+            #expect(try await SQLTestQueries.count(client, "SELECT count(*) FROM risk_events WHERE event_type LIKE 'venue_%'") == 0,
+                    "the runtime's own finished orders are not external: \(second.output.suffix(4_000))")
+
+            // 3. The database, the fake venue and `runtime positions` agree.
+            let venueOrders: [String] = okx.snapshot { Array($0.orders.values) }.filter { !$0.clOrdId.isEmpty }
+                .map { "\($0.clOrdId) \(Self.status(ofOKXState: $0.state)) \($0.filled.value)" }.sorted()
+            let databaseOrders = try await SQLTestQueries.strings(client, """
+                SELECT client_order_id || ' ' || CASE WHEN status IN ('submitted', 'partially_filled') THEN 'open' ELSE status END
+                       || ' ' || filled_quantity::numeric(38,12)::text
+                FROM trades WHERE mode = 'demo' AND okx_order_id IS NOT NULL ORDER BY 1
+                """).map(HostEndToEndTests.canonical)
+            #expect(databaseOrders == venueOrders, "host logs:\n\(first.output.suffix(2_000))\n\(second.output.suffix(4_000))")
+            let placements: [String: Int] = okx.snapshot { $0.placements }
+            #expect(placements.values.allSatisfy { $0 == 1 }, "no order was placed twice")
+            let venueFills: [OKXTestFill] = okx.snapshot { $0.fills }
+            let venueNet = venueFills.reduce(FixedPoint.zero) { $0 + $1.size.value.times($1.side.sign) }
+            let databaseNet = try await SQLTestQueries.strings(client, """
+                SELECT coalesce(sum(CASE side WHEN 'buy' THEN filled_quantity ELSE -filled_quantity END), 0)::numeric(38,12)::text
+                FROM trades WHERE mode = 'demo'
+                """).map(HostEndToEndTests.canonical)
+            #expect(databaseNet == [venueNet.description], "every fill at OKX is in the database, once")
+            let positionRows = try await SQLTestQueries.strings(client, HostEndToEndTests.positionsBySum.replacingOccurrences(of: "'paper'", with: "'demo'"))
+            #expect(positionRows == (try await SQLTestQueries.strings(client, HostEndToEndTests.fillsBySum.replacingOccurrences(of: "'paper'", with: "'demo'"))))
+            let cli = try await HostEndToEndTests.run(["positions", "--json", "--mode", "demo"], environment: environment)
+            #expect(cli.status == 0, "positions failed: \(cli.output)")
+            let cliHoldings = try HostEndToEndTests.cliPositions(cli.standardOutput).map { line in
+                let words = line.split(separator: " ")
+                return "\(words[0]) \(words[1]) \(words[3] == "short" ? "-" : "")\(words[4])"
+            }
+            let holdings = positionRows.map(HostEndToEndTests.canonical).filter { !$0.hasSuffix(" 0") }
+            #expect(cliHoldings == holdings, "runtime positions: \(cli.standardOutput)")
+        }
+    }
+
+    /// Every way a demo or live start can be wrong fails before the first order, with a message
+    /// that names what to fix and a non-zero status.
+    @Test func demoAndLiveRefuseWhatIsWrongBeforeTrading() async throws {
+        try await ScratchDatabase.with { database, _ in
+            let root = PluginTestSupport.packageRoot
+            let catalog = try InstrumentCatalog.load(contentsOf: root.appendingPathComponent("config/instruments.yaml"))
+            let btc = try catalog.instrument(try InstrumentId(parsing: "BTC-USDT"))
+            let liveAccount = OKXTestAccount(apiKey: "live-key-e2e", secret: "live-secret-e2e-0123456789", passphrase: "live pass", isDemo: false)
+            let okx = try await OKXPrivateTestServer.start(script: OKXPrivateScript(accounts: [Self.account, liveAccount], instruments: [btc]))
+            defer { Task { try? await okx.shutdown() } }
+            let base = ["DATABASE_URL": database.target.url(), "OKX_REST_URL": okx.restBaseURL, "OKX_WS_PRIVATE_URL": okx.privateWebSocketURL]
+            let manifestPath = try PluginTestSupport.scratchDirectory("demo-refusals") + "/storm_demo.yaml"
+            try Self.manifest.write(toFile: manifestPath, atomically: true, encoding: .utf8)
+            let liveManifestPath = try PluginTestSupport.scratchDirectory("demo-refusals") + "/storm_live.yaml"
+            try Self.manifest.replacingOccurrences(of: "name: storm_demo", with: "name: storm_live")
+                .replacingOccurrences(of: "mode: paper", with: "mode: live").write(toFile: liveManifestPath, atomically: true, encoding: .utf8)
+            for path in [manifestPath, liveManifestPath] {
+                let deploy = try await HostEndToEndTests.run(["deploy", path], environment: base)
+                #expect(deploy.status == 0, "deploy failed: \(deploy.output)")
+            }
+            func refused(_ arguments: [String], _ environment: [String: String], strategy: String = "storm_demo",
+                         saying expected: String) async throws {
+                let result = try await HostEndToEndTests.run(["run"] + arguments + ["--strategies", strategy, "--duration", "30s"],
+                                                             environment: environment)
+                #expect(result.status != 0 && result.output.contains(expected), "\(arguments): \(result.output.suffix(2_000))")
+            }
+            func keys(_ account: OKXTestAccount, prefix: String) -> [String: String] {
+                [prefix + "API_KEY": account.apiKey, prefix + "API_SECRET": account.secret, prefix + "API_PASSPHRASE": account.passphrase]
+            }
+            try await refused(["--demo"], base, saying: "OKX_DEMO_API_KEY")
+            try await refused(["--demo"], base.merging(keys(liveAccount, prefix: "OKX_DEMO_")) { $1 }, saying: "50101")
+            try await refused(["--demo"], base.merging(keys(Self.account, prefix: "OKX_DEMO_")) { $1 }
+                .merging(["OKX_REST_URL": "http://127.0.0.1:9"]) { $1 }, saying: "cannot reach OKX at http://127.0.0.1:9")
+            try await refused(["--live"], base.merging(keys(liveAccount, prefix: "OKX_")) { $1 }, saying: "--yes-i-mean-live")
+            try await refused(["--live", "--yes-i-mean-live"], base.merging(keys(liveAccount, prefix: "OKX_")) { $1 },
+                              saying: "not deployed for live trading: storm_demo")
+            try await refused(["--live", "--yes-i-mean-live"], base.merging(keys(Self.account, prefix: "OKX_")) { $1 }, strategy: "storm_live",
+                              saying: "50101")
+            try await refused(["--demo", "--synthetic"], base, saying: "--synthetic")
+            let orders: Int = okx.snapshot { $0.orders.count }
+            #expect(orders == 0, "nothing reached OKX's order book")
+        }
+    }
+
+    /// The client id of the newest order at OKX once it has more than `count`; empty before.
+    static func newestOrder(of okx: OKXPrivateTestServer, after count: Int) -> String {
+        let orders: [OKXTestOrder] = okx.snapshot { Array($0.orders.values) }
+        guard orders.count > count else { return "" }
+        return orders.max { $0.createdAt < $1.createdAt }?.clOrdId ?? ""
+    }
+
+    /// OKX's order state as the trades row names it (`live` and `partially_filled` are open).
+    static func status(ofOKXState state: String) -> String {
+        switch state {
+        case "live", "partially_filled": "open"
+        case "canceled", "mmp_canceled": "cancelled"
+        default: state
+        }
+    }
+
+    struct HostExited: Error, CustomStringConvertible {
+        var log: String
+        var description: String { "the host exited:\n\(log.suffix(4_000))" }
+    }
+}
