@@ -65,21 +65,47 @@ extension OKXRestClient {
         await query(fetch.requestPath) { text throws(OKXDecodeFailure) in try codec.decodeFills(text) }
     }
 
-    /// `GET /api/v5/trade/fills`: the account's fills of the last three days (newest first, one page).
+    /// `GET /api/v5/trade/fills`: the account's fills of the last three days, every page.
     public func recentFills() async -> Result<[OKXFillDetail], OKXQueryError> {
-        await query("/api/v5/trade/fills") { text throws(OKXDecodeFailure) in try codec.decodeFills(text) }
+        await pages("/api/v5/trade/fills") { text throws(OKXDecodeFailure) in try codec.decodeFillsPage(text) }
     }
 
-    /// `GET /api/v5/trade/orders-pending`: every open order of the account (one page).
+    /// `GET /api/v5/trade/orders-pending`: every open order of the account, every page.
     public func pendingOrders() async -> Result<[OKXOrderUpdate], OKXQueryError> {
-        await query("/api/v5/trade/orders-pending") { text throws(OKXDecodeFailure) in
+        await pages("/api/v5/trade/orders-pending") { text throws(OKXDecodeFailure) in
             switch try codec.decodeOrders(text) {
-            case .orders(let orders): return orders
-            case .notFound: return []
+            case .orders(let orders): return (orders, orders.last?.venueOrderId.rawValue)
+            case .notFound: return ([], nil)
             case .failed(let ack): throw OKXDecodeFailure(field: "code", reason: "is \(ack.code) (\(ack.message))")
             }
         }
     }
+
+    /// OKX answers these lists newest first, at most `pageLimit` per page; the next page is the one
+    /// `after` the last item's cursor. A reconciliation that saw only the first page would miss
+    /// open orders and fills of a busy account.
+    private func pages<Item>(_ path: String, _ read: (String) throws(OKXDecodeFailure) -> ([Item], String?))
+        async -> Result<[Item], OKXQueryError> {
+        var all: [Item] = []
+        var after: String?
+        for _ in 0..<Self.maximumPages {
+            let page = await query(path + "?limit=\(Self.pageLimit)" + (after.map { "&after=\($0)" } ?? ""), read)
+            switch page {
+            case .failure(let error):
+                return .failure(error)
+            case .success(let (items, cursor)):
+                all += items
+                guard items.count == Self.pageLimit, let cursor, cursor != after else { return .success(all) }
+                after = cursor
+            }
+        }
+        return .failure(OKXQueryError(request: "GET \(path)", reason: "more than \(Self.maximumPages) pages of \(Self.pageLimit)"))
+    }
+
+    /// OKX's largest page of orders and fills.
+    static let pageLimit = 100
+    /// 10,000 records: beyond that, something is wrong with the account or with the answers.
+    static let maximumPages = 100
 
     /// `GET /api/v5/account/positions`.
     public func positions() async -> Result<[OKXPosition], OKXQueryError> {

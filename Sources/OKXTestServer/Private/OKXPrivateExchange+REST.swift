@@ -61,12 +61,13 @@ extension OKXPrivateExchange {
         case ("GET", "/api/v5/trade/orders-pending"):
             let pending = orders.values.filter { order in order.isPending && (fields["instId"].map { order.instrument.symbol == $0 } ?? true) }
                 .sorted { $0.ordId > $1.ordId }  // newest first, as OKX pages
-            return answer(OKXTestJSON.envelope(pending.map { OKXTestJSON.order($0) }))
+            return answer(OKXTestJSON.envelope(Self.page(pending, fields, cursor: \.ordId).map { OKXTestJSON.order($0) }))
         case ("GET", "/api/v5/trade/fills"):
             let selected = fills.filter { fill in
                 (fields["instId"].map { fill.instrument.symbol == $0 } ?? true) && (fields["ordId"].map { fill.ordId == $0 } ?? true)
             }.reversed()
-            return answer(OKXTestJSON.envelope(selected.map(OKXTestJSON.fill)))
+            // The billId of a fill here is its tradeId.
+            return answer(OKXTestJSON.envelope(Self.page(Array(selected), fields, cursor: \.tradeId).map(OKXTestJSON.fill)))
         case ("GET", "/api/v5/account/positions"):
             return answer(OKXTestJSON.envelope(positionItems.map { OKXTestJSON.position($0.0, size: $0.1, at: now) }))
         case ("GET", "/api/v5/account/balance"):
@@ -86,6 +87,14 @@ extension OKXPrivateExchange {
         default:
             return answer(#"{"code":404,"data":{},"detailMsg":"","error_code":"404","error_message":"Not Found","msg":"Not Found"}"#, status: 404)
         }
+    }
+
+    /// One page of a newest-first list, as OKX pages it: at most `limit` (default and most 100)
+    /// items older than the numeric cursor `after`.
+    static func page<Item>(_ items: [Item], _ fields: [String: String], cursor: (Item) -> String) -> [Item] {
+        let limit = min(100, max(1, fields["limit"].flatMap(Int.init) ?? 100))
+        let after = fields["after"].flatMap(Int64.init)
+        return Array(items.filter { item in after.map { (Int64(cursor(item)) ?? .max) < $0 } ?? true }.prefix(limit))
     }
 
     /// A place request, as scripted: the fault for its `clOrdId` (once), else the plain answer.

@@ -82,6 +82,12 @@ public struct OKXPrivateCodec: Sendable {
 
     /// Decodes the answer to `GET /trade/fills` (fee in `fee`, sign-flipped like `fillFee`).
     public func decodeFills(_ text: String) throws(OKXDecodeFailure) -> [OKXFillDetail] {
+        try decodeFillsPage(text).fills
+    }
+
+    /// Decodes one page of `GET /trade/fills` with the `billId` of its last item: the `after`
+    /// cursor of the next (older) page.
+    public func decodeFillsPage(_ text: String) throws(OKXDecodeFailure) -> (fills: [OKXFillDetail], cursor: String?) {
         let raw: RawData<RawOrder> = try decode(text, as: RawData<RawOrder>.self, what: "fills answer")
         let code = raw.code?.value ?? ""
         guard code == "0" else { throw OKXDecodeFailure(field: "code", reason: "is \(code) (\(raw.msg ?? "")), not a fills page") }
@@ -93,7 +99,7 @@ public struct OKXPrivateCodec: Sendable {
             }
             fills.append(fill)
         }
-        return fills
+        return (fills, raw.data?.last?.billId)
     }
 
     /// Decodes the answer to `GET /account/positions`.
