@@ -74,16 +74,16 @@ public protocol ExecutionVenue: AnyObject {
     /// What operators must see and the host must do since the last call (see ``VenueNotice``).
     func takeNotices() -> [VenueNotice]
 
-    /// The portfolio's position of `strategy` in `instrument` after a fill (signed: short is
-    /// negative), for a venue that reconciles positions with an exchange.
-    func positionChanged(strategy: StrategyName, instrument: InstrumentId, positionSide: PositionSide, quantity: FixedPoint)
+    /// The portfolio applied `fill`: the strategy's position in its instrument is now `position`
+    /// (signed: short is negative). For a venue that reconciles positions with an exchange.
+    func fillApplied(_ fill: Fill, position: FixedPoint)
 }
 
 extension ExecutionVenue {
     public var holdsRequests: Bool { false }
     public func recordsAreDurable() {}
     public func takeNotices() -> [VenueNotice] { [] }
-    public func positionChanged(strategy: StrategyName, instrument: InstrumentId, positionSide: PositionSide, quantity: FixedPoint) {}
+    public func fillApplied(_ fill: Fill, position: FixedPoint) {}
 }
 
 extension ExecutionVenue {

@@ -42,7 +42,9 @@ extension OKXDeskNote {
         case .externalFill(let fill):
             .warning(eventType: "venue_external_fill", description: "a fill at OKX of an order the runtime did not place: \(fill)")
         case .positionMismatch(let mismatch):
-            .halt(strategies: mismatch.strategies, eventType: "venue_position_mismatch", reason: mismatch.description)
+            // A position no strategy of this runtime traded: which one it hurts is unknown, so all stop.
+            .halt(strategies: mismatch.strategies.isEmpty ? nil : mismatch.strategies, eventType: "venue_position_mismatch",
+                  reason: mismatch.description)
         case .reconciliationFailed(let reason):
             .warning(eventType: "venue_reconciliation_failed", description: "could not reconcile with OKX (retried): \(reason)")
         }

@@ -1,36 +1,67 @@
+import Execution
 import OKXTrading
 import Synchronization
 import TradingCore
 
-/// The portfolio's positions as the host last reported them (after each fill, and once at start
-/// for the positions it restored), readable from the private socket's reconciliation, which runs
-/// apart from the host's loop.
-///
-/// A fill the desk has applied but the host has not yet taken is not in it: a reconciliation
-/// at that moment can see a difference that is not real (see ``OKXReconciler``).
+/// The runtime's positions as reconciliation compares them with OKX's: what the portfolio holds
+/// (the host reports each fill it applied, and the positions it restored at start) plus the fills
+/// the desk has reported and the host has not applied yet. Both change under one lock, so a
+/// reconciliation never sees a fill twice or not at all, whenever it runs.
 public final class OKXHeldPositions: Sendable {
     private struct Key: Hashable {
         var strategy: StrategyName
         var instrument: InstrumentId
         var positionSide: PositionSide
+
+        init(_ fill: Fill) {
+            self.init(strategy: fill.strategy, instrument: fill.instrument, positionSide: fill.positionSide)
+        }
+
+        init(strategy: StrategyName, instrument: InstrumentId, positionSide: PositionSide) {
+            self.strategy = strategy
+            self.instrument = instrument
+            self.positionSide = positionSide
+        }
     }
 
-    private let sizes = Mutex<[Key: FixedPoint]>([:])
+    private struct State {
+        /// The portfolio's positions (signed).
+        var applied: [Key: FixedPoint] = [:]
+        /// Fills reported to the host and not yet applied by its portfolio (signed sizes).
+        var inFlight: [Key: FixedPoint] = [:]
+    }
+
+    private let state = Mutex(State())
 
     public init() {}
 
-    /// `strategy`'s position in `instrument` is now `quantity` (signed: short is negative).
+    /// `strategy`'s position in `instrument` is `quantity` (signed: short is negative), as restored.
     public func set(_ quantity: FixedPoint, strategy: StrategyName, instrument: InstrumentId, positionSide: PositionSide) {
-        sizes.withLock { $0[Key(strategy: strategy, instrument: instrument, positionSide: positionSide)] = quantity }
+        state.withLock { $0.applied[Key(strategy: strategy, instrument: instrument, positionSide: positionSide)] = quantity }
     }
 
-    /// The positions by instrument and side, as reconciliation compares them with OKX's.
+    /// The desk reported `fill` to the host.
+    func reported(_ fill: Fill) {
+        state.withLock { $0.inFlight[Key(fill), default: .zero] += fill.quantity.value.times(fill.side.sign) }
+    }
+
+    /// The host's portfolio applied `fill`; the position is now `position`.
+    func applied(_ fill: Fill, position: FixedPoint) {
+        state.withLock { state in
+            let key = Key(fill)
+            state.applied[key] = position
+            state.inFlight[key, default: .zero] -= fill.quantity.value.times(fill.side.sign)
+        }
+    }
+
+    /// The positions by instrument and side, with the strategies that trade each.
     public var snapshot: [OKXLocalPosition] {
+        let current = state.withLock { $0 }
         var totals: [InstrumentId: [PositionSide: (size: FixedPoint, strategies: Set<StrategyName>)]] = [:]
-        for (key, quantity) in sizes.withLock({ $0 }) {
+        for key in Set(current.applied.keys).union(current.inFlight.keys) {
             var entry = totals[key.instrument]?[key.positionSide] ?? (.zero, [])
-            entry.size += quantity
-            if !quantity.isZero { entry.strategies.insert(key.strategy) }
+            entry.size += (current.applied[key] ?? .zero) + (current.inFlight[key] ?? .zero)
+            entry.strategies.insert(key.strategy)
             totals[key.instrument, default: [:]][key.positionSide] = entry
         }
         return totals.sorted { $0.key < $1.key }.flatMap { instrument, sides in

@@ -9,6 +9,7 @@ extension OKXOrderDesk {
         for action in actions {
             switch action {
             case .emit(let event):
+                if case .filled(let fill, _) = event { heldPositions.reported(fill) }
                 pendingEvents.append(event)
             // The core reports refusals and OKX's own cancels apart from VenueEvent; they are
             // events for the host like any other, with OKX's code in the reason.

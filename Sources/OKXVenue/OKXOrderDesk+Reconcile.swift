@@ -5,10 +5,11 @@ extension OKXOrderDesk {
     /// Reconciles with OKX (on start and after every reconnect, while the socket buffers pushes):
     /// pulls open orders, recent fills and positions over REST, looks up the open orders OKX no
     /// longer lists, and carries out ``OKXReconciler``'s plan through the orders' machines.
-    /// `localPositions` is the portfolio's view. Returns whether it completed; a failed pull is
-    /// noted and leaves the orders as they were (the next reconciliation tries again).
+    /// The runtime's positions are ``heldPositions`` as of the moment OKX's positions arrived.
+    /// Returns whether it completed; a failed pull is noted and leaves the orders as they were
+    /// (the next reconciliation tries again).
     @discardableResult
-    public func reconcile(localPositions: [OKXLocalPosition]) async -> Bool {
+    public func reconcile() async -> Bool {
         // Orders change while the answers are on their way (the actor is reentrant): OKX's "I do
         // not know this order" is only evidence for an order that was already live before the
         // pulls began. An order still being placed then (a rate-limited resend, a request in
@@ -20,7 +21,7 @@ extension OKXOrderDesk {
         case .failure(let error): return failed("\(error)")
         }
         var input = OKXReconciliationInput(localOpenOrders: localOpenOrders, venuePendingOrders: pending, recentFills: [],
-                                           venuePositions: [], localPositions: localPositions, ownership: ownership)
+                                           venuePositions: [], localPositions: [], ownership: ownership)
         while case .needsLookups(let lookups) = OKXReconciler.plan(input) {
             for lookup in lookups {
                 switch await rest.lookup(lookup) {
@@ -37,6 +38,7 @@ extension OKXOrderDesk {
         do {
             input.recentFills = try await fillsResult.get()
             input.venuePositions = try await positionsResult.get()
+            input.localPositions = heldPositions.snapshot
         } catch {
             return failed("\(error)")
         }

@@ -25,13 +25,17 @@ public actor OKXOrderDesk {
     var pendingEvents: [VenueEvent] = []
     /// Notes not yet taken by ``takeNotes()``.
     var pendingNotes: [OKXDeskNote] = []
+    /// The runtime's positions for reconciliation: the portfolio's, plus the fills reported and not
+    /// yet applied by it.
+    public nonisolated let heldPositions: OKXHeldPositions
     /// OKX's rate limits, taken before each order request leaves.
     var buckets = OKXRateBuckets()
 
     public init(rest: OKXRestClient, clock: OKXVenueClock, defaults: OKXOrderDefaults = OKXOrderDefaults(),
                 timing: OKXOrderTiming = OKXOrderTiming(), mode: TradingMode, ownership: OKXOrderOwnership = OKXOrderOwnership(),
-                logger: Logger) {
+                heldPositions: OKXHeldPositions = OKXHeldPositions(), logger: Logger) {
         self.ownership = ownership
+        self.heldPositions = heldPositions
         self.rest = rest
         self.clock = clock
         self.defaults = defaults

@@ -75,18 +75,17 @@ public final class OKXTradingSession {
                                     ownership: ownership, logger: logger)
             let venue = OKXVenue(desk: desk, mode: mode)
             for (strategy, instrument, side, quantity) in positions {
-                venue.positionChanged(strategy: strategy, instrument: instrument, positionSide: side, quantity: quantity)
+                desk.heldPositions.set(quantity, strategy: strategy, instrument: instrument, positionSide: side)
             }
             await venue.restore(openOrders)
             var deadMan = OKXDeadManSwitch(timeoutSeconds: configuration.deadManTimeoutSeconds)
             if case .failure(let error) = await rest.cancelAllAfter(deadMan.armed(at: clock.now())) {
                 throw OKXStartError(description: "could not arm OKX's dead-man switch (cancel-all-after): \(error)")
             }
-            let held = venue.heldPositions
             let socket = OKXPrivateSocket(url: configuration.privateWebSocketURL, signer: signer, clock: clock,
                                           configuration: configuration.session, group: MultiThreadedEventLoopGroup.singleton,
                                           logger: logger) { [desk] _ in
-                await desk.reconcile(localPositions: held.snapshot)
+                await desk.reconcile()
             }
             let pump = Task { [desk] in
                 for await message in socket.messages { await desk.receive(message) }

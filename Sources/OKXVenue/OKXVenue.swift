@@ -33,8 +33,6 @@ public final class OKXVenue: ExecutionVenue {
     private var records: [ClientOrderId: TradeRecord] = [:]
     private var attributed: [ClientOrderId: Money] = [:]
     private var notes: [OKXDeskNote] = []
-    /// The portfolio's positions as the host last reported them, for reconciliations.
-    public let heldPositions = OKXHeldPositions()
 
     /// A venue over `desk` (whose socket pump feeds it pushes); `mode` is stamped on every record.
     public init(desk: OKXOrderDesk, mode: TradingMode) {
@@ -111,8 +109,8 @@ public final class OKXVenue: ExecutionVenue {
         await desk.restore(openRecords)
     }
 
-    public func positionChanged(strategy: StrategyName, instrument: InstrumentId, positionSide: PositionSide, quantity: FixedPoint) {
-        heldPositions.set(quantity, strategy: strategy, instrument: instrument, positionSide: positionSide)
+    public func fillApplied(_ fill: Fill, position: FixedPoint) {
+        desk.heldPositions.applied(fill, position: position)
     }
 
     public func handle(book update: BookUpdate, events: inout [VenueEvent]) { take(into: &events) }

@@ -43,24 +43,13 @@ struct Harness {
                                                                                      initialBackoffNanoseconds: 100_000_000,
                                                                                      maximumBackoffNanoseconds: 500_000_000),
                                       group: MultiThreadedEventLoopGroup.singleton, tickInterval: .milliseconds(50), logger: logger) { [desk] _ in
-            await desk.reconcile(localPositions: await Harness.positions(of: desk))
+            await desk.reconcile()
         }
         let pump = Task { [desk] in
             for await message in socket.messages { await desk.receive(message) }
         }
         socket.start()
         return Harness(server: server, clock: clock, rest: rest, desk: desk, socket: socket, pump: pump)
-    }
-
-    /// The positions the desk's fills add up to (what the portfolio would hold).
-    static func positions(of desk: OKXOrderDesk) async -> [OKXLocalPosition] {
-        var sizes: [InstrumentId: FixedPoint] = [:]
-        var strategies: [InstrumentId: Set<StrategyName>] = [:]
-        for record in await desk.records() where record.symbol.kind != .spot {
-            sizes[record.symbol, default: .zero] += record.filledQuantity.value.times(record.side.sign)
-            strategies[record.symbol, default: []].insert(record.strategy)
-        }
-        return sizes.map { OKXLocalPosition(instrument: $0.key, positionSide: .net, size: $0.value, strategies: strategies[$0.key] ?? []) }
     }
 
     func waitUntilReady() async throws {

@@ -49,7 +49,7 @@ struct ReconnectTests {
         try await Wait.until("the external order's push to be reported") {
             await venue.desk.takeNotes().externalOrders.contains { $0.venueOrderId.rawValue == ordId }
         }
-        #expect(await venue.desk.reconcile(localPositions: []))
+        #expect(await venue.desk.reconcile())
         #expect(await venue.desk.takeNotes().externalOrders.map(\.venueOrderId.rawValue) == [ordId])
     }
 
@@ -60,8 +60,8 @@ struct ReconnectTests {
         try await venue.book()
         // Filled outside the runtime: a marketable external order takes the ask.
         _ = try await venue.server.placeExternalOrder(instrument: btcSwap.id, side: .buy, size: qty("1"), price: px("60000.1"))
-        let local = [OKXLocalPosition(instrument: btcSwap.id, positionSide: .net, size: .zero, strategies: ["alpha"])]
-        #expect(await venue.desk.reconcile(localPositions: local))
+        venue.desk.heldPositions.set(.zero, strategy: "alpha", instrument: btcSwap.id, positionSide: .net)
+        #expect(await venue.desk.reconcile())
         let mismatches = await venue.desk.takeNotes().compactMap { if case .positionMismatch(let m) = $0 { m } else { nil } }
         #expect(mismatches.count == 1)
         #expect(mismatches.first?.venue == fp("1"))

@@ -256,8 +256,7 @@ extension TradingEngine {
         summary.strategies[name, default: .init()].realizedPnl += outcome.realizedPnl
         summary.strategies[name, default: .init()].fees += outcome.feeInQuote
         outbox.append(.fill(record, outcome.position))
-        venue.positionChanged(strategy: name, instrument: fill.instrument, positionSide: outcome.position.positionSide,
-                              quantity: outcome.position.signedQuantity)
+        venue.fillApplied(fill, position: outcome.position.signedQuantity)
         if completesOrder {
             ledger.recordEnded(fill.clientOrderId, of: name)
             orderCompleted(record, strategy: index)
