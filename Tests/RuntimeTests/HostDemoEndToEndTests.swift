@@ -19,20 +19,22 @@ import TradingCore
 
     /// A books5 snapshot around 30 000, then trades on both sides of it, every `interval`, stamped
     /// from now: a feed long enough for a strategy to trade on for the whole test.
-    static func frames(count: Int, interval: Int64) -> [String] {
+    static func frames(_ instrument: String, count: Int, interval: Int64) -> [String] {
         let start = Int64(Date().timeIntervalSince1970 * 1000)
-        let book = #"{"arg":{"channel":"books5","instId":"BTC-USDT"},"data":[{"asks":[["30000.1","5","0","3"],["30000.5","5","0","2"]],"#
-            + #""bids":[["29999.9","5","0","3"],["29999.5","5","0","2"]],"instId":"BTC-USDT","ts":"TS"}]}"#
+        let book = #"{"arg":{"channel":"books5","instId":"\#(instrument)"},"data":[{"asks":[["30000.1","5","0","3"],["30000.5","5","0","2"]],"#
+            + #""bids":[["29999.9","5","0","3"],["29999.5","5","0","2"]],"instId":"\#(instrument)","ts":"TS"}]}"#
         return (0..<count).map { index in
             let ts = String(start + Int64(index) * interval)
             if index % 10 == 0 { return book.replacingOccurrences(of: "TS", with: ts) }
             let (price, side) = index % 2 == 0 ? ("30000.1", "buy") : ("29999.9", "sell")
-            return #"{"arg":{"channel":"trades","instId":"BTC-USDT"},"data":[{"instId":"BTC-USDT","tradeId":"\#(900_000 + index)","#
+            return #"{"arg":{"channel":"trades","instId":"\#(instrument)"},"data":[{"instId":"\#(instrument)","tradeId":"\#(900_000 + index)","#
                 + #""px":"\#(price)","sz":"0.001","side":"\#(side)","ts":"\#(ts)"}]}"#
         }
     }
 
-    static let manifest = """
+    static func manifest(_ instrument: String) -> String { baseManifest.replacingOccurrences(of: "  - BTC-USDT\n", with: "  - \(instrument)\n") }
+
+    static let baseManifest = """
         name: storm_demo
         plugin: OrderStorm
         strategy: OrderStorm
@@ -49,7 +51,7 @@ import TradingCore
           max_lots: 20
         allocated_capital: 10000
         risk_limits:
-          max_order_quantity: 0.01
+          max_order_quantity: 1
           max_order_notional: 500
           max_position_size: 2000
           max_leverage: 1
@@ -58,11 +60,13 @@ import TradingCore
           max_open_orders: 6
         """
 
-    @Test func demoHostCrashesMidOrderAndTheRestartReconciles() async throws {
+    /// Spot and a swap: a swap's position is also compared with OKX's on every reconciliation.
+    @Test(arguments: ["BTC-USDT", "BTC-USDT-SWAP"])
+    func demoHostCrashesMidOrderAndTheRestartReconciles(instrument: String) async throws {
         try await ScratchDatabase.with { database, client in
             let root = PluginTestSupport.packageRoot
             let catalog = try InstrumentCatalog.load(contentsOf: root.appendingPathComponent("config/instruments.yaml"))
-            let btc = try catalog.instrument(try InstrumentId(parsing: "BTC-USDT"))
+            let btc = try catalog.instrument(try InstrumentId(parsing: instrument))
             let okx = try await OKXPrivateTestServer.start(script: OKXPrivateScript(accounts: [Self.account], instruments: [btc]))
             defer { Task { try? await okx.shutdown() } }
             // OKX's own book, deep enough for every market order the strategy sends.
@@ -75,13 +79,13 @@ import TradingCore
                                "OKX_WS_PRIVATE_URL": okx.privateWebSocketURL, "OKX_DEMO_API_KEY": Self.account.apiKey,
                                "OKX_DEMO_API_SECRET": Self.account.secret, "OKX_DEMO_API_PASSPHRASE": Self.account.passphrase]
             let manifestPath = try PluginTestSupport.scratchDirectory("demo") + "/storm_demo.yaml"
-            try Self.manifest.write(toFile: manifestPath, atomically: true, encoding: .utf8)
+            try Self.manifest(instrument).write(toFile: manifestPath, atomically: true, encoding: .utf8)
             let deploy = try await HostEndToEndTests.run(["deploy", manifestPath], environment: environment)
             #expect(deploy.status == 0, "deploy failed: \(deploy.output)")
 
             // 1. Trade until some orders filled, then lose the private socket and have OKX accept
             //    orders without answering; kill the host as soon as one such order is at OKX.
-            let firstFeed = try await OKXTestServer.start(script: OKXTestScript(frames: Self.frames(count: 6_000, interval: 50),
+            let firstFeed = try await OKXTestServer.start(script: OKXTestScript(frames: Self.frames(instrument, count: 6_000, interval: 50),
                                                                                 interval: .milliseconds(50)))
             defer { Task { try? await firstFeed.shutdown() } }
             environment["OKX_WS_PUBLIC_URL"] = firstFeed.publicURL
@@ -114,7 +118,7 @@ import TradingCore
             // 2. Restart with OKX behaving: the held order is looked up and adopted.
             okx.faultEveryPlace(nil)
             okx.acceptWebSockets()
-            let secondFeed = try await OKXTestServer.start(script: OKXTestScript(frames: Self.frames(count: 6_000, interval: 50),
+            let secondFeed = try await OKXTestServer.start(script: OKXTestScript(frames: Self.frames(instrument, count: 6_000, interval: 50),
                                                                                  interval: .milliseconds(50)))
             defer { Task { try? await secondFeed.shutdown() } }
             environment["OKX_WS_PUBLIC_URL"] = secondFeed.publicURL
@@ -181,9 +185,9 @@ import TradingCore
             defer { Task { try? await okx.shutdown() } }
             let base = ["DATABASE_URL": database.target.url(), "OKX_REST_URL": okx.restBaseURL, "OKX_WS_PRIVATE_URL": okx.privateWebSocketURL]
             let manifestPath = try PluginTestSupport.scratchDirectory("demo-refusals") + "/storm_demo.yaml"
-            try Self.manifest.write(toFile: manifestPath, atomically: true, encoding: .utf8)
+            try Self.manifest("BTC-USDT").write(toFile: manifestPath, atomically: true, encoding: .utf8)
             let liveManifestPath = try PluginTestSupport.scratchDirectory("demo-refusals") + "/storm_live.yaml"
-            try Self.manifest.replacingOccurrences(of: "name: storm_demo", with: "name: storm_live")
+            try Self.manifest("BTC-USDT").replacingOccurrences(of: "name: storm_demo", with: "name: storm_live")
                 .replacingOccurrences(of: "mode: paper", with: "mode: live").write(toFile: liveManifestPath, atomically: true, encoding: .utf8)
             for path in [manifestPath, liveManifestPath] {
                 let deploy = try await HostEndToEndTests.run(["deploy", path], environment: base)
