@@ -139,6 +139,8 @@ import TradingCore
             let status = try await second.waitForExit()
             #expect(status == 0, "host log:\n\(second.output.suffix(4_000))")
             #expect(second.output.contains("okx trading session ready"), "\(second.output.suffix(4_000))")
+            #expect(!(first.output + second.output).contains(Self.account.secret) && !(first.output + second.output).contains(Self.account.passphrase),
+                    "credentials are never logged")
             #expect(try await SQLTestQueries.count(client, "SELECT count(*) FROM risk_events WHERE event_type LIKE 'venue_%'") == 0,
                     "the runtime's own finished orders are not external: \(second.output.suffix(4_000))")
 
@@ -170,6 +172,49 @@ import TradingCore
             }
             let holdings = positionRows.map(HostEndToEndTests.canonical).filter { !$0.hasSuffix(" 0") }
             #expect(cliHoldings == holdings, "runtime positions: \(cli.standardOutput)")
+        }
+    }
+
+    /// A position at OKX that the runtime did not trade (an order placed by hand filled) cannot be
+    /// explained: the first reconciliation halts the strategies, as the host's own halt (status,
+    /// critical risk event, audit row), and nothing more is sent.
+    @Test func anUnexplainedPositionAtOKXHaltsTheStrategies() async throws {
+        try await ScratchDatabase.with { database, client in
+            let root = PluginTestSupport.packageRoot
+            let catalog = try InstrumentCatalog.load(contentsOf: root.appendingPathComponent("config/instruments.yaml"))
+            let swap = try catalog.instrument(try InstrumentId(parsing: "BTC-USDT-SWAP"))
+            let okx = try await OKXPrivateTestServer.start(script: OKXPrivateScript(accounts: [Self.account], instruments: [swap]))
+            defer { Task { try? await okx.shutdown() } }
+            try await okx.feed(.book(BookUpdate(
+                instrument: swap.id, channel: .books5, action: .snapshot,
+                bids: [BookLevel(price: try Price(parsing: "29999.9"), size: try Quantity(parsing: "50"), orderCount: 1)],
+                asks: [BookLevel(price: try Price(parsing: "30000.1"), size: try Quantity(parsing: "50"), orderCount: 1)], timestamp: .zero)))
+            _ = try await okx.placeExternalOrder(instrument: swap.id, side: .buy, size: try Quantity(parsing: "1"), price: try Price(parsing: "30000.1"))
+            let feed = try await OKXTestServer.start(script: OKXTestScript(frames: Self.frames(swap.id.symbol, count: 6_000, interval: 50),
+                                                                           interval: .milliseconds(50)))
+            defer { Task { try? await feed.shutdown() } }
+            let environment = ["DATABASE_URL": database.target.url(), "OKX_REST_URL": okx.restBaseURL,
+                               "OKX_WS_PRIVATE_URL": okx.privateWebSocketURL, "OKX_WS_PUBLIC_URL": feed.publicURL,
+                               "OKX_WS_BUSINESS_URL": feed.businessURL, "OKX_DEMO_API_KEY": Self.account.apiKey,
+                               "OKX_DEMO_API_SECRET": Self.account.secret, "OKX_DEMO_API_PASSPHRASE": Self.account.passphrase]
+            let manifestPath = try PluginTestSupport.scratchDirectory("demo-mismatch") + "/storm_demo.yaml"
+            try Self.manifest(swap.id.symbol).write(toFile: manifestPath, atomically: true, encoding: .utf8)
+            let deploy = try await HostEndToEndTests.run(["deploy", manifestPath], environment: environment)
+            #expect(deploy.status == 0, "deploy failed: \(deploy.output)")
+            let host = try ChildProcess(HostEndToEndTests.runtime, ["run", "--demo"], environment: environment, directory: root)
+            try await Wait.until("the strategy halted for the position mismatch", within: .minutes(3), {
+                guard host.isRunning else { throw HostExited(log: host.output) }
+                return try await SQLTestQueries.count(client, """
+                    SELECT count(*) FROM strategies s JOIN risk_events r ON r.strategy_id = s.id
+                    WHERE s.name = 'storm_demo' AND s.status = 'halted' AND r.event_type = 'venue_position_mismatch'
+                      AND r.severity = 'critical' AND r.mode = 'demo'
+                    """)
+            }, satisfies: { $0 == 1 })
+            host.signal(SIGTERM)
+            #expect(try await host.waitForExit() == 0, "\(host.output.suffix(3_000))")
+            #expect(try await SQLTestQueries.count(client, "SELECT count(*) FROM audit_logs WHERE action = 'strategy.halt' AND resource_id = 'storm_demo'") == 1)
+            let runtimeOrders: Int = okx.snapshot { view in view.orders.values.filter { !$0.clOrdId.isEmpty }.count }
+            #expect(runtimeOrders == 0, "a halted strategy sends nothing: \(host.output.suffix(3_000))")
         }
     }
 
