@@ -21,6 +21,10 @@ public final class PersistencePipeline {
     public var keepMarketRowsFrom: [String: Timestamp]?
     /// Market rows not written because they were already past their table's retention, by table.
     public private(set) var skippedPastRetention: [String: Int] = [:]
+    /// Whether market rows (ticks, candles, metrics) are written at all. A persisted sweep turns
+    /// it off: every combination replays the same market data, and writing it once per
+    /// combination would only repeat the same rows (`runtime replay` stores it).
+    public var writesMarketData = true
 
     public init(target: DatabaseTarget, strategyIds: [StrategyName: UUID], mode: TradingMode,
                 settings: DatabaseSettings = DatabaseSettings(), logger: Logger) {
@@ -47,6 +51,7 @@ public final class PersistencePipeline {
             for row in mapping.rows(for: record) {
                 switch row {
                 case .market(let marketRow):
+                    guard writesMarketData else { continue }
                     if let cutoff = keepMarketRowsFrom?[marketRow.table], marketRow.time < cutoff {
                         skippedPastRetention[marketRow.table, default: 0] += 1
                         continue

@@ -70,7 +70,10 @@ public enum DeployedStrategies {
         let rows = try await StrategyRepository(session).deployments()
         let validator = ManifestValidator(plugins: loader, instrument: { catalog[$0] })
         return rows.compactMap { row -> Result<DeployedStrategy, DeployedStrategyFailure>? in
-            guard let manifest = row.manifest else { return nil }
+            // A backtesting row is a persisted sweep's combination (migration 017): a record of a
+            // backtest, never a deployment. A host loading it would replay every combination again
+            // (and a replay would delete its positions), a paper host halt it if it stopped loading.
+            guard let manifest = row.manifest, row.status != .backtesting else { return nil }
             do {
                 let validated = try validator.validate(yaml: manifest, source: "strategies row \(row.name)")
                 return .success(DeployedStrategy(id: row.id, status: row.status, validated: validated))
