@@ -16,12 +16,16 @@ public struct SweepResult: Hashable, Sendable {
     public var parameters: [SweepParameterValue]
     /// What became of it.
     public var outcome: Outcome
+    /// Where its rows went: the strategies.name its replay rows were written under, when the
+    /// sweep was persisted and the combination got that far; nil otherwise.
+    public var strategy: String?
 
     /// A combination's result.
-    public init(index: Int, parameters: [SweepParameterValue], outcome: Outcome) {
+    public init(index: Int, parameters: [SweepParameterValue], outcome: Outcome, strategy: String? = nil) {
         self.index = index
         self.parameters = parameters
         self.outcome = outcome
+        self.strategy = strategy
     }
 
     /// The statistics, when it ran.

@@ -106,15 +106,19 @@ public enum ManifestParser {
         return text
     }
 
+    /// The longest strategy name a manifest may have (strategies.name allows 100; a sweep's
+    /// combination names are built to stay within this).
+    public static let maximumNameLength = 64
+
     private static func identifier(_ node: Node, field: String, pattern: IdentifierPattern) throws(ManifestError) -> String {
         let text = try string(node, field: field)
         let bytes = Array(text.utf8)
         switch pattern {
         case .strategyName:
-            let valid = !bytes.isEmpty && bytes.count <= 64 && (97...122).contains(bytes[0])
+            let valid = !bytes.isEmpty && bytes.count <= maximumNameLength && (97...122).contains(bytes[0])
                 && bytes.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 95 || $0 == 45 }
             guard valid else {
-                throw ManifestError(field: field, reason: "'\(text)' must be 1 to 64 lower-case letters, digits, '_' or '-', starting with a letter")
+                throw ManifestError(field: field, reason: "'\(text)' must be 1 to \(maximumNameLength) lower-case letters, digits, '_' or '-', starting with a letter")
             }
         case .moduleName:
             let valid = !bytes.isEmpty && bytes.count <= 128 && !(48...57).contains(bytes[0])
