@@ -25,6 +25,12 @@ public final class PersistencePipeline {
     /// it off: every combination replays the same market data, and writing it once per
     /// combination would only repeat the same rows (`runtime replay` stores it).
     public var writesMarketData = true
+    /// Whether the audit_logs rows of the risk engine's state changes are written. A persisted
+    /// sweep turns it off: its operator may be a trader, whom the database lets write replay
+    /// rows but no audit row of their own making (013), so the writer would retry such a row
+    /// forever; a simulated halt is not something anyone did to the system, and its
+    /// risk_events row (mode=replay) still records the decision.
+    public var writesRiskAuditRows = true
 
     public init(target: DatabaseTarget, strategyIds: [StrategyName: UUID], mode: TradingMode,
                 settings: DatabaseSettings = DatabaseSettings(), logger: Logger) {
@@ -61,6 +67,7 @@ public final class PersistencePipeline {
                         logger.warning("market-data row refused", metadata: ["reason": "\(error)"])
                     }
                 case .trading(let change):
+                    if !writesRiskAuditRows, case .audit = change { continue }
                     do {
                         try await trading.submit(change)
                     } catch {

@@ -156,6 +156,7 @@ public struct ParameterSweep: Sendable {
             let writers = PersistencePipeline(target: persistence.target, strategyIds: [target.name: target.id], mode: .replay,
                                               settings: settings.database, logger: logger)
             writers.writesMarketData = false
+            writers.writesRiskAuditRows = false
             pipeline = writers
         }
         let strategyName = persistTo?.1.name.rawValue

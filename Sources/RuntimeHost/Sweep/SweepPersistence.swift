@@ -11,7 +11,9 @@ import TradingCore
 ///
 /// Market data is not written: every combination replays the same files, so the rows would be
 /// the same ones again and again (`runtime replay` or `runtime history download --into-db`
-/// store them).
+/// store them). Nor are the audit rows of simulated risk state changes (see
+/// ``PersistencePipeline/writesRiskAuditRows``): the sweep's audit trail is one
+/// `strategy.sweep` row per combination, naming who ran it.
 public struct SweepPersistence: Sendable {
     /// Where the writers connect.
     public let target: DatabaseTarget
