@@ -18,7 +18,9 @@ public enum SweepHTMLReport {
                 html += "<td>\(s.trades)</td><td>\(HTMLReport.signed(HTMLText.amount(s.netPnl), s.netPnl.value.doubleValue))</td>"
                     + "<td>\(HTMLText.percent(s.totalReturn))</td><td>\(HTMLText.ratio(s.sharpe))</td><td>\(HTMLText.ratio(s.sortino))</td>"
                     + "<td>\(HTMLText.percent(s.maxDrawdown))</td><td>\(HTMLText.percent(s.winRate))</td>"
-                    + "<td>\(HTMLText.ratio(s.profitFactor))</td><td>\(HTMLText.amount(s.fees))</td><td></td></tr>\n"
+                    + "<td>\(HTMLText.ratio(s.profitFactor))</td><td>\(HTMLText.amount(s.fees))</td>"
+                    // A persisted sweep's note says where the combination's rows are.
+                    + "<td>\(result.strategy.map { "rows under strategy " + HTMLText.escape($0) } ?? "")</td></tr>\n"
             case .refused(let reason):
                 html += String(repeating: "<td></td>", count: 9) + "<td class=\"neg reason\">refused: \(HTMLText.escape(reason))</td></tr>\n"
             case .failed(let reason):

@@ -205,9 +205,12 @@ import TradingCore
             #expect(!traded.isEmpty && traded.isSubset(of: Set(positionRows.compactMap { $0["strategy"] as? String })), "\(positions.output)")
 
             // The table says the same in words.
-            let text = try await OperatorIdentityTests.run(arguments + ["--persist"], database, as: trader, extra: plugins)
+            let text = try await OperatorIdentityTests.run(arguments + ["--persist", "--report", folder + "/persisted.html"], database,
+                                                           as: trader, extra: plugins)
             #expect(text.status == 0 && text.standardOutput.contains("strategy") && text.standardOutput.contains("sma_bars_"), "\(text.output)")
             #expect(text.standardOutput.contains("rows written with mode=replay under 3 backtesting strategies"), "\(text.output)")
+            let html = try String(contentsOfFile: folder + "/persisted.html", encoding: .utf8)
+            #expect(html.components(separatedBy: "rows under strategy sma_bars_").count - 1 == 3)
         }
     }
 }
