@@ -2,7 +2,7 @@ import Analytics
 import Foundation
 import Logging
 import PostgresNIO
-import RuntimeHost
+@testable import RuntimeHost
 import Storage
 import TestSupport
 import Testing
@@ -118,6 +118,19 @@ import TradingCore
             #expect(try await SQLTestQueries.count(client, "SELECT count(DISTINCT client_order_id) FROM trades")
                     == (try await SQLTestQueries.count(client, "SELECT count(*) FROM trades")))
         }
+    }
+
+    /// Names stay valid manifest names however long the manifest's, and run tags (the part of an
+    /// order id that tells combinations apart) differ for every combination a sweep may have.
+    @Test func namesFitAndRunTagsDifferPerCombination() {
+        let long = StrategyName(String(repeating: "a", count: ManifestParser.maximumNameLength))
+        let name = SweepPersistence.strategyName(manifest: long, tag: "k3x9ab", index: SweepGrid.maximumCombinations - 1)
+        #expect(name.rawValue.count == ManifestParser.maximumNameLength && name.rawValue.hasSuffix("_k3x9ab_999"))
+        #expect(SweepPersistence.strategyName(manifest: "sma_bars", tag: "k3x9ab", index: 2).rawValue == "sma_bars_k3x9ab_2")
+        let tags = (0..<SweepGrid.maximumCombinations).map { SweepPersistence.runTag(tag: "k3x9ab", index: $0) }
+        #expect(Set(tags).count == tags.count && tags.allSatisfy { $0.count == 8 && $0.hasPrefix("K3X9AB") })
+        let drawn = SweepPersistence.drawTag()
+        #expect(drawn.count == SweepPersistence.tagLength && drawn.allSatisfy { SweepPersistence.tagAlphabet.contains($0) })
     }
 
     /// A direct call of migration 017's function, as psql would make it.
