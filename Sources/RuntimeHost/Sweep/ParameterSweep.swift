@@ -3,7 +3,6 @@ import Foundation
 import Logging
 import MarketData
 import Reports
-import Storage
 import StrategyKit
 import TradingCore
 
@@ -94,7 +93,13 @@ public struct ParameterSweep: Sendable {
                                                     runTag: SweepPersistence.runTag(tag: created.tag, index: index))
         }
         let results = await runAll(logger: logger, persisted: persisted, persistence: persistence)
-        try await persistence.refreshRollups()
+        do {
+            try await persistence.refreshRollups()
+        } catch {
+            // The rows are written; only the daily rollup lags until the next maintenance pass,
+            // which is no reason to withhold the results.
+            logger.warning("strategy_performance_daily not refreshed after the sweep: \(error); the next `runtime db maintain` refreshes it")
+        }
         return results
     }
 
