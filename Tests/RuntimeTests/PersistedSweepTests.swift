@@ -91,6 +91,11 @@ import TradingCore
                         """) > 0, "\(name)")
                 }
             }
+            // The risk engine's state changes in these replays are risk_events rows of replay mode;
+            // their audit rows are left out (a trader may write none, and nobody did anything).
+            #expect(try await SQLTestQueries.count(client, "SELECT count(*) FROM risk_events WHERE mode = 'replay'") > 0)
+            #expect(try await SQLTestQueries.count(client, "SELECT count(*) FROM risk_events WHERE mode IS DISTINCT FROM 'replay'") == 0)
+            #expect(try await SQLTestQueries.count(client, "SELECT count(*) FROM audit_logs WHERE user_agent LIKE 'risk-engine%'") == 0)
             // Nothing else: no row for the refused combination, no market data, no other mode.
             #expect(try await SQLTestQueries.count(client, "SELECT count(*) FROM strategies") == 3)
             #expect(try await SQLTestQueries.count(client, "SELECT count(*) FROM trades WHERE mode <> 'replay'") == 0)
