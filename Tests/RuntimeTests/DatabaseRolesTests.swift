@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PostgresNIO
 import RuntimeHost
 import Storage
@@ -49,6 +50,33 @@ import TradingCore
         INSERT INTO trades (client_order_id, strategy_id, symbol, side, order_type, quantity, mode)
         SELECT 'forged-' || gen_random_uuid(), id, 'BTC-USDT', 'buy', 'market', 1, 'paper' FROM strategies
         """
+
+    /// A trading writer logged in as a trader writes its replay rows and refuses, once each, the
+    /// rows the trader may not write (an audit row, a paper trade): retried, they would be refused
+    /// forever and the writer would never flush (a persisted replay or sweep hung on this).
+    @Test func aWriterRefusesWhatItsLoginMayNotWrite() async throws {
+        try await ScratchDatabase.with { database, client in
+            let logins = try await Self.setUp(client)
+            var target = database.target
+            target.username = logins.trader
+            let writer = TradingRecordWriter(target: target, logger: Logger(label: "test.roles"))
+            let running = Task { await writer.run() }
+            try await writer.submit(.riskEvent(RiskEventRecord(eventType: "replay_check", severity: .info, description: "allowed",
+                                                               createdAt: Timestamp(millisecondsSinceEpoch: 1_780_000_000_000), mode: .replay)))
+            try await writer.submit(.audit(AuditLogRecord(userId: nil, action: "strategy.halt", resourceType: "strategy",
+                                                          createdAt: Timestamp(millisecondsSinceEpoch: 1_780_000_000_000))))
+            try await writer.submit(.riskEvent(RiskEventRecord(eventType: "paper_check", severity: .info, description: "refused",
+                                                               createdAt: Timestamp(millisecondsSinceEpoch: 1_780_000_000_000), mode: .paper)))
+            let flushed = Task { await writer.flush() }
+            try await Wait.until("the writer to flush", within: .minutes(2)) { writer.statistics.refused == 2 }
+            await flushed.value
+            writer.finish()
+            await running.value
+            #expect(writer.refused.allSatisfy { $0.reason.contains("permission") || $0.reason.contains("writes replay rows only") },
+                    "\(writer.refused.map(\.reason))")
+            #expect(try await SQLTestQueries.strings(client, "SELECT event_type FROM risk_events WHERE event_type LIKE '%_check'") == ["replay_check"])
+        }
+    }
 
     @Test func usersAddGrantsTheLoginRoleItsGroupOnly() async throws {
         try await ScratchDatabase.with { _, client in

@@ -372,9 +372,11 @@ public final class MarketDataWriter: Sendable {
         return result
     }
 
-    /// Server-side refusals of the data itself (SQLSTATE classes 22 and 23), as opposed to a lost connection.
+    /// Server-side refusals of the data itself (SQLSTATE classes 22 and 23) or of this login's right
+    /// to write it (42501, e.g. a trader's row that is not a replay row): written again, they
+    /// would be refused again, so they are refusals, not the lost connection a retry mends.
     static func isDataError(_ error: any Error) -> Bool {
         guard let state = postgresSQLState(error) ?? (error as? StorageError)?.sqlState else { return false }
-        return state.hasPrefix("22") || state.hasPrefix("23")
+        return state.hasPrefix("22") || state.hasPrefix("23") || state == "42501"
     }
 }
