@@ -65,45 +65,28 @@ import TradingCore
     func demoHostCrashesMidOrderAndTheRestartReconciles(instrument: String) async throws {
         try await ScratchDatabase.with { database, client in
             let root = PluginTestSupport.packageRoot
-            let catalog = try InstrumentCatalog.load(contentsOf: root.appendingPathComponent("config/instruments.yaml"))
-            let btc = try catalog.instrument(try InstrumentId(parsing: instrument))
-            let okx = try await OKXPrivateTestServer.start(script: OKXPrivateScript(accounts: [Self.account], instruments: [btc]))
+            let (okx, _) = try await Self.exchange(trading: instrument)
             defer { Task { try? await okx.shutdown() } }
-            // OKX's own book, deep enough for every market order the strategy sends.
-            try await okx.feed(.book(BookUpdate(
-                instrument: btc.id, channel: .books5, action: .snapshot,
-                bids: [BookLevel(price: try Price(parsing: "29999.9"), size: try Quantity(parsing: "50"), orderCount: 1)],
-                asks: [BookLevel(price: try Price(parsing: "30000.1"), size: try Quantity(parsing: "50"), orderCount: 1)], timestamp: .zero)))
-
-            var environment = ["DATABASE_URL": database.target.url(), "OKX_REST_URL": okx.restBaseURL,
-                               "OKX_WS_PRIVATE_URL": okx.privateWebSocketURL, "OKX_DEMO_API_KEY": Self.account.apiKey,
-                               "OKX_DEMO_API_SECRET": Self.account.secret, "OKX_DEMO_API_PASSPHRASE": Self.account.passphrase]
-            let manifestPath = try PluginTestSupport.scratchDirectory("demo") + "/storm_demo.yaml"
-            try Self.manifest(instrument).write(toFile: manifestPath, atomically: true, encoding: .utf8)
-            let deploy = try await HostEndToEndTests.run(["deploy", manifestPath], environment: environment)
-            #expect(deploy.status == 0, "deploy failed: \(deploy.output)")
+            var environment = Self.environment(database, okx, keys: Self.keys(Self.account, prefix: "OKX_DEMO_"))
+            try await Self.deploy(Self.manifest(instrument), environment)
 
             // 1. Trade until some orders filled, then lose the private socket and have OKX accept
             //    orders without answering; kill the host as soon as one such order is at OKX.
-            let firstFeed = try await OKXTestServer.start(script: OKXTestScript(frames: Self.frames(instrument, count: 6_000, interval: 50),
-                                                                                interval: .milliseconds(50)))
+            let firstFeed = try await Self.feed(instrument)
             defer { Task { try? await firstFeed.shutdown() } }
-            environment["OKX_WS_PUBLIC_URL"] = firstFeed.publicURL
-            environment["OKX_WS_BUSINESS_URL"] = firstFeed.businessURL
+            environment.merge(Self.feedEnvironment(firstFeed)) { $1 }
             let first = try ChildProcess(HostEndToEndTests.runtime, ["run", "--demo", "--strategies", "storm_demo"],
                                          environment: environment, directory: root)
-            try await Wait.until("three filled demo orders", within: .minutes(5), {
-                guard first.isRunning else { throw HostExited(log: first.output) }
-                return try await SQLTestQueries.count(client, "SELECT count(*) FROM trades WHERE mode = 'demo' AND filled_quantity > 0")
-            }, satisfies: { $0 >= 3 })
+            try await Wait.until("three filled demo orders", within: .minutes(5)) {
+                try await Self.count(client, "SELECT count(*) FROM trades WHERE mode = 'demo' AND filled_quantity > 0", host: first) >= 3
+            }
             let deadMan: [Int] = okx.snapshot { $0.deadManTimeouts }
             #expect(deadMan.first == 60, "the dead-man switch is armed at start")
             okx.dropWebSockets(refuseNew: true)
             okx.faultEveryPlace(.acceptThenHold)
             let placedBefore: Int = okx.snapshot { $0.orders.count }
-            let held: String = try await Wait.until("an order OKX accepted and did not answer", within: .minutes(3), {
-                guard first.isRunning else { throw HostExited(log: first.output) }
-                return Self.newestOrder(of: okx, after: placedBefore)
+            let held = try await Wait.until("an order OKX accepted and did not answer", within: .minutes(3), {
+                try Self.newestOrder(of: okx, after: placedBefore, host: first)
             }, satisfies: { !$0.isEmpty })
             first.signal(SIGKILL)
             _ = try await first.waitForExit()
@@ -118,23 +101,26 @@ import TradingCore
             // 2. Restart with OKX behaving: the held order is looked up and adopted.
             okx.faultEveryPlace(nil)
             okx.acceptWebSockets()
-            let secondFeed = try await OKXTestServer.start(script: OKXTestScript(frames: Self.frames(instrument, count: 6_000, interval: 50),
-                                                                                 interval: .milliseconds(50)))
+            let secondFeed = try await Self.feed(instrument)
             defer { Task { try? await secondFeed.shutdown() } }
-            environment["OKX_WS_PUBLIC_URL"] = secondFeed.publicURL
-            environment["OKX_WS_BUSINESS_URL"] = secondFeed.businessURL
+            environment.merge(Self.feedEnvironment(secondFeed)) { $1 }
             let second = try ChildProcess(HostEndToEndTests.runtime, ["run", "--demo", "--strategies", "storm_demo"],
                                           environment: environment, directory: root)
             let fillsBefore: Int = okx.snapshot { $0.fills.count }
-            try await Wait.until("the restarted host to adopt the held order", within: .minutes(3), {
-                guard second.isRunning else { throw HostExited(log: second.output) }
-                return try await SQLTestQueries.strings(client, "SELECT status || ' ' || filled_quantity::numeric(38,12)::text FROM trades WHERE client_order_id = '\(held)'")
-            }, satisfies: { $0.first.map { !$0.hasPrefix("pending") } ?? false })
-            try await Wait.until("more demo fills after the restart", within: .minutes(3), {
-                guard second.isRunning else { throw HostExited(log: second.output) }
-                let fills: Int = okx.snapshot { $0.fills.count }
-                return fills
-            }, satisfies: { $0 > fillsBefore })
+            do {
+                // Probes kept to one expression each: this file's larger closures crashed and
+                // miscompiled the 6.3 compiler.
+                try await Wait.until("the restarted host to adopt the held order", within: .minutes(3)) {
+                    try await Self.status(of: held, client: client, host: second) != "pending"
+                }
+                try await Wait.until("more demo fills after the restart", within: .minutes(3)) {
+                    try Self.fillCount(okx, host: second) > fillsBefore
+                }
+            } catch {
+                Issue.record("held order \(held); requests at OKX: \(okx.snapshot { $0.requests.suffix(30).map { "\($0.method) \($0.uri) \($0.outcome)" } })\nrestarted host's log:\n\(second.output.suffix(8_000))")
+                second.signal(SIGKILL)
+                throw error
+            }
             second.signal(SIGTERM)
             let status = try await second.waitForExit()
             #expect(status == 0, "host log:\n\(second.output.suffix(4_000))")
@@ -180,36 +166,23 @@ import TradingCore
     /// critical risk event, audit row), and nothing more is sent.
     @Test func anUnexplainedPositionAtOKXHaltsTheStrategies() async throws {
         try await ScratchDatabase.with { database, client in
-            let root = PluginTestSupport.packageRoot
-            let catalog = try InstrumentCatalog.load(contentsOf: root.appendingPathComponent("config/instruments.yaml"))
-            let swap = try catalog.instrument(try InstrumentId(parsing: "BTC-USDT-SWAP"))
-            let okx = try await OKXPrivateTestServer.start(script: OKXPrivateScript(accounts: [Self.account], instruments: [swap]))
+            let (okx, swap) = try await Self.exchange(trading: "BTC-USDT-SWAP")
             defer { Task { try? await okx.shutdown() } }
-            try await okx.feed(.book(BookUpdate(
-                instrument: swap.id, channel: .books5, action: .snapshot,
-                bids: [BookLevel(price: try Price(parsing: "29999.9"), size: try Quantity(parsing: "50"), orderCount: 1)],
-                asks: [BookLevel(price: try Price(parsing: "30000.1"), size: try Quantity(parsing: "50"), orderCount: 1)], timestamp: .zero)))
             _ = try await okx.placeExternalOrder(instrument: swap.id, side: .buy, size: try Quantity(parsing: "1"), price: try Price(parsing: "30000.1"))
-            let feed = try await OKXTestServer.start(script: OKXTestScript(frames: Self.frames(swap.id.symbol, count: 6_000, interval: 50),
-                                                                           interval: .milliseconds(50)))
+            let feed = try await Self.feed(swap.id.symbol)
             defer { Task { try? await feed.shutdown() } }
-            let environment = ["DATABASE_URL": database.target.url(), "OKX_REST_URL": okx.restBaseURL,
-                               "OKX_WS_PRIVATE_URL": okx.privateWebSocketURL, "OKX_WS_PUBLIC_URL": feed.publicURL,
-                               "OKX_WS_BUSINESS_URL": feed.businessURL, "OKX_DEMO_API_KEY": Self.account.apiKey,
-                               "OKX_DEMO_API_SECRET": Self.account.secret, "OKX_DEMO_API_PASSPHRASE": Self.account.passphrase]
-            let manifestPath = try PluginTestSupport.scratchDirectory("demo-mismatch") + "/storm_demo.yaml"
-            try Self.manifest(swap.id.symbol).write(toFile: manifestPath, atomically: true, encoding: .utf8)
-            let deploy = try await HostEndToEndTests.run(["deploy", manifestPath], environment: environment)
-            #expect(deploy.status == 0, "deploy failed: \(deploy.output)")
-            let host = try ChildProcess(HostEndToEndTests.runtime, ["run", "--demo"], environment: environment, directory: root)
-            try await Wait.until("the strategy halted for the position mismatch", within: .minutes(3), {
-                guard host.isRunning else { throw HostExited(log: host.output) }
-                return try await SQLTestQueries.count(client, """
+            let environment = Self.environment(database, okx, keys: Self.keys(Self.account, prefix: "OKX_DEMO_"))
+                .merging(Self.feedEnvironment(feed)) { $1 }
+            try await Self.deploy(Self.manifest(swap.id.symbol), environment)
+            let host = try ChildProcess(HostEndToEndTests.runtime, ["run", "--demo"], environment: environment,
+                                        directory: PluginTestSupport.packageRoot)
+            try await Wait.until("the strategy halted for the position mismatch", within: .minutes(3)) {
+                try await Self.count(client, """
                     SELECT count(*) FROM strategies s JOIN risk_events r ON r.strategy_id = s.id
                     WHERE s.name = 'storm_demo' AND s.status = 'halted' AND r.event_type = 'venue_position_mismatch'
                       AND r.severity = 'critical' AND r.mode = 'demo'
-                    """)
-            }, satisfies: { $0 == 1 })
+                    """, host: host) == 1
+            }
             host.signal(SIGTERM)
             #expect(try await host.waitForExit() == 0, "\(host.output.suffix(3_000))")
             #expect(try await SQLTestQueries.count(client, "SELECT count(*) FROM audit_logs WHERE action = 'strategy.halt' AND resource_id = 'storm_demo'") == 1)
@@ -222,39 +195,27 @@ import TradingCore
     /// that names what to fix and a non-zero status.
     @Test func demoAndLiveRefuseWhatIsWrongBeforeTrading() async throws {
         try await ScratchDatabase.with { database, _ in
-            let root = PluginTestSupport.packageRoot
-            let catalog = try InstrumentCatalog.load(contentsOf: root.appendingPathComponent("config/instruments.yaml"))
-            let btc = try catalog.instrument(try InstrumentId(parsing: "BTC-USDT"))
             let liveAccount = OKXTestAccount(apiKey: "live-key-e2e", secret: "live-secret-e2e-0123456789", passphrase: "live pass", isDemo: false)
-            let okx = try await OKXPrivateTestServer.start(script: OKXPrivateScript(accounts: [Self.account, liveAccount], instruments: [btc]))
+            let (okx, _) = try await Self.exchange(trading: "BTC-USDT", accounts: [Self.account, liveAccount])
             defer { Task { try? await okx.shutdown() } }
-            let base = ["DATABASE_URL": database.target.url(), "OKX_REST_URL": okx.restBaseURL, "OKX_WS_PRIVATE_URL": okx.privateWebSocketURL]
-            let manifestPath = try PluginTestSupport.scratchDirectory("demo-refusals") + "/storm_demo.yaml"
-            try Self.manifest("BTC-USDT").write(toFile: manifestPath, atomically: true, encoding: .utf8)
-            let liveManifestPath = try PluginTestSupport.scratchDirectory("demo-refusals") + "/storm_live.yaml"
-            try Self.manifest("BTC-USDT").replacingOccurrences(of: "name: storm_demo", with: "name: storm_live")
-                .replacingOccurrences(of: "mode: paper", with: "mode: live").write(toFile: liveManifestPath, atomically: true, encoding: .utf8)
-            for path in [manifestPath, liveManifestPath] {
-                let deploy = try await HostEndToEndTests.run(["deploy", path], environment: base)
-                #expect(deploy.status == 0, "deploy failed: \(deploy.output)")
-            }
+            let base = Self.environment(database, okx, keys: [:])
+            try await Self.deploy(Self.manifest("BTC-USDT"), base)
+            try await Self.deploy(Self.manifest("BTC-USDT").replacingOccurrences(of: "name: storm_demo", with: "name: storm_live")
+                .replacingOccurrences(of: "mode: paper", with: "mode: live"), base)
             func refused(_ arguments: [String], _ environment: [String: String], strategy: String = "storm_demo",
                          saying expected: String) async throws {
                 let result = try await HostEndToEndTests.run(["run"] + arguments + ["--strategies", strategy, "--duration", "30s"],
                                                              environment: environment)
                 #expect(result.status != 0 && result.output.contains(expected), "\(arguments): \(result.output.suffix(2_000))")
             }
-            func keys(_ account: OKXTestAccount, prefix: String) -> [String: String] {
-                [prefix + "API_KEY": account.apiKey, prefix + "API_SECRET": account.secret, prefix + "API_PASSPHRASE": account.passphrase]
-            }
             try await refused(["--demo"], base, saying: "OKX_DEMO_API_KEY")
-            try await refused(["--demo"], base.merging(keys(liveAccount, prefix: "OKX_DEMO_")) { $1 }, saying: "50101")
-            try await refused(["--demo"], base.merging(keys(Self.account, prefix: "OKX_DEMO_")) { $1 }
+            try await refused(["--demo"], base.merging(Self.keys(liveAccount, prefix: "OKX_DEMO_")) { $1 }, saying: "50101")
+            try await refused(["--demo"], base.merging(Self.keys(Self.account, prefix: "OKX_DEMO_")) { $1 }
                 .merging(["OKX_REST_URL": "http://127.0.0.1:9"]) { $1 }, saying: "cannot reach OKX at http://127.0.0.1:9")
-            try await refused(["--live"], base.merging(keys(liveAccount, prefix: "OKX_")) { $1 }, saying: "--yes-i-mean-live")
-            try await refused(["--live", "--yes-i-mean-live"], base.merging(keys(liveAccount, prefix: "OKX_")) { $1 },
+            try await refused(["--live"], base.merging(Self.keys(liveAccount, prefix: "OKX_")) { $1 }, saying: "--yes-i-mean-live")
+            try await refused(["--live", "--yes-i-mean-live"], base.merging(Self.keys(liveAccount, prefix: "OKX_")) { $1 },
                               saying: "not deployed for live trading: storm_demo")
-            try await refused(["--live", "--yes-i-mean-live"], base.merging(keys(Self.account, prefix: "OKX_")) { $1 }, strategy: "storm_live",
+            try await refused(["--live", "--yes-i-mean-live"], base.merging(Self.keys(Self.account, prefix: "OKX_")) { $1 }, strategy: "storm_live",
                               saying: "50101")
             try await refused(["--demo", "--synthetic"], base, saying: "--synthetic")
             let orders: Int = okx.snapshot { $0.orders.count }
@@ -262,8 +223,68 @@ import TradingCore
         }
     }
 
+    /// The fake OKX private server trading `symbol` (from config/instruments.yaml), with a book
+    /// deep enough for every market order the strategy sends.
+    static func exchange(trading symbol: String, accounts: [OKXTestAccount] = [account]) async throws -> (OKXPrivateTestServer, Instrument) {
+        let catalog = try InstrumentCatalog.load(contentsOf: PluginTestSupport.packageRoot.appendingPathComponent("config/instruments.yaml"))
+        let instrument = try catalog.instrument(try InstrumentId(parsing: symbol))
+        let okx = try await OKXPrivateTestServer.start(script: OKXPrivateScript(accounts: accounts, instruments: [instrument]))
+        try await okx.feed(.book(BookUpdate(
+            instrument: instrument.id, channel: .books5, action: .snapshot,
+            bids: [BookLevel(price: try Price(parsing: "29999.9"), size: try Quantity(parsing: "50"), orderCount: 1)],
+            asks: [BookLevel(price: try Price(parsing: "30000.1"), size: try Quantity(parsing: "50"), orderCount: 1)], timestamp: .zero)))
+        return (okx, instrument)
+    }
+
+    /// A public feed of ``frames(_:count:interval:)`` for `symbol`, served in real time.
+    static func feed(_ symbol: String) async throws -> OKXTestServer {
+        try await OKXTestServer.start(script: OKXTestScript(frames: frames(symbol, count: 6_000, interval: 50), interval: .milliseconds(50)))
+    }
+
+    static func feedEnvironment(_ feed: OKXTestServer) -> [String: String] {
+        ["OKX_WS_PUBLIC_URL": feed.publicURL, "OKX_WS_BUSINESS_URL": feed.businessURL]
+    }
+
+    /// The database and the fake OKX's addresses, with `keys`.
+    static func environment(_ database: ScratchDatabase, _ okx: OKXPrivateTestServer, keys: [String: String]) -> [String: String] {
+        ["DATABASE_URL": database.target.url(), "OKX_REST_URL": okx.restBaseURL, "OKX_WS_PRIVATE_URL": okx.privateWebSocketURL]
+            .merging(keys) { $1 }
+    }
+
+    /// `account`'s keys under `prefix` (`OKX_DEMO_` or `OKX_`).
+    static func keys(_ account: OKXTestAccount, prefix: String) -> [String: String] {
+        [prefix + "API_KEY": account.apiKey, prefix + "API_SECRET": account.secret, prefix + "API_PASSPHRASE": account.passphrase]
+    }
+
+    /// Deploys `manifest` with the CLI.
+    static func deploy(_ manifest: String, _ environment: [String: String]) async throws {
+        let path = try PluginTestSupport.scratchDirectory("demo") + "/manifest.yaml"
+        try manifest.write(toFile: path, atomically: true, encoding: .utf8)
+        let deploy = try await HostEndToEndTests.run(["deploy", path], environment: environment)
+        #expect(deploy.status == 0, "deploy failed: \(deploy.output)")
+    }
+
+    /// A count from the database, while `host` runs.
+    static func count(_ client: PostgresClient, _ sql: String, host: ChildProcess) async throws -> Int {
+        guard host.isRunning else { throw HostExited(log: host.output) }
+        return try await SQLTestQueries.count(client, sql)
+    }
+
+    /// An order's status in the trades table (nil before its row exists), while `host` runs.
+    static func status(of clientOrderId: String, client: PostgresClient, host: ChildProcess) async throws -> String? {
+        guard host.isRunning else { throw HostExited(log: host.output) }
+        return try await SQLTestQueries.strings(client, "SELECT status FROM trades WHERE client_order_id = '\(clientOrderId)'").first
+    }
+
+    /// The fills the fake OKX has made, while `host` runs.
+    static func fillCount(_ okx: OKXPrivateTestServer, host: ChildProcess) throws -> Int {
+        guard host.isRunning else { throw HostExited(log: host.output) }
+        return okx.snapshot { $0.fills.count }
+    }
+
     /// The client id of the newest order at OKX once it has more than `count`; empty before.
-    static func newestOrder(of okx: OKXPrivateTestServer, after count: Int) -> String {
+    static func newestOrder(of okx: OKXPrivateTestServer, after count: Int, host: ChildProcess) throws -> String {
+        guard host.isRunning else { throw HostExited(log: host.output) }
         let orders: [OKXTestOrder] = okx.snapshot { Array($0.orders.values) }
         guard orders.count > count else { return "" }
         return orders.max { $0.createdAt < $1.createdAt }?.clOrdId ?? ""
