@@ -71,6 +71,11 @@ public protocol ExecutionVenue: AnyObject {
     /// The host committed every record handed on so far: held requests may leave.
     func recordsAreDurable()
 
+    /// The host could not commit a record handed on before the held requests: the new orders
+    /// among them must not leave without their rows, so each ends `.rejected` with `reason`.
+    /// Held cancels and amends still leave with ``recordsAreDurable()``.
+    func withdrawHeldOrders(reason: String, events: inout [VenueEvent])
+
     /// What operators must see and the host must do since the last call (see ``VenueNotice``).
     func takeNotices() -> [VenueNotice]
 
@@ -82,6 +87,7 @@ public protocol ExecutionVenue: AnyObject {
 extension ExecutionVenue {
     public var holdsRequests: Bool { false }
     public func recordsAreDurable() {}
+    public func withdrawHeldOrders(reason: String, events: inout [VenueEvent]) {}
     public func takeNotices() -> [VenueNotice] { [] }
     public func fillApplied(_ fill: Fill, position: FixedPoint) {}
 }

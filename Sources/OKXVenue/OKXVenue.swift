@@ -102,6 +102,21 @@ public final class OKXVenue: ExecutionVenue {
         queued.removeAll()
     }
 
+    public func withdrawHeldOrders(reason: String, events: inout [VenueEvent]) {
+        var kept: [Command] = []
+        for command in queued {
+            guard case .submit(let request) = command else {
+                kept.append(command)
+                continue
+            }
+            var lifecycle = OrderLifecycle(request: request, mode: mode, decisionMid: nil)
+            try? lifecycle.reject(venueOrderId: nil, reason: reason, at: request.createdAt)
+            records[request.clientOrderId] = lifecycle.record
+            events.append(.rejected(lifecycle.record, reason: .venue(reason)))
+        }
+        queued = kept
+    }
+
     /// Orders the database holds as not yet ended, from before a restart: known again here and
     /// at the desk, which looks up whatever OKX had not confirmed (see ``OKXOrderDesk/restore(_:)``).
     public func restore(_ openRecords: [TradeRecord]) async {

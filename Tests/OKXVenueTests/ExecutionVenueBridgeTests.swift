@@ -66,6 +66,23 @@ struct ExecutionVenueBridgeTests {
         }
     }
 
+    @Test("a held new order whose row could not be written is rejected and never sent; a held cancel still leaves")
+    func withdrawn() async throws {
+        try await withVenue { harness, venue in
+            var events: [VenueEvent] = []
+            try venue.submit(order("r1rest", size: "1", price: "59000"), at: .zero, events: &events)
+            try await drive(venue, "the resting order to be accepted", collected: &events) { $0.accepts == 1 }
+            try venue.cancel(ClientOrderId("r1rest"), at: .zero, events: &events)
+            try venue.submit(order("r1norow", size: "1"), at: .zero, events: &events)
+            var withdrawn: [VenueEvent] = []
+            venue.withdrawHeldOrders(reason: "its row was refused", events: &withdrawn)
+            #expect(withdrawn.rejections.count == 1 && withdrawn.rejections.allSatisfy { $0.contains("its row was refused") }, "\(withdrawn.rejections)")
+            #expect(venue.record(of: ClientOrderId("r1norow"))?.status == .rejected)
+            try await drive(venue, "the cancel", collected: &events) { all in all.contains { if case .canceled = $0 { true } else { false } } }
+            #expect(harness.server.snapshot { $0.placements["r1norow"] } == nil, "never sent")
+        }
+    }
+
     @Test("cancel through the protocol ends a resting order; an unknown id is refused at once")
     func cancel() async throws {
         try await withVenue { _, venue in

@@ -191,6 +191,43 @@ import TradingCore
         }
     }
 
+    /// A new order whose trades row the database refuses never reaches OKX: the host holds every
+    /// request until the rows before it are committed, and a refused row withdraws the new orders
+    /// waiting on it (the strategy is told they were rejected).
+    @Test func aNewOrderWhoseRowIsRefusedIsNeverSent() async throws {
+        try await ScratchDatabase.with { database, client in
+            let (okx, _) = try await Self.exchange(trading: "BTC-USDT")
+            defer { Task { try? await okx.shutdown() } }
+            let feed = try await Self.feed("BTC-USDT")
+            defer { Task { try? await feed.shutdown() } }
+            let environment = Self.environment(database, okx, keys: Self.keys(Self.account, prefix: "OKX_DEMO_"))
+                .merging(Self.feedEnvironment(feed)) { $1 }
+            try await Self.deploy(Self.manifest("BTC-USDT"), environment)
+            // The strategy's third order gets a row the database refuses.
+            try await client.query("""
+                CREATE FUNCTION refuse_third_order() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.client_order_id LIKE '%000000000003' THEN
+                        RAISE EXCEPTION 'refused for the test' USING ERRCODE = '23514';
+                    END IF;
+                    RETURN NEW;
+                END $$
+                """)
+            try await client.query("CREATE TRIGGER refuse_third BEFORE INSERT ON trades FOR EACH ROW EXECUTE FUNCTION refuse_third_order()")
+            let host = try ChildProcess(HostEndToEndTests.runtime, ["run", "--demo"], environment: environment,
+                                        directory: PluginTestSupport.packageRoot)
+            try await Wait.until("five orders of the strategy at OKX", within: .minutes(3)) {
+                try Self.orderCount(okx, host: host) >= 5
+            }
+            host.signal(SIGTERM)
+            #expect(try await host.waitForExit() == 0, "\(host.output.suffix(3_000))")
+            let sent: [String] = okx.snapshot { Array($0.orders.values) }.map(\.clOrdId)
+            #expect(!sent.contains { $0.hasSuffix("000000000003") }, "\(sent.sorted())")
+            #expect(try await SQLTestQueries.count(client, "SELECT count(*) FROM trades WHERE client_order_id LIKE '%000000000003'") == 0)
+            #expect(host.output.contains("the new orders waiting on it are not sent"), "\(host.output.suffix(3_000))")
+        }
+    }
+
     /// Every way a demo or live start can be wrong fails before the first order, with a message
     /// that names what to fix and a non-zero status.
     @Test func demoAndLiveRefuseWhatIsWrongBeforeTrading() async throws {
@@ -274,6 +311,12 @@ import TradingCore
     static func status(of clientOrderId: String, client: PostgresClient, host: ChildProcess) async throws -> String? {
         guard host.isRunning else { throw HostExited(log: host.output) }
         return try await SQLTestQueries.strings(client, "SELECT status FROM trades WHERE client_order_id = '\(clientOrderId)'").first
+    }
+
+    /// The orders at the fake OKX, while `host` runs.
+    static func orderCount(_ okx: OKXPrivateTestServer, host: ChildProcess) throws -> Int {
+        guard host.isRunning else { throw HostExited(log: host.output) }
+        return okx.snapshot { $0.orders.count }
     }
 
     /// The fills the fake OKX has made, while `host` runs.

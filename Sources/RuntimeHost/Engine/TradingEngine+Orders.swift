@@ -281,6 +281,13 @@ extension TradingEngine {
         for row in performance.record(closed) { outbox.append(.performance(row)) }
     }
 
+    /// The host could not write the rows of the venue's held new orders: they end rejected
+    /// (``ExecutionVenue/withdrawHeldOrders(reason:events:)``) and their strategies are told.
+    public func withdrawHeldOrders(reason: String) {
+        venue.withdrawHeldOrders(reason: reason, events: &venueEvents)
+        processVenueEvents()
+    }
+
     /// Orders the database holds as not ended, from a run before a restart, known to the venue
     /// again (``ExecutionVenue``'s restore is the venue's business): the ledger counts them as
     /// open, so the risk checks see their exposure and the strategies their orders.

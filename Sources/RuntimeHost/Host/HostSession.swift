@@ -265,8 +265,14 @@ public final class HostSession {
     /// it. The wait is one commit, paid only when a request is waiting.
     private func releaseHeldRequests() async {
         guard engine.venue.holdsRequests else { return }
+        let refusedBefore = persistence.refusedRecords
         await persistence.submit(engine.drainOutbox())
         await persistence.trading.flush()
+        if persistence.refusedRecords > refusedBefore {
+            // Which row was refused is not known here: no new order leaves on a doubt.
+            logger.error("a trading record was refused by the database; the new orders waiting on it are not sent")
+            engine.withdrawHeldOrders(reason: "not sent: a trading record before it could not be written")
+        }
         engine.venue.recordsAreDurable()
     }
 

@@ -48,6 +48,9 @@ public final class PersistencePipeline {
     /// Trading-record changes per transaction in a replay.
     static let replayBatchSize = 4096
 
+    /// Trading records refused so far, before sending or by the server.
+    public var refusedRecords: Int { refusedBeforeSending + trading.statistics.refused }
+
     /// The strategies' ids (strategies.id), by name.
     public var strategyIds: [StrategyName: UUID] { mapping.strategyIds }
 
