@@ -191,10 +191,29 @@ import TradingCore
         }
     }
 
-    /// A new order whose trades row the database refuses never reaches OKX: the host holds every
-    /// request until the rows before it are committed, and a refused row withdraws the new orders
-    /// waiting on it (the strategy is told they were rejected).
-    @Test func aNewOrderWhoseRowIsRefusedIsNeverSent() async throws {
+    /// What the database does with the strategy's third order's row, and what the host then logs.
+    struct RowTrouble: Sendable, CustomTestStringConvertible {
+        var name: String
+        var trigger: String
+        var logged: String
+        /// The row's status at the end: none when refused, `rejected` once the slow write lands.
+        var finalRows: [String]
+        var testDescription: String { name }
+    }
+
+    static let rowTroubles = [
+        RowTrouble(name: "refused", trigger: "RAISE EXCEPTION 'refused for the test' USING ERRCODE = '23514'",
+                   logged: "refused by the database; the new orders waiting on it are not sent", finalRows: []),
+        RowTrouble(name: "slower than host.order_row_timeout_ms", trigger: "PERFORM pg_sleep(4)",
+                   logged: "did not confirm the trading records within host.order_row_timeout_ms", finalRows: ["rejected"]),
+    ]
+
+    /// A new order whose trades row the database refuses, or does not confirm in time, never
+    /// reaches OKX: the host holds every request until the rows before it are committed, and
+    /// withdraws the new orders waiting on a row that failed or is late (the strategy is told
+    /// they were rejected); the host's loop goes on.
+    @Test(arguments: rowTroubles)
+    func aNewOrderWhoseRowIsNotWrittenIsNeverSent(_ trouble: RowTrouble) async throws {
         try await ScratchDatabase.with { database, client in
             let (okx, _) = try await Self.exchange(trading: "BTC-USDT")
             defer { Task { try? await okx.shutdown() } }
@@ -203,17 +222,14 @@ import TradingCore
             let environment = Self.environment(database, okx, keys: Self.keys(Self.account, prefix: "OKX_DEMO_"))
                 .merging(Self.feedEnvironment(feed)) { $1 }
             try await Self.deploy(Self.manifest("BTC-USDT"), environment)
-            // The strategy's third order gets a row the database refuses.
-            try await client.query("""
-                CREATE FUNCTION refuse_third_order() RETURNS trigger LANGUAGE plpgsql AS $$
+            try await client.query(PostgresQuery(unsafeSQL: """
+                CREATE FUNCTION third_order_row() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                    IF NEW.client_order_id LIKE '%000000000003' THEN
-                        RAISE EXCEPTION 'refused for the test' USING ERRCODE = '23514';
-                    END IF;
+                    IF NEW.client_order_id LIKE '%000000000003' THEN \(trouble.trigger); END IF;
                     RETURN NEW;
                 END $$
-                """)
-            try await client.query("CREATE TRIGGER refuse_third BEFORE INSERT ON trades FOR EACH ROW EXECUTE FUNCTION refuse_third_order()")
+                """))
+            try await client.query("CREATE TRIGGER third_order_row BEFORE INSERT ON trades FOR EACH ROW EXECUTE FUNCTION third_order_row()")
             let host = try ChildProcess(HostEndToEndTests.runtime, ["run", "--demo"], environment: environment,
                                         directory: PluginTestSupport.packageRoot)
             try await Wait.until("five orders of the strategy at OKX", within: .minutes(3)) {
@@ -223,8 +239,9 @@ import TradingCore
             #expect(try await host.waitForExit() == 0, "\(host.output.suffix(3_000))")
             let sent: [String] = okx.snapshot { Array($0.orders.values) }.map(\.clOrdId)
             #expect(!sent.contains { $0.hasSuffix("000000000003") }, "\(sent.sorted())")
-            #expect(try await SQLTestQueries.count(client, "SELECT count(*) FROM trades WHERE client_order_id LIKE '%000000000003'") == 0)
-            #expect(host.output.contains("the new orders waiting on it are not sent"), "\(host.output.suffix(3_000))")
+            #expect(try await SQLTestQueries.strings(client, "SELECT status FROM trades WHERE client_order_id LIKE '%000000000003'")
+                    == trouble.finalRows)
+            #expect(host.output.contains(trouble.logged), "\(host.output.suffix(3_000))")
         }
     }
 

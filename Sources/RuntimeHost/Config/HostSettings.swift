@@ -133,11 +133,15 @@ public struct HostSettings: Sendable {
         public var callbackBudgetMilliseconds: Int = 1
         /// /metrics on 127.0.0.1:PORT when no console serves them (docs/metrics.md); 0 turns it off.
         public var metricsPort: Int = 9464
+        /// Demo and live: how long a new order waits for the database to commit its row before it
+        /// is withdrawn (rejected, never sent). The host's loop waits as long, so a database that
+        /// stops answering cannot hold up market data and cancels for longer.
+        public var orderRowTimeoutMilliseconds: Int = 2000
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case heartbeatSeconds = "heartbeat_seconds", controlPollMilliseconds = "control_poll_ms"
             case markIntervalMilliseconds = "mark_interval_ms", callbackBudgetMilliseconds = "callback_budget_ms"
-            case metricsPort = "metrics_port"
+            case metricsPort = "metrics_port", orderRowTimeoutMilliseconds = "order_row_timeout_ms"
         }
 
         public init() {}
@@ -156,6 +160,7 @@ public struct HostSettings: Sendable {
             markIntervalMilliseconds = try positive(.markIntervalMilliseconds, Int64(1000))
             callbackBudgetMilliseconds = try positive(.callbackBudgetMilliseconds, 1)
             metricsPort = try positive(.metricsPort, 9464, allowZero: true)
+            orderRowTimeoutMilliseconds = try positive(.orderRowTimeoutMilliseconds, 2000)
             guard metricsPort <= 65_535 else {
                 throw DecodingError.dataCorruptedError(forKey: .metricsPort, in: container, debugDescription: "not a TCP port")
             }

@@ -262,14 +262,20 @@ public final class HostSession {
 
     /// An exchange venue holds each request until the rows handed on before it are committed: an
     /// order must never reach the exchange without its row, or a crash right after would forget
-    /// it. The wait is one commit, paid only when a request is waiting.
+    /// it. The wait is one commit, paid only when a request is waiting, and at most
+    /// `host.order_row_timeout_ms`: past it, or when a row was refused, the new orders are
+    /// withdrawn (which row failed is not known here: no new order leaves on a doubt), while
+    /// cancels and amends of orders already sent, whose rows exist, leave.
     private func releaseHeldRequests() async {
         guard engine.venue.holdsRequests else { return }
         let refusedBefore = persistence.refusedRecords
         await persistence.submit(engine.drainOutbox())
-        await persistence.trading.flush()
-        if persistence.refusedRecords > refusedBefore {
-            // Which row was refused is not known here: no new order leaves on a doubt.
+        let written = await persistence.trading.flush(within: .milliseconds(settings.host.orderRowTimeoutMilliseconds))
+        if !written {
+            logger.error("the database did not confirm the trading records within host.order_row_timeout_ms; the new orders waiting on them are not sent",
+                         metadata: ["timeout_ms": "\(settings.host.orderRowTimeoutMilliseconds)"])
+            engine.withdrawHeldOrders(reason: "not sent: the database did not confirm its row in time")
+        } else if persistence.refusedRecords > refusedBefore {
             logger.error("a trading record was refused by the database; the new orders waiting on it are not sent")
             engine.withdrawHeldOrders(reason: "not sent: a trading record before it could not be written")
         }

@@ -129,6 +129,23 @@ public final class TradingRecordWriter: Sendable {
         await queue.flush()
     }
 
+    /// ``flush()`` for at most `limit`: false when the limit passed first. What was submitted is
+    /// still written once the database answers.
+    public func flush(within limit: Duration) async -> Bool {
+        let answered = Mutex(false)
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let answer: @Sendable (Bool) -> Void = { flushed in
+                guard answered.withLock({ done in defer { done = true }; return !done }) else { return }
+                continuation.resume(returning: flushed)
+            }
+            Task { await self.flush(); answer(true) }
+            Task {
+                try? await Task.sleep(for: limit)
+                answer(false)
+            }
+        }
+    }
+
     /// Asks `run()` to return once everything is written.
     public func finish() {
         queue.finish()
