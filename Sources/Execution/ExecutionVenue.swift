@@ -63,9 +63,10 @@ public protocol ExecutionVenue: AnyObject {
     /// empty for an exchange, which fills against its own book.
     var fillModels: [InstrumentId: FillModel] { get }
 
-    /// Whether requests are waiting for ``recordsAreDurable()``. An exchange venue holds every
-    /// request until the host has committed the rows handed on before it: an order that leaves
-    /// before its row exists is lost to a crash. The paper venue holds none.
+    /// Whether requests are waiting for ``recordsAreDurable()``. An exchange venue holds each new
+    /// order until the host has committed the rows handed on before it (an order that leaves
+    /// before its row exists is lost to a crash), and a cancel or amend of an order it holds
+    /// behind that order. The paper venue holds none.
     var holdsRequests: Bool { get }
 
     /// The host committed every record handed on so far: held requests may leave.
@@ -73,7 +74,7 @@ public protocol ExecutionVenue: AnyObject {
 
     /// The host could not commit a record handed on before the held requests: the new orders
     /// among them must not leave without their rows, so each ends `.rejected` with `reason`.
-    /// Held cancels and amends still leave with ``recordsAreDurable()``.
+    /// Cancels and amends of those orders go with them.
     func withdrawHeldOrders(reason: String, events: inout [VenueEvent])
 
     /// What operators must see and the host must do since the last call (see ``VenueNotice``).

@@ -6,9 +6,10 @@ import TradingCore
 /// ``OKXOrderDesk``.
 ///
 /// - `submit`, `cancel` and `amend` check what can be checked at once (a repeated or unknown
-///   client id), emit `.sent` for a new order, and hold the request. Held requests leave when the
-///   host calls ``recordsAreDurable()``, once it has committed the `.sent` row: no order reaches
-///   OKX without its row, so a crash right after sending finds the row and looks the order up.
+///   client id). A new order emits `.sent` and is held until the host calls
+///   ``recordsAreDurable()``, once it has committed the `.sent` row: no order reaches OKX without
+///   its row, so a crash right after sending finds the row and looks the order up. A cancel or
+///   amend leaves at once, unless its order is still held.
 /// - Every call hands the desk's events since the last call (acks, fills, cancels, in any
 ///   order the desk settled them) to the host; `advance(to:events:)` also moves the desk's clock.
 /// - Realized PnL the host attributes is kept here and patched into every later record of the
@@ -81,7 +82,7 @@ public final class OKXVenue: ExecutionVenue {
     public func cancel(_ clientOrderId: ClientOrderId, at time: Timestamp, events: inout [VenueEvent]) throws(VenueRequestError) {
         guard records[clientOrderId] != nil else { throw .unknownOrder(clientOrderId) }
         take(into: &events)
-        queued.append(.cancel(clientOrderId))
+        send(.cancel(clientOrderId), for: clientOrderId)
     }
 
     public func amend(_ clientOrderId: ClientOrderId, quantity: Quantity?, price: Price?, at time: Timestamp,
@@ -89,7 +90,14 @@ public final class OKXVenue: ExecutionVenue {
         guard records[clientOrderId] != nil else { throw .unknownOrder(clientOrderId) }
         guard quantity != nil || price != nil else { throw .emptyAmendment(clientOrderId) }
         take(into: &events)
-        queued.append(.amend(clientOrderId, quantity: quantity, price: price))
+        send(.amend(clientOrderId, quantity: quantity, price: price), for: clientOrderId)
+    }
+
+    /// A cancel or amend of an order already sent leaves at once: its row exists, and a cancel
+    /// must not wait on the database. One of an order still held waits behind it, in order.
+    private func send(_ command: Command, for clientOrderId: ClientOrderId) {
+        let held = queued.contains { if case .submit(let request) = $0 { request.clientOrderId == clientOrderId } else { false } }
+        if held { queued.append(command) } else { commands.yield(command) }
     }
 
     /// Requests leave once their rows are committed, not after a simulated delay.
@@ -102,19 +110,16 @@ public final class OKXVenue: ExecutionVenue {
         queued.removeAll()
     }
 
+    /// Everything held is about held orders (``send(_:for:)``): they end rejected, and their
+    /// cancels and amends go with them.
     public func withdrawHeldOrders(reason: String, events: inout [VenueEvent]) {
-        var kept: [Command] = []
-        for command in queued {
-            guard case .submit(let request) = command else {
-                kept.append(command)
-                continue
-            }
+        for case .submit(let request) in queued {
             var lifecycle = OrderLifecycle(request: request, mode: mode, decisionMid: nil)
             try? lifecycle.reject(venueOrderId: nil, reason: reason, at: request.createdAt)
             records[request.clientOrderId] = lifecycle.record
             events.append(.rejected(lifecycle.record, reason: .venue(reason)))
         }
-        queued = kept
+        queued.removeAll()
     }
 
     /// Orders the database holds as not yet ended, from before a restart: known again here and

@@ -66,14 +66,16 @@ struct ExecutionVenueBridgeTests {
         }
     }
 
-    @Test("a held new order whose row could not be written is rejected and never sent; a held cancel still leaves")
+    @Test("a held new order whose row could not be written is rejected and never sent; a cancel of a sent order is not held")
     func withdrawn() async throws {
         try await withVenue { harness, venue in
             var events: [VenueEvent] = []
             try venue.submit(order("r1rest", size: "1", price: "59000"), at: .zero, events: &events)
             try await drive(venue, "the resting order to be accepted", collected: &events) { $0.accepts == 1 }
             try venue.cancel(ClientOrderId("r1rest"), at: .zero, events: &events)
+            #expect(!venue.holdsRequests, "its row exists: the cancel does not wait for the database")
             try venue.submit(order("r1norow", size: "1"), at: .zero, events: &events)
+            try venue.cancel(ClientOrderId("r1norow"), at: .zero, events: &events)
             var withdrawn: [VenueEvent] = []
             venue.withdrawHeldOrders(reason: "its row was refused", events: &withdrawn)
             #expect(withdrawn.rejections.count == 1 && withdrawn.rejections.allSatisfy { $0.contains("its row was refused") }, "\(withdrawn.rejections)")

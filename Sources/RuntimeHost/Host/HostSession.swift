@@ -264,8 +264,8 @@ public final class HostSession {
     /// order must never reach the exchange without its row, or a crash right after would forget
     /// it. The wait is one commit, paid only when a request is waiting, and at most
     /// `host.order_row_timeout_ms`: past it, or when a row was refused, the new orders are
-    /// withdrawn (which row failed is not known here: no new order leaves on a doubt), while
-    /// cancels and amends of orders already sent, whose rows exist, leave.
+    /// withdrawn (which row failed is not known here: no new order leaves on a doubt). Cancels
+    /// and amends of orders already sent, whose rows exist, are not held at all.
     private func releaseHeldRequests() async {
         guard engine.venue.holdsRequests else { return }
         let refusedBefore = persistence.refusedRecords
