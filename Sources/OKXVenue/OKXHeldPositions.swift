@@ -8,20 +8,10 @@ import TradingCore
 /// the desk has reported and the host has not applied yet. Both change under one lock, so a
 /// reconciliation never sees a fill twice or not at all, whenever it runs.
 public final class OKXHeldPositions: Sendable {
-    private struct Key: Hashable {
+    fileprivate struct Key: Hashable {
         var strategy: StrategyName
         var instrument: InstrumentId
         var positionSide: PositionSide
-
-        init(_ fill: Fill) {
-            self.init(strategy: fill.strategy, instrument: fill.instrument, positionSide: fill.positionSide)
-        }
-
-        init(strategy: StrategyName, instrument: InstrumentId, positionSide: PositionSide) {
-            self.strategy = strategy
-            self.instrument = instrument
-            self.positionSide = positionSide
-        }
     }
 
     private struct State {
@@ -69,5 +59,11 @@ public final class OKXHeldPositions: Sendable {
                 OKXLocalPosition(instrument: instrument, positionSide: $0.key, size: $0.value.size, strategies: $0.value.strategies)
             }
         }
+    }
+}
+
+extension OKXHeldPositions.Key {
+    init(_ fill: Fill) {
+        self.init(strategy: fill.strategy, instrument: fill.instrument, positionSide: fill.positionSide)
     }
 }

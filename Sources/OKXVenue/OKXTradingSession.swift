@@ -130,7 +130,7 @@ public final class OKXTradingSession {
         self.logger = logger
     }
 
-    /// Sends what the venue still holds and has queued, then disconnects. The dead-man switch
+    /// Lets the requests that left finish, then disconnects. The dead-man switch
     /// stays armed: what the host left open is canceled by OKX within its timeout unless another
     /// host takes over, so no order rests unwatched.
     public func stop() async {

@@ -57,9 +57,11 @@ public final class OKXVenue: ExecutionVenue {
 
     deinit { stop() }
 
-    /// Sends what is still held, then waits until the worker has performed every request.
+    /// Waits until the worker has performed every request that left. What is still held never
+    /// leaves: the host released it (``recordsAreDurable()``) or withdrew it, or never confirmed
+    /// its row.
     public func drain() async {
-        recordsAreDurable()
+        queued.removeAll()
         commands.finish()
         await worker.value
     }

@@ -160,8 +160,6 @@ public final class HostSession {
         await writeMetrics()
         await writeHeartbeat(stopped: true)
         await persistence.flush()
-        // The strategies' last requests (cancels on stop) leave once their rows are written.
-        engine.venue.recordsAreDurable()
         persistence.finish()
         await writers.value
         persistence.riskMonitors?.finish()

@@ -27,9 +27,9 @@ public final class PersistencePipeline {
     public var writesMarketData = true
     /// Whether the audit_logs rows of the risk engine's state changes are written. A persisted
     /// sweep turns it off: its operator may be a trader, whom the database lets write replay
-    /// rows but no audit row of their own making (013), so the writer would retry such a row
-    /// forever; a simulated halt is not something anyone did to the system, and its
-    /// risk_events row (mode=replay) still records the decision.
+    /// rows but no audit row of their own making (013), so such a row would be refused and the
+    /// combination reported as failed; a simulated halt is not something anyone did to the
+    /// system, and its risk_events row (mode=replay) still records the decision.
     public var writesRiskAuditRows = true
 
     public init(target: DatabaseTarget, strategyIds: [StrategyName: UUID], mode: TradingMode,

@@ -185,7 +185,7 @@ public struct ParameterSweep: Sendable {
             await writers?.value
             let summary = try played.get()
             if let pipeline {
-                let refused = pipeline.refusedBeforeSending + pipeline.trading.statistics.refused
+                let refused = pipeline.refusedRecords
                 if refused > 0 {
                     return SweepResult(index: index, parameters: combination, outcome: .failed(
                         "\(refused) of its trading rows were refused by the database (the log says why); the others were written"),
