@@ -177,9 +177,7 @@ public struct StorageMaintenance: Sendable {
         for row in try await session.rows("refresh market rollups", "SELECT rollup, buckets FROM refresh_market_rollups()") {
             result[try row.value("rollup", as: String.self, table: "rollups")] = try row.value("buckets", as: Int64.self, table: "rollups")
         }
-        for row in try await session.rows("refresh strategy_performance_daily", "SELECT refresh_strategy_performance_daily() AS buckets") {
-            result["strategy_performance_daily"] = try row.value("buckets", as: Int64.self, table: "rollups")
-        }
+        result["strategy_performance_daily"] = try await PerformanceRepository(session).refreshDailyRollup()
         return result
     }
 

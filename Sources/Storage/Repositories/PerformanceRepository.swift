@@ -162,3 +162,14 @@ public struct PerformanceRepository: Sendable {
         timestamp.startOfUTCDay == timestamp ? timestamp.utcDayNumber : timestamp.utcDayNumber + 1
     }
 }
+
+extension PerformanceRepository {
+    /// Recomputes strategy_performance_daily for every (strategy, mode, day) that trades logged
+    /// since the last refresh, and returns how many buckets it recomputed. The maintenance pass
+    /// runs it; a trader may too (after a persisted sweep).
+    @discardableResult
+    public func refreshDailyRollup() async throws(StorageError) -> Int64 {
+        let rows = try await session.rows("refresh strategy_performance_daily", "SELECT refresh_strategy_performance_daily() AS buckets")
+        return try rows.first?.value("buckets", as: Int64.self, table: "strategy_performance_daily") ?? 0
+    }
+}

@@ -45,14 +45,3 @@ extension OperatorFunctions {
         return .created(id)
     }
 }
-
-extension PerformanceRepository {
-    /// Recomputes strategy_performance_daily for every (strategy, mode, day) that trades logged
-    /// since the last refresh (the function the maintenance pass runs; a trader may call it).
-    /// Returns how many buckets were recomputed.
-    @discardableResult
-    public func refreshDailyRollup() async throws(StorageError) -> Int64 {
-        let rows = try await session.rows("refresh strategy_performance_daily", "SELECT refresh_strategy_performance_daily() AS buckets")
-        return try rows.first?.value("buckets", as: Int64.self, table: "strategy_performance_daily") ?? 0
-    }
-}
