@@ -49,12 +49,16 @@ import TradingCore
             var login = database.target
             login.username = trader
             let target = login
-            let persisted = try await target.withClient { session in
-                let user = try await OperatorAccess(client: session).authorize(identity: trader, for: .replay, action: "runtime.sweep",
-                                                                               resourceType: "strategy", resourceId: "sma_bars")
-                return try await sweep.run(logger: logger, persistingInto: SweepPersistence(target: target, client: session, user: user,
-                                                                                           logger: logger))
+            // The sweep as the trader runs it: authorized as a replay, then persisted.
+            func persistedSweep() async throws -> [SweepResult] {
+                try await target.withClient { session in
+                    let user = try await OperatorAccess(client: session).authorize(identity: trader, for: .replay, action: "runtime.sweep",
+                                                                                   resourceType: "strategy", resourceId: "sma_bars")
+                    return try await sweep.run(logger: logger, persistingInto: SweepPersistence(target: target, client: session, user: user,
+                                                                                               logger: logger))
+                }
             }
+            let persisted = try await persistedSweep()
             // The same replays: writing them changes no result, only says where they went.
             #expect(persisted.map(Self.unpersisted) == plain)
             let refused = try #require(persisted.first { $0.statistics == nil })
@@ -111,12 +115,7 @@ import TradingCore
             #expect(loaded.isEmpty)
 
             // A second sweep of the same manifest gets a tag, names and order ids of its own.
-            let again = try await target.withClient { session in
-                let user = try await OperatorAccess(client: session).authorize(identity: trader, for: .replay, action: "runtime.sweep",
-                                                                               resourceType: "strategy", resourceId: "sma_bars")
-                return try await sweep.run(logger: logger, persistingInto: SweepPersistence(target: target, client: session, user: user,
-                                                                                           logger: logger))
-            }
+            let again = try await persistedSweep()
             #expect(again.map(Self.unpersisted) == plain)
             #expect(Set(again.compactMap(\.strategy)).isDisjoint(with: names))
             #expect(try await SQLTestQueries.count(client, "SELECT count(*) FROM strategies WHERE status = 'backtesting'") == 6)
