@@ -219,7 +219,11 @@ public struct OKXCodec: Sendable {
             let update = try Self.book(&push.data, instrument: push.instrument, channel: channel, action: push.action)
             guard try Self.endsAfterOneItem(&push.data) else { return false }
             receiver.receive(book: update)
-        case .candle, .unsupported:
+        case .candle(let interval):
+            let candle = try Self.candle(&push.data, instrument: push.instrument.id, interval: interval)
+            guard try Self.endsAfterOneItem(&push.data) else { return false }
+            receiver.receive(candle: candle)
+        case .unsupported:
             return false
         }
         return true
