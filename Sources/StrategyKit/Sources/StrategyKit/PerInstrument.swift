@@ -50,7 +50,9 @@ public final class PerInstrument<State> {
 
     /// The state of `instrument`, read or mutated in place.
     @inlinable public subscript(instrument: InstrumentId) -> State {
-        get { states[index(of: instrument)] }
+        // Read in place too: a `get` would copy the whole state (and retain every indicator's
+        // window) to hand out one field of it.
+        _read { yield states[index(of: instrument)] }
         _modify {
             let index = index(of: instrument)
             yield &states[index]
