@@ -72,7 +72,8 @@ extension PaperVenue {
                 hasResting = resting[id].map { !$0.isEmpty } ?? false
             }
         }
-        bookless[id]?.lastPrice = path[BarPath.count - 1]
+        // The slot still holds this instrument: filling orders changes values, never keys.
+        bookless.values[slot].lastPrice = path[BarPath.count - 1]
     }
 
     /// An order that arrived (or was re-priced) on an instrument without a book: under trade

@@ -66,6 +66,8 @@ public final class PaperVenue: ExecutionVenue {
     @exclusivity(unchecked) var instruments: [InstrumentId: Instrument]
     @exclusivity(unchecked) var books: [InstrumentId: OrderBook] = [:]
     var orders: [ClientOrderId: OrderLifecycle] = [:]
+    /// Orders stored in a terminal state since the last ``forgetCompletedOrders()``.
+    private var endedOrders: [ClientOrderId] = []
     @exclusivity(unchecked) var resting: [InstrumentId: [RestingOrder]] = [:]
     /// Instruments without a book that trades or candles have priced (see PaperVenue+WithoutBook).
     @exclusivity(unchecked) var bookless: [InstrumentId: BooklessMarket] = [:]
@@ -132,7 +134,16 @@ public final class PaperVenue: ExecutionVenue {
     /// Drops finished orders from memory (after the host has persisted them and attributed
     /// their PnL); their ids stay unusable only as long as the host remembers them.
     public func forgetCompletedOrders() {
-        orders = orders.filter { !$0.value.status.isTerminal }
+        // Called at every mark: only the orders that ended since the last call are looked at.
+        for id in endedOrders where orders[id]?.status.isTerminal == true { orders[id] = nil }
+        endedOrders.removeAll(keepingCapacity: true)
+    }
+
+    /// Keeps an order's new state; one that ended is noted for ``forgetCompletedOrders()``.
+    func store(_ order: OrderLifecycle) {
+        let id = order.request.clientOrderId
+        orders[id] = order
+        if order.status.isTerminal { endedOrders.append(id) }
     }
 
     /// The venue's copy of an instrument's book (after its own fills took liquidity).
@@ -228,14 +239,14 @@ public final class PaperVenue: ExecutionVenue {
         let venueOrderId = nextVenueOrderId()
         if let rejection = validate(request) {
             try? order.reject(venueOrderId: venueOrderId, reason: rejection.description, at: time)
-            orders[id] = order
+            store(order)
             events.append(.rejected(order.record, reason: rejection))
             return
         }
         try? order.accept(venueOrderId: venueOrderId, at: time)
         let model = fillModel(of: request.instrument)
         order.noteFillModel(model)
-        orders[id] = order
+        store(order)
         events.append(.accepted(order.record))
         guard let instrument = instruments[request.instrument] else { return }
         if model != nil, model != .book {
@@ -319,7 +330,7 @@ public final class PaperVenue: ExecutionVenue {
     func finishByVenue(_ id: ClientOrderId, reason: VenueCancelReason, at time: Timestamp, events: inout [VenueEvent]) {
         guard var order = orders[id] else { return }
         try? order.cancel(reason: reason.description, at: time)
-        orders[id] = order
+        store(order)
         removeResting(id, instrument: order.request.instrument)
         events.append(.canceled(order.record, reason: reason))
     }
@@ -371,7 +382,7 @@ public final class PaperVenue: ExecutionVenue {
               (try? order.recordFill(price: price, quantity: quantity, fee: charge.amount, feeAsset: charge.currency, at: time)) != nil,
               let venueOrderId = order.venueOrderId
         else { return false }
-        orders[id] = order
+        store(order)
         let fill = Fill(clientOrderId: id, venueOrderId: venueOrderId, strategy: request.strategy,
                         instrument: request.instrument, side: request.side, positionSide: request.positionSide,
                         price: price, quantity: quantity, fee: charge.amount, feeCurrency: charge.currency,
@@ -479,7 +490,7 @@ public final class PaperVenue: ExecutionVenue {
             return
         }
         try? order.cancel(reason: nil, at: time)
-        orders[id] = order
+        store(order)
         removeResting(id, instrument: order.request.instrument)
         events.append(.canceled(order.record, reason: nil))
     }
@@ -511,7 +522,7 @@ public final class PaperVenue: ExecutionVenue {
             events.append(.amendRejected(order.record, reason: error.description))
             return
         }
-        orders[id] = order
+        store(order)
         events.append(.amended(order.record))
         let instrumentId = order.request.instrument
         guard order.isLive, let newPrice = order.request.price else {
