@@ -9,7 +9,14 @@ extension RiskEngine {
     @discardableResult
     public func recordEquity(_ equity: Money, for name: StrategyName, at time: Timestamp) -> StrategyTransition? {
         guard let index = handles[name] else { return nil }
-        let book = books[index]
+        return recordEquity(equity, strategy: StrategyHandle(index: index), at: time)
+    }
+
+    /// ``recordEquity(_:for:at:)`` for the strategy registered as `handle` (the host samples
+    /// equity at every mark; the handle spares it a lookup by name).
+    @discardableResult
+    public func recordEquity(_ equity: Money, strategy handle: StrategyHandle, at time: Timestamp) -> StrategyTransition? {
+        let book = books[handle.index]
         book.monitors.observe(equity: equity, at: time)
         var transition: StrategyTransition?
         if let limit = book.limits.maxDailyLoss?.value {

@@ -496,7 +496,7 @@ public final class TradingEngine {
         for index in runners.indices {
             let sample = portfolio.equitySample(of: runners[index].name, at: clock)
             for row in performance.record(sample) { outbox.append(.performance(row)) }
-            risk.recordEquity(sample.equity, for: runners[index].name, at: clock)
+            risk.recordEquity(sample.equity, strategy: handles[index], at: clock)
         }
         for slot in markets.sortedSlots {
             if let mark = markets[slot].markPrice { risk.markToMarket(instrument: markets.ids[slot], price: mark) }
@@ -544,7 +544,9 @@ public final class TradingEngine {
         var logger = logger
         logger[metadataKey: "strategy"] = "\(name)"
         let captured = logger
-        return StrategyLogger(minimumLevel: .info) { level, message in
+        // The strategy drops what the host's logger would drop before building the message: a
+        // replay logging at error level then pays nothing for a strategy's info lines.
+        return StrategyLogger(minimumLevel: strategyLevel(of: logger.logLevel)) { level, message in
             switch level {
             case .debug: captured.debug("\(message)")
             case .info: captured.info("\(message)")
@@ -553,6 +555,17 @@ public final class TradingEngine {
             case .error: captured.error("\(message)")
             }
         }
+    }
+}
+
+/// The least important strategy level the host's logger at `level` keeps.
+private func strategyLevel(of level: Logger.Level) -> StrategyLogLevel {
+    switch level {
+    case .trace, .debug: .debug
+    case .info: .info
+    case .notice: .notice
+    case .warning: .warning
+    case .error, .critical: .error
     }
 }
 
