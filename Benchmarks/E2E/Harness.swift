@@ -180,7 +180,10 @@ struct Harness {
         var table = Table()
         let path = NSTemporaryDirectory() + "ea-okx-e2e-candles-seed\(options.seed)-\(count).jsonl"
         let started = ProcessFigures.wallSeconds()
-        try CandleInput.write(count: count, seed: options.seed, to: path, csv: options.candlesCSV)
+        // The bars are a function of seed and count: a file left by an earlier run is reused.
+        if options.candlesCSV != nil || !FileManager.default.fileExists(atPath: path) {
+            try CandleInput.write(count: count, seed: options.seed, to: path, csv: options.candlesCSV)
+        }
         table.note("input: \(path) (SYNTHETIC, seed \(options.seed)): \(count) confirmed candle1m frames, BTC-USDT, prepared in "
             + "\(String(format: "%.1f", ProcessFigures.wallSeconds() - started)) s" + (options.candlesCSV.map { "; CSV: \($0)" } ?? ""))
         let run = try replayWithoutPersistence(path: path, onCandles: true)
