@@ -14,10 +14,11 @@ enum CandleInput {
         var frames = ""
         var table = "Date,Open,High,Low,Close,Volume\n"
         frames.reserveCapacity(1 << 22)
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw HarnessError.io("cannot create \(path)")
+        // Written aside and moved into place when complete: a later run reuses the file.
+        let partial = path + ".partial"
+        guard FileManager.default.createFile(atPath: partial, contents: nil), let handle = FileHandle(forWritingAtPath: partial) else {
+            throw HarnessError.io("cannot create \(partial)")
         }
-        defer { try? handle.close() }
         var close = 60_000.0
         let startMs = SyntheticInput.start.millisecondsSinceEpoch
         for index in 0..<count {
@@ -39,6 +40,9 @@ enum CandleInput {
             }
         }
         handle.write(Data(frames.utf8))
+        try handle.close()
+        _ = try? FileManager.default.removeItem(atPath: path)
+        try FileManager.default.moveItem(atPath: partial, toPath: path)
         if let csv { try table.write(toFile: csv, atomically: true, encoding: .utf8) }
     }
 

@@ -63,7 +63,7 @@ extension PaperVenue {
         // Resting orders are looked up at the open and again after the orders waiting for it
         // (which may come to rest), not at every price point: a bar is the hot path of a
         // candles-only backtest, and most bars meet no resting order.
-        var hasResting = resting[id].map { !$0.isEmpty } ?? false
+        var hasResting = !resting.isEmpty && resting[id].map { !$0.isEmpty } ?? false
         for index in 0..<BarPath.count {
             let price = path[index]
             if hasResting { fillRestingThrough(price, instrument: id, at: time, events: &events) }

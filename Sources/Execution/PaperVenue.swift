@@ -67,7 +67,7 @@ public final class PaperVenue: ExecutionVenue {
     @exclusivity(unchecked) var books: [InstrumentId: OrderBook] = [:]
     var orders: [ClientOrderId: OrderLifecycle] = [:]
     /// Orders stored in a terminal state since the last ``forgetCompletedOrders()``.
-    private var endedOrders: [ClientOrderId] = []
+    @exclusivity(unchecked) private var endedOrders: [ClientOrderId] = []
     @exclusivity(unchecked) var resting: [InstrumentId: [RestingOrder]] = [:]
     /// Instruments without a book that trades or candles have priced (see PaperVenue+WithoutBook).
     @exclusivity(unchecked) var bookless: [InstrumentId: BooklessMarket] = [:]
@@ -135,6 +135,7 @@ public final class PaperVenue: ExecutionVenue {
     /// their PnL); their ids stay unusable only as long as the host remembers them.
     public func forgetCompletedOrders() {
         // Called at every mark: only the orders that ended since the last call are looked at.
+        guard !endedOrders.isEmpty else { return }
         for id in endedOrders where orders[id]?.status.isTerminal == true { orders[id] = nil }
         endedOrders.removeAll(keepingCapacity: true)
     }
@@ -187,7 +188,7 @@ public final class PaperVenue: ExecutionVenue {
     /// orders meet (bar execution); otherwise it only moves the clock.
     public func handle(candle: Candle, events: inout [VenueEvent]) {
         moveClock(to: candle.openTime, events: &events)
-        guard candle.isConfirmed != false, books[candle.instrument] == nil else { return }
+        guard candle.isConfirmed != false, books.isEmpty || books[candle.instrument] == nil else { return }
         playBar(candle, events: &events)
     }
 
