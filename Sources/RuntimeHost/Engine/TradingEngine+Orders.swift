@@ -185,8 +185,12 @@ extension TradingEngine {
         guard let index = runnerIndex[record.strategy] else { return }
         // The venue made this record before the engine accounted the fills that preceded it in
         // the same batch (a market order's fills, then its cancel): their realized PnL is in the
-        // venue's record of the order now, and the row and the rollup must carry it.
-        if let current = venue.record(of: record.clientOrderId) { record.realizedPnl = current.realizedPnl }
+        // venue's record of the order now, and the row and the rollup must carry it. An order
+        // just sent has no fills yet, and a fill brings its own record.
+        switch event {
+        case .sent, .filled: break
+        default: if let current = venue.record(of: record.clientOrderId) { record.realizedPnl = current.realizedPnl }
+        }
         let id = record.clientOrderId
         let name = runners[index].name
         if let outcome = event.outcome { summary.venueOutcomes[outcome, default: 0] += 1 }
