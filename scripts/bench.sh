@@ -9,6 +9,10 @@
 #   scripts/bench.sh e2e --rss [N]   peak RSS over an N-event replay (default 10,000,000)
 #   scripts/bench.sh e2e --candles N [--csv FILE]   a candles-only replay of N 1-minute bars; with
 #                     --csv the same bars for Benchmarks/peers/backtesting_py_sma.py (side by side)
+#   scripts/bench.sh candles [N] [ROUNDS]   the candles-only figure side by side: N bars (default
+#                     1,000,000) replayed by e2e --candles and by backtesting.py (pip-installed when
+#                     missing), ROUNDS rounds (default 3) taking turns; prints each run, the medians
+#                     and their ratio
 #   scripts/bench.sh e2e --writer-only   only the batching writer vs one-row INSERTs vs psql \copy table
 #                     (BENCH_FLAVOR=timescaledb: on a TimescaleDB-preloaded cluster; default plain PostgreSQL)
 #   scripts/bench.sh                 every micro-benchmark suite (ordo-one/benchmark)
@@ -57,6 +61,28 @@ if [ "${1:-}" = "e2e" ]; then
   "$pgbin/createdb" -h "$home" -p "$port" -U runtime runtime
   DATABASE_URL="postgresql://runtime@/runtime?host=$home&port=$port" "${harness[@]}" "$@"
   exit $?
+fi
+
+if [ "${1:-}" = "candles" ]; then
+  bars="${2:-1000000}"
+  rounds="${3:-3}"
+  swift build -c release --product e2e >&2
+  build_strategy_plugin
+  bin="$(swift build -c release --show-bin-path)"
+  python3 -c "import backtesting" 2>/dev/null || python3 -m pip install -q "backtesting==0.6.6" >&2
+  csv="${TMPDIR:-/tmp}/ea-okx-candles-$bars.csv"
+  "$bin/e2e" --candles "$bars" --csv "$csv" >/dev/null
+  # Turns, not blocks: a machine whose speed drifts slows both sides alike.
+  ours=(); theirs=()
+  for round in $(seq "$rounds"); do
+    ours+=("$("$bin/e2e" --candles "$bars" | sed -n 's/.*| *\([0-9,]*\) bars\/s.*/\1/p' | tr -d ,)")
+    theirs+=("$(python3 Benchmarks/peers/backtesting_py_sma.py "$csv" | sed -n 's/.*: \([0-9,]*\) bars\/s.*/\1/p' | tr -d ,)")
+    echo "round $round: runtime ${ours[-1]} bars/s, backtesting.py ${theirs[-1]} bars/s"
+  done
+  median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+  a="$(median "${ours[@]}")"; b="$(median "${theirs[@]}")"
+  echo "median of $rounds: runtime $a bars/s, backtesting.py $b bars/s: $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.1f", a / b }')x"
+  exit 0
 fi
 
 if [ "${1:-}" = "direct" ]; then
