@@ -14,10 +14,21 @@ import TradingCore
 /// within the holding, a hedge-mode close within its side, and reduce-only orders reducing is
 /// the risk engine's job (a spot sell beyond the holding shows as a negative holding).
 public final class Portfolio {
+    /// A strategy's place in the portfolio, for a caller that asks after it at every mark
+    /// (``equity(of:)-(StrategyHandle)``): no lookup by name, and only its own positions summed.
+    public struct StrategyHandle: Hashable, Sendable {
+        let index: Int
+    }
+
     public let mode: TradingMode
     public let configuration: PortfolioConfiguration
     private var instruments: [InstrumentId: Instrument]
-    private var capital: [StrategyName: Money]
+    /// Each strategy with capital or positions, by handle index: its name, its capital and its
+    /// position slots.
+    private var strategyNames: [StrategyName] = []
+    private var capital: [Money] = []
+    private var slotsOfStrategy: [[Int]] = []
+    private var handlesByName: [StrategyName: Int] = [:]
     // Properties marked on every event skip Swift's dynamic exclusivity checks: the host's one
     // event loop owns the portfolio and no method holds an access across a call back into it.
 
@@ -46,9 +57,9 @@ public final class Portfolio {
     public init(instruments: [Instrument], allocatedCapital: [StrategyName: Money] = [:],
                 configuration: PortfolioConfiguration = PortfolioConfiguration(), mode: TradingMode) {
         self.instruments = Dictionary(instruments.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
-        self.capital = allocatedCapital
         self.configuration = configuration
         self.mode = mode
+        for (strategy, amount) in allocatedCapital { capital[handle(of: strategy).index] = amount }
     }
 
     /// The portfolio exactly as the persisted `positions` rows describe it.
@@ -67,10 +78,21 @@ public final class Portfolio {
     }
 
     /// Sets (or changes) a strategy's allocated capital.
-    public func allocate(_ amount: Money, to strategy: StrategyName) { capital[strategy] = amount }
+    public func allocate(_ amount: Money, to strategy: StrategyName) { capital[handle(of: strategy).index] = amount }
 
     /// A strategy's allocated capital (zero if none was set).
-    public func allocatedCapital(of strategy: StrategyName) -> Money { capital[strategy] ?? .zero }
+    public func allocatedCapital(of strategy: StrategyName) -> Money { handlesByName[strategy].map { capital[$0] } ?? .zero }
+
+    /// The strategy's handle, made (with no capital and no positions) on first sight.
+    public func handle(of strategy: StrategyName) -> StrategyHandle {
+        if let index = handlesByName[strategy] { return StrategyHandle(index: index) }
+        let index = strategyNames.count
+        strategyNames.append(strategy)
+        capital.append(.zero)
+        slotsOfStrategy.append([])
+        handlesByName[strategy] = index
+        return StrategyHandle(index: index)
+    }
 
     /// Accounts one fill and returns its realized PnL and the changed position's record.
     public func apply(_ fill: Fill) throws(PortfolioError) -> FillOutcome {
@@ -177,9 +199,14 @@ public final class Portfolio {
 
     /// A strategy's equity: allocated capital + realized + unrealized − fees.
     public func equity(of strategy: StrategyName) -> Money {
-        var total = allocatedCapital(of: strategy)
-        for position in slots where position.key.strategy == strategy {
-            total += position.realizedPnl + position.unrealizedPnl - position.fees
+        handlesByName[strategy].map { equity(of: StrategyHandle(index: $0)) } ?? .zero
+    }
+
+    /// ``equity(of:)-(StrategyName)`` of the strategy with `handle`.
+    public func equity(of handle: StrategyHandle) -> Money {
+        var total = capital[handle.index]
+        for slot in slotsOfStrategy[handle.index] {
+            total += slots[slot].realizedPnl + slots[slot].unrealizedPnl - slots[slot].fees
         }
         return total
     }
@@ -189,10 +216,13 @@ public final class Portfolio {
         EquitySample(strategy: strategy, timestamp: time, equity: equity(of: strategy))
     }
 
-    /// The strategies that have capital or positions, sorted.
-    public var strategies: [StrategyName] {
-        Set(capital.keys).union(slots.map(\.key.strategy)).sorted()
+    /// ``equitySample(of:at:)-(StrategyName,_)`` of the strategy with `handle`.
+    public func equitySample(of handle: StrategyHandle, at time: Timestamp) -> EquitySample {
+        EquitySample(strategy: strategyNames[handle.index], timestamp: time, equity: equity(of: handle))
     }
+
+    /// The strategies that have capital, positions or a handle, sorted.
+    public var strategies: [StrategyName] { strategyNames.sorted() }
 
     /// Stores a position not held yet in a new slot.
     private func addSlot(_ position: Position) {
@@ -200,6 +230,7 @@ public final class Portfolio {
         slots.append(position)
         dirtySlots.append(false)
         slotsByKey[position.key] = slot
+        slotsOfStrategy[handle(of: position.key.strategy).index].append(slot)
         if let index = markedIndex(of: position.key.instrument) {
             slotsOfInstrument[index].append(slot)
         } else {

@@ -67,6 +67,8 @@ public final class TradingEngine {
     /// The strategies by runner slot (name order), as ``callbackWatch`` reports them.
     public var strategiesBySlot: [StrategyName] { runners.map(\.name) }
     @exclusivity(unchecked) var handles: [RiskEngine.StrategyHandle] = []
+    /// Each runner's handle in the portfolio, for its equity at every mark.
+    @exclusivity(unchecked) var equityHandles: [Portfolio.StrategyHandle] = []
     @exclusivity(unchecked) var masks: [ChannelMask] = []
     /// The runners of strategies with bars: every event's time may complete one of their bars.
     @exclusivity(unchecked) var barRunners: [Int] = []
@@ -158,6 +160,7 @@ public final class TradingEngine {
             runnerIndex[strategy.name] = index
             masks.append(ChannelMask(strategy.channels, bars: strategy.bars))
             if strategy.bars != nil { barRunners.append(index) }
+            equityHandles.append(ledger.portfolio.handle(of: strategy.name))
             handles.append(risk.register(strategy: strategy.name, instruments: strategy.instruments,
                                          limits: strategy.riskLimits, restoring: strategy.restoredRisk))
             for instrument in strategy.instruments { markets.subscribe(index, to: instrument.id) }
@@ -494,7 +497,7 @@ public final class TradingEngine {
         venue.forgetCompletedOrders()
         portfolio.drainDirtyRecords { outbox.append(.positionMark($0)) }
         for index in runners.indices {
-            let sample = portfolio.equitySample(of: runners[index].name, at: clock)
+            let sample = portfolio.equitySample(of: equityHandles[index], at: clock)
             for row in performance.record(sample) { outbox.append(.performance(row)) }
             risk.recordEquity(sample.equity, strategy: handles[index], at: clock)
         }
