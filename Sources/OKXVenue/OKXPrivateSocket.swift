@@ -180,7 +180,7 @@ public final class OKXPrivateSocket: Sendable {
         future.whenFailure { [self] error in lost(generation: generation, reason: "\(error)") }
         // websocket-kit may never complete a connect whose connection the server closed before the
         // upgrade; the session has no timer for that state, so the driver gives the attempt up.
-        let timeout = TimeAmount.nanoseconds(inner.withLock { $0.session.configuration.handshakeTimeoutNanoseconds })
+        let timeout = TimeAmount.nanoseconds(inner.withLock { $0.session.handshakeAllowanceNanoseconds })
         group.next().scheduleTask(in: timeout) { [self] in
             var actions: [OKXPrivateSession.Action] = []
             inner.withLock { inner in

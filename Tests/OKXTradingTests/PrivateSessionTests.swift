@@ -121,4 +121,38 @@ struct PrivateSessionTests {
         #expect(actions.suffix(2) == [.closeConnection(reason: "login or subscription not answered"),
                                       .reconnectScheduled(reason: "handshake timeout", at: ms(10_500))])
     }
+
+    @Test("a handshake that keeps timing out is given twice as long each time, up to 8 times the timeout, and the allowance resets once ready")
+    func handshakeAllowanceGrows() {
+        var session = OKXPrivateSession()
+        var actions: [OKXPrivateSession.Action] = []
+        session.start(at: ms(0), actions: &actions)
+        var now: Int64 = 0
+        var allowances: [Int64] = []
+        for _ in 0..<5 {
+            let allowance = session.handshakeAllowanceNanoseconds / 1_000_000
+            allowances.append(allowance)
+            session.connected(at: ms(now), actions: &actions)
+            // Just inside the allowance, the login is still awaited; at it, the attempt is given up.
+            session.advance(to: ms(now + allowance - 1), actions: &actions)
+            #expect(session.state == .loggingIn(since: ms(now)))
+            now += allowance
+            session.advance(to: ms(now), actions: &actions)
+            guard case .waitingToReconnect(let until) = session.state else {
+                Issue.record("expected a reconnect, got \(session.state)")
+                return
+            }
+            now = until.nanosecondsSinceEpoch / 1_000_000
+            session.advance(to: ms(now), actions: &actions)
+        }
+        #expect(allowances == [10_000, 20_000, 40_000, 80_000, 80_000])
+        session.connected(at: ms(now), actions: &actions)
+        session.received(.loggedIn, at: ms(now + 1), actions: &actions)
+        for channel in ["orders", "positions", "balance_and_position"] {
+            session.received(.subscribed(channel: channel), at: ms(now + 2), actions: &actions)
+        }
+        session.reconciliationFinished(generation: session.generation, at: ms(now + 3), actions: &actions)
+        #expect(session.state == .ready)
+        #expect(session.handshakeAllowanceNanoseconds == 10_000_000_000)
+    }
 }

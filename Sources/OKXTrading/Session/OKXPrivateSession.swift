@@ -20,7 +20,8 @@ public struct OKXPrivateSession: Sendable, Hashable {
         public var pingAfterSilenceNanoseconds: Int64
         /// No frame this long after a ping: the link is dead.
         public var pongTimeoutNanoseconds: Int64
-        /// Login or subscription not answered within this long: reconnect.
+        /// Connect, login or subscription not done within this long: reconnect. The allowance
+        /// doubles per failure in a row (see ``OKXPrivateSession/handshakeAllowanceNanoseconds``).
         public var handshakeTimeoutNanoseconds: Int64
         /// The first reconnect delay; doubles per failure in a row.
         public var initialBackoffNanoseconds: Int64
@@ -148,6 +149,14 @@ public struct OKXPrivateSession: Sendable, Hashable {
 
     private var isWaiting: Bool { if case .waitingToReconnect = state { true } else { false } }
 
+    /// How long the connect, the login and the subscription may each take now: the configured
+    /// timeout, doubled per failure in a row up to 8 times it, back to it once a session is
+    /// ready. On a link (or a machine) slow enough to miss a fixed allowance every time, every
+    /// attempt would be given up just before it succeeded.
+    public var handshakeAllowanceNanoseconds: Int64 {
+        configuration.handshakeTimeoutNanoseconds << Int64(min(failuresInARow, 3))
+    }
+
     mutating func scheduleReconnect(after reason: String, at now: Timestamp, actions: inout [Action]) {
         failuresInARow += 1
         let exponent = min(failuresInARow - 1, 30)
@@ -163,8 +172,8 @@ public struct OKXPrivateSession: Sendable, Hashable {
         case .waitingToReconnect(let until) where now >= until:
             state = .connecting
             actions.append(.connect)
-        case .loggingIn(let since) where now.nanoseconds(since: since) >= configuration.handshakeTimeoutNanoseconds,
-             .subscribing(_, let since) where now.nanoseconds(since: since) >= configuration.handshakeTimeoutNanoseconds:
+        case .loggingIn(let since) where now.nanoseconds(since: since) >= handshakeAllowanceNanoseconds,
+             .subscribing(_, let since) where now.nanoseconds(since: since) >= handshakeAllowanceNanoseconds:
             actions.append(.closeConnection(reason: "login or subscription not answered"))
             scheduleReconnect(after: "handshake timeout", at: now, actions: &actions)
         case .loggingIn, .subscribing, .reconciling, .ready:
