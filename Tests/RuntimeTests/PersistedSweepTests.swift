@@ -221,6 +221,17 @@ import TradingCore
             let traded = Set(written.filter { $0.1 > 0 }.map(\.0))
             #expect(!traded.isEmpty && traded.isSubset(of: Set(positionRows.compactMap { $0["strategy"] as? String })), "\(positions.output)")
 
+            // `runtime strategies` lists what hosts run: the sweep's rows only with --backtesting.
+            let listed = try await OperatorIdentityTests.run(["strategies", "--json"], database, as: trader)
+            #expect(listed.status == 0, "\(listed.output)")
+            let deployed = try #require(try JSONSerialization.jsonObject(with: Data(listed.standardOutput.utf8)) as? [[String: Any]])
+            #expect(deployed.allSatisfy { $0["status"] as? String != "backtesting" }, "\(listed.output)")
+            let withSweeps = try await OperatorIdentityTests.run(["strategies", "--backtesting", "--json"], database, as: trader)
+            let everything = try #require(try JSONSerialization.jsonObject(with: Data(withSweeps.standardOutput.utf8)) as? [[String: Any]])
+            #expect(Set(written.map(\.0)).isSubset(of: Set(everything.compactMap { $0["name"] as? String })), "\(withSweeps.output)")
+            let table = try await OperatorIdentityTests.run(["strategies"], database, as: trader)
+            #expect(table.status == 0 && table.standardOutput.contains("3 backtesting strategies of persisted sweeps not shown"), "\(table.output)")
+
             // The table says the same in words.
             let text = try await OperatorIdentityTests.run(arguments + ["--persist", "--report", folder + "/persisted.html"], database,
                                                            as: trader, extra: plugins)

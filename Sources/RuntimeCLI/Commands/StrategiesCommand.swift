@@ -22,6 +22,9 @@ struct StrategiesCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The instruments catalog.")
     var instruments = "config/instruments.yaml"
 
+    @Flag(name: .long, help: "Also list the strategies in status backtesting (one per combination of each `runtime sweep --persist`), hidden by default.")
+    var backtesting = false
+
     @Flag(name: .long, help: "Print JSON.")
     var json = false
 
@@ -82,10 +85,13 @@ struct StrategiesCommand: AsyncParsableCommand {
 
     /// The strategies table: what the host would run.
     private func listDeployed() async throws {
-        let json = json
+        let json = json, backtesting = backtesting
         try await OperatorCLI.run {
             try await DatabaseEnvironment.withDatabase(as: .read, action: "view.strategies") { _, client in
-                let rows = try await StrategyRepository(client).deployments()
+                let all = try await StrategyRepository(client).deployments()
+                // A persisted sweep leaves a row per combination: they would bury what hosts run.
+                let rows = backtesting ? all : all.filter { $0.status != .backtesting }
+                let hidden = all.count - rows.count
                 let listed = rows.map { row -> (StrategyDeploymentRecord, StrategyManifest?) in
                     (row, row.manifest.flatMap { try? ManifestParser.parse($0, source: "strategies row \(row.name)") })
                 }
@@ -114,6 +120,9 @@ struct StrategiesCommand: AsyncParsableCommand {
                 print(table.render())
                 print(rows.isEmpty ? "nothing deployed yet: `runtime deploy strategies/NAME.yaml` deploys a manifest"
                                    : "\(rows.count) strateg\(rows.count == 1 ? "y" : "ies") deployed")
+                if hidden > 0 {
+                    print("\(hidden) backtesting strateg\(hidden == 1 ? "y" : "ies") of persisted sweeps not shown: --backtesting lists them")
+                }
             }
         }
     }
