@@ -142,7 +142,7 @@ struct PrivateSessionTests {
                 Issue.record("expected a reconnect, got \(session.state)")
                 return
             }
-            now = until.nanosecondsSinceEpoch / 1_000_000
+            now = until.millisecondsSinceEpoch
             session.advance(to: ms(now), actions: &actions)
         }
         #expect(allowances == [10_000, 20_000, 40_000, 80_000, 80_000])
