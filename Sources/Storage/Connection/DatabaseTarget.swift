@@ -158,17 +158,12 @@ public struct DatabaseTarget: Sendable, Equatable, CustomStringConvertible {
     public func withClient<Result: Sendable>(logger: Logger = Logger(label: "storage.client"),
                                              _ body: @Sendable (PostgresClient) async throws -> Result) async throws -> Result {
         let client = PostgresClient(configuration: clientConfiguration(), backgroundLogger: logger)
-        // The body waits until the run task has started and is entering run(). A query leased
-        // before run() has begun still works, but PostgresNIO warns that run() "hasn't been called
-        // yet": without this wait the body won that race at every command's start. (PostgresNIO
-        // has no public "running" signal; what is left is the task's step from finish() into
-        // run(), which the body, woken on another thread, practically never wins.)
-        let (started, starting) = AsyncStream<Void>.makeStream()
-        let running = Task {
-            starting.finish()
-            await client.run()
-        }
-        for await _ in started {}
+        // run() must have begun before the body leases a connection, or PostgresNIO warns that
+        // run() "hasn't been called yet" (the lease would still wait for it). PostgresNIO has no
+        // public "running" signal, but run() marks itself running before its first suspension, and
+        // an immediate task runs that far before `Task.immediate` returns; a plain task, started
+        // on another thread, lost that race to the body now and then on a loaded machine.
+        let running = Task.immediate { await client.run() }
         do {
             let result = try await body(client)
             await Self.stop(running, logger: logger)
