@@ -69,6 +69,16 @@ public final class TradingLedger {
         return orders.count - (orders.contains { $0.clientOrderId == excluded } ? 1 : 0)
     }
 
+    /// Every strategy's orders with a cancel or an amend on its way to the venue: what the venue
+    /// holds for them is not known until it answers.
+    public var ordersAwaitingAnswers: [ClientOrderId] {
+        books.flatMap { book in
+            zip(book.orders, book.amending).compactMap { order, amending in
+                order.state == .pendingCancel || amending != nil ? order.clientOrderId : nil
+            }
+        }
+    }
+
     /// The open order with this id, if any.
     public func openOrder(_ id: ClientOrderId, of strategy: StrategyName) -> OpenOrder? {
         locate(id, of: strategy).map { books[$0.book].orders[$0.position] }

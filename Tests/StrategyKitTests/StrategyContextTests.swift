@@ -77,18 +77,22 @@ import TradingCore
         try context.amend(id, price: Self.price("101"))
         #expect(host.send() == [.amend(clientOrderId: id, instrument: Self.btc.id, newQuantity: nil, newPrice: Self.price("101"))])
         #expect(context.openOrder(id)?.price == Self.price("100")) // unchanged until the venue confirms
+        #expect(host.ledger.ordersAwaitingAnswers == [id]) // a stopping host waits for the answer
         host.ledger.recordAmended(id, of: context.name, quantity: Self.quantity("0.03"), price: Self.price("101"))
         #expect(context.openOrder(id)?.price == Self.price("101"))
+        #expect(host.ledger.ordersAwaitingAnswers.isEmpty)
         try host.fill(id, price: "101", quantity: "0.01")
         #expect(context.openOrder(id)?.remainingQuantity == Self.quantity("0.02"))
         try context.cancel(id)
         #expect(context.openOrder(id)?.state == .pendingCancel) // queued cancel shows at once
         try context.cancel(id) // already pending cancel: no second command
         #expect(host.send() == [.cancel(clientOrderId: id, instrument: Self.btc.id)])
+        #expect(host.ledger.ordersAwaitingAnswers == [id])
         try context.cancel(id) // the ledger's cancel in flight: no command either
         #expect(!context.hasPendingCommands)
         host.ledger.recordCancelRefused(id, of: context.name)
         #expect(context.openOrder(id)?.state == .working)
+        #expect(host.ledger.ordersAwaitingAnswers.isEmpty)
         host.ledger.recordEnded(id, of: context.name)
         #expect(context.openOrders.isEmpty)
         #expect(throws: OrderSubmissionError.unknownOrder(id)) { try context.cancel(id) }

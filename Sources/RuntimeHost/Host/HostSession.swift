@@ -280,15 +280,17 @@ public final class HostSession {
         engine.venue.recordsAreDurable()
     }
 
-    /// The strategies' last requests on an exchange (cancels and flattening on stop) are answered
-    /// over the network: their rows are final only once OKX has answered them and the orders that
-    /// cannot rest (market, IOC, FOK) have ended, so the stop waits for that, at most
-    /// `settleTimeout`. What is still unsettled then is looked up on the next start.
+    /// The strategies' last requests on an exchange (cancels, amends and flattening on stop) are
+    /// answered over the network: their rows are final only once OKX has answered every order
+    /// sent, cancel and amend, and the orders that cannot rest (market, IOC, FOK) have ended, so
+    /// the stop waits for that, at most `settleTimeout`. What is still unsettled then is looked up
+    /// on the next start.
     private func settleExchangeRequests(settleTimeout: Duration = .seconds(15)) async {
         guard engine.options.mode.tradesOnOKX else { return }
         let deadline = ContinuousClock.now + settleTimeout
         func unsettled() -> [ClientOrderId] {
             engine.venue.openOrders.filter { $0.status == .pending || [.market, .ioc, .fok].contains($0.orderType) }.map(\.clientOrderId)
+                + engine.ledger.ordersAwaitingAnswers
         }
         await releaseHeldRequests()
         while engine.venue.holdsRequests || !unsettled().isEmpty {
