@@ -30,7 +30,7 @@ struct Harness {
             return
         }
         if let candles = options.candles {
-            try runCandles(candles)
+            try await runCandles(candles)
             return
         }
         if options.writerOnly {
@@ -65,7 +65,7 @@ struct Harness {
         }
 
         // (a) the engine alone.
-        let bare = try replayWithoutPersistence(path: path)
+        let bare = try await replayWithoutPersistence(path: path)
         table.row("(a) replay, persistence off", value: bare.eventsPerSecond, unit: "events/s",
                   detail: "\(bare.summary.events) events in \(String(format: "%.2f", bare.wall)) s wall; \(Table.format(bare.eventsPerCPUSecond)) events per CPU-second; "
                     + "\(bare.summary.orders) orders, \(bare.summary.fills) fills, \(bare.summary.riskRejections) risk rejections, "
@@ -91,26 +91,15 @@ struct Harness {
 
     // MARK: Replays
 
-    func replayWithoutPersistence(path: String, onCandles: Bool = false) throws -> ReplayFigures {
+    /// The replay `runtime replay` runs (``ReplaySession``), without persistence: the frames are
+    /// read and decoded on a second thread, a few batches ahead of the engine.
+    func replayWithoutPersistence(path: String, onCandles: Bool = false) async throws -> ReplayFigures {
         let engine = try EngineSetup.engine(persistMarketData: false, runTag: "a", onCandles: onCandles, logger: logger)
-        var started = false
-        var sinceDrain = 0
+        let stream = try RecordedFrameStream(paths: [path], chunkSize: RecordedFrameReader.defaultChunkSize, rawFrameTiming: .inherited,
+                                             sortingFilesUpTo: 0)
         let wall = ProcessFigures.wallSeconds(), cpu = ProcessFigures.cpuSeconds()
-        try Self.frames(of: path).forEachFrame { frame in
-            if !started {
-                engine.start(at: SyntheticInput.start)
-                started = true
-            }
-            engine.handle(frame: frame.bytes, receivedAt: .zero)
-            sinceDrain += 1
-            if sinceDrain == 1024 {
-                sinceDrain = 0
-                _ = engine.drainOutbox()
-            }
-        }
-        engine.stop(at: engine.clock)
-        _ = engine.drainOutbox()
-        return ReplayFigures(summary: engine.summary, wall: ProcessFigures.wallSeconds() - wall, cpu: ProcessFigures.cpuSeconds() - cpu)
+        let summary = try await ReplaySession.run(stream: stream, engine: engine, persistence: nil, logger: logger)
+        return ReplayFigures(summary: summary, wall: ProcessFigures.wallSeconds() - wall, cpu: ProcessFigures.cpuSeconds() - cpu)
     }
 
     /// Like (a) but with the outbox handed to a PersistencePipeline every 1,024 frames, as
@@ -176,7 +165,7 @@ struct Harness {
 
     /// `count` seeded 1-minute bars, replayed with persistence off: decode, quality, SMACrossover
     /// on closes, risk, bar-execution fills, accounting.
-    func runCandles(_ count: Int) throws {
+    func runCandles(_ count: Int) async throws {
         var table = Table()
         let path = NSTemporaryDirectory() + "ea-okx-e2e-candles-seed\(options.seed)-\(count).jsonl"
         let started = ProcessFigures.wallSeconds()
@@ -186,7 +175,7 @@ struct Harness {
         }
         table.note("input: \(path) (SYNTHETIC, seed \(options.seed)): \(count) confirmed candle1m frames, BTC-USDT, prepared in "
             + "\(String(format: "%.1f", ProcessFigures.wallSeconds() - started)) s" + (options.candlesCSV.map { "; CSV: \($0)" } ?? ""))
-        let run = try replayWithoutPersistence(path: path, onCandles: true)
+        let run = try await replayWithoutPersistence(path: path, onCandles: true)
         table.row("candles-only replay, persistence off", value: Double(run.summary.candles) / run.wall, unit: "bars/s",
                   detail: "\(run.summary.candles) bars in \(String(format: "%.2f", run.wall)) s wall; \(run.summary.orders) orders, "
                     + "\(run.summary.fills) fills, \(run.summary.riskRejections) risk rejections")

@@ -237,6 +237,23 @@ public final class TradingEngine {
         }
     }
 
+    /// Processes frames decoded ahead (``DecodingFrameReader``), as handing each of them to
+    /// ``handle(frame:receivedAt:)`` would. With an invariant checker, stops after the first
+    /// event that breaks an invariant.
+    public func handle(_ frames: DecodedFrames) {
+        summary.frames += frames.frameCount
+        summary.controlMessages += frames.controlFrames
+        summary.unsupportedFrames += frames.unsupportedFrames
+        for error in frames.failures {
+            summary.decodeErrors += 1
+            logger.warning("dropping undecodable frame", metadata: ["error": "\(error)"])
+        }
+        for index in frames.events.indices {
+            handle(frames.events[index], receivedAt: frames.receivedAt[index])
+            if invariantChecker != nil, !invariantViolations.isEmpty { return }
+        }
+    }
+
     /// Processes one market event.
     ///
     /// Each kind takes its own path from here on: a `MarketEvent` is a large enum, and every

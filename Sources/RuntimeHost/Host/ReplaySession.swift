@@ -112,13 +112,57 @@ public enum ReplaySession {
             onStuckShutdown: { await trading?.flush() })
         watchdog?.start()
         defer { watchdog?.stop() }
+        var failure: RecordingError?
+        var framesBehind: Int
+        if let pace {
+            failure = await playPaced(stream, pace: pace, engine: engine, persistence: persistence, collector: collector,
+                                      drainEvery: drainEvery)
+            framesBehind = stream.framesBehind
+        } else {
+            // Unpaced, the frames are read and decoded on a thread of their own, a few batches
+            // ahead: the engine then has its core to itself.
+            let reader = DecodingFrameReader(stream: stream, framesPerBatch: drainEvery)
+            defer { reader.cancel() }
+            var started = false
+            do throws(RecordingError) {
+                while let frames = try await reader.next() {
+                    if Task.isCancelled { break }
+                    if !started, let first = frames.events.first {
+                        engine.start(at: first.timestamp)
+                        started = true
+                    }
+                    engine.handle(frames)
+                    if !engine.invariantViolations.isEmpty { break }
+                    await drain(engine, into: persistence, collector: collector)
+                    await waitForMarketWriter(persistence)
+                }
+            } catch {
+                failure = error
+            }
+            framesBehind = reader.framesBehind
+        }
+        engine.stop(at: engine.clock)
+        await drain(engine, into: persistence, collector: collector)
+        await persistence?.flush()
+        if framesBehind > 0 {
+            logger.warning("frames out of time order were played as written", metadata: [
+                "frames": "\(framesBehind)", "files": "\(stream.paths.joined(separator: ","))",
+            ])
+        }
+        if let failure { throw failure }
+        return engine.summary
+    }
+
+    /// Plays frames one by one on their receive times, `pace` times faster than recorded; the
+    /// error of a bad line is returned, the frames before it played.
+    private static func playPaced(_ stream: RecordedFrameStream, pace: Double, engine: TradingEngine, persistence: PersistencePipeline?,
+                                  collector: ReplayCollector?, drainEvery: Int) async -> RecordingError? {
         var firstEvent = FirstEventTime()
         var sinceDrain = 0
         var previous: Timestamp?
-        var failure: RecordingError?
         do throws(RecordingError) {
             while let frame = try stream.next() {
-                if let pace, let previous {
+                if let previous {
                     let gap = Double(frame.receivedAt.nanoseconds(since: previous)) / pace
                     if gap > 0 {
                         // Idle anyway: hand over what is waiting so paced rows are not held back.
@@ -140,18 +184,9 @@ public enum ReplaySession {
                 }
             }
         } catch {
-            failure = error
+            return error
         }
-        engine.stop(at: engine.clock)
-        await drain(engine, into: persistence, collector: collector)
-        await persistence?.flush()
-        if stream.framesBehind > 0 {
-            logger.warning("frames out of time order were played as written", metadata: [
-                "frames": "\(stream.framesBehind)", "files": "\(stream.paths.joined(separator: ","))",
-            ])
-        }
-        if let failure { throw failure }
-        return engine.summary
+        return nil
     }
 
     /// Waits while the market-data writer's queue is over half full: a replay outruns any
