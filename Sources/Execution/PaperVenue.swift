@@ -116,9 +116,10 @@ public final class PaperVenue: ExecutionVenue {
     }
 
     public func attributeRealizedPnl(_ amount: Money, to clientOrderId: ClientOrderId) -> TradeRecord? {
-        guard orders[clientOrderId] != nil else { return nil }
-        orders[clientOrderId]?.attributeRealizedPnl(amount)
-        return orders[clientOrderId]?.record
+        // One lookup: a client order id hashes its whole text, and this runs at every fill.
+        guard let index = orders.index(forKey: clientOrderId) else { return nil }
+        orders.values[index].attributeRealizedPnl(amount)
+        return orders.values[index].record
     }
 
     public func record(of clientOrderId: ClientOrderId) -> TradeRecord? { orders[clientOrderId]?.record }
