@@ -42,7 +42,9 @@ struct ChannelMask {
     var trades = false
     var tickers = false
     var books = false
-    var candleIntervals: Set<CandleInterval> = []
+    /// One bit per subscribed candle interval (``bit(of:)``): tested for every candle, and a bit
+    /// test neither hashes nor retains, as a set would.
+    private var candleIntervalBits: UInt16 = 0
     /// What the strategy's bars are built from (nil: it has none).
     var barSource: BarSource?
 
@@ -53,8 +55,29 @@ struct ChannelMask {
             case .trades: trades = true
             case .tickers: tickers = true
             case .book: books = true
-            case .candle(let interval): candleIntervals.insert(interval)
+            case .candle(let interval): candleIntervalBits |= Self.bit(of: interval)
             }
+        }
+    }
+
+    /// Whether the strategy subscribed to candles of `interval`.
+    func wantsCandles(of interval: CandleInterval) -> Bool { candleIntervalBits & Self.bit(of: interval) != 0 }
+
+    private static func bit(of interval: CandleInterval) -> UInt16 {
+        switch interval {
+        case .oneSecond: 1 << 0
+        case .oneMinute: 1 << 1
+        case .threeMinutes: 1 << 2
+        case .fiveMinutes: 1 << 3
+        case .fifteenMinutes: 1 << 4
+        case .thirtyMinutes: 1 << 5
+        case .oneHour: 1 << 6
+        case .twoHours: 1 << 7
+        case .fourHours: 1 << 8
+        case .sixHours: 1 << 9
+        case .twelveHours: 1 << 10
+        case .oneDay: 1 << 11
+        case .oneWeek: 1 << 12
         }
     }
 }

@@ -345,7 +345,7 @@ public final class TradingEngine {
         if !barRunners.isEmpty { advanceBars(to: candle.openTime) }
         for index in markets.subscribers[slot] {
             if masks[index].barSource == .candles, runners[index].aggregate(candle: candle) { deliverBars(of: index, at: candle.openTime) }
-            if masks[index].candleIntervals.contains(candle.interval) {
+            if masks[index].wantsCandles(of: candle.interval) {
                 finishCallback(runners[index].deliver(candle: candle), strategy: index)
             }
         }
