@@ -65,13 +65,14 @@ public enum ReplaySession {
         return engine.summary
     }
 
-    /// Plays recording (or raw-frame) files straight into the engine, read in chunks: each frame
-    /// goes to `engine.handle(frame:receivedAt:)` (in replay the event time is the clock), with no
-    /// event stream between them, so memory stays bounded whatever the files' size. Files are
-    /// merged as ``RecordedFrameStream`` says. The outbox goes to `collector` (the report's data)
-    /// and to `persistence` every `drainEvery`
-    /// frames; when the market-data queue is over half full the replay waits for the writer rather
-    /// than let it drop rows. With a `speed` multiple, frames are paced on their receive times.
+    /// Plays recording (or raw-frame) files into the engine, read in chunks (in replay the event
+    /// time is the clock). As fast as it can, the files are read and decoded on a thread of their
+    /// own (``DecodingFrameReader``), `drainEvery` frames a batch and a few batches ahead, so
+    /// memory stays bounded whatever the files' size; with a `speed` multiple, frames are paced
+    /// on their receive times and decoded one by one by `engine.handle(frame:receivedAt:)`. Files
+    /// are merged as ``RecordedFrameStream`` says. The outbox goes to `collector` (the report's
+    /// data) and to `persistence` every `drainEvery` frames; when the market-data queue is over
+    /// half full the replay waits for the writer rather than let it drop rows.
     ///
     /// A bad line ends the replay there: the engine is still stopped and everything played is
     /// flushed, then the error (naming the file and line) is thrown. With an invariant checker
