@@ -231,6 +231,16 @@ import TradingCore
             #expect(Set(written.map(\.0)).isSubset(of: Set(everything.compactMap { $0["name"] as? String })), "\(withSweeps.output)")
             let table = try await OperatorIdentityTests.run(["strategies"], database, as: trader)
             #expect(table.status == 0 && table.standardOutput.contains("3 backtesting strategies of persisted sweeps not shown"), "\(table.output)")
+            // So does `runtime status`.
+            let status = try await OperatorIdentityTests.run(["status"], database, as: trader)
+            #expect(status.status == 0 && status.standardOutput.contains("3 backtesting strategies of persisted sweeps not shown"), "\(status.output)")
+            #expect(written.allSatisfy { !status.standardOutput.contains($0.0) }, "\(status.output)")
+            for (flags, shown) in [([String](), false), (["--backtesting"], true)] {
+                let report = try await OperatorIdentityTests.run(["status", "--json"] + flags, database, as: trader)
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(report.standardOutput.utf8)) as? [String: Any], "\(report.output)")
+                let names = Set(((object["strategies"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String })
+                #expect(Set(written.map(\.0)).isSubset(of: names) == shown, "status --json \(flags): \(names)")
+            }
 
             // The table says the same in words.
             let text = try await OperatorIdentityTests.run(arguments + ["--persist", "--report", folder + "/persisted.html"], database,

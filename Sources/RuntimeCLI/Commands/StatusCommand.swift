@@ -15,21 +15,26 @@ struct StatusCommand: AsyncParsableCommand {
             """
     )
 
+    @Flag(name: .long, help: "Also show the strategies in status backtesting (one per combination of each `runtime sweep --persist`), hidden by default.")
+    var backtesting = false
+
     @Flag(name: .long, help: "Print one JSON object (amounts as decimal strings).")
     var json = false
 
     func run() async throws {
-        let report = try await ViewCommandSupport.withDatabase(json: json) { target, client in
+        var report = try await ViewCommandSupport.withDatabase(json: json) { target, client in
             try await StatusReader(client, target: target.description).read()
         }
+        let hidden = backtesting ? 0 : report.leaveOutBacktestingStrategies()
         if json {
             print(report.json.jsonText)
             return
         }
-        print(Self.render(report))
+        print(Self.render(report, hiddenBacktesting: hidden))
     }
 
-    static func render(_ report: StatusReport) -> String {
+    /// The text report; `hiddenBacktesting` strategies were left out of it.
+    static func render(_ report: StatusReport, hiddenBacktesting: Int) -> String {
         var out: [String] = []
         let db = report.database
         out.append("database  reachable  \(db.flavor?.rawValue ?? "not migrated")  PostgreSQL \(db.serverVersion)"
@@ -75,6 +80,9 @@ struct StatusCommand: AsyncParsableCommand {
                 }
                 out.append(table.render())
             }
+        }
+        if hiddenBacktesting > 0 {
+            out.append("\(hiddenBacktesting) backtesting strateg\(hiddenBacktesting == 1 ? "y" : "ies") of persisted sweeps not shown: --backtesting shows them")
         }
         if report.unacknowledgedGlobalRiskEvents > 0 {
             out.append("\n\(report.unacknowledgedGlobalRiskEvents) unacknowledged risk event(s) not tied to a strategy (see `runtime risk`)")

@@ -64,6 +64,15 @@ public struct StatusReport: Sendable {
     /// The newest value of each writer metric (queue depths, drops).
     public var writer: [SystemMetricRecord]
 
+    /// Leaves out the strategies in status backtesting, with their positions, and returns how
+    /// many: a persisted sweep leaves one per combination, and they would bury what hosts run.
+    @discardableResult
+    public mutating func leaveOutBacktestingStrategies() -> Int {
+        let before = strategies.count
+        strategies.removeAll { $0.status == .backtesting }
+        return before - strategies.count
+    }
+
     /// One JSON object; amounts are decimal strings.
     public var json: ParameterValue {
         .object([
