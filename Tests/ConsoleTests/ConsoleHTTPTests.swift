@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Storage
 import TestSupport
 import Testing
+import TradingCore
 
 /// Every route over HTTP against a real PostgreSQL, as a browser uses them: what a visitor
 /// without a session gets, login and logout, CSRF refusals, session expiry, and that actions
@@ -74,6 +75,26 @@ import Testing
                 lastLogin = value
             }
             #expect(lastLogin != nil)
+        }
+    }
+
+    /// A persisted sweep leaves a backtesting strategy per combination: the overview leaves them
+    /// out and says how many; each one's page is still there.
+    @Test func theOverviewLeavesOutTheBacktestingStrategiesOfPersistedSweeps() async throws {
+        try await ConsoleFixture.with { fixture in
+            for index in 0..<2 {
+                _ = try await StrategyRepository(fixture.client).upsert(StrategyRecord(
+                    name: StrategyName("trend_sweep1_\(index)"), strategyType: "trend_follow", version: "1.0.0", symbols: ["BTC-USDT"],
+                    status: .backtesting, allocatedCapital: Money(FixedPoint(10_000))))
+            }
+            try await fixture.serve { browser in
+                _ = try await browser.login("tina")
+                let overview = try await browser.get("/")
+                #expect(overview.status == .ok && overview.body.contains(#"data-strategy="trend""#))
+                #expect(!overview.body.contains("trend_sweep1_"), "\(overview.body)")
+                #expect(overview.body.contains("2 backtesting strategies of persisted sweeps not shown"), "\(overview.body)")
+                #expect(try await browser.get("/strategies/trend_sweep1_0").status == .ok)
+            }
         }
     }
 

@@ -52,6 +52,9 @@ struct OverviewPage: Sendable {
     var noHosts: Bool
     var strategies: [Strategy]
     var noStrategies: Bool
+    /// What the table leaves out: the backtesting strategies of persisted sweeps.
+    var hiddenBacktesting: String
+    var hasHiddenBacktesting: Bool
     var unacknowledgedGlobal: Int
     var hasGlobalEvents: Bool
     var dataQuality: [Counter]
@@ -59,6 +62,11 @@ struct OverviewPage: Sendable {
     var csrf: String
 
     init(report: StatusReport, csrf: String) {
+        // A persisted sweep leaves a strategy per combination; they would bury what hosts run.
+        var report = report
+        let hidden = report.leaveOutBacktestingStrategies()
+        hiddenBacktesting = StatusReport.backtestingLeftOut(hidden)
+        hasHiddenBacktesting = hidden > 0
         generatedAt = Display.time(report.generatedAt)
         database = [report.database.target, report.database.flavor?.rawValue].compactMap { $0 }.joined(separator: " · ")
         hosts = report.hosts.map { host in

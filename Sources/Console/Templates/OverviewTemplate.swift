@@ -34,6 +34,7 @@ enum OverviewTemplate {
 {{/strategies}}
 {{#noStrategies}}<tr><td colspan="10" class="muted">No strategy is deployed; `runtime deploy` deploys one.</td></tr>{{/noStrategies}}
 </tbody></table></div>
+{{#hasHiddenBacktesting}}<p class="muted" id="hidden-backtesting">{{hiddenBacktesting}}; `runtime status --backtesting` lists them.</p>{{/hasHiddenBacktesting}}
 <h2>Hosts and feed</h2>
 <div class="scroll"><table id="hosts">
 <thead><tr><th>Host</th><th>Mode</th><th>State</th><th class="num">Heartbeat age</th><th>Feed</th><th class="num">Lag</th><th class="num">Messages</th><th class="num">Reconnects</th><th>Strategies</th></tr></thead>

@@ -82,7 +82,7 @@ struct StatusCommand: AsyncParsableCommand {
             }
         }
         if hiddenBacktesting > 0 {
-            out.append("\(hiddenBacktesting) backtesting strateg\(hiddenBacktesting == 1 ? "y" : "ies") of persisted sweeps not shown: --backtesting shows them")
+            out.append(StatusReport.backtestingLeftOut(hiddenBacktesting) + ": --backtesting shows them")
         }
         if report.unacknowledgedGlobalRiskEvents > 0 {
             out.append("\n\(report.unacknowledgedGlobalRiskEvents) unacknowledged risk event(s) not tied to a strategy (see `runtime risk`)")

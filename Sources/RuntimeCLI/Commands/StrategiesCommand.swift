@@ -121,7 +121,7 @@ struct StrategiesCommand: AsyncParsableCommand {
                 print(rows.isEmpty ? "nothing deployed yet: `runtime deploy strategies/NAME.yaml` deploys a manifest"
                                    : "\(rows.count) strateg\(rows.count == 1 ? "y" : "ies") deployed")
                 if hidden > 0 {
-                    print("\(hidden) backtesting strateg\(hidden == 1 ? "y" : "ies") of persisted sweeps not shown: --backtesting lists them")
+                    print(StatusReport.backtestingLeftOut(hidden) + ": --backtesting lists them")
                 }
             }
         }

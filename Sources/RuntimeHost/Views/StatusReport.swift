@@ -73,6 +73,12 @@ public struct StatusReport: Sendable {
         return before - strategies.count
     }
 
+    /// Says that `count` backtesting strategies of persisted sweeps were left out (the views
+    /// that leave them out add where to find them).
+    public static func backtestingLeftOut(_ count: Int) -> String {
+        "\(count) backtesting strateg\(count == 1 ? "y" : "ies") of persisted sweeps not shown"
+    }
+
     /// One JSON object; amounts are decimal strings.
     public var json: ParameterValue {
         .object([
