@@ -126,10 +126,6 @@ public enum CandleInterval: String, Sendable, Hashable, CaseIterable, Codable {
         guard let match = CandleInterval.allCases.first(where: { $0.okxChannelSuffix == suffix }) else { return nil }
         self = match
     }
-
-    /// Hashes the length, not the raw text: a raw-value enum hashes its `rawValue` string by
-    /// default, and the host looks candle intervals up for every candle it delivers.
-    public func hash(into hasher: inout Hasher) { hasher.combine(seconds) }
 }
 
 /// One OHLCV bar (candle channels).
