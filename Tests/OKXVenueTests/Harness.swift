@@ -53,8 +53,14 @@ struct Harness {
     }
 
     func waitUntilReady() async throws {
-        try await Wait.until("the private socket to be logged in, subscribed and reconciled", within: .minutes(2)) {
-            socket?.state == .ready
+        do {
+            try await Wait.until("the private socket to be logged in, subscribed and reconciled", within: .minutes(2)) {
+                socket?.state == .ready
+            }
+        } catch {
+            // Where the session stopped, for a wait that runs out (seen twice on loaded machines).
+            Issue.record("socket \(String(describing: socket?.state)) \(String(describing: socket?.counts)); notes \(await desk.takeNotes()); requests \(server.snapshot { $0.requests.map { "\($0.method) \($0.uri) \($0.outcome)" } })")
+            throw error
         }
     }
 
