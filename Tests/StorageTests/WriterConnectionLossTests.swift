@@ -50,7 +50,7 @@ import TradingCore
         }
     }
 
-    /// The market-data writer's COPY is held on a table lock when the server restarts, so a
+    /// The market-data writer's INSERT is held on a table lock when the server restarts, so a
     /// batch is in flight at that moment. After the writer finished: every row is stored exactly
     /// once, its run() has returned with no task of its own still running and no connection
     /// open, and the restarted server sees no client but the test's.
@@ -67,7 +67,7 @@ import TradingCore
         try await blocker.query("LOCK TABLE order_book_snapshots IN ACCESS EXCLUSIVE MODE", logger: logger)
         let drain = Task { await writer.run() }
         for row in rows[..<400] { #expect(writer.submit(row) == .accepted) }
-        try await waitUntilPositive(target, "SELECT count(*)::int FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'COPY%order_book_snapshots%'")
+        try await waitUntilPositive(target, "SELECT count(*)::int FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO order_book_snapshots%'")
         try await cluster.stop()
         _ = try await cluster.start()
         try? await blocker.close()

@@ -39,7 +39,7 @@ import TradingCore
         #expect(try await target.count("SELECT count(*)::int FROM market_ticks") == Set(ticks.map(\.tradeId.rawValue)).count)
     }
 
-    /// Ticks are copied straight into market_ticks; in a batch re-sending stored ticks (a replay,
+    /// Ticks are inserted straight into market_ticks; in a batch re-sending stored ticks (a replay,
     /// a reconnect) the table's trigger skips exactly the duplicates and the writer counts them.
     @Test func reSentTicksAreSkippedByTheirUniqueKey() async throws {
         try await ScratchDatabase.with { database, _ in
@@ -68,7 +68,7 @@ import TradingCore
     }
 
     /// Rows whose time has no partition (a 2022 replay, a clock far ahead) go through the direct
-    /// COPY too: none is refused, and a re-sent one is still skipped as a duplicate.
+    /// INSERT too: none is refused, and a re-sent one is still skipped as a duplicate.
     @Test func rowsWithoutAPartitionAreWrittenByTheBatchingWriter() async throws {
         try await ScratchDatabase.with { database, _ in
             let writer = MarketDataWriter(target: database.target)
@@ -172,7 +172,7 @@ import TradingCore
                 let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
                 return Int(Double(count) / max(seconds, 1e-9))
             }
-            print("THROUGHPUT one-row INSERT: \(rate(single.count, singleElapsed)) ticks/s (\(single.count) ticks); batching writer (COPY): \(rate(batched.count, batchedElapsed)) ticks/s (\(batched.count) ticks)")
+            print("THROUGHPUT one-row INSERT: \(rate(single.count, singleElapsed)) ticks/s (\(single.count) ticks); batching writer: \(rate(batched.count, batchedElapsed)) ticks/s (\(batched.count) ticks)")
             _ = client
         }
     }

@@ -12,7 +12,7 @@ public struct DatabaseSettings: Sendable {
     /// How often a running host maintains storage; nil (0 in the file): no host does, run
     /// `runtime db maintain` from cron instead.
     public var maintenanceInterval: Duration? = .seconds(60)
-    /// The market-data writer's queue bound and rows per COPY transaction.
+    /// The market-data writer's queue bound and rows per transaction.
     public var marketDataWriter = MarketDataWriter.Configuration()
     /// The trading-record writer's queue bound (submitters wait beyond it; nothing is dropped).
     public var tradingRecordQueueCapacity = 50_000

@@ -55,10 +55,11 @@ public struct PositionRepository: Sendable {
     public init(_ session: any DatabaseSession) { self.session = session }
 
     /// The columns an upsert writes, in the order ``encode(_:into:)`` writes them.
-    static let writtenColumns = """
-        id, strategy_id, symbol, side, quantity, avg_entry_price, current_price, unrealized_pnl, realized_pnl, margin, leverage,
-        liquidation_price, opened_at, last_updated, mode
-        """
+    static let writtenColumns = ColumnArrays.Columns([
+        "id": .uuid, "strategy_id": .uuid, "symbol": .text, "side": .text, "quantity": .numeric, "avg_entry_price": .numeric,
+        "current_price": .numeric, "unrealized_pnl": .numeric, "realized_pnl": .numeric, "margin": .numeric, "leverage": .numeric,
+        "liquidation_price": .numeric, "opened_at": .timestamptz, "last_updated": .timestamptz, "mode": .text,
+    ])
 
     /// What an upsert changes on an existing position: everything but its id and key.
     static let onConflict = """
@@ -74,7 +75,7 @@ public struct PositionRepository: Sendable {
     public func upsert(_ position: PositionRecord) async throws(StorageError) {
         try position.validate()
         let query: PostgresQuery = """
-            INSERT INTO positions (\(unescaped: Self.writtenColumns))
+            INSERT INTO positions (\(unescaped: Self.writtenColumns.list))
             VALUES (\(position.id), \(position.strategyId), \(position.instrument.symbol), \(position.side.rawValue),
                 \(position.quantity.description)::numeric, \(position.avgEntryPrice.description)::numeric,
                 \(position.currentPrice?.description)::numeric, \(position.unrealizedPnl.description)::numeric,
@@ -88,9 +89,9 @@ public struct PositionRepository: Sendable {
         try await session.execute("upsert position \(position.instrument.symbol)", query)
     }
 
-    /// The position as one COPY text row of ``writtenColumns``.
-    static func encode(_ position: PositionRecord, into row: inout CopyTextEncoder) {
-        row.text(position.id.uuidString); row.text(position.strategyId.uuidString); row.text(position.instrument.symbol)
+    /// The position as one row of ``writtenColumns``.
+    static func encode(_ position: PositionRecord, into row: inout ColumnArrays) {
+        row.uuid(position.id); row.uuid(position.strategyId); row.text(position.instrument.symbol)
         row.text(position.side.rawValue); row.fixedPoint(position.quantity.value); row.fixedPoint(position.avgEntryPrice.value)
         row.fixedPoint(position.currentPrice?.value); row.fixedPoint(position.unrealizedPnl.value)
         row.fixedPoint(position.realizedPnl.value); row.fixedPoint(position.margin?.value); row.fixedPoint(position.leverage)

@@ -89,11 +89,14 @@ public struct TradeRepository: Sendable {
     public init(_ session: any DatabaseSession) { self.session = session }
 
     /// The columns an upsert writes, in the order ``encode(_:into:)`` writes them.
-    static let writtenColumns = """
-        id, okx_order_id, client_order_id, strategy_id, symbol, side, order_type, position_side, quantity, price, avg_fill_price,
-        filled_quantity, commission, commission_asset, realized_pnl, slippage_bps, status, reject_reason, created_at, submitted_at,
-        first_fill_at, completed_at, latency_ms, total_latency_ms, mode, notes
-        """
+    static let writtenColumns = ColumnArrays.Columns([
+        "id": .uuid, "okx_order_id": .text, "client_order_id": .text, "strategy_id": .uuid, "symbol": .text, "side": .text,
+        "order_type": .text, "position_side": .text, "quantity": .numeric, "price": .numeric, "avg_fill_price": .numeric,
+        "filled_quantity": .numeric, "commission": .numeric, "commission_asset": .text, "realized_pnl": .numeric,
+        "slippage_bps": .int8, "status": .text, "reject_reason": .text, "created_at": .timestamptz, "submitted_at": .timestamptz,
+        "first_fill_at": .timestamptz, "completed_at": .timestamptz, "latency_ms": .int8, "total_latency_ms": .int8,
+        "mode": .text, "notes": .text,
+    ])
 
     /// What an upsert changes on an order's existing row: its state, never its id, strategy,
     /// instrument, size or creation time; notes once written stay unless new ones come.
@@ -113,7 +116,7 @@ public struct TradeRepository: Sendable {
     public func upsert(_ trade: TradeRecord) async throws(StorageError) {
         try trade.validate()
         let query: PostgresQuery = """
-            INSERT INTO trades (\(unescaped: Self.writtenColumns))
+            INSERT INTO trades (\(unescaped: Self.writtenColumns.list))
             VALUES (\(trade.id), \(trade.venueOrderId?.rawValue), \(trade.clientOrderId.rawValue), \(trade.strategyId),
                 \(trade.instrument.symbol), \(trade.side.rawValue), \(trade.orderType.rawValue), \(trade.positionSide?.rawValue),
                 \(trade.quantity.description)::numeric, \(trade.price?.description)::numeric, \(trade.avgFillPrice?.description)::numeric,
@@ -129,10 +132,10 @@ public struct TradeRepository: Sendable {
         try await session.execute("upsert trade \(trade.clientOrderId)", query)
     }
 
-    /// The trade as one COPY text row of ``writtenColumns``.
-    static func encode(_ trade: TradeRecord, into row: inout CopyTextEncoder) {
-        row.text(trade.id.uuidString); row.text(trade.venueOrderId?.rawValue); row.text(trade.clientOrderId.rawValue)
-        row.text(trade.strategyId.uuidString); row.text(trade.instrument.symbol); row.text(trade.side.rawValue)
+    /// The trade as one row of ``writtenColumns``.
+    static func encode(_ trade: TradeRecord, into row: inout ColumnArrays) {
+        row.uuid(trade.id); row.text(trade.venueOrderId?.rawValue); row.text(trade.clientOrderId.rawValue)
+        row.uuid(trade.strategyId); row.text(trade.instrument.symbol); row.text(trade.side.rawValue)
         row.text(trade.orderType.rawValue); row.text(trade.positionSide?.rawValue)
         row.fixedPoint(trade.quantity.value); row.fixedPoint(trade.price?.value); row.fixedPoint(trade.avgFillPrice?.value)
         row.fixedPoint(trade.filledQuantity.value); row.fixedPoint(trade.commission.value); row.text(trade.commissionAsset)

@@ -32,16 +32,4 @@ struct GuardedConnection: DatabaseSession {
         try ensureOpen()
         return try await connection.query(query, logger: logger)
     }
-
-    /// `COPY table (columns) FROM STDIN` with `data` sent as one CopyData message. One message,
-    /// not a stream of chunks: postgres-nio 1.33 parks a chunk's write while the channel is not
-    /// writable and forgets it when the channel closes meanwhile (the writing task then waits
-    /// forever); the first write after the server's CopyInResponse always finds the channel
-    /// writable, because the server has read everything sent before.
-    func copy(_ data: ByteBuffer, into table: String, columns: [String], logger: Logger) async throws {
-        try ensureOpen()
-        try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
-            if data.readableBytes > 0 { try await writer.write(data) }
-        }
-    }
 }

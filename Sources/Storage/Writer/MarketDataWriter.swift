@@ -11,17 +11,14 @@ import TradingCore
 ///   would refuse), then appends it to a bounded in-memory queue. When the queue holds
 ///   `capacity` rows its oldest rows are dropped to make room, and counted (market data only: trades, positions,
 ///   risk events and audit rows go through `TradingRecordWriter`, which never drops).
-/// - `run()` drains the queue: up to `batchSize` rows per transaction, each kind sent with
-///   `COPY ... FROM STDIN` in text format (postgres-nio 1.33 supports COPY in text format only,
-///   not binary; `CopyTextEncoder` writes the text without `String` temporaries), encoded once
-///   per batch and sent as one message (see ``GuardedConnection/copy(_:into:columns:logger:)``). Ticks, book
-///   snapshots and metrics are copied straight into their tables, so each row passes the server
-///   once. A tick whose (symbol, trade id) is already stored (a replay, a reconnect re-sending
-///   ticks, whatever its timestamp) is skipped by the table's own trigger (migration 012),
-///   which counts it for `statistics.duplicates`. Candles go through a session-local staging
-///   table with `INSERT ... SELECT ... ON CONFLICT DO UPDATE`, so that a newer version of a bar
-///   replaces the stored one. Rows whose time has no partition land in the DEFAULT partition (plain flavor)
-///   or a new chunk (TimescaleDB), so they never make a write fail.
+/// - `run()` drains the queue: up to `batchSize` rows per transaction, each kind of row stored by
+///   one `INSERT ... SELECT ... FROM unnest(...)` of binary column arrays (``ColumnArrays``),
+///   encoded once per batch. A tick whose (symbol, trade id) is already stored (a replay, a
+///   reconnect re-sending ticks, whatever its timestamp) is skipped by the table's own trigger
+///   (migration 012), which counts it for `statistics.duplicates`. Candles are upserted
+///   (`ON CONFLICT DO UPDATE`), the last version of a bar in the batch winning, so that a newer
+///   version of a bar replaces the stored one. Rows whose time has no partition land in the
+///   DEFAULT partition (plain flavor) or a new chunk (TimescaleDB), so they never make a write fail.
 /// - When the server goes away the batch in hand is kept, the connection is re-opened with
 ///   exponential backoff and the batch retried; rows submitted meanwhile wait in the queue up to
 ///   its bound. When the connection was lost with the batch's COMMIT unanswered, the server is
@@ -34,7 +31,7 @@ public final class MarketDataWriter: Sendable {
     public struct Configuration: Sendable {
         /// Rows the queue holds before its oldest rows are dropped.
         public var capacity: Int
-        /// Rows per transaction (one COPY per kind of row). Past a few thousand rows the
+        /// Rows per transaction (one statement per kind of row). Past a few thousand rows the
         /// per-transaction cost hardly shows; 20,000 measured a little ahead of 5,000 in
         /// `scripts/bench.sh e2e --writer-only`.
         public var batchSize: Int
@@ -157,7 +154,7 @@ public final class MarketDataWriter: Sendable {
                         }
                     }
                     let outcome = try await live.guarded.run { connection in
-                        try await self.attempt(batch, on: live, connection, commit: commit)
+                        try await self.attempt(batch, connection, commit: commit)
                     }
                     finishBatch(outcome)
                     break
@@ -195,86 +192,70 @@ public final class MarketDataWriter: Sendable {
 
     // MARK: - Writing
 
-    /// A connection, and whether the candles' staging table exists on it yet (created on first
-    /// use, outside any batch's transaction so that a rolled-back batch does not take it along).
     final class WriterSession: Sendable {
         let guarded: ConnectionLossGuard
-        let hasCandleStaging = Mutex(false)
         var connection: PostgresConnection { guarded.connection }
         init(connection: PostgresConnection, resources: WriterResources) {
             self.guarded = ConnectionLossGuard(connection, resources: resources)
         }
     }
 
-    /// A batch's rows as COPY text, one buffer per kind of row, with the count of each.
+    /// A batch's rows, one set of column arrays per kind of row.
     struct EncodedBatch: Sendable {
-        var ticks = ByteBuffer(), candles = ByteBuffer(), books = ByteBuffer(), metrics = ByteBuffer()
-        var tickCount = 0, candleCount = 0, bookCount = 0, metricCount = 0
+        var ticks = ColumnArrays(MarketDataWriter.tickColumns), candles = ColumnArrays(MarketDataWriter.candleColumns)
+        var books = ColumnArrays(MarketDataWriter.bookColumns), metrics = ColumnArrays(MarketDataWriter.metricColumns)
 
         init(_ rows: [MarketDataRow]) {
-            var tickText = CopyTextEncoder(), candleText = CopyTextEncoder()
-            var bookText = CopyTextEncoder(), metricText = CopyTextEncoder()
-            for (sequence, row) in rows.enumerated() {
+            for row in rows {
                 switch row {
-                case .tick:
-                    _ = MarketDataWriter.encodeTick(&tickText, row, sequence); tickText.endRow(); tickCount += 1
-                case .candle:
-                    _ = MarketDataWriter.encodeCandle(&candleText, row, sequence); candleText.endRow(); candleCount += 1
-                case .book:
-                    _ = MarketDataWriter.encodeBook(&bookText, row, sequence); bookText.endRow(); bookCount += 1
-                case .metric:
-                    _ = MarketDataWriter.encodeMetric(&metricText, row, sequence); metricText.endRow(); metricCount += 1
+                case .tick(let tick, let isBlock): MarketDataWriter.encode(tick, isBlockTrade: isBlock, into: &ticks)
+                case .candle(let candle): MarketDataWriter.encode(candle, into: &candles)
+                case .book(let book): MarketDataWriter.encode(book, into: &books)
+                case .metric(let metric): MarketDataWriter.encode(metric, into: &metrics)
                 }
             }
-            ticks = tickText.take(); candles = candleText.take(); books = bookText.take(); metrics = metricText.take()
         }
     }
 
-    /// Candles need SQL between COPY and market_ohlcv (a newer version of a bar replaces the
-    /// stored one), so they are copied into this session-local table first.
-    static let candleStaging = "writer_candles"
-    static let candleStagingDefinition = """
-        CREATE TEMP TABLE IF NOT EXISTS writer_candles (seq int8, symbol text, bar text, ts timestamptz, open numeric, high numeric,
-            low numeric, close numeric, volume numeric, quote_volume numeric) ON COMMIT DELETE ROWS
-        """
-
     struct Outcome: Sendable { var written = 0; var duplicates = 0; var rejected = 0 }
 
-    /// One transaction: each kind of row streamed with COPY. With `commit`, the transaction's id
-    /// and outcome are recorded there right before COMMIT is sent.
-    private func attempt(_ batch: EncodedBatch, on session: WriterSession, _ connection: GuardedConnection,
-                         commit: CommitInDoubt<Outcome>?) async throws -> Outcome {
-        if batch.candleCount > 0 { try await prepareCandleStaging(on: session, connection) }
+    /// One transaction, one statement per kind of row. With `commit`, the transaction's id and
+    /// outcome are recorded there right before COMMIT is sent.
+    private func attempt(_ batch: EncodedBatch, _ connection: GuardedConnection, commit: CommitInDoubt<Outcome>?) async throws -> Outcome {
         var outcome = Outcome()
         try await connection.query("BEGIN", logger: logger)
         do {
-            if batch.tickCount > 0 {
-                try await connection.copy(batch.ticks, into: "market_ticks", columns: Self.tickColumns, logger: logger)
+            if !batch.ticks.isEmpty {
+                try await connection.query(batch.ticks.query(
+                    "INSERT INTO market_ticks (\(Self.tickColumns.list)) SELECT * FROM \(batch.ticks.unnest())"), logger: logger)
                 // Skipped by migration 012's trigger: their (symbol, trade id) was already stored.
                 let skipped = try await count(connection, "SELECT coalesce(nullif(current_setting('runtime.duplicate_ticks', true), ''), '0')::int8")
-                outcome.written += batch.tickCount - skipped
+                outcome.written += batch.ticks.rowCount - skipped
                 outcome.duplicates += skipped
             }
-            if batch.candleCount > 0 {
-                try await connection.copy(batch.candles, into: Self.candleStaging, columns: [], logger: logger)
-                outcome.written += try await count(connection, """
+            if !batch.candles.isEmpty {
+                // The last version of a bar in the batch wins (WITH ORDINALITY numbers the rows).
+                outcome.written += try await count(connection, batch.candles.query("""
                     WITH inserted AS (
-                        INSERT INTO market_ohlcv (symbol, interval, timestamp, open, high, low, close, volume, quote_volume)
-                        SELECT DISTINCT ON (symbol, bar, ts) symbol, bar, ts, open, high, low, close, volume, quote_volume
-                        FROM writer_candles ORDER BY symbol, bar, ts, seq DESC
+                        INSERT INTO market_ohlcv (\(Self.candleColumns.list))
+                        SELECT DISTINCT ON (symbol, interval, timestamp) \(Self.candleColumns.list)
+                        FROM \(batch.candles.unnest()) WITH ORDINALITY AS bar (\(Self.candleColumns.list), seq)
+                        ORDER BY symbol, interval, timestamp, seq DESC
                         ON CONFLICT (symbol, interval, timestamp) DO UPDATE SET open = EXCLUDED.open, high = EXCLUDED.high,
                             low = EXCLUDED.low, close = EXCLUDED.close, volume = EXCLUDED.volume, quote_volume = EXCLUDED.quote_volume
                         RETURNING 1)
                     SELECT count(*) FROM inserted
-                    """)
+                    """))
             }
-            if batch.bookCount > 0 {
-                try await connection.copy(batch.books, into: "order_book_snapshots", columns: Self.bookColumns, logger: logger)
-                outcome.written += batch.bookCount
+            if !batch.books.isEmpty {
+                try await connection.query(batch.books.query(
+                    "INSERT INTO order_book_snapshots (\(Self.bookColumns.list)) SELECT * FROM \(batch.books.unnest())"), logger: logger)
+                outcome.written += batch.books.rowCount
             }
-            if batch.metricCount > 0 {
-                try await connection.copy(batch.metrics, into: "system_metrics", columns: Self.metricColumns, logger: logger)
-                outcome.written += batch.metricCount
+            if !batch.metrics.isEmpty {
+                try await connection.query(batch.metrics.query(
+                    "INSERT INTO system_metrics (\(Self.metricColumns.list)) SELECT * FROM \(batch.metrics.unnest())"), logger: logger)
+                outcome.written += batch.metrics.rowCount
             }
             if let commit, let transaction = try await TransactionStatus.current(on: connection, logger: logger) {
                 commit.sending(transaction, outcome: outcome)
@@ -288,19 +269,13 @@ public final class MarketDataWriter: Sendable {
         return outcome
     }
 
-    private func prepareCandleStaging(on session: WriterSession, _ connection: GuardedConnection) async throws {
-        guard !session.hasCandleStaging.withLock({ $0 }) else { return }
-        try await connection.query(PostgresQuery(unsafeSQL: Self.candleStagingDefinition), logger: logger)
-        session.hasCandleStaging.withLock { $0 = true }
-    }
-
     private func writeOneByOne(_ rows: [MarketDataRow], on session: WriterSession) async -> Outcome {
         var total = Outcome()
         for row in rows {
             do {
                 let one = EncodedBatch([row])
                 let outcome = try await session.guarded.run { connection in
-                    try await self.attempt(one, on: session, connection, commit: nil)
+                    try await self.attempt(one, connection, commit: nil)
                 }
                 total.written += outcome.written
                 total.duplicates += outcome.duplicates
@@ -312,63 +287,50 @@ public final class MarketDataWriter: Sendable {
         return total
     }
 
-    static let tickColumns = ["symbol", "timestamp", "trade_id", "price", "quantity", "side", "is_block_trade"]
-    static let bookColumns = ["symbol", "timestamp", "bids", "asks", "checksum", "depth_level"]
-    static let metricColumns = ["timestamp", "metric_category", "metric_name", "metric_value", "unit", "tags"]
+    static let tickColumns = ColumnArrays.Columns([
+        "symbol": .text, "timestamp": .timestamptz, "trade_id": .text, "price": .numeric, "quantity": .numeric, "side": .text,
+        "is_block_trade": .bool,
+    ])
+    static let candleColumns = ColumnArrays.Columns([
+        "symbol": .text, "interval": .text, "timestamp": .timestamptz, "open": .numeric, "high": .numeric, "low": .numeric,
+        "close": .numeric, "volume": .numeric, "quote_volume": .numeric,
+    ])
+    static let bookColumns = ColumnArrays.Columns([
+        "symbol": .text, "timestamp": .timestamptz, "bids": .jsonb, "asks": .jsonb, "checksum": .int8, "depth_level": .text,
+    ])
+    static let metricColumns = ColumnArrays.Columns([
+        "timestamp": .timestamptz, "metric_category": .text, "metric_name": .text, "metric_value": .numeric, "unit": .text,
+        "tags": .jsonb,
+    ])
 
-    static func encodeTick(_ encoder: inout CopyTextEncoder, _ row: MarketDataRow, _ sequence: Int) -> Bool {
-        guard case .tick(let tick, let isBlock) = row else { return false }
-        encoder.text(tick.instrument.symbol)
-        encoder.timestamp(tick.timestamp)
-        encoder.text(tick.tradeId.rawValue)
-        encoder.fixedPoint(tick.price.value)
-        encoder.fixedPoint(tick.quantity.value)
-        encoder.text(tick.side.rawValue)
-        encoder.bool(isBlock)
-        return true
+    static func encode(_ tick: TradeTick, isBlockTrade: Bool, into row: inout ColumnArrays) {
+        row.text(tick.instrument.symbol); row.timestamp(tick.timestamp); row.text(tick.tradeId.rawValue)
+        row.fixedPoint(tick.price.value); row.fixedPoint(tick.quantity.value); row.text(tick.side.rawValue); row.bool(isBlockTrade)
+        row.endRow()
     }
 
-    /// `sequence` (the row's place in the batch) lets the newest version of a bar win.
-    static func encodeCandle(_ encoder: inout CopyTextEncoder, _ row: MarketDataRow, _ sequence: Int) -> Bool {
-        guard case .candle(let candle) = row else { return false }
-        encoder.integer(sequence)
-        encoder.text(candle.instrument.symbol)
-        encoder.text(candle.interval.rawValue)
-        encoder.timestamp(candle.openTime)
-        encoder.fixedPoint(candle.open.value)
-        encoder.fixedPoint(candle.high.value)
-        encoder.fixedPoint(candle.low.value)
-        encoder.fixedPoint(candle.close.value)
-        encoder.fixedPoint(candle.volume.value)
-        encoder.fixedPoint(candle.volumeQuote?.value)
-        return true
+    static func encode(_ candle: Candle, into row: inout ColumnArrays) {
+        row.text(candle.instrument.symbol); row.text(candle.interval.rawValue); row.timestamp(candle.openTime)
+        row.fixedPoint(candle.open.value); row.fixedPoint(candle.high.value); row.fixedPoint(candle.low.value)
+        row.fixedPoint(candle.close.value); row.fixedPoint(candle.volume.value); row.fixedPoint(candle.volumeQuote?.value)
+        row.endRow()
     }
 
-    static func encodeBook(_ encoder: inout CopyTextEncoder, _ row: MarketDataRow, _ sequence: Int) -> Bool {
-        guard case .book(let book) = row else { return false }
-        encoder.text(book.instrument.symbol)
-        encoder.timestamp(book.timestamp)
-        encoder.text(BookSnapshotRecord.json(book.bids))
-        encoder.text(BookSnapshotRecord.json(book.asks))
-        encoder.integer(book.checksum)
-        encoder.text(book.channel.rawValue)
-        return true
+    static func encode(_ book: BookSnapshotRecord, into row: inout ColumnArrays) {
+        row.text(book.instrument.symbol); row.timestamp(book.timestamp); row.text(BookSnapshotRecord.json(book.bids))
+        row.text(BookSnapshotRecord.json(book.asks)); row.integer(book.checksum); row.text(book.channel.rawValue)
+        row.endRow()
     }
 
-    static func encodeMetric(_ encoder: inout CopyTextEncoder, _ row: MarketDataRow, _ sequence: Int) -> Bool {
-        guard case .metric(let metric) = row else { return false }
-        encoder.timestamp(metric.timestamp)
-        encoder.text(metric.category)
-        encoder.text(metric.name)
-        encoder.fixedPoint(metric.value)
-        encoder.text(metric.unit)
-        encoder.text(metric.tags)
-        return true
+    static func encode(_ metric: SystemMetricRecord, into row: inout ColumnArrays) {
+        row.timestamp(metric.timestamp); row.text(metric.category); row.text(metric.name); row.fixedPoint(metric.value)
+        row.text(metric.unit); row.text(metric.tags)
+        row.endRow()
     }
 
-    private func count(_ connection: GuardedConnection, _ sql: String) async throws -> Int {
+    private func count(_ connection: GuardedConnection, _ query: PostgresQuery) async throws -> Int {
         var result = 0
-        for try await value in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(Int.self) { result = value }
+        for try await value in try await connection.query(query, logger: logger).decode(Int.self) { result = value }
         return result
     }
 

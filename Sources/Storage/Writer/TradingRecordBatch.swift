@@ -10,10 +10,10 @@ import TradingCore
 /// times slower than the replay itself. Orders and positions are upserts keyed by client order
 /// id and by (strategy, instrument, side, mode), so within one transaction only each key's last
 /// state matters. The batch keeps that state (with the id the key's first upsert would have
-/// inserted, and the last notes given, as `coalesce` keeps them), streams the rows with COPY into
-/// session-local staging tables and upserts each table in one statement. Risk events, audit
-/// rows, daily rollups, heartbeats and status changes are few, have no key to merge on (events
-/// are appended), and keep their own statements, in order.
+/// inserted, and the last notes given, as `coalesce` keeps them) and upserts each table in one
+/// statement (see ``ColumnArrays``). Risk events, audit rows, daily rollups, heartbeats and
+/// status changes are few, have no key to merge on (events are appended), and keep their own
+/// statements, in order.
 struct TradingRecordBatch: Sendable {
     private(set) var trades: [TradeRecord] = []
     private(set) var positions: [PositionRecord] = []
@@ -64,46 +64,24 @@ struct TradingRecordBatch: Sendable {
         }
     }
 
-    /// Creates the session-local staging tables; once per connection, before the first batch.
-    static func prepare(on connection: GuardedConnection, logger: Logger) async throws {
-        for table in [tradesTable, positionsTable] {
-            try await connection.query(PostgresQuery(unsafeSQL: table.stagingDefinition), logger: logger)
-        }
-    }
-
     /// Writes the batch inside the caller's transaction.
     func apply(on connection: GuardedConnection, logger: Logger) async throws {
-        try await Self.tradesTable.write(trades, bytesPerRow: 320, encode: TradeRepository.encode, on: connection, logger: logger)
-        try await Self.positionsTable.write(positions, bytesPerRow: 256, encode: PositionRepository.encode, on: connection, logger: logger)
+        try await Self.upsert(trades, into: TradeRepository.table, TradeRepository.writtenColumns, bytesPerRow: 320,
+                              encode: TradeRepository.encode, onConflict: TradeRepository.onConflict, on: connection, logger: logger)
+        try await Self.upsert(positions, into: PositionRepository.table, PositionRepository.writtenColumns, bytesPerRow: 256,
+                              encode: PositionRepository.encode, onConflict: PositionRepository.onConflict, on: connection, logger: logger)
         for change in others { try await change.apply(on: connection) }
     }
 
-    static let tradesTable = StagedTable(table: TradeRepository.table, columns: TradeRepository.writtenColumns,
-                                         onConflict: TradeRepository.onConflict)
-    static let positionsTable = StagedTable(table: PositionRepository.table, columns: PositionRepository.writtenColumns,
-                                            onConflict: PositionRepository.onConflict)
-
-    /// A table written through a session-local copy of it: rows are streamed there with COPY,
-    /// then upserted in one statement, as its repository's one-row upsert would one by one.
-    struct StagedTable: Sendable {
-        var table: String
-        /// The upsert's columns, in the order the rows are encoded.
-        var columns: String
-        var onConflict: String
-
-        var staging: String { "writer_\(table)" }
-        var stagingDefinition: String { "CREATE TEMP TABLE IF NOT EXISTS \(staging) (LIKE \(table)) ON COMMIT DELETE ROWS" }
-
-        /// Stages and upserts `rows` (at most one per key); nothing when there are none.
-        func write<Row>(_ rows: [Row], bytesPerRow: Int, encode: (Row, inout CopyTextEncoder) -> Void,
-                        on connection: GuardedConnection, logger: Logger) async throws {
-            guard !rows.isEmpty else { return }
-            var text = CopyTextEncoder(capacity: rows.count * bytesPerRow)
-            for row in rows { encode(row, &text) }
-            let columnList = columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            try await connection.copy(text.take(), into: staging, columns: columnList, logger: logger)
-            try await connection.query(PostgresQuery(unsafeSQL: "INSERT INTO \(table) (\(columns)) SELECT \(columns) FROM \(staging) \(onConflict)"),
-                                       logger: logger)
-        }
+    /// Upserts `rows` (at most one per key) in one statement, as their repository's one-row
+    /// upsert would one by one; nothing when there are none.
+    private static func upsert<Row>(_ rows: [Row], into table: String, _ columns: ColumnArrays.Columns, bytesPerRow: Int,
+                                    encode: (Row, inout ColumnArrays) -> Void, onConflict: String,
+                                    on connection: GuardedConnection, logger: Logger) async throws {
+        guard !rows.isEmpty else { return }
+        var arrays = ColumnArrays(columns, bytesPerRow: bytesPerRow, rows: rows.count)
+        for row in rows { encode(row, &arrays) }
+        try await connection.query(arrays.query("INSERT INTO \(table) (\(columns.list)) SELECT * FROM \(arrays.unnest()) \(onConflict)"),
+                                   logger: logger)
     }
 }

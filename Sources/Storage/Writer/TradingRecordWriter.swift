@@ -170,15 +170,7 @@ public final class TradingRecordWriter: Sendable {
                     if let existing = session, !existing.connection.isClosed {
                         live = existing
                     } else {
-                        let fresh = ConnectionLossGuard(try await target.connect(logger: logger), resources: resources)
-                        // Only a connection with its staging tables is kept: the batches need them.
-                        do {
-                            try await fresh.run { [logger] connection in try await TradingRecordBatch.prepare(on: connection, logger: logger) }
-                        } catch {
-                            try? await fresh.connection.close()
-                            throw error
-                        }
-                        live = fresh
+                        live = ConnectionLossGuard(try await target.connect(logger: logger), resources: resources)
                         session = live
                         if lost { counts.withLock { $0.statistics.reconnects += 1 } }
                     }
