@@ -136,7 +136,8 @@ public final class OKXPrivateSocket: Sendable {
             case .halt(let reason):
                 logger.critical("okx private socket: halted", metadata: ["reason": "\(reason)"])
             case .reconnectScheduled(let reason, let at):
-                logger.info("okx private socket: reconnect scheduled", metadata: ["reason": "\(reason)", "at": "\(at)"])
+                // A warning: until it reconnects, the runtime hears nothing of its orders' fills.
+                logger.warning("okx private socket: reconnect scheduled", metadata: ["reason": "\(reason)", "at": "\(at)"])
             }
         }
     }
