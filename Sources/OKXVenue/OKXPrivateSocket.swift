@@ -112,6 +112,7 @@ public final class OKXPrivateSocket: Sendable {
             case .startReconciliation(let generation):
                 inner.withLock { $0.reconciliations += 1 }
                 logger.info("okx private socket: subscribed; reconciling", metadata: ["generation": "\(generation)"])
+                warnIfStillReconciling(generation, after: TimeAmount.nanoseconds(inner.withLock { $0.session.handshakeAllowanceNanoseconds }))
                 Task { [self] in
                     // A reconciliation that could not pull OKX's state is tried again (pushes stay
                     // buffered meanwhile) until it completes or this connection is gone.
@@ -139,6 +140,18 @@ public final class OKXPrivateSocket: Sendable {
                 // A warning: until it reconnects, the runtime hears nothing of its orders' fills.
                 logger.warning("okx private socket: reconnect scheduled", metadata: ["reason": "\(reason)", "at": "\(at)"])
             }
+        }
+    }
+
+    /// Pushes stay buffered until a reconciliation ends, and nothing else times one out (each
+    /// of its REST calls has its own timeout): a long one is said, again at every doubling.
+    private func warnIfStillReconciling(_ generation: Int, after delay: TimeAmount, waited: TimeAmount = .zero) {
+        group.next().scheduleTask(in: delay) { [self] in
+            guard case .reconciling(let current) = state, current == generation else { return }
+            let total = waited + delay
+            logger.warning("okx private socket: still reconciling; order and position pushes wait until it ends",
+                           metadata: ["generation": "\(generation)", "for_ms": "\(total.nanoseconds / 1_000_000)"])
+            warnIfStillReconciling(generation, after: delay * 2, waited: total)
         }
     }
 
