@@ -92,6 +92,9 @@ public final class OKXTradingSession {
             }
             socket.start()
             try await waitUntilReady(socket, within: configuration.startTimeout, url: configuration.privateWebSocketURL)
+            // What the first reconciliation found (a position no order explains halts the
+            // strategies) is the host's to act on before the strategies start.
+            await venue.takeDeskNotes()
             let refresh = Task { [rest, socket, logger, deadMan] in
                 var deadMan = deadMan
                 while !Task.isCancelled {

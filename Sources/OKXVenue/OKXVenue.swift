@@ -172,6 +172,12 @@ public final class OKXVenue: ExecutionVenue {
 
     /// What operators must see and the host must do since the last call. In-doubt orders are
     /// only logged (the desk did): they are routine and settle themselves.
+    /// Takes the notes the desk made so far without waiting for the worker: at start-up, those
+    /// of the first reconciliation, which the host acts on (a halt) before any strategy starts.
+    public func takeDeskNotes() async {
+        notes += await desk.takeNotes()
+    }
+
     public func takeNotices() -> [VenueNotice] {
         defer { notes.removeAll() }
         return notes.compactMap(\.notice)

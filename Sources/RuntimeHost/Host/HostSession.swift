@@ -115,6 +115,10 @@ public final class HostSession {
             }
         }
 
+        // A halt the venue found while starting (OKX's first reconciliation) holds from the
+        // strategies' first callback: acted on later, market data the feed already delivered
+        // could make them trade first.
+        await actOnVenueNotices()
         engine.start(at: WallClock.now())
         // Every series exists, at zero, before the first scrape.
         publishMetrics()
