@@ -30,7 +30,7 @@ import TradingCore
         try await ScratchDatabase.with(migrated: false) { _, client in
             let query = sent.query("""
                 SELECT id::text, name, amount::text, count, flag, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), tags::text
-                FROM \(sent.unnest()) AS row (\(Self.columns.list))
+                FROM \(sent.unnest) AS row (\(Self.columns.list))
                 """)
             var rows: [[String?]] = []
             for try await (id, name, amount, count, flag, at, tags) in try await client.query(query)
@@ -50,7 +50,7 @@ import TradingCore
     @Test func noRowsIsAnEmptySet() async throws {
         let arrays = ColumnArrays(Self.columns)
         try await ScratchDatabase.with(migrated: false) { _, client in
-            let query = arrays.query("SELECT count(*)::int8 FROM \(arrays.unnest())")
+            let query = arrays.query("SELECT count(*)::int8 FROM \(arrays.unnest)")
             var count: Int64 = -1
             for try await value in try await client.query(query).decode(Int64.self) { count = value }
             #expect(count == 0)

@@ -9,9 +9,9 @@ import TradingCore
 /// Why not COPY: postgres-nio 1.33's COPY ends the process (`preconditionFailure`) when the
 /// server closes the connection mid-COPY (a restart), because every later call on the copy
 /// writer, even the one that reports the failure, finds the connection's state machine closed.
-/// A parameterized statement fails like any query instead. Binary arrays cost the server less
-/// than COPY's text: times, integers, booleans and UUIDs arrive as fixed-width values, and
-/// only numbers and text are sent as text (numbers are cast to `numeric` in the statement).
+/// A parameterized statement fails like any query instead, and measured as fast as COPY: times,
+/// integers, booleans and UUIDs arrive as fixed-width values, and only numbers and text are sent
+/// as text (numbers are cast to `numeric` in the statement).
 ///
 /// Values are appended row by row in column order, as the statement lists the columns; every
 /// row must give every column.
@@ -85,14 +85,14 @@ struct ColumnArrays: Sendable {
 
     var isEmpty: Bool { rowCount == 0 }
 
-    /// `unnest($first::type[], ...)`, the rows as a set (one parameter per column).
-    func unnest(firstParameter first: Int = 1) -> String {
-        let arguments = kinds.enumerated().map { index, kind in "$\(first + index)::\(kind.sqlArrayType)" }
+    /// `unnest($1::type[], ...)`, the rows as a set (one parameter per column).
+    var unnest: String {
+        let arguments = kinds.enumerated().map { index, kind in "$\(index + 1)::\(kind.sqlArrayType)" }
         return "unnest(\(arguments.joined(separator: ", ")))"
     }
 
-    /// The column arrays, in order, as the parameters of ``unnest(firstParameter:)``.
-    func bindings() -> PostgresBindings {
+    /// The column arrays, in order, as the parameters of ``unnest``.
+    private func bindings() -> PostgresBindings {
         var bindings = PostgresBindings(capacity: kinds.count)
         for index in kinds.indices {
             bindings.append(BinaryArray(type: kinds[index].arrayType, elementType: kinds[index].elementType,
@@ -101,7 +101,7 @@ struct ColumnArrays: Sendable {
         return bindings
     }
 
-    /// A statement of `sql` with ``bindings()``; `sql` reads the rows with ``unnest(firstParameter:)``.
+    /// A statement of `sql` with ``bindings()``; `sql` reads the rows with ``unnest``.
     func query(_ sql: String) -> PostgresQuery {
         PostgresQuery(unsafeSQL: sql, binds: bindings())
     }

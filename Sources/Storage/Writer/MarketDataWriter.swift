@@ -227,7 +227,7 @@ public final class MarketDataWriter: Sendable {
         do {
             if !batch.ticks.isEmpty {
                 try await connection.query(batch.ticks.query(
-                    "INSERT INTO market_ticks (\(Self.tickColumns.list)) SELECT * FROM \(batch.ticks.unnest())"), logger: logger)
+                    "INSERT INTO market_ticks (\(Self.tickColumns.list)) SELECT * FROM \(batch.ticks.unnest)"), logger: logger)
                 // Skipped by migration 012's trigger: their (symbol, trade id) was already stored.
                 let skipped = try await count(connection, "SELECT coalesce(nullif(current_setting('runtime.duplicate_ticks', true), ''), '0')::int8")
                 outcome.written += batch.ticks.rowCount - skipped
@@ -239,7 +239,7 @@ public final class MarketDataWriter: Sendable {
                     WITH inserted AS (
                         INSERT INTO market_ohlcv (\(Self.candleColumns.list))
                         SELECT DISTINCT ON (symbol, interval, timestamp) \(Self.candleColumns.list)
-                        FROM \(batch.candles.unnest()) WITH ORDINALITY AS bar (\(Self.candleColumns.list), seq)
+                        FROM \(batch.candles.unnest) WITH ORDINALITY AS bar (\(Self.candleColumns.list), seq)
                         ORDER BY symbol, interval, timestamp, seq DESC
                         ON CONFLICT (symbol, interval, timestamp) DO UPDATE SET open = EXCLUDED.open, high = EXCLUDED.high,
                             low = EXCLUDED.low, close = EXCLUDED.close, volume = EXCLUDED.volume, quote_volume = EXCLUDED.quote_volume
@@ -249,12 +249,12 @@ public final class MarketDataWriter: Sendable {
             }
             if !batch.books.isEmpty {
                 try await connection.query(batch.books.query(
-                    "INSERT INTO order_book_snapshots (\(Self.bookColumns.list)) SELECT * FROM \(batch.books.unnest())"), logger: logger)
+                    "INSERT INTO order_book_snapshots (\(Self.bookColumns.list)) SELECT * FROM \(batch.books.unnest)"), logger: logger)
                 outcome.written += batch.books.rowCount
             }
             if !batch.metrics.isEmpty {
                 try await connection.query(batch.metrics.query(
-                    "INSERT INTO system_metrics (\(Self.metricColumns.list)) SELECT * FROM \(batch.metrics.unnest())"), logger: logger)
+                    "INSERT INTO system_metrics (\(Self.metricColumns.list)) SELECT * FROM \(batch.metrics.unnest)"), logger: logger)
                 outcome.written += batch.metrics.rowCount
             }
             if let commit, let transaction = try await TransactionStatus.current(on: connection, logger: logger) {
