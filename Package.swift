@@ -203,7 +203,7 @@ let package = Package(
         .testTarget(name: "DataQualityTests", dependencies: ["TestSupport", "DataQuality", "MarketData", sdk]),
         .testTarget(name: "RiskTests", dependencies: ["TestSupport", "Risk", "Ledger", "Portfolio", sdk, .product(name: "Yams", package: "Yams")]),
         // The watchdog, signal waits and child processes every test target uses (no test hangs).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: [logging], path: "Tests/TestSupport"),
         // Literal constructors and sample instruments shared by the trading tests.
         .target(name: "TradingTestSupport", dependencies: [sdk], path: "Tests/TradingTestSupport"),
         // The OKX core's tests: pure and fast; the fault property draws from MarketData's seeded SplitMix64.

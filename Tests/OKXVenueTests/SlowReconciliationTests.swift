@@ -15,8 +15,9 @@ import TradingTestSupport
 struct SlowReconciliationTests {
     @Test("a reconciliation that takes longer than the handshake allowance is warned about until it ends")
     func longReconciliationIsWarnedAbout() async throws {
-        let lines = LinesLogged()
-        let logger = Logger(label: "okx-slow-reconciliation") { _ in lines }
+        let lines = LogLines()
+        let logger = lines.logger(label: "okx-slow-reconciliation", level: .warning)
+        let stillReconciling = { lines.lines.filter { $0.contains("still reconciling") }.count }
         let server = try await OKXPrivateTestServer.start(script: OKXPrivateScript(accounts: [testAccount], instruments: [btcSwap]),
                                                           logger: logger)
         let released = Mutex(false)
@@ -36,33 +37,9 @@ struct SlowReconciliationTests {
             socket.stop()
             Task { try? await server.shutdown() }
         }
-        try await Wait.until("two warnings about the reconciliation", within: .minutes(2)) { lines.stillReconciling.count >= 2 }
+        try await Wait.until("two warnings about the reconciliation", within: .minutes(2)) { stillReconciling() >= 2 }
         #expect(socket.state == .reconciling(generation: 1))
         released.withLock { $0 = true }
         try await Wait.until("the socket to be ready once the reconciliation ended", within: .minutes(2)) { socket.state == .ready }
-    }
-}
-
-/// The messages of the warnings logged through it.
-private final class LinesLogged: LogHandler, Sendable {
-    private let warnings = Mutex<[String]>([])
-
-    var stillReconciling: [String] { warnings.withLock { $0.filter { $0.contains("still reconciling") } } }
-
-    var metadata: Logger.Metadata {
-        get { [:] }
-        set {}
-    }
-    var logLevel: Logger.Level {
-        get { .warning }
-        set {}
-    }
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { nil }
-        set {}
-    }
-
-    func log(event: LogEvent) {
-        warnings.withLock { $0.append("\(event.message)") }
     }
 }

@@ -10,25 +10,6 @@ import TradingCore
 /// minute that had trades, with the OHLCV and trade count of that minute, before the trade that
 /// completed it; and the same bars when built from one-second candles of the same trades.
 @Suite(.watchdog) struct BarReplayTests {
-    /// Log lines, collected from the engine's logger (the probe strategy logs what it receives).
-    final class LogLines: @unchecked Sendable {
-        private let lock = NSLock()
-        private var collected: [String] = []
-        func append(_ line: String) { lock.withLock { collected.append(line) } }
-        var lines: [String] { lock.withLock { collected } }
-    }
-
-    struct CapturingLogHandler: LogHandler {
-        let sink: LogLines
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .info
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) { sink.append(event.message.description) }
-    }
-
     static func manifest(channels: String, bars: String) -> String {
         """
         name: bar_probe
@@ -54,7 +35,7 @@ import TradingCore
         let sink = LogLines()
         let engine = try TradingEngine(strategies: [strategy], instruments: PluginTestSupport.catalog.instruments, quality: .standard,
                                        accountLimits: .init(), venue: .init(orderIdSessionTag: "B"), options: .init(mode: .replay, runTag: "B"),
-                                       logger: Logger(label: "test.bars") { _ in CapturingLogHandler(sink: sink) })
+                                       logger: sink.logger(label: "test.bars"))
         if let first = events.first { engine.start(at: first.timestamp) }
         for event in events { engine.handle(event, receivedAt: event.timestamp) }
         engine.stop(at: engine.clock)
