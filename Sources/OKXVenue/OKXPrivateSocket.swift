@@ -112,7 +112,7 @@ public final class OKXPrivateSocket: Sendable {
             case .startReconciliation(let generation):
                 inner.withLock { $0.reconciliations += 1 }
                 logger.info("okx private socket: subscribed; reconciling", metadata: ["generation": "\(generation)"])
-                warnIfStillReconciling(generation, after: TimeAmount.nanoseconds(inner.withLock { $0.session.handshakeAllowanceNanoseconds }))
+                warnIfStillReconciling(generation, after: handshakeAllowance)
                 Task { [self] in
                     // A reconciliation that could not pull OKX's state is tried again (pushes stay
                     // buffered meanwhile) until it completes or this connection is gone.
@@ -141,6 +141,11 @@ public final class OKXPrivateSocket: Sendable {
                 logger.warning("okx private socket: reconnect scheduled", metadata: ["reason": "\(reason)", "at": "\(at)"])
             }
         }
+    }
+
+    /// How long a handshake step may take now (``OKXPrivateSession/handshakeAllowanceNanoseconds``).
+    private var handshakeAllowance: TimeAmount {
+        .nanoseconds(inner.withLock { $0.session.handshakeAllowanceNanoseconds })
     }
 
     /// Pushes stay buffered until a reconciliation ends, and nothing else times one out (each
@@ -194,7 +199,7 @@ public final class OKXPrivateSocket: Sendable {
         future.whenFailure { [self] error in lost(generation: generation, reason: "\(error)") }
         // websocket-kit may never complete a connect whose connection the server closed before the
         // upgrade; the session has no timer for that state, so the driver gives the attempt up.
-        let timeout = TimeAmount.nanoseconds(inner.withLock { $0.session.handshakeAllowanceNanoseconds })
+        let timeout = handshakeAllowance
         group.next().scheduleTask(in: timeout) { [self] in
             var actions: [OKXPrivateSession.Action] = []
             inner.withLock { inner in
