@@ -41,8 +41,9 @@ import TradingCore
 
     /// Ticks are inserted straight into market_ticks; in a batch re-sending stored ticks (a replay,
     /// a reconnect) the table's trigger skips exactly the duplicates and the writer counts them.
-    @Test func reSentTicksAreSkippedByTheirUniqueKey() async throws {
-        try await ScratchDatabase.with { database, _ in
+    @Test(arguments: SchemaFlavor.allCases) func reSentTicksAreSkippedByTheirUniqueKey(flavor: SchemaFlavor) async throws {
+        guard try await ScratchDatabase.flavors().contains(flavor) else { return }
+        try await ScratchDatabase.with(flavor: flavor) { database, _ in
             let writer = MarketDataWriter(target: database.target, configuration: .init(capacity: 10_000, batchSize: 1_000))
             var generator = TickGenerator(seed: 11)
             let ticks = try generator.ticks(symbol: "BTC-USDT", count: 3_000, start: Timestamp.utc(2026, 11, 20), spanSeconds: 3_600, base: 90_000)
@@ -69,8 +70,9 @@ import TradingCore
 
     /// Rows whose time has no partition (a 2022 replay, a clock far ahead) go through the direct
     /// INSERT too: none is refused, and a re-sent one is still skipped as a duplicate.
-    @Test func rowsWithoutAPartitionAreWrittenByTheBatchingWriter() async throws {
-        try await ScratchDatabase.with { database, _ in
+    @Test(arguments: SchemaFlavor.allCases) func rowsWithoutAPartitionAreWrittenByTheBatchingWriter(flavor: SchemaFlavor) async throws {
+        guard try await ScratchDatabase.flavors().contains(flavor) else { return }
+        try await ScratchDatabase.with(flavor: flavor) { database, _ in
             let writer = MarketDataWriter(target: database.target)
             let drain = Task { await writer.run() }
             var generator = TickGenerator(seed: 5)
@@ -113,8 +115,9 @@ import TradingCore
         }
     }
 
-    @Test func writesEveryKindOfMarketData() async throws {
-        try await ScratchDatabase.with { database, client in
+    @Test(arguments: SchemaFlavor.allCases) func writesEveryKindOfMarketData(flavor: SchemaFlavor) async throws {
+        guard try await ScratchDatabase.flavors().contains(flavor) else { return }
+        try await ScratchDatabase.with(flavor: flavor) { database, client in
             let writer = MarketDataWriter(target: database.target)
             let drain = Task { await writer.run() }
             let instrument = try InstrumentId(parsing: "BTC-USDT-SWAP")
