@@ -93,6 +93,15 @@ public struct DailyPerformance: Hashable, Sendable {
     /// shutdown time for a partial one. `openingEquity` is the equity carried from before the date.
     public static func compute(strategy: StrategyName, date: UTCDate, trades: [ClosedTrade], samples: [EquitySample],
                                openingEquity: Money?, periodEnd: Timestamp? = nil, mode: TradingMode) -> DailyPerformance {
+        let own = samples.lazy.filter { $0.strategy == strategy }.map { TimedEquity(timestamp: $0.timestamp, equity: $0.equity) }
+        return compute(strategy: strategy, date: date, trades: trades, samples: Array(own), openingEquity: openingEquity,
+                       periodEnd: periodEnd, mode: mode)
+    }
+
+    /// ``compute(strategy:date:trades:samples:openingEquity:periodEnd:mode:)`` over the strategy's
+    /// own samples, in the order recorded.
+    static func compute(strategy: StrategyName, date: UTCDate, trades: [ClosedTrade], samples: [TimedEquity],
+                        openingEquity: Money?, periodEnd: Timestamp?, mode: TradingMode) -> DailyPerformance {
         let end = min(periodEnd ?? date.end, date.end)
         let dayTrades = trades.filter {
             $0.strategy == strategy && $0.completedAt >= date.start && $0.completedAt < date.end && !$0.filledQuantity.isZero
@@ -131,7 +140,7 @@ public struct DailyPerformance: Hashable, Sendable {
             result.profitFactor = ratio(wins.value, losses.value.magnitude)
         }
 
-        let path = equityPath(strategy: strategy, date: date, end: end, samples: samples, openingEquity: openingEquity)
+        let path = equityPath(date: date, end: end, samples: samples, openingEquity: openingEquity)
         if let opening = path.first, let closingEquity = path.last, opening.equity.value.isPositive {
             result.returnPct = ratio((closingEquity.equity.value - opening.equity.value).times(100), opening.equity.value)
         }
@@ -154,21 +163,22 @@ public struct DailyPerformance: Hashable, Sendable {
     }
 
     /// The opening equity and the date's samples up to `end`, in time order.
-    static func equityPath(strategy: StrategyName, date: UTCDate, end: Timestamp, samples: [EquitySample],
-                           openingEquity: Money?) -> [EquitySample] {
-        let own = samples.filter { $0.strategy == strategy }.sorted { $0.timestamp < $1.timestamp }
-        var path: [EquitySample] = []
+    static func equityPath(date: UTCDate, end: Timestamp, samples: [TimedEquity], openingEquity: Money?) -> [TimedEquity] {
+        // Recorded in time order but for a late arrival now and then: sorted only then.
+        var own = samples
+        if zip(own, own.dropFirst()).contains(where: { $0.timestamp > $1.timestamp }) { own.sort { $0.timestamp < $1.timestamp } }
+        var path: [TimedEquity] = []
         if let openingEquity {
-            path.append(EquitySample(strategy: strategy, timestamp: date.start, equity: openingEquity))
+            path.append(TimedEquity(timestamp: date.start, equity: openingEquity))
         } else if let before = own.last(where: { $0.timestamp < date.start }) {
-            path.append(EquitySample(strategy: strategy, timestamp: date.start, equity: before.equity))
+            path.append(TimedEquity(timestamp: date.start, equity: before.equity))
         }
-        path += own.filter { $0.timestamp >= date.start && $0.timestamp <= end && $0.timestamp < date.end }
+        path += own.lazy.filter { $0.timestamp >= date.start && $0.timestamp <= end && $0.timestamp < date.end }
         return path
     }
 
     /// The hourly Sharpe ratio of `path` (in time order) from its first point to `end`.
-    static func hourlySharpe(path: [EquitySample], end: Timestamp) -> FixedPoint? {
+    static func hourlySharpe(path: [TimedEquity], end: Timestamp) -> FixedPoint? {
         guard let first = path.first else { return nil }
         var gridEquity: [Double] = [first.equity.value.doubleValue]
         var index = 0

@@ -29,11 +29,13 @@ public struct DailyPerformanceTracker: Sendable {
     private var clock: Timestamp?
     /// The earliest date not rolled up: everything stamped before its start is late.
     private var firstOpenDate: UTCDate?
-    /// The trades and samples of the open dates, in the order recorded.
+    /// The trades of the open dates, in the order recorded.
     private var trades: [ClosedTrade] = []
-    private var samples: [EquitySample] = []
-    /// Each strategy's last equity before ``firstOpenDate``.
-    private var carriedEquity: [StrategyName: Money] = [:]
+    /// The strategies sampled so far, in the order first seen, and by the same index their
+    /// samples of the open dates (in the order recorded) and last equity before ``firstOpenDate``.
+    private var sampled: [StrategyName] = []
+    private var samples: [[TimedEquity]] = []
+    private var carriedEquity: [Money?] = []
 
     /// - Parameter rollupDelay: the grace after midnight for late trades and samples
     ///   (negative counts as zero).
@@ -56,11 +58,11 @@ public struct DailyPerformanceTracker: Sendable {
         }
         guard open > previous else { return [] }
         let rows = openDates().filter { $0 < open }.flatMap { rollUp($0, periodEnd: $0.end) }
-        for strategy in Self.distinct(samples.lazy.map(\.strategy)) {
-            if let equity = lastEquity(of: strategy, before: open.start) { carriedEquity[strategy] = equity }
+        for index in samples.indices {
+            if let equity = Self.lastEquity(in: samples[index], before: open.start) { carriedEquity[index] = equity }
+            samples[index].removeAll { $0.timestamp < open.start }
         }
         trades.removeAll { $0.completedAt < open.start }
-        samples.removeAll { $0.timestamp < open.start }
         firstOpenDate = open
         return rows
     }
@@ -75,7 +77,17 @@ public struct DailyPerformanceTracker: Sendable {
     /// Adds an equity sample (first rolling up the dates whose grace its time passes).
     public mutating func record(_ sample: EquitySample) -> [DailyPerformance] {
         let rows = advance(to: sample.timestamp)
-        if isOpen(sample.timestamp) { samples.append(sample) } else { lateDroppedCount += 1 }
+        guard isOpen(sample.timestamp) else {
+            lateDroppedCount += 1
+            return rows
+        }
+        let index = sampled.lastIndex(of: sample.strategy) ?? {
+            sampled.append(sample.strategy)
+            samples.append([])
+            carriedEquity.append(nil)
+            return sampled.count - 1
+        }()
+        samples[index].append(TimedEquity(timestamp: sample.timestamp, equity: sample.equity))
         return rows
     }
 
@@ -91,33 +103,36 @@ public struct DailyPerformanceTracker: Sendable {
 
     /// The dates with a trade or sample kept, in order.
     private func openDates() -> [UTCDate] {
-        Self.distinct(trades.lazy.map { UTCDate(containing: $0.completedAt) } + samples.lazy.map { UTCDate(containing: $0.timestamp) }).sorted()
+        Self.distinct(trades.lazy.map { UTCDate(containing: $0.completedAt) }
+                      + samples.lazy.joined().map { UTCDate(containing: $0.timestamp) }).sorted()
     }
 
     private func rollUp(_ date: UTCDate, periodEnd: Timestamp) -> [DailyPerformance] {
         let onDate = { (time: Timestamp) in time >= date.start && time < date.end }
-        let strategies = Self.distinct(trades.lazy.filter { onDate($0.completedAt) }.map(\.strategy)
-                                       + samples.lazy.filter { onDate($0.timestamp) }.map(\.strategy))
-        return strategies.sorted().map { strategy in
-            DailyPerformance.compute(strategy: strategy, date: date, trades: trades, samples: samples,
-                                     openingEquity: lastEquity(of: strategy, before: date.start) ?? carriedEquity[strategy],
-                                     periodEnd: periodEnd, mode: mode)
+        let traded = Self.distinct(trades.lazy.filter { onDate($0.completedAt) }.map(\.strategy))
+        let strategies = traded + sampled.indices.filter { samples[$0].contains { onDate($0.timestamp) } }.map { sampled[$0] }
+        return Self.distinct(strategies).sorted().map { strategy in
+            let index = sampled.firstIndex(of: strategy)
+            let own = index.map { samples[$0] } ?? []
+            return DailyPerformance.compute(strategy: strategy, date: date, trades: trades, samples: own,
+                                            openingEquity: Self.lastEquity(in: own, before: date.start) ?? index.flatMap { carriedEquity[$0] },
+                                            periodEnd: periodEnd, mode: mode)
         }
     }
 
-    /// The distinct values of `values`, which hold a day's samples (one per mark) of a few
-    /// strategies in runs: comparing with the values already found beats hashing every one.
+    /// The distinct values of `values`, which hold the dates of a day's samples (one per mark)
+    /// or a few strategies, in runs: comparing with the values already found beats hashing every one.
     private static func distinct<Values: Sequence>(_ values: Values) -> [Values.Element] where Values.Element: Equatable {
         var found: [Values.Element] = []
         for value in values where found.last != value && !found.contains(value) { found.append(value) }
         return found
     }
 
-    /// The strategy's kept sample with the latest time before `time` (samples can be recorded
+    /// The equity of the sample with the latest time before `time` (samples can be recorded
     /// out of order; on a tie, the one recorded last).
-    private func lastEquity(of strategy: StrategyName, before time: Timestamp) -> Money? {
-        var latest: EquitySample?
-        for sample in samples where sample.strategy == strategy && sample.timestamp < time {
+    private static func lastEquity(in samples: [TimedEquity], before time: Timestamp) -> Money? {
+        var latest: TimedEquity?
+        for sample in samples where sample.timestamp < time {
             if latest.map({ sample.timestamp >= $0.timestamp }) ?? true { latest = sample }
         }
         return latest?.equity
