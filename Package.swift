@@ -52,6 +52,10 @@ func benchmarkDependencies(of suite: String) -> [Target.Dependency] {
     return result
 }
 
+// The engine's modules: each engine is driven by one event loop, and every event reads and writes
+// their class properties many times. Release builds skip Swift's dynamic exclusivity checks
+// there (they were about 5% of a candles replay); debug builds, which the tests run, keep them.
+let engineSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 let sdk: Target.Dependency = .product(name: "StrategyKit", package: "StrategyKit")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 
@@ -115,8 +119,8 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
-        .target(name: "DataQuality", dependencies: [sdk]),
-        .target(name: "Execution", dependencies: [sdk]),
+        .target(name: "DataQuality", dependencies: [sdk], swiftSettings: engineSettings),
+        .target(name: "Execution", dependencies: [sdk], swiftSettings: engineSettings),
         // The pure core of the OKX private venue: signing, order lifecycle with an in-doubt state,
         // fill accounting, error classes, rate buckets, the private session and the reconciler, and
         // the private-message codec. No I/O: drivers (REST, WebSocket) come as thin shells around it.
@@ -135,7 +139,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "WebSocketKit", package: "websocket-kit"),
         ]),
-        .target(name: "Portfolio", dependencies: [sdk]),
+        .target(name: "Portfolio", dependencies: [sdk], swiftSettings: engineSettings),
         // Backtest statistics (returns, Sharpe, drawdown, ...) as pure functions of an equity series and trades.
         .target(name: "Analytics", dependencies: [sdk]),
         // Inline SVG charts (line, drawdown area, bars): no dependencies, shared by reports and any web view.
@@ -144,8 +148,8 @@ let package = Package(
         .target(name: "Reports", dependencies: [sdk, "Analytics", "Charts"]),
         // The one record of positions (the portfolio's) and open orders that strategies, risk and
         // the invariant checker read.
-        .target(name: "Ledger", dependencies: [sdk, "Portfolio"]),
-        .target(name: "Risk", dependencies: [sdk, "Ledger"]),
+        .target(name: "Ledger", dependencies: [sdk, "Portfolio"], swiftSettings: engineSettings),
+        .target(name: "Risk", dependencies: [sdk, "Ledger"], swiftSettings: engineSettings),
         .target(name: "Storage", dependencies: [
             sdk, logging,
             .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -165,7 +169,7 @@ let package = Package(
             // /metrics when no console serves it: the same HTTP stack as the console's.
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ]),
+        ], swiftSettings: engineSettings),
         // StrategyTester: a strategy type run in-process (no plugin library, no database) through the
         // host's engine, quality gate, risk engine, paper venue and portfolio, for strategies' test targets.
         .target(name: "StrategyKitTesting", dependencies: [
