@@ -44,10 +44,10 @@ extension PaperVenue {
     /// A trade on an instrument without a book: the trades model prices the instrument from now
     /// on, and orders waiting for a price point meet this trade.
     func priceWithoutBook(_ trade: TradeTick, events: inout [VenueEvent]) {
-        guard let slot = booklessSlot(of: trade.instrument, model: .trades) else { return }
-        bookless.values[slot].model = .trades
-        bookless.values[slot].lastPrice = trade.price
-        if !bookless.values[slot].awaiting.isEmpty {
+        guard let slot = bookless.index(of: trade.instrument, creating: BooklessMarket(model: .trades)) else { return }
+        bookless[slot].model = .trades
+        bookless[slot].lastPrice = trade.price
+        if !bookless[slot].awaiting.isEmpty {
             resolveAwaiting(trade.instrument, price: trade.price, model: .trades, at: trade.timestamp, events: &events)
         }
     }
@@ -55,9 +55,9 @@ extension PaperVenue {
     /// A confirmed bar on an instrument priced by bars: orders meet its price path.
     func playBar(_ candle: Candle, events: inout [VenueEvent]) {
         let id = candle.instrument
-        guard let slot = booklessSlot(of: id, model: .candles), bookless.values[slot].model == .candles else { return }
-        if let interval = bookless.values[slot].barInterval, candle.interval.seconds > interval.seconds { return }
-        bookless.values[slot].barInterval = candle.interval
+        guard let slot = bookless.index(of: id, creating: BooklessMarket(model: .candles)), bookless[slot].model == .candles else { return }
+        if let interval = bookless[slot].barInterval, candle.interval.seconds > interval.seconds { return }
+        bookless[slot].barInterval = candle.interval
         let path = BarPath(candle)
         let time = candle.openTime
         // Resting orders are looked up at the open and again after the orders waiting for it
@@ -67,25 +67,25 @@ extension PaperVenue {
         for index in 0..<BarPath.count {
             let price = path[index]
             if hasResting { fillRestingThrough(price, instrument: id, at: time, events: &events) }
-            if index == 0, !bookless.values[slot].awaiting.isEmpty {
+            if index == 0, !bookless[slot].awaiting.isEmpty {
                 resolveAwaiting(id, price: price, model: .candles, at: time, events: &events)
                 hasResting = resting[id].map { !$0.isEmpty } ?? false
             }
         }
         // The slot still holds this instrument: filling orders changes values, never keys.
-        bookless.values[slot].lastPrice = path[BarPath.count - 1]
+        bookless[slot].lastPrice = path[BarPath.count - 1]
     }
 
     /// An order that arrived (or was re-priced) on an instrument without a book: under trade
     /// execution it meets the last trade now, under bar execution it waits for the next open.
     func arriveWithoutBook(_ id: ClientOrderId, at time: Timestamp, events: inout [VenueEvent]) {
-        guard let instrument = orders[id]?.request.instrument, let slot = bookless.index(forKey: instrument) else { return }
-        bookless.values[slot].awaiting.removeAll { $0.clientOrderId == id }
-        let market = bookless.values[slot]
+        guard let instrument = orders[id]?.request.instrument, let slot = bookless.index(of: instrument) else { return }
+        bookless[slot].awaiting.removeAll { $0.clientOrderId == id }
+        let market = bookless[slot]
         if market.model == .trades, let price = market.lastPrice {
             meet(id, price: price, model: .trades, at: time, events: &events)
         } else {
-            bookless.values[slot].awaiting.append(AwaitingOrder(clientOrderId: id, arrival: time))
+            bookless[slot].awaiting.append(AwaitingOrder(clientOrderId: id, arrival: time))
         }
     }
 
@@ -98,22 +98,15 @@ extension PaperVenue {
         }
     }
 
-    /// The slot of the instrument's bookless state, created under `model` if it has none yet.
-    private func booklessSlot(of instrument: InstrumentId, model: FillModel) -> Dictionary<InstrumentId, BooklessMarket>.Index? {
-        if let slot = bookless.index(forKey: instrument) { return slot }
-        bookless[instrument] = BooklessMarket(model: model)
-        return bookless.index(forKey: instrument)
-    }
-
     /// Orders waiting for a price point that arrived by `time` meet `price`; later ones keep waiting.
     private func resolveAwaiting(_ instrument: InstrumentId, price: Price, model: FillModel, at time: Timestamp,
                                  events: inout [VenueEvent]) {
-        guard let slot = bookless.index(forKey: instrument), !bookless.values[slot].awaiting.isEmpty else { return }
-        let waiting = bookless.values[slot].awaiting
-        bookless.values[slot].awaiting.removeAll(keepingCapacity: true)
+        guard let slot = bookless.index(of: instrument), !bookless[slot].awaiting.isEmpty else { return }
+        let waiting = bookless[slot].awaiting
+        bookless[slot].awaiting.removeAll(keepingCapacity: true)
         for order in waiting {
             if order.arrival > time {
-                bookless[instrument]?.awaiting.append(order)
+                if let current = bookless.index(of: instrument) { bookless[current].awaiting.append(order) }
             } else {
                 meet(order.clientOrderId, price: price, model: model, at: time, events: &events)
             }

@@ -70,7 +70,7 @@ public final class PaperVenue: ExecutionVenue {
     @exclusivity(unchecked) private var endedOrders: [ClientOrderId] = []
     @exclusivity(unchecked) var resting: [InstrumentId: [RestingOrder]] = [:]
     /// Instruments without a book that trades or candles have priced (see PaperVenue+WithoutBook).
-    @exclusivity(unchecked) var bookless: [InstrumentId: BooklessMarket] = [:]
+    @exclusivity(unchecked) var bookless = BooklessMarkets()
     @exclusivity(unchecked) private var inFlight: [InFlightRequest] = []
     @exclusivity(unchecked) private var inFlightHead = 0
     private var nextSequence = 1
@@ -162,7 +162,7 @@ public final class PaperVenue: ExecutionVenue {
 
     /// The fill model of every instrument the venue has market data for.
     public var fillModels: [InstrumentId: FillModel] {
-        var models = bookless.mapValues(\.model)
+        var models = bookless.models
         for instrument in books.keys { models[instrument] = .book }
         return models
     }
