@@ -142,12 +142,9 @@ public final class Portfolio {
         guard let index = markedIndex(of: instrument) else { return }
         for slot in slotsOfInstrument[index] {
             // A flat position has nothing to mark; leaving it alone keeps its row unchanged.
-            // An unchanged price changes nothing either (checked here to skip the copy below).
-            guard !slots[slot].isFlat, slots[slot].currentPrice != price else { continue }
+            guard !slots[slot].isFlat else { continue }
             // A mark that overflows leaves the position at its last mark; nothing realistic does.
-            var position = slots[slot]
-            if (try? position.mark(to: price, at: time)) == true {
-                slots[slot] = position
+            if (try? slots[slot].mark(to: price, at: time)) == true {
                 if !dirtySlots[slot] {
                     dirtySlots[slot] = true
                     dirtyCount += 1

@@ -116,14 +116,22 @@ public struct Position: Hashable, Sendable {
         return realized
     }
 
-    /// Marks the position to `price`; returns whether anything changed.
+    /// Marks the position to `price`; returns whether anything changed. On a throw the
+    /// position is left as it was.
     @discardableResult
     public mutating func mark(to price: Price, at time: Timestamp) throws(FixedPointArithmeticError) -> Bool {
         guard price != currentPrice else { return false }
+        // Margin and the liquidation estimate follow size, entry and leverage, not the mark:
+        // only the unrealized PnL moves, computed before anything changes.
+        unrealizedPnl = try unrealizedPnl(at: price)
         currentPrice = price
         lastUpdated = time
-        try refresh()
         return true
+    }
+
+    private func unrealizedPnl(at price: Price?) throws(FixedPointArithmeticError) -> Money {
+        guard let price, !signedQuantity.isZero else { return .zero }
+        return Money(try (price.value - averageEntryPrice.value).multiplied(by: baseUnits(signedQuantity)))
     }
 
     private func baseUnits(_ size: FixedPoint) throws(FixedPointArithmeticError) -> FixedPoint {
@@ -133,11 +141,7 @@ public struct Position: Hashable, Sendable {
 
     /// Recomputes unrealized PnL, margin and the liquidation estimate from size, entry and mark.
     private mutating func refresh() throws(FixedPointArithmeticError) {
-        if let currentPrice, !signedQuantity.isZero {
-            unrealizedPnl = Money(try (currentPrice.value - averageEntryPrice.value).multiplied(by: baseUnits(signedQuantity)))
-        } else {
-            unrealizedPnl = .zero
-        }
+        unrealizedPnl = try unrealizedPnl(at: currentPrice)
         guard contractValue != nil else { return }
         let size = try baseUnits(signedQuantity.magnitude)
         guard !size.isZero, leverage.isPositive else {

@@ -180,4 +180,19 @@ struct PortfolioAccountingTests {
         #expect(dropped.map(\.equity) == [money("100"), money("102")])
         #expect(curve.samples.map(\.equity) == [money("102"), money("103")])
     }
+
+    @Test("a mark whose unrealized PnL cannot be represented leaves the position at its last mark, not dirty")
+    func overflowingMark() throws {
+        let portfolio = swapPortfolio()
+        _ = try portfolio.apply(fill(ethSpot, .buy, "1000000000000000", at: "2000", fee: "0", "USDT", time: ms(1_000)))
+        portfolio.mark(ethSpot.id, price: px("2100"), at: ms(2_000))
+        _ = portfolio.takeDirtyRecords()
+        // 10^15 × (10^14 − 2000) is past FixedPoint's range.
+        portfolio.mark(ethSpot.id, price: px("100000000000000"), at: ms(3_000))
+        let position = try #require(portfolio.position(PositionKey(strategy: "alpha", instrument: ethSpot.id)))
+        #expect(position.currentPrice == px("2100"))
+        #expect(position.unrealizedPnl == money("100000000000000000"))
+        #expect(position.lastUpdated == ms(2_000))
+        #expect(!portfolio.hasDirtyPositions)
+    }
 }

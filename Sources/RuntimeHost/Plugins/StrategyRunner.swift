@@ -149,7 +149,10 @@ public final class StrategyRunner {
     public var name: StrategyName { context.name }
 
     /// Whether the strategy receives callbacks.
-    public var isRunning: Bool { state == .running }
+    public var isRunning: Bool {
+        // A pattern, not `==`: equality would copy both states (and a fault's strings) first.
+        if case .running = state { true } else { false }
+    }
 
     /// Delivers `start()`.
     @discardableResult
@@ -284,7 +287,7 @@ public final class StrategyRunner {
     }
 
     private func invoke(_ callback: StrategyCallback, at time: Timestamp, _ body: (any Strategy) throws -> Void) -> CallbackResult {
-        guard state == .running else { return .skipped }
+        guard isRunning else { return .skipped }
         context.setClock(time)
         let started = Self.monotonicNanoseconds()
         watch?.begin(slot: watchSlot, callback: callback, now: started)
