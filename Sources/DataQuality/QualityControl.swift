@@ -158,7 +158,7 @@ public final class QualityControl {
 
     /// The state of `instrument`, created with its resolved rules on first sight.
     func state(for instrument: InstrumentId) -> InstrumentQualityState {
-        if let last = lastState, last.instrument.symbol == instrument.symbol { return last }
+        if let last = lastState, last.instrument == instrument { return last }
         let state: InstrumentQualityState
         if let existing = states[instrument] {
             state = existing

@@ -61,7 +61,9 @@ public struct InstrumentId: Hashable, Comparable, Sendable, CustomStringConverti
     // Market events carry their instrument through every stage of the hot path; an id that held
     // its strings would be reference counted at each copy. The interned description is never
     // freed, so this unretained reference cannot dangle.
-    private unowned(unsafe) let parts: InstrumentIdParts
+    // Visible to inlined code so that comparing and hashing ids (several times per event, from
+    // the host and from plugins) is a pointer operation, not a call into this library.
+    @usableFromInline unowned(unsafe) let parts: InstrumentIdParts
 
     /// The id exactly as OKX writes it.
     public var symbol: String { parts.symbol }
@@ -153,8 +155,8 @@ public struct InstrumentId: Hashable, Comparable, Sendable, CustomStringConverti
 
     public var description: String { symbol }
     // One interned description per id text: the same text is the same object.
-    public static func == (lhs: InstrumentId, rhs: InstrumentId) -> Bool { lhs.parts === rhs.parts }
-    public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(parts)) }
+    @inlinable public static func == (lhs: InstrumentId, rhs: InstrumentId) -> Bool { lhs.parts === rhs.parts }
+    @inlinable public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(parts)) }
     public static func < (lhs: InstrumentId, rhs: InstrumentId) -> Bool { lhs.symbol < rhs.symbol }
 
     public init(from decoder: any Decoder) throws {

@@ -2,7 +2,7 @@ import Synchronization
 
 /// What an instrument id text says, parsed once per process and shared by every
 /// ``InstrumentId`` with that text.
-final class InstrumentIdParts: Sendable {
+@usableFromInline final class InstrumentIdParts: Sendable {
     let symbol: String
     let kind: InstrumentKind
     let base: String
