@@ -24,9 +24,9 @@ struct BooklessMarkets {
     }
 
     /// Where the instrument's market is, created as `market` if it has none.
-    mutating func index(of id: InstrumentId, creating market: @autoclosure () -> BooklessMarket) -> Index? {
+    mutating func index(of id: InstrumentId, creating market: BooklessMarket) -> Index? {
         if let index = index(of: id) { return index }
-        markets[id] = market()
+        markets[id] = market
         last = nil
         return index(of: id)
     }

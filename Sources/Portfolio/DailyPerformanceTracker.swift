@@ -81,7 +81,7 @@ public struct DailyPerformanceTracker: Sendable {
             lateDroppedCount += 1
             return rows
         }
-        let index = sampled.lastIndex(of: sample.strategy) ?? {
+        let index = sampled.firstIndex(of: sample.strategy) ?? {
             sampled.append(sample.strategy)
             samples.append([])
             carriedEquity.append(nil)
@@ -109,8 +109,8 @@ public struct DailyPerformanceTracker: Sendable {
 
     private func rollUp(_ date: UTCDate, periodEnd: Timestamp) -> [DailyPerformance] {
         let onDate = { (time: Timestamp) in time >= date.start && time < date.end }
-        let traded = Self.distinct(trades.lazy.filter { onDate($0.completedAt) }.map(\.strategy))
-        let strategies = traded + sampled.indices.filter { samples[$0].contains { onDate($0.timestamp) } }.map { sampled[$0] }
+        let strategies = trades.lazy.filter { onDate($0.completedAt) }.map(\.strategy)
+            + sampled.indices.lazy.filter { samples[$0].contains { onDate($0.timestamp) } }.map { sampled[$0] }
         return Self.distinct(strategies).sorted().map { strategy in
             let index = sampled.firstIndex(of: strategy)
             let own = index.map { samples[$0] } ?? []
