@@ -214,7 +214,7 @@ let package = Package(
         .testTarget(name: "OKXTradingTests", dependencies: ["TestSupport", "TradingTestSupport", "OKXTrading", "MarketData", sdk]),
         // The OKX venue's drivers against the fake OKX private server, over real sockets.
         .testTarget(name: "OKXVenueTests", dependencies: ["TestSupport", "TradingTestSupport", "OKXVenue", "OKXTrading", "OKXTestServer",
-                                                          "Execution", "MarketData", sdk, logging]),
+                                                          "Execution", "MarketData", "RuntimeHost", "Risk", sdk, logging]),
         .testTarget(name: "ExecutionTests", dependencies: ["TestSupport", "Execution", "TradingTestSupport", sdk]),
         .testTarget(name: "PortfolioTests", dependencies: ["TestSupport", "Portfolio", "TradingTestSupport", sdk]),
         .testTarget(name: "ReportsTests", dependencies: ["TestSupport", "Analytics", "Charts", "Reports", sdk]),

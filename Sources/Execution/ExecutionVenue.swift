@@ -80,6 +80,10 @@ public protocol ExecutionVenue: AnyObject {
     /// What operators must see and the host must do since the last call (see ``VenueNotice``).
     func takeNotices() -> [VenueNotice]
 
+    /// Whether ``takeNotices()`` has something. The engine asks after every call into the venue,
+    /// so that a halt is carried out before any strategy sees the input that brought it.
+    var hasNotices: Bool { get }
+
     /// The portfolio applied `fill`: the strategy's position in its instrument is now `position`
     /// (signed: short is negative). For a venue that reconciles positions with an exchange.
     func fillApplied(_ fill: Fill, position: FixedPoint)
@@ -90,6 +94,7 @@ extension ExecutionVenue {
     public func recordsAreDurable() {}
     public func withdrawHeldOrders(reason: String, events: inout [VenueEvent]) {}
     public func takeNotices() -> [VenueNotice] { [] }
+    public var hasNotices: Bool { false }
     public func fillApplied(_ fill: Fill, position: FixedPoint) {}
 }
 

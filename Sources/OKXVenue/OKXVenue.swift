@@ -183,6 +183,8 @@ public final class OKXVenue: ExecutionVenue {
         return notes.compactMap(\.notice)
     }
 
+    public var hasNotices: Bool { !notes.isEmpty }
+
     /// The desk's events since the last call, with the attributed PnL patched in. The desk's own
     /// `.sent` is dropped: ``submit(_:at:events:)`` already emitted it.
     private func take(into events: inout [VenueEvent]) {

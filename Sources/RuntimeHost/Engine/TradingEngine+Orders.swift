@@ -29,10 +29,47 @@ extension TradingEngine {
 
     /// Queues what the venue reported since the last call, then processes the queue.
     func processVenueEvents() {
+        if venue.hasNotices { carryOutVenueNotices() }
         guard !venueEvents.isEmpty else { return }
         for event in venueEvents { work.append(.venue(event)) }
         venueEvents.removeAll(keepingCapacity: true)
         processWork()
+    }
+
+    /// Takes what the venue reported besides order events and carries out its halts at once:
+    /// the venue found them while handling the current input (an exchange's reconciliation found
+    /// a position no order explains), and no strategy may trade on that input first. The halted
+    /// strategies' open orders are canceled after the events the venue reported with the halt.
+    /// The host records the notices (``takeVenueNotices()``); it also calls this at start-up, for
+    /// what the venue found while connecting.
+    public func carryOutVenueNotices() {
+        var halted: [Int] = []
+        for notice in venue.takeNotices() {
+            guard case .halt(let strategies, let eventType, let reason) = notice else {
+                venueNotices.append(notice)
+                continue
+            }
+            var names: Set<StrategyName> = []
+            for index in runners.indices where strategies?.contains(runners[index].name) ?? true {
+                let name = runners[index].name
+                guard risk.state(of: name) != .halted else { continue }
+                risk.adoptPersistedState(.halted, for: name)
+                halted.append(index)
+                names.insert(name)
+            }
+            if !names.isEmpty { venueNotices.append(.halt(strategies: names, eventType: eventType, reason: reason)) }
+        }
+        guard !halted.isEmpty else { return }
+        for event in venueEvents { work.append(.venue(event)) }
+        venueEvents.removeAll(keepingCapacity: true)
+        for index in halted { cancelOpenOrders(of: index) }
+    }
+
+    /// The venue's notices since the last call, for the host to record; a halt among them names
+    /// the strategies it halted, which ``carryOutVenueNotices()`` already stopped.
+    public func takeVenueNotices() -> [VenueNotice] {
+        defer { venueNotices.removeAll() }
+        return venueNotices
     }
 
     /// Processes the work queue to completion, in order. Work added while it runs (a strategy's

@@ -97,6 +97,8 @@ public final class TradingEngine {
     /// Buffers of ``topOfBook(from:)``.
     @exclusivity(unchecked) var topOfBookBids: [BookLevel] = []
     @exclusivity(unchecked) var topOfBookAsks: [BookLevel] = []
+    /// What the venue reported besides order events, its halts carried out, until the host takes it.
+    var venueNotices: [VenueNotice] = []
     /// Requests the feed should act on: instruments whose book needs a fresh snapshot.
     public private(set) var resubscribeRequests: [InstrumentId] = []
 

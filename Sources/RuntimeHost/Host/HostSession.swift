@@ -308,10 +308,13 @@ public final class HostSession {
         }
     }
 
-    /// Records what the venue reported besides order events, and carries out its halts as the
-    /// host's own: status, critical risk event and audit row, and the engine stops the strategy.
+    /// Records what the venue reported besides order events; a halt, which the engine already
+    /// carried out, is recorded as the host's own: status, critical risk event and audit row.
     private func actOnVenueNotices() async {
-        for notice in engine.venue.takeNotices() {
+        // The engine carries out a halt as soon as the venue reports it; what the venue found
+        // before any input (while connecting) is carried out here.
+        engine.carryOutVenueNotices()
+        for notice in engine.takeVenueNotices() {
             let now = WallClock.now()
             switch notice {
             case .warning(let eventType, let description):
@@ -323,9 +326,7 @@ public final class HostSession {
                 }
             case .halt(let strategies, let eventType, let reason):
                 for name in strategyNames where strategies?.contains(name) ?? true {
-                    guard engine.risk.state(of: name) != .halted else { continue }
-                    logger.critical("venue: halting \(name): \(reason)")
-                    engine.adoptOperatorState(.halted, for: name)
+                    logger.critical("venue: halted \(name): \(reason)")
                     guard let id = persistence.strategyIds[name] else { continue }
                     let mode = engine.options.mode, logger = logger
                     do {
