@@ -54,7 +54,9 @@ func benchmarkDependencies(of suite: String) -> [Target.Dependency] {
 
 // The engine's modules: each engine is driven by one event loop, and every event reads and writes
 // their class properties many times. Release builds skip Swift's dynamic exclusivity checks
-// there (they were about 5% of a candles replay); debug builds, which the tests run, keep them.
+// there (they were about a tenth of a candles replay); debug builds, which the tests run, keep them.
+// An unsafe flag keeps this package from being another package's dependency: strategies live in
+// it (strategies/), and StrategyKit, the one package a plugin needs, has none.
 let engineSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 let sdk: Target.Dependency = .product(name: "StrategyKit", package: "StrategyKit")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
