@@ -102,4 +102,37 @@ import TradingCore
         #expect(runner.deliver(.trade(try #require(try PluginTestSupport.recordedTrades(limit: 1).first))) == .skipped)
         #expect(strategy.trades == 0)
     }
+
+    /// Counts its bars and implements no other event callback.
+    final class BarsOnly: Strategy {
+        let context: StrategyContext
+        var bars = 0
+        init(context: StrategyContext, parameters: NoParameters) { self.context = context }
+        func onBar(_ bar: Bar) throws { bars += 1 }
+    }
+
+    /// A callback the strategy does not implement is called once (its default says so) and then
+    /// not at all, without halting the strategy; the callbacks it implements keep coming.
+    @Test func aCallbackTheStrategyDoesNotImplementIsNotCalledAgain() throws {
+        let strategy = BarsOnly(context: context("bars_only"), parameters: NoParameters())
+        let runner = StrategyRunner(strategy: strategy, context: strategy.context,
+                                    bars: BarAggregator(specification: BarSpecification(interval: try BarInterval(parsing: "1s"), source: .trades),
+                                                        instruments: [PluginTestSupport.btcUSDT.id]))
+        runner.start(at: .zero)
+        let trades = try PluginTestSupport.recordedTrades(limit: 200)
+        var results: [CallbackResult] = []
+        for trade in trades {
+            if runner.aggregate(trade: trade) { while let result = runner.deliverCompletedBar(at: trade.timestamp) { #expect(result == .completed) } }
+            results.append(runner.deliver(trade: trade))
+        }
+        #expect(results.allSatisfy { $0 == .skipped }, "onTrade is not implemented: \(Set(results.map { "\($0)" }))")
+        #expect(runner.isRunning)
+        #expect(strategy.bars > 0, "the bars it implements still come")
+        // An implemented callback that throws still halts the strategy: only the marker is special.
+        let counting = CountsTrades(context: context("counting"), parameters: NoParameters())
+        let countingRunner = StrategyRunner(strategy: counting, context: counting.context)
+        countingRunner.start(at: .zero)
+        #expect(trades.prefix(3).map { countingRunner.deliver(trade: $0) } == [.completed, .completed, .completed])
+        #expect(counting.trades == 3)
+    }
 }

@@ -13,6 +13,23 @@ public enum StrategyCallback: String, Sendable, Hashable, CaseIterable {
     case orderRejected = "order_rejected"
     case fill
     case orderCanceled = "order_canceled"
+
+    /// The callback's bit in a runner's set of callbacks the strategy does not implement.
+    var bit: UInt16 {
+        switch self {
+        case .start: 1 << 0
+        case .stop: 1 << 1
+        case .ticker: 1 << 2
+        case .trade: 1 << 3
+        case .candle: 1 << 4
+        case .book: 1 << 5
+        case .bar: 1 << 6
+        case .orderAccepted: 1 << 7
+        case .orderRejected: 1 << 8
+        case .fill: 1 << 9
+        case .orderCanceled: 1 << 10
+        }
+    }
 }
 
 /// A strategy callback threw: the strategy is halted (the host records a `strategy_error` risk
@@ -56,7 +73,8 @@ public enum CallbackResult: Hashable, Sendable {
     case completedOverBudget(CallbackBudgetOverrun)
     /// It threw: the strategy is now halted.
     case halted(StrategyFault)
-    /// The strategy was already halted or stopped; nothing ran.
+    /// Nothing ran: the strategy was halted or stopped, or does not implement the callback
+    /// (its default threw ``UnusedCallback``; it is not called again).
     case skipped
 }
 
@@ -112,6 +130,9 @@ public final class StrategyRunner {
     @exclusivity(unchecked) private var budgetNanoseconds: Int64
     /// ``slowestCallback`` in nanoseconds.
     @exclusivity(unchecked) private var slowestNanoseconds: Int64 = 0
+    /// The callbacks the strategy does not implement (``StrategyCallback/bit``): their defaults
+    /// threw ``UnusedCallback``, and they are not called again.
+    @exclusivity(unchecked) private var unusedCallbacks: UInt16 = 0
     /// The strategy's bars (its manifest's `bars:`), built here from the events the host hands
     /// over; nil when it asked for none.
     // Not an Optional: reading a field through `bars?.` on the hot path could copy the whole
@@ -287,7 +308,7 @@ public final class StrategyRunner {
     }
 
     private func invoke(_ callback: StrategyCallback, at time: Timestamp, _ body: (any Strategy) throws -> Void) -> CallbackResult {
-        guard isRunning else { return .skipped }
+        guard isRunning, unusedCallbacks & callback.bit == 0 else { return .skipped }
         context.setClock(time)
         let started = Self.monotonicNanoseconds()
         watch?.begin(slot: watchSlot, callback: callback, now: started)
@@ -304,7 +325,11 @@ public final class StrategyRunner {
             slowestNanoseconds = elapsed
             slowestCallback = .nanoseconds(elapsed)
         }
-        if let thrown { return halt(callback, at: time, message: String(describing: thrown)) }
+        if let thrown {
+            guard thrown is UnusedCallback else { return halt(callback, at: time, message: String(describing: thrown)) }
+            unusedCallbacks |= callback.bit
+            return .skipped
+        }
         guard elapsed > budgetNanoseconds else { return .completed }
         budgetOverrunCount += 1
         let overrun = CallbackBudgetOverrun(strategy: name, callback: callback, elapsed: .nanoseconds(elapsed),

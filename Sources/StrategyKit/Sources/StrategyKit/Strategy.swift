@@ -18,7 +18,9 @@ import TradingCore
 ///
 /// Callbacks should return quickly: the host reports callbacks that run past its time budget.
 ///
-/// All callbacks have empty default implementations; implement the ones you need.
+/// Implement the callbacks you need. The others have defaults: `start` and `stop` do nothing, and
+/// an event callback left out is one the host stops calling (see ``UnusedCallback``), so a
+/// strategy pays only for the events it reads.
 ///
 /// ```swift
 /// public final class MyStrategy: Strategy {
@@ -73,29 +75,31 @@ public protocol Strategy: AnyObject {
     func onOrderCanceled(_ order: OpenOrder) throws
 }
 
+// The event callbacks a strategy does not implement tell the host so (``UnusedCallback``): the
+// host then stops calling them, instead of paying for a call that does nothing on every event.
 extension Strategy {
     /// Does nothing.
     public func start() throws {}
     /// Does nothing.
     public func stop() throws {}
-    /// Does nothing.
-    public func onTicker(_ ticker: Ticker) throws {}
-    /// Does nothing.
-    public func onTrade(_ trade: TradeTick) throws {}
-    /// Does nothing.
-    public func onCandle(_ candle: Candle) throws {}
-    /// Does nothing.
-    public func onBook(_ book: OrderBook) throws {}
-    /// Does nothing.
-    public func onBar(_ bar: Bar) throws {}
-    /// Does nothing.
-    public func onOrderAccepted(_ order: OpenOrder) throws {}
-    /// Does nothing.
-    public func onOrderRejected(_ rejection: OrderRejection) throws {}
-    /// Does nothing.
-    public func onFill(_ fill: Fill) throws {}
-    /// Does nothing.
-    public func onOrderCanceled(_ order: OpenOrder) throws {}
+    /// Not implemented: the host stops delivering tickers to this strategy.
+    public func onTicker(_ ticker: Ticker) throws { throw UnusedCallback() }
+    /// Not implemented: the host stops delivering trades to this strategy (its bars of trades still come).
+    public func onTrade(_ trade: TradeTick) throws { throw UnusedCallback() }
+    /// Not implemented: the host stops delivering candles to this strategy (its bars of candles still come).
+    public func onCandle(_ candle: Candle) throws { throw UnusedCallback() }
+    /// Not implemented: the host stops delivering books to this strategy.
+    public func onBook(_ book: OrderBook) throws { throw UnusedCallback() }
+    /// Not implemented: the host stops delivering bars to this strategy.
+    public func onBar(_ bar: Bar) throws { throw UnusedCallback() }
+    /// Not implemented: the host stops reporting accepted orders to this strategy.
+    public func onOrderAccepted(_ order: OpenOrder) throws { throw UnusedCallback() }
+    /// Not implemented: the host stops reporting refusals to this strategy.
+    public func onOrderRejected(_ rejection: OrderRejection) throws { throw UnusedCallback() }
+    /// Not implemented: the host stops reporting fills to this strategy (its positions still follow them).
+    public func onFill(_ fill: Fill) throws { throw UnusedCallback() }
+    /// Not implemented: the host stops reporting canceled orders to this strategy.
+    public func onOrderCanceled(_ order: OpenOrder) throws { throw UnusedCallback() }
 }
 
 /// The parameters of a strategy that takes none: the manifest's `parameters:` must then be absent
