@@ -49,7 +49,9 @@ public final class TradingEngine {
     public let venue: any ExecutionVenue
     /// Positions (the portfolio's) and open orders (the order book of record).
     public let ledger: TradingLedger
-    public var portfolio: Portfolio { ledger.portfolio }
+    /// The ledger's portfolio, kept at hand: read at every event, through the ledger it was
+    /// retained and released each time.
+    public let portfolio: Portfolio
     let logger: Logger
 
     // State touched on every event skips Swift's dynamic exclusivity checks (they were about a
@@ -135,6 +137,7 @@ public final class TradingEngine {
         self.ledger = TradingLedger(portfolio: try Portfolio(restoring: restoredPositions, instruments: instruments,
                                                              allocatedCapital: capital, configuration: portfolioConfiguration,
                                                              mode: options.mode))
+        self.portfolio = ledger.portfolio
         self.risk = RiskEngine(account: accountLimits, ledger: ledger)
         self.performance = DailyPerformanceTracker(mode: options.mode)
         self.instrumentTable = Dictionary(instruments.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
