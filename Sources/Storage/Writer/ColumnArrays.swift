@@ -68,18 +68,20 @@ struct ColumnArrays: Sendable {
         var list: String { names.joined(separator: ", ") }
     }
 
-    private let kinds: [Kind]
-    private var columns: [ByteBuffer]
+    private let columns: Columns
+    private var kinds: [Kind] { columns.kinds }
+    /// Each column's encoded elements.
+    private var buffers: [ByteBuffer]
     private var hasNull: [Bool]
     private var column = 0
     private(set) var rowCount = 0
 
     init(_ columns: Columns, bytesPerRow: Int = 0, rows: Int = 0) {
+        self.columns = columns
         let kinds = columns.kinds
-        self.kinds = kinds
         let allocator = ByteBufferAllocator()
         let perColumn = kinds.isEmpty ? 0 : bytesPerRow * rows / kinds.count
-        self.columns = kinds.map { _ in allocator.buffer(capacity: perColumn) }
+        buffers = kinds.map { _ in allocator.buffer(capacity: perColumn) }
         hasNull = kinds.map { _ in false }
     }
 
@@ -96,7 +98,7 @@ struct ColumnArrays: Sendable {
         var bindings = PostgresBindings(capacity: kinds.count)
         for index in kinds.indices {
             bindings.append(BinaryArray(type: kinds[index].arrayType, elementType: kinds[index].elementType,
-                                        count: rowCount, hasNull: hasNull[index], elements: columns[index]))
+                                        count: rowCount, hasNull: hasNull[index], elements: buffers[index]))
         }
         return bindings
     }
@@ -104,6 +106,12 @@ struct ColumnArrays: Sendable {
     /// A statement of `sql` with ``bindings()``; `sql` reads the rows with ``unnest``.
     func query(_ sql: String) -> PostgresQuery {
         PostgresQuery(unsafeSQL: sql, binds: bindings())
+    }
+
+    /// `INSERT INTO table (columns) SELECT * FROM unnest(...)`, followed by `clause` (an
+    /// `ON CONFLICT ...`, say): every row at once.
+    func insert(into table: String, _ clause: String = "") -> PostgresQuery {
+        query("INSERT INTO \(table) (\(columns.list)) SELECT * FROM \(unnest) \(clause)")
     }
 
     /// Ends the current row.
@@ -116,13 +124,13 @@ struct ColumnArrays: Sendable {
     /// The next column's buffer, checked against the kind the value is sent as.
     private mutating func next(_ accepts: (Kind) -> Bool, _ write: (inout ByteBuffer) -> Void) {
         precondition(column < kinds.count && accepts(kinds[column]), "column \(column) is not of this value's kind")
-        write(&columns[column])
+        write(&buffers[column])
         column += 1
     }
 
     mutating func null() {
         precondition(column < kinds.count, "a row gave more than \(kinds.count) columns")
-        columns[column].writeInteger(Int32(-1))
+        buffers[column].writeInteger(Int32(-1))
         hasNull[column] = true
         column += 1
     }

@@ -226,8 +226,7 @@ public final class MarketDataWriter: Sendable {
         try await connection.query("BEGIN", logger: logger)
         do {
             if !batch.ticks.isEmpty {
-                try await connection.query(batch.ticks.query(
-                    "INSERT INTO market_ticks (\(Self.tickColumns.list)) SELECT * FROM \(batch.ticks.unnest)"), logger: logger)
+                try await connection.query(batch.ticks.insert(into: "market_ticks"), logger: logger)
                 // Skipped by migration 012's trigger: their (symbol, trade id) was already stored.
                 let skipped = try await count(connection, "SELECT coalesce(nullif(current_setting('runtime.duplicate_ticks', true), ''), '0')::int8")
                 outcome.written += batch.ticks.rowCount - skipped
@@ -248,13 +247,11 @@ public final class MarketDataWriter: Sendable {
                     """))
             }
             if !batch.books.isEmpty {
-                try await connection.query(batch.books.query(
-                    "INSERT INTO order_book_snapshots (\(Self.bookColumns.list)) SELECT * FROM \(batch.books.unnest)"), logger: logger)
+                try await connection.query(batch.books.insert(into: "order_book_snapshots"), logger: logger)
                 outcome.written += batch.books.rowCount
             }
             if !batch.metrics.isEmpty {
-                try await connection.query(batch.metrics.query(
-                    "INSERT INTO system_metrics (\(Self.metricColumns.list)) SELECT * FROM \(batch.metrics.unnest)"), logger: logger)
+                try await connection.query(batch.metrics.insert(into: "system_metrics"), logger: logger)
                 outcome.written += batch.metrics.rowCount
             }
             if let commit, let transaction = try await TransactionStatus.current(on: connection, logger: logger) {

@@ -81,7 +81,6 @@ struct TradingRecordBatch: Sendable {
         guard !rows.isEmpty else { return }
         var arrays = ColumnArrays(columns, bytesPerRow: bytesPerRow, rows: rows.count)
         for row in rows { encode(row, &arrays) }
-        try await connection.query(arrays.query("INSERT INTO \(table) (\(columns.list)) SELECT * FROM \(arrays.unnest) \(onConflict)"),
-                                   logger: logger)
+        try await connection.query(arrays.insert(into: table, onConflict), logger: logger)
     }
 }
