@@ -170,14 +170,14 @@ public final class OKXVenue: ExecutionVenue {
 
     public func record(of clientOrderId: ClientOrderId) -> TradeRecord? { records[clientOrderId] }
 
-    /// What operators must see and the host must do since the last call. In-doubt orders are
-    /// only logged (the desk did): they are routine and settle themselves.
     /// Takes the notes the desk made so far without waiting for the worker: at start-up, those
     /// of the first reconciliation, which the host acts on (a halt) before any strategy starts.
     public func takeDeskNotes() async {
         notes += await desk.takeNotes()
     }
 
+    /// What operators must see and the host must do since the last call. In-doubt orders are
+    /// only logged (the desk did): they are routine and settle themselves.
     public func takeNotices() -> [VenueNotice] {
         defer { notes.removeAll() }
         return notes.compactMap(\.notice)
