@@ -31,9 +31,14 @@ extension TradingEngine {
     func processVenueEvents() {
         if venue.hasNotices { carryOutVenueNotices() }
         guard !venueEvents.isEmpty else { return }
+        queueVenueEvents()
+        processWork()
+    }
+
+    /// Moves what the venue reported into the work queue.
+    private func queueVenueEvents() {
         for event in venueEvents { work.append(.venue(event)) }
         venueEvents.removeAll(keepingCapacity: true)
-        processWork()
     }
 
     /// Takes what the venue reported besides order events and carries out its halts at once:
@@ -60,8 +65,7 @@ extension TradingEngine {
             if !names.isEmpty { venueNotices.append(.halt(strategies: names, eventType: eventType, reason: reason)) }
         }
         guard !halted.isEmpty else { return }
-        for event in venueEvents { work.append(.venue(event)) }
-        venueEvents.removeAll(keepingCapacity: true)
+        queueVenueEvents()
         for index in halted { cancelOpenOrders(of: index) }
     }
 
