@@ -73,7 +73,9 @@ public final class PaperVenue: ExecutionVenue {
     @exclusivity(unchecked) var bookless = BooklessMarkets()
     @exclusivity(unchecked) private var inFlight: [InFlightRequest] = []
     @exclusivity(unchecked) private var inFlightHead = 0
-    private var nextSequence = 1
+    private var nextSequence: UInt64 = 1
+    /// `PAPER-`, then the session tag and a dash when there is one.
+    private let venueOrderIdPrefix: String
     /// The latest time the venue has seen.
     @exclusivity(unchecked) public private(set) var clock: Timestamp = .zero
 
@@ -82,6 +84,7 @@ public final class PaperVenue: ExecutionVenue {
                 mode: TradingMode = .paper) {
         self.instruments = Dictionary(instruments.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         self.configuration = configuration
+        venueOrderIdPrefix = configuration.orderIdSessionTag.isEmpty ? "PAPER-" : "PAPER-\(configuration.orderIdSessionTag)-"
         self.mode = mode
     }
 
@@ -226,11 +229,8 @@ public final class PaperVenue: ExecutionVenue {
     }
 
     private func nextVenueOrderId() -> VenueOrderId {
-        let sequence = String(nextSequence)
-        nextSequence += 1
-        let padded = String(repeating: "0", count: max(0, 8 - sequence.count)) + sequence
-        let tag = configuration.orderIdSessionTag
-        return VenueOrderId(tag.isEmpty ? "PAPER-\(padded)" : "PAPER-\(tag)-\(padded)")
+        defer { nextSequence += 1 }
+        return VenueOrderId(String(prefix: venueOrderIdPrefix, number: nextSequence, width: 8))
     }
 
     // MARK: Order arrival

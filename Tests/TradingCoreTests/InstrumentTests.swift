@@ -180,25 +180,3 @@ struct TimestampTests {
         #expect(Timestamp(millisecondsText: "99999999999999999999") == nil)
     }
 }
-
-@Suite("Identifiers", .watchdog)
-struct IdentifierTests {
-    @Test("client order ids follow OKX's clOrdId rule")
-    func clientOrderIds() throws {
-        #expect(try ClientOrderId(validating: "HamsterParty14").rawValue == "HamsterParty14")
-        #expect(try ClientOrderId(validating: String(repeating: "a", count: 32)).rawValue.count == 32)
-        for bad in ["", String(repeating: "a", count: 33), "order-1", "order 1", "ordér"] {
-            #expect(throws: ClientOrderIdError.self) { try ClientOrderId(validating: bad) }
-        }
-        #expect((try? ClientOrderId(validating: "a-b")) == nil)
-        #expect(ClientOrderIdError(input: "a-b", reason: "may contain only ASCII letters and digits").description == "client order id 'a-b' may contain only ASCII letters and digits")
-    }
-
-    @Test("order statuses are the seed's trades.status values")
-    func statuses() {
-        #expect(OrderStatus.allCases.map(\.rawValue) == ["pending", "submitted", "partially_filled", "filled", "cancelled", "rejected", "failed"])
-        #expect(OrderStatus.filled.isTerminal && !OrderStatus.partiallyFilled.isTerminal)
-        #expect(OrderType.postOnly.rawValue == "post_only" && !OrderType.market.hasLimitPrice)
-        #expect(Side.buy.opposite == .sell && Side.sell.sign == -1)
-    }
-}

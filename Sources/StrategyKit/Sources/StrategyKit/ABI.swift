@@ -11,7 +11,7 @@ public enum StrategyKitABI {
     /// It is `@inlinable` on purpose: a plugin bakes the value it was compiled with into its own
     /// binary (through its `strategykit_abi_version` entry point), so the host compares its own
     /// version with the plugin's compile-time one, not with the shared library both happen to load.
-    @inlinable public static var version: Int { 4 }
+    @inlinable public static var version: Int { 5 }
 
     /// The C symbol every plugin exports that returns the ABI version it was compiled against:
     /// `intptr_t strategykit_abi_version(void)`.

@@ -331,8 +331,7 @@ public final class StrategyContext {
     private func makeClientOrderId() -> ClientOrderId {
         defer { nextOrderNumber += 1 }
         // A fixed-width counter keeps ids of different prefixes apart ("a1"+"0…01" vs "a"+"10…01").
-        let digits = String(nextOrderNumber)
-        return ClientOrderId(clientOrderIdPrefix + String(repeating: "0", count: max(0, 12 - digits.count)) + digits)
+        return ClientOrderId(String(prefix: clientOrderIdPrefix, number: nextOrderNumber, width: 12))
     }
 
     /// OKX client order ids are at most 32 letters and digits: keep 20 for the prefix, leaving

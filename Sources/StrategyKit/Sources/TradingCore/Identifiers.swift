@@ -1,11 +1,20 @@
 /// The name of a deployed strategy, unique across the system (the manifest's `name`).
 public struct StrategyName: Hashable, Comparable, Sendable, CustomStringConvertible, Codable, ExpressibleByStringLiteral {
     public let rawValue: String
-    public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { self.rawValue = value }
+    /// The text's hash, computed once (see ``IdentifierHash``).
+    @usableFromInline let textHash: Int
+    public init(_ rawValue: String) {
+        self.rawValue = rawValue
+        textHash = IdentifierHash.of(rawValue)
+    }
+    public init(stringLiteral value: String) { self.init(value) }
     public var description: String { rawValue }
     public static func < (lhs: StrategyName, rhs: StrategyName) -> Bool { lhs.rawValue < rhs.rawValue }
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    @inlinable public static func == (lhs: StrategyName, rhs: StrategyName) -> Bool {
+        lhs.textHash == rhs.textHash && lhs.rawValue == rhs.rawValue
+    }
+    @inlinable public func hash(into hasher: inout Hasher) { hasher.combine(textHash) }
+    public init(from decoder: any Decoder) throws { self.init(try decoder.singleValueContainer().decode(String.self)) }
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)
@@ -16,8 +25,13 @@ public struct StrategyName: Hashable, Comparable, Sendable, CustomStringConverti
 public struct ClientOrderId: Hashable, Sendable, CustomStringConvertible {
     /// The id text.
     public let rawValue: String
+    /// The text's hash, computed once (see ``IdentifierHash``).
+    @usableFromInline let textHash: Int
     /// Wraps `rawValue` unchecked (for ids the host generated itself).
-    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public init(_ rawValue: String) {
+        self.rawValue = rawValue
+        textHash = IdentifierHash.of(rawValue)
+    }
     /// The most characters OKX accepts in a `clOrdId`.
     public static let maximumLength = 32
 
@@ -30,10 +44,14 @@ public struct ClientOrderId: Hashable, Sendable, CustomStringConvertible {
         guard text.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) }) else {
             throw ClientOrderIdError(input: text, reason: "may contain only ASCII letters and digits")
         }
-        self.rawValue = text
+        self.init(text)
     }
 
     public var description: String { rawValue }
+    @inlinable public static func == (lhs: ClientOrderId, rhs: ClientOrderId) -> Bool {
+        lhs.textHash == rhs.textHash && lhs.rawValue == rhs.rawValue
+    }
+    @inlinable public func hash(into hasher: inout Hasher) { hasher.combine(textHash) }
 }
 
 /// Why a client order id was refused.
