@@ -18,14 +18,20 @@ extension RiskEngine {
     public func recordEquity(_ equity: Money, strategy handle: StrategyHandle, at time: Timestamp) -> StrategyTransition? {
         let book = books[handle.index]
         book.monitors.observe(equity: equity, at: time)
-        var transition: StrategyTransition?
-        if let limit = book.limits.maxDailyLoss?.value {
-            transition = evaluate(book, metricName: "daily_loss", value: book.monitors.dailyLoss.value, limit: limit,
-                                  describe: "daily loss since 00:00 UTC", at: time) ?? transition
+        // Most marks breach nothing, and return before a transition (a large value) is even made.
+        let dailyLoss = book.limits.maxDailyLoss.flatMap { breach(of: book, value: book.monitors.dailyLoss.value, limit: $0.value) }
+        if dailyLoss == nil, book.limits.maxDrawdownPct.flatMap({ breach(of: book, value: book.monitors.drawdownPct, limit: $0) }) == nil {
+            checkAccountDailyLoss(at: time)
+            return nil
         }
-        if let limit = book.limits.maxDrawdownPct {
-            transition = evaluate(book, metricName: "drawdown_pct", value: book.monitors.drawdownPct, limit: limit,
-                                  describe: "drawdown from peak equity (%)", at: time) ?? transition
+        var transition: StrategyTransition?
+        if let limit = book.limits.maxDailyLoss?.value, let breach = dailyLoss {
+            transition = tighten(book, on: breach, metricName: "daily_loss", value: book.monitors.dailyLoss.value, limit: limit,
+                                 describe: "daily loss since 00:00 UTC", at: time) ?? transition
+        }
+        if let limit = book.limits.maxDrawdownPct, let breach = breach(of: book, value: book.monitors.drawdownPct, limit: limit) {
+            transition = tighten(book, on: breach, metricName: "drawdown_pct", value: book.monitors.drawdownPct, limit: limit,
+                                 describe: "drawdown from peak equity (%)", at: time) ?? transition
         }
         checkAccountDailyLoss(at: time)
         return transition
@@ -43,9 +49,10 @@ extension RiskEngine {
         } else if realizedPnL.value.isPositive {
             book.monitors.consecutiveLosses = 0
         }
-        guard let limit = book.limits.maxConsecutiveLosses else { return nil }
-        return evaluate(book, metricName: "consecutive_losses", value: FixedPoint(book.monitors.consecutiveLosses),
-                        limit: FixedPoint(limit), describe: "consecutive losing trades", at: time)
+        guard let limit = book.limits.maxConsecutiveLosses.map(FixedPoint.init),
+              let breach = breach(of: book, value: FixedPoint(book.monitors.consecutiveLosses), limit: limit) else { return nil }
+        return tighten(book, on: breach, metricName: "consecutive_losses", value: FixedPoint(book.monitors.consecutiveLosses),
+                       limit: limit, describe: "consecutive losing trades", at: time)
     }
 
     /// A strategy threw from one of its callbacks: it is halted alone, the others keep trading.
@@ -105,28 +112,40 @@ extension RiskEngine {
         }
     }
 
-    /// At the limit: halt; from `reduce_at_pct_of_limit` of it: reduce-only.
-    private func evaluate(_ book: StrategyBook, metricName: String, value: FixedPoint, limit: FixedPoint, describe: String,
-                          at time: Timestamp) -> StrategyTransition? {
-        let metric = RiskBreachMetric(name: metricName, value: value, threshold: limit, symbol: nil)
-        if value >= limit {
-            return tighten(book, to: .halted, eventType: .limitBreach,
-                           description: "\(describe) \(value) reached the limit \(limit): halted", metric: metric, at: time)
-        }
+    /// What a monitored value calls for: at the limit a halt; from `reduce_at_pct_of_limit` of it,
+    /// reduce-only (at `level`).
+    private enum Breach {
+        case halt
+        case reduce(level: FixedPoint)
+    }
+
+    /// Whether `value` breaches `limit` or its reduce level, for a strategy in `book`'s state.
+    private func breach(of book: StrategyBook, value: FixedPoint, limit: FixedPoint) -> Breach? {
+        if value >= limit { return .halt }
         // Checked on every mark: the reduce level (a division) is worked out only once a
         // transition to reduce-only could happen at all.
         guard account.reduceAtPercentOfLimit < FixedPoint(100), book.state.canTransition(to: .reducing, by: .riskEngine) else {
             return nil
         }
         let reduceLevel = (try? limit.multiplied(by: account.reduceAtPercentOfLimit, rounding: .up))?.dividedOrZero(by: FixedPoint(100))
-        if let reduceLevel, value >= reduceLevel {
-            var reducing = metric
-            reducing.threshold = reduceLevel
+        guard let reduceLevel, value >= reduceLevel else { return nil }
+        return .reduce(level: reduceLevel)
+    }
+
+    /// Halts the strategy, or makes it reduce-only, for `breach` (nil when its state already is that or tighter).
+    private func tighten(_ book: StrategyBook, on breach: Breach, metricName: String, value: FixedPoint, limit: FixedPoint,
+                         describe: String, at time: Timestamp) -> StrategyTransition? {
+        switch breach {
+        case .halt:
+            return tighten(book, to: .halted, eventType: .limitBreach,
+                           description: "\(describe) \(value) reached the limit \(limit): halted",
+                           metric: RiskBreachMetric(name: metricName, value: value, threshold: limit, symbol: nil), at: time)
+        case .reduce(let level):
             return tighten(book, to: .reducing, eventType: .limitBreach,
                            description: "\(describe) \(value) reached \(account.reduceAtPercentOfLimit)% of the limit \(limit): "
-                               + "reduce-only", metric: reducing, at: time)
+                               + "reduce-only",
+                           metric: RiskBreachMetric(name: metricName, value: value, threshold: level, symbol: nil), at: time)
         }
-        return nil
     }
 
     private func checkAccountDailyLoss(at time: Timestamp) {
