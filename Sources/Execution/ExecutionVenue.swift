@@ -53,6 +53,10 @@ public protocol ExecutionVenue: AnyObject {
     /// The current record of an order, nil if unknown (or forgotten after completion).
     func record(of clientOrderId: ClientOrderId) -> TradeRecord?
 
+    /// The realized PnL attributed to an order so far, nil if unknown (``record(of:)``'s, without
+    /// building the whole record).
+    func realizedPnl(of clientOrderId: ClientOrderId) -> Money?
+
     /// Records of the orders still pending or live, in client order id order.
     var openOrders: [TradeRecord] { get }
 
@@ -96,6 +100,7 @@ extension ExecutionVenue {
     public func takeNotices() -> [VenueNotice] { [] }
     public var hasNotices: Bool { false }
     public func fillApplied(_ fill: Fill, position: FixedPoint) {}
+    public func realizedPnl(of clientOrderId: ClientOrderId) -> Money? { record(of: clientOrderId)?.realizedPnl }
 }
 
 extension ExecutionVenue {

@@ -66,6 +66,10 @@ public struct OrderLifecycle: Hashable, Sendable {
     /// What the venue filled (or, before a fill, would fill) the order against: the model of its
     /// last fill, else the model in use when it arrived; nil when the venue had no market data.
     public private(set) var fillModel: FillModel?
+    /// The size-weighted average fill price, rounded to nearest; nil before a fill.
+    public private(set) var averageFillPrice: Price?
+    /// Slippage against the decision-time mid in whole basis points (see ``TradeRecord/slippageBps``).
+    public private(set) var slippageBps: Int?
 
     /// A new pending order.
     public init(request: OrderRequest, mode: TradingMode, decisionMid: Price?) {
@@ -97,6 +101,7 @@ public struct OrderLifecycle: Hashable, Sendable {
         firstFillAt = record.firstFillAt
         completedAt = record.completedAt
         fillModel = record.fillModel
+        updateAverages()
     }
 
     /// The size still open: ordered minus filled.
@@ -141,6 +146,7 @@ public struct OrderLifecycle: Hashable, Sendable {
         commission += fee
         commissionAsset = feeAsset
         if firstFillAt == nil { firstFillAt = time }
+        updateAverages()
         if newFilled == request.quantity {
             status = .filled
             completedAt = time
@@ -193,17 +199,23 @@ public struct OrderLifecycle: Hashable, Sendable {
         realizedPnl += amount
     }
 
-    /// The size-weighted average fill price, rounded to nearest; nil before a fill.
-    public var averageFillPrice: Price? {
-        guard !filledQuantity.isZero else { return nil }
-        guard let average = try? filledNotional.divided(by: filledQuantity.value, rounding: .toNearestOrAwayFromZero) else { return nil }
+    /// Works out ``averageFillPrice`` and ``slippageBps`` after a fill: they are kept rather than
+    /// computed when read because the order's record is built at every event of the order, and
+    /// each is a 128-bit division.
+    private mutating func updateAverages() {
+        averageFillPrice = Self.average(notional: filledNotional, quantity: filledQuantity)
+        slippageBps = averageFillPrice.flatMap { Self.slippageBps(average: $0, mid: decisionMid, side: request.side) }
+    }
+
+    private static func average(notional: FixedPoint, quantity: Quantity) -> Price? {
+        guard !quantity.isZero else { return nil }
+        guard let average = try? notional.divided(by: quantity.value, rounding: .toNearestOrAwayFromZero) else { return nil }
         return Price(average)
     }
 
-    /// Slippage against the decision-time mid in whole basis points (see ``TradeRecord/slippageBps``).
-    public var slippageBps: Int? {
-        guard let average = averageFillPrice, let mid = decisionMid, !mid.isZero else { return nil }
-        let difference = (average.value - mid.value).times(request.side.sign)
+    private static func slippageBps(average: Price, mid: Price?, side: Side) -> Int? {
+        guard let mid, !mid.isZero else { return nil }
+        let difference = (average.value - mid.value).times(side.sign)
         guard let bps = try? difference.times(10_000).divided(by: mid.value, rounding: .toNearestOrAwayFromZero)
             .rounded(toMultipleOf: .one, .toNearestOrAwayFromZero) else { return nil }
         return Int(bps.raw / FixedPoint.scale)

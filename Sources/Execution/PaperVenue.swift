@@ -127,6 +127,8 @@ public final class PaperVenue: ExecutionVenue {
 
     public func record(of clientOrderId: ClientOrderId) -> TradeRecord? { orders[clientOrderId]?.record }
 
+    public func realizedPnl(of clientOrderId: ClientOrderId) -> Money? { orders[clientOrderId]?.realizedPnl }
+
     /// The lifecycle value of an order (for inspection and tests).
     public func lifecycle(of clientOrderId: ClientOrderId) -> OrderLifecycle? { orders[clientOrderId] }
 

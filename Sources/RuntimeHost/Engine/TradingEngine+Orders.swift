@@ -222,16 +222,20 @@ extension TradingEngine {
 
     /// Routes what the venue reported to the outbox, the ledger, the risk engine and the strategy.
     private func process(_ event: VenueEvent) {
+        // A fill, most of an order's events, takes its own path: binding an event's record copies it.
+        if case .filled(let fill, var record) = event {
+            guard let index = runnerIndex[record.strategy] else { return }
+            if let outcome = event.outcome { summary.venueOutcomes[outcome, default: 0] += 1 }
+            applyFill(fill, record: &record, strategy: index)
+            return
+        }
         var record = event.record
         guard let index = runnerIndex[record.strategy] else { return }
         // The venue made this record before the engine accounted the fills that preceded it in
         // the same batch (a market order's fills, then its cancel): their realized PnL is in the
         // venue's record of the order now, and the row and the rollup must carry it. An order
-        // just sent has no fills yet, and a fill brings its own record.
-        switch event {
-        case .sent, .filled: break
-        default: if let current = venue.record(of: record.clientOrderId) { record.realizedPnl = current.realizedPnl }
-        }
+        // just sent has no fills yet.
+        if case .sent = event {} else if let realized = venue.realizedPnl(of: record.clientOrderId) { record.realizedPnl = realized }
         let id = record.clientOrderId
         let name = runners[index].name
         if let outcome = event.outcome { summary.venueOutcomes[outcome, default: 0] += 1 }
@@ -249,8 +253,8 @@ extension TradingEngine {
             if let order = ledger.recordEnded(id, of: name) {
                 refuse(.submit(order.request), code: "venue_rejected", reason: reason.description, strategy: index)
             }
-        case .filled(let fill, var filledRecord):
-            applyFill(fill, record: &filledRecord, strategy: index)
+        case .filled:
+            break
         case .canceled, .expired:
             outbox.append(.order(record))
             let order = ledger.recordEnded(id, of: name)
