@@ -140,7 +140,9 @@ public final class Portfolio {
     /// ``takeDirtyRecords()``.
     public func mark(_ instrument: InstrumentId, price: Price, at time: Timestamp) {
         guard let index = markedIndex(of: instrument) else { return }
-        for slot in slotsOfInstrument[index] {
+        // By position: a loop over the instrument's array would retain and release it at every mark.
+        for position in slotsOfInstrument[index].indices {
+            let slot = slotsOfInstrument[index][position]
             // A flat position has nothing to mark; leaving it alone keeps its row unchanged.
             guard !slots[slot].isFlat else { continue }
             // A mark that overflows leaves the position at its last mark; nothing realistic does.

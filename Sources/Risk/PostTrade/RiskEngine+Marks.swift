@@ -5,9 +5,10 @@ extension RiskEngine {
     /// calls this at a bounded rate, e.g. with its mark-to-market tick), so leverage and the
     /// account's gross notional follow the market for instruments that are not being traded.
     public func markToMarket(instrument: InstrumentId, price: Price) {
-        for book in books {
-            guard let slotIndex = book.slotIndex(of: instrument) else { continue }
-            book.slots[slotIndex].valuationPrice = price.value
+        for index in books.indices {
+            withBook(index) { book in
+                if let slotIndex = book.slotIndex(of: instrument) { book.slots[slotIndex].valuationPrice = price.value }
+            }
         }
     }
 }

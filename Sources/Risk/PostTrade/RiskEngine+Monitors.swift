@@ -16,16 +16,20 @@ extension RiskEngine {
     /// equity at every mark; the handle spares it a lookup by name).
     @discardableResult
     public func recordEquity(_ equity: Money, strategy handle: StrategyHandle, at time: Timestamp) -> StrategyTransition? {
-        let book = books[handle.index]
-        book.monitors.observe(equity: equity, at: time)
         // Most marks breach nothing, and return before a transition (a large value) is even made.
-        let dailyLoss = book.limits.maxDailyLoss.flatMap { breach(of: book, value: book.monitors.dailyLoss.value, limit: $0.value) }
-        if dailyLoss == nil, book.limits.maxDrawdownPct.flatMap({ breach(of: book, value: book.monitors.drawdownPct, limit: $0) }) == nil {
+        let breaches = withBook(handle.index) { book in
+            book.monitors.observe(equity: equity, at: time)
+            let dailyLoss = book.limits.maxDailyLoss.flatMap { breach(of: book, value: book.monitors.dailyLoss.value, limit: $0.value) }
+            let drawdown = book.limits.maxDrawdownPct.flatMap { breach(of: book, value: book.monitors.drawdownPct, limit: $0) }
+            return dailyLoss != nil || drawdown != nil
+        }
+        guard breaches else {
             checkAccountDailyLoss(at: time)
             return nil
         }
+        let book = books[handle.index]
         var transition: StrategyTransition?
-        if let limit = book.limits.maxDailyLoss?.value, let breach = dailyLoss {
+        if let limit = book.limits.maxDailyLoss?.value, let breach = breach(of: book, value: book.monitors.dailyLoss.value, limit: limit) {
             transition = tighten(book, on: breach, metricName: "daily_loss", value: book.monitors.dailyLoss.value, limit: limit,
                                  describe: "daily loss since 00:00 UTC", at: time) ?? transition
         }

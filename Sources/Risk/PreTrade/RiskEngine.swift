@@ -29,6 +29,8 @@ public final class RiskEngine {
     // Read on every event (pending outputs) and every order; the host's one event loop owns the
     // engine and never overlaps two accesses, so these skip Swift's dynamic exclusivity checks.
     @exclusivity(unchecked) var books: [StrategyBook] = []
+    /// ``books`` again, for ``withBook(_:_:)``; kept in step with it by ``register(strategy:instruments:limits:restoring:)``.
+    @exclusivity(unchecked) private var uncountedBooks: [Unmanaged<StrategyBook>] = []
     var handles: [StrategyName: Int] = [:]
     @exclusivity(unchecked) var outbox: RiskOutbox
     var killSwitchEngaged: Bool
@@ -57,11 +59,21 @@ public final class RiskEngine {
                                 accountActions: account.actions, snapshot: snapshot)
         if let index = handles[name] {
             books[index] = book
+            uncountedBooks[index] = Unmanaged.passUnretained(book)
             return StrategyHandle(index: index)
         }
         books.append(book)
+        uncountedBooks.append(Unmanaged.passUnretained(book))
         handles[name] = books.count - 1
         return StrategyHandle(index: books.count - 1)
+    }
+
+    /// Runs `body` on the book at `index` without retaining it: marks and checks reach the books
+    /// at every event, and a book read from ``books`` for a call is retained and released around
+    /// it (two atomic operations). ``books`` owns the books; only registering again replaces one.
+    @inline(__always)
+    func withBook<Result>(_ index: Int, _ body: (StrategyBook) -> Result) -> Result {
+        uncountedBooks[index]._withUnsafeGuaranteedRef(body)
     }
 
     /// The handle of a registered strategy.

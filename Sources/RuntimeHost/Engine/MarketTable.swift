@@ -38,6 +38,13 @@ struct MarketTable {
         return slot
     }
 
+    /// How many strategies subscribed to the instrument in `slot`. The event loop reads them by
+    /// position (``subscriber(_:of:)``): a loop over the slot's array retains and releases it.
+    func subscriberCount(of slot: Int) -> Int { subscribers[slot].count }
+
+    /// The runner index of the `position`th subscriber of `slot`, in dispatch order.
+    func subscriber(_ position: Int, of slot: Int) -> Int { subscribers[slot][position] }
+
     /// Adds a strategy (runner index) to the instrument's subscribers.
     mutating func subscribe(_ runner: Int, to id: InstrumentId) {
         subscribers[slot(for: id)].append(runner)

@@ -21,8 +21,8 @@ extension TradingEngine {
     /// the queue.
     func finishCallback(_ result: CallbackResult, strategy index: Int) {
         handle(result, strategy: index)
-        if runners[index].context.hasPendingCommands {
-            runners[index].context.drainOutbox { work.append(.command($0, strategy: index)) }
+        withRunner(index) { runner in
+            if runner.context.hasPendingCommands { runner.context.drainOutbox { work.append(.command($0, strategy: index)) } }
         }
         processWork()
     }

@@ -64,6 +64,8 @@ public final class TradingEngine {
     let instrumentTable: [InstrumentId: Instrument]
     @exclusivity(unchecked) var markets = MarketTable()
     @exclusivity(unchecked) var runners: [StrategyRunner] = []
+    /// ``runners`` again, for ``withRunner(_:_:)``.
+    @exclusivity(unchecked) private var uncountedRunners: [Unmanaged<StrategyRunner>] = []
     /// The callback in progress, for a watchdog on another thread (``HostWatchdog``).
     public let callbackWatch = CallbackWatch()
     /// The strategies by runner slot (name order), as ``callbackWatch`` reports them.
@@ -162,6 +164,7 @@ public final class TradingEngine {
             runner.watch = callbackWatch
             runner.watchSlot = index
             runners.append(runner)
+            uncountedRunners.append(Unmanaged.passUnretained(runner))
             runnerIndex[strategy.name] = index
             masks.append(ChannelMask(strategy.channels, bars: strategy.bars))
             if strategy.bars != nil { barRunners.append(index) }
@@ -293,9 +296,10 @@ public final class TradingEngine {
         processVenueEvents()
         markPortfolio(slot, trade.instrument)
         if !barRunners.isEmpty { advanceBars(to: trade.timestamp) }
-        for index in markets.subscribers[slot] {
-            if masks[index].barSource == .trades, runners[index].aggregate(trade: trade) { deliverBars(of: index, at: trade.timestamp) }
-            if masks[index].trades { finishCallback(runners[index].deliver(trade: trade), strategy: index) }
+        for position in 0..<markets.subscriberCount(of: slot) {
+            let index = markets.subscriber(position, of: slot)
+            if masks[index].barSource == .trades, withRunner(index, { $0.aggregate(trade: trade) }) { deliverBars(of: index, at: trade.timestamp) }
+            if masks[index].trades { finishCallback(withRunner(index) { $0.deliver(trade: trade) }, strategy: index) }
         }
         endEvent()
     }
@@ -316,9 +320,10 @@ public final class TradingEngine {
         processVenueEvents()
         markPortfolio(slot, ticker.instrument)
         if !barRunners.isEmpty { advanceBars(to: ticker.timestamp) }
-        for index in markets.subscribers[slot] {
-            if masks[index].barSource == .ticker, runners[index].aggregate(ticker: ticker) { deliverBars(of: index, at: ticker.timestamp) }
-            if masks[index].tickers { finishCallback(runners[index].deliver(ticker: ticker), strategy: index) }
+        for position in 0..<markets.subscriberCount(of: slot) {
+            let index = markets.subscriber(position, of: slot)
+            if masks[index].barSource == .ticker, withRunner(index, { $0.aggregate(ticker: ticker) }) { deliverBars(of: index, at: ticker.timestamp) }
+            if masks[index].tickers { finishCallback(withRunner(index) { $0.deliver(ticker: ticker) }, strategy: index) }
         }
         endEvent()
     }
@@ -348,10 +353,11 @@ public final class TradingEngine {
         processVenueEvents()
         if candlePriced { markPortfolio(slot, candle.instrument) }
         if !barRunners.isEmpty { advanceBars(to: candle.openTime) }
-        for index in markets.subscribers[slot] {
-            if masks[index].barSource == .candles, runners[index].aggregate(candle: candle) { deliverBars(of: index, at: candle.openTime) }
+        for position in 0..<markets.subscriberCount(of: slot) {
+            let index = markets.subscriber(position, of: slot)
+            if masks[index].barSource == .candles, withRunner(index, { $0.aggregate(candle: candle) }) { deliverBars(of: index, at: candle.openTime) }
             if masks[index].wantsCandles(of: candle.interval) {
-                finishCallback(runners[index].deliver(candle: candle), strategy: index)
+                finishCallback(withRunner(index) { $0.deliver(candle: candle) }, strategy: index)
             }
         }
         endEvent()
@@ -389,8 +395,10 @@ public final class TradingEngine {
         markPortfolio(slot, instrument)
         if !barRunners.isEmpty { advanceBars(to: update.timestamp) }
         if bookChanged {
-            for index in markets.subscribers[slot] where masks[index].books {
-                finishCallback(runners[index].deliverBook(markets[slot].book.book), strategy: index)
+            for position in 0..<markets.subscriberCount(of: slot) {
+                let index = markets.subscriber(position, of: slot)
+                guard masks[index].books else { continue }
+                finishCallback(withRunner(index) { $0.deliverBook(markets[slot].book.book) }, strategy: index)
             }
         }
         endEvent()
@@ -461,12 +469,24 @@ public final class TradingEngine {
     /// Moves every strategy's bars to event time `time` and delivers the bars that completed
     /// (an event of any instrument completes the bars ending at or before its time).
     private func advanceBars(to time: Timestamp) {
-        for index in barRunners where runners[index].advanceBars(to: time) { deliverBars(of: index, at: time) }
+        for position in barRunners.indices {
+            let index = barRunners[position]
+            if withRunner(index, { $0.advanceBars(to: time) }) { deliverBars(of: index, at: time) }
+        }
     }
 
     /// Delivers a strategy's completed bars, one callback (and its orders' processing) at a time.
     private func deliverBars(of index: Int, at time: Timestamp) {
-        while let result = runners[index].deliverCompletedBar(at: time) { finishCallback(result, strategy: index) }
+        while let result = withRunner(index, { $0.deliverCompletedBar(at: time) }) { finishCallback(result, strategy: index) }
+    }
+
+    /// Runs `body` on the runner at `index` without retaining it. Every event reaches a runner
+    /// several times, and a runner read from ``runners`` for a call is retained and released
+    /// around it: two atomic operations, each a few percent of a candle's whole cost. ``runners``
+    /// owns the runners, and holds every one for the engine's lifetime.
+    @inline(__always)
+    func withRunner<Result>(_ index: Int, _ body: (StrategyRunner) -> Result) -> Result {
+        uncountedRunners[index]._withUnsafeGuaranteedRef(body)
     }
 
     func advanceClock(to time: Timestamp) {
@@ -523,7 +543,8 @@ public final class TradingEngine {
             for row in performance.record(sample) { outbox.append(.performance(row)) }
             risk.recordEquity(sample.equity, strategy: handles[index], at: clock)
         }
-        for slot in markets.sortedSlots {
+        for position in markets.sortedSlots.indices {
+            let slot = markets.sortedSlots[position]
             if let mark = markets[slot].markPrice { risk.markToMarket(instrument: markets.ids[slot], price: mark) }
         }
     }

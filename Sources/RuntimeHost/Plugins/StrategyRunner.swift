@@ -116,7 +116,12 @@ public final class StrategyRunner {
     /// notice is a fact about the order either way. Nil in the host.
     public var orderObserver: ((OrderNotice, Timestamp) -> Void)?
     /// Where each callback's start is published for the host's watchdog, as runner `watchSlot`.
-    public var watch: CallbackWatch?
+    public var watch: CallbackWatch? {
+        didSet { uncountedWatch = watch.map(Unmanaged.passUnretained) }
+    }
+    /// ``watch``, used without retaining it: it is published to twice per callback, and each use
+    /// was a retain and a release (``watch`` holds it).
+    private var uncountedWatch: Unmanaged<CallbackWatch>?
     /// This runner's index in the engine, for ``watch``.
     public var watchSlot = 0
     /// Where the strategy is in its life.
@@ -311,7 +316,7 @@ public final class StrategyRunner {
         guard isRunning, unusedCallbacks & callback.bit == 0 else { return .skipped }
         context.setClock(time)
         let started = Self.monotonicNanoseconds()
-        watch?.begin(slot: watchSlot, callback: callback, now: started)
+        uncountedWatch?._withUnsafeGuaranteedRef { $0.begin(slot: watchSlot, callback: callback, now: started) }
         let thrown: (any Error)?
         do {
             try body(strategy)
@@ -319,7 +324,7 @@ public final class StrategyRunner {
         } catch {
             thrown = error
         }
-        watch?.end()
+        uncountedWatch?._withUnsafeGuaranteedRef { $0.end() }
         let elapsed = Self.monotonicNanoseconds() &- started
         if elapsed > slowestNanoseconds {
             slowestNanoseconds = elapsed
