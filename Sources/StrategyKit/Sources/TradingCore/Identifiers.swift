@@ -10,9 +10,11 @@ public struct StrategyName: Hashable, Comparable, Sendable, CustomStringConverti
     public init(stringLiteral value: String) { self.init(value) }
     public var description: String { rawValue }
     public static func < (lhs: StrategyName, rhs: StrategyName) -> Bool { lhs.rawValue < rhs.rawValue }
+    /// Names are equal when their texts are (the stored hashes tell most unequal names apart first).
     @inlinable public static func == (lhs: StrategyName, rhs: StrategyName) -> Bool {
         lhs.textHash == rhs.textHash && lhs.rawValue == rhs.rawValue
     }
+    /// Feeds the hash computed when the value was made, not the text.
     @inlinable public func hash(into hasher: inout Hasher) { hasher.combine(textHash) }
     public init(from decoder: any Decoder) throws { self.init(try decoder.singleValueContainer().decode(String.self)) }
     public func encode(to encoder: any Encoder) throws {
@@ -48,9 +50,11 @@ public struct ClientOrderId: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { rawValue }
+    /// Ids are equal when their texts are (the stored hashes tell most unequal ids apart first).
     @inlinable public static func == (lhs: ClientOrderId, rhs: ClientOrderId) -> Bool {
         lhs.textHash == rhs.textHash && lhs.rawValue == rhs.rawValue
     }
+    /// Feeds the hash computed when the value was made, not the text.
     @inlinable public func hash(into hasher: inout Hasher) { hasher.combine(textHash) }
 }
 
