@@ -45,14 +45,16 @@ public final class ReplayFeed: MarketDataFeed {
         return AsyncStream { continuation in
             let task = Task {
                 var decoder = FrameDecoder()
-                var previous: Timestamp?
+                // Paced on the latest time played: a frame stamped earlier plays at once, and the
+                // next one does not wait again for the time it went back.
+                var latest: Timestamp?
                 for frame in frames {
                     if Task.isCancelled { break }
-                    if let speed, speed > 0, let previous {
-                        let gap = Double(frame.receivedAt.nanoseconds(since: previous)) / speed
+                    if let speed, speed > 0, let latest {
+                        let gap = Double(frame.receivedAt.nanoseconds(since: latest)) / speed
                         if gap > 0 { try? await Task.sleep(for: .nanoseconds(Int64(gap))) }
                     }
-                    previous = frame.receivedAt
+                    latest = max(latest ?? frame.receivedAt, frame.receivedAt)
                     decoder.decode(frame) { continuation.yield($0) }
                 }
                 continuation.finish()

@@ -160,11 +160,14 @@ public enum ReplaySession {
                                   collector: ReplayCollector?, drainEvery: Int) async -> RecordingError? {
         var firstEvent = FirstEventTime()
         var sinceDrain = 0
-        var previous: Timestamp?
+        // Paced on the latest time played so far: a frame stamped earlier than the frames before it
+        // (a raw frame is timed by its event, and a candle's event time is its bar's open) plays
+        // at once, and the next one does not wait again for the time it went back.
+        var latest: Timestamp?
         do throws(RecordingError) {
             while let frame = try stream.next() {
-                if let previous {
-                    let gap = Double(frame.receivedAt.nanoseconds(since: previous)) / pace
+                if let latest {
+                    let gap = Double(frame.receivedAt.nanoseconds(since: latest)) / pace
                     if gap > 0 {
                         // Idle anyway: hand over what is waiting so paced rows are not held back.
                         sinceDrain = 0
@@ -173,7 +176,7 @@ public enum ReplaySession {
                     }
                 }
                 if Task.isCancelled { break }
-                previous = frame.receivedAt
+                latest = max(latest ?? frame.receivedAt, frame.receivedAt)
                 if !firstEvent.found, let time = firstEvent.check(frame.bytes) { engine.start(at: time) }
                 engine.handle(frame: frame.bytes, receivedAt: frame.receivedAt)
                 if !engine.invariantViolations.isEmpty { break }
