@@ -37,10 +37,12 @@ import TradingCore
             try (frames.joined(separator: "\n") + "\n").write(toFile: recording, atomically: true, encoding: .utf8)
             let environment = ["DATABASE_URL": database.target.url()]
 
-            let replay = try ChildProcess(HostEndToEndTests.runtime, ["replay", recording], environment: environment,
-                                          directory: PluginTestSupport.packageRoot)
-            // Kill it at its first fill: the replay then has most of its recording ahead (the
-            // first fill is written about a second in, the whole replay takes a minute).
+            // Paced at 50x, the recording (100,000 steps of 100 ms) lasts over three minutes however
+            // fast the machine and however late this test looks: as fast as possible it took a
+            // minute, and on a loaded machine the test once saw the replay only after it had ended.
+            let replay = try ChildProcess(HostEndToEndTests.runtime, ["replay", recording, "--speed", "50x"],
+                                          environment: environment, directory: PluginTestSupport.packageRoot)
+            // Kill it at its first fill (a few seconds in): the replay then has most of its recording ahead.
             try await Wait.until("a filled trade row from the replay", every: .milliseconds(20), {
                 (fills: try await SQLTestQueries.count(client, "SELECT count(*) FROM trades WHERE filled_quantity > 0"), running: replay.isRunning)
             }, satisfies: { $0.fills > 0 || !$0.running })
