@@ -77,25 +77,6 @@ import TradingCore
     @Test func unreadableInputIsReported() {
         #expect(throws: RecordingError.self) { try RecordedFrames.load(paths: ["/nonexistent/file.jsonl"]) }
     }
-
-    /// A paced feed follows the latest time it played: a frame stamped earlier than the one before
-    /// it (a candle push carries its bar's open time) plays at once, and the frame after it does
-    /// not wait again for the time it went back (here 10 s at 10x; the pacing itself is 0.1 s).
-    @Test func aPacedFeedDoesNotWaitAgainForTimeThatWentBack() async throws {
-        let lines = try FixtureFiles.lines("okx/ws/trades.jsonl").prefix(3)
-        let start = Timestamp(millisecondsSinceEpoch: 1_652_459_000_000)
-        let times = [start, start.advanced(byMilliseconds: -100_000), start.advanced(byMilliseconds: 1_000)]
-        let frames = zip(lines, times).map { ReceivedFrame(text: $0, receivedAt: $1, endpoint: .public) }
-        let feed = ReplayFeed(frames: frames, speed: 10)
-        let started = ContinuousClock.now
-        let count = try await Wait.signal("the paced feed's end", within: .seconds(60)) {
-            var count = 0
-            for await _ in feed.events() { count += 1 }
-            return count
-        }
-        #expect(count > 0)
-        #expect(ContinuousClock.now - started < .seconds(5), "waited \(ContinuousClock.now - started)")
-    }
 }
 
 @Suite(.watchdog) struct SyntheticFeedTests {

@@ -37,10 +37,10 @@ import TradingCore
             try (frames.joined(separator: "\n") + "\n").write(toFile: recording, atomically: true, encoding: .utf8)
             let environment = ["DATABASE_URL": database.target.url()]
 
-            // Paced at 50x, the recording (100,000 steps of 100 ms) lasts over three minutes however
+            // Paced at 25x, the recording (100,000 steps of 100 ms) lasts over six minutes however
             // fast the machine and however late this test looks: as fast as possible it took a
             // minute, and on a loaded machine the test once saw the replay only after it had ended.
-            let replay = try ChildProcess(HostEndToEndTests.runtime, ["replay", recording, "--speed", "50x"],
+            let replay = try ChildProcess(HostEndToEndTests.runtime, ["replay", recording, "--speed", "25x"],
                                           environment: environment, directory: PluginTestSupport.packageRoot)
             // Kill it at its first fill (a few seconds in): the replay then has most of its recording ahead.
             try await Wait.until("a filled trade row from the replay", every: .milliseconds(20), {

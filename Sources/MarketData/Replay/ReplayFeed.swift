@@ -45,16 +45,10 @@ public final class ReplayFeed: MarketDataFeed {
         return AsyncStream { continuation in
             let task = Task {
                 var decoder = FrameDecoder()
-                // Paced on the latest time played: a frame stamped earlier plays at once, and the
-                // next one does not wait again for the time it went back.
-                var latest: Timestamp?
+                var pacer = speed.map(ReplayPacer.init)
                 for frame in frames {
                     if Task.isCancelled { break }
-                    if let speed, speed > 0, let latest {
-                        let gap = Double(frame.receivedAt.nanoseconds(since: latest)) / speed
-                        if gap > 0 { try? await Task.sleep(for: .nanoseconds(Int64(gap))) }
-                    }
-                    latest = max(latest ?? frame.receivedAt, frame.receivedAt)
+                    if let delay = pacer?.delay(before: frame.receivedAt), delay > .zero { try? await Task.sleep(for: delay) }
                     decoder.decode(frame) { continuation.yield($0) }
                 }
                 continuation.finish()

@@ -160,23 +160,17 @@ public enum ReplaySession {
                                   collector: ReplayCollector?, drainEvery: Int) async -> RecordingError? {
         var firstEvent = FirstEventTime()
         var sinceDrain = 0
-        // Paced on the latest time played so far: a frame stamped earlier than the frames before it
-        // (a raw frame is timed by its event, and a candle's event time is its bar's open) plays
-        // at once, and the next one does not wait again for the time it went back.
-        var latest: Timestamp?
+        var pacer = ReplayPacer(speed: pace)
         do throws(RecordingError) {
             while let frame = try stream.next() {
-                if let latest {
-                    let gap = Double(frame.receivedAt.nanoseconds(since: latest)) / pace
-                    if gap > 0 {
-                        // Idle anyway: hand over what is waiting so paced rows are not held back.
-                        sinceDrain = 0
-                        await drain(engine, into: persistence, collector: collector)
-                        try? await Task.sleep(for: .nanoseconds(Int64(gap)))
-                    }
+                let delay = pacer.delay(before: frame.receivedAt)
+                if delay > .zero {
+                    // Idle anyway: hand over what is waiting so paced rows are not held back.
+                    sinceDrain = 0
+                    await drain(engine, into: persistence, collector: collector)
+                    try? await Task.sleep(for: delay)
                 }
                 if Task.isCancelled { break }
-                latest = max(latest ?? frame.receivedAt, frame.receivedAt)
                 if !firstEvent.found, let time = firstEvent.check(frame.bytes) { engine.start(at: time) }
                 engine.handle(frame: frame.bytes, receivedAt: frame.receivedAt)
                 if !engine.invariantViolations.isEmpty { break }
