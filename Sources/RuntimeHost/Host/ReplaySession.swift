@@ -136,6 +136,10 @@ public enum ReplaySession {
                     if !engine.invariantViolations.isEmpty { break }
                     await drain(engine, into: persistence, collector: collector)
                     await waitForMarketWriter(persistence)
+                    // Without persistence nothing above suspends, and a replay would hold its
+                    // cooperative thread to the end: other work of the process (the writers, the
+                    // other replays of a sweep, other tests) gets a turn once per batch.
+                    await Task.yield()
                 }
             } catch {
                 failure = error
