@@ -19,9 +19,7 @@ extension RiskEngine {
         // Most marks breach nothing, and return before a transition (a large value) is even made.
         let breaches = withBook(handle.index) { book in
             book.monitors.observe(equity: equity, at: time)
-            let dailyLoss = book.limits.maxDailyLoss.flatMap { breach(of: book, value: book.monitors.dailyLoss.value, limit: $0.value) }
-            let drawdown = book.limits.maxDrawdownPct.flatMap { breach(of: book, value: book.monitors.drawdownPct, limit: $0) }
-            return dailyLoss != nil || drawdown != nil
+            return dailyLossBreach(of: book) != nil || drawdownBreach(of: book) != nil
         }
         guard breaches else {
             checkAccountDailyLoss(at: time)
@@ -29,11 +27,12 @@ extension RiskEngine {
         }
         let book = books[handle.index]
         var transition: StrategyTransition?
-        if let limit = book.limits.maxDailyLoss?.value, let breach = breach(of: book, value: book.monitors.dailyLoss.value, limit: limit) {
+        if let (limit, breach) = dailyLossBreach(of: book) {
             transition = tighten(book, on: breach, metricName: "daily_loss", value: book.monitors.dailyLoss.value, limit: limit,
                                  describe: "daily loss since 00:00 UTC", at: time) ?? transition
         }
-        if let limit = book.limits.maxDrawdownPct, let breach = breach(of: book, value: book.monitors.drawdownPct, limit: limit) {
+        // Asked again: a halt for the daily loss leaves no reduce-only step for the drawdown.
+        if let (limit, breach) = drawdownBreach(of: book) {
             transition = tighten(book, on: breach, metricName: "drawdown_pct", value: book.monitors.drawdownPct, limit: limit,
                                  describe: "drawdown from peak equity (%)", at: time) ?? transition
         }
@@ -121,6 +120,23 @@ extension RiskEngine {
     private enum Breach {
         case halt
         case reduce(level: FixedPoint)
+    }
+
+    /// max_daily_loss's breach for the strategy in `book`, with the limit; nil when it has none.
+    /// (This and the next are asked at every mark: inlined, they cost no more than the checks.)
+    @inline(__always)
+    private func dailyLossBreach(of book: StrategyBook) -> (limit: FixedPoint, breach: Breach)? {
+        guard let limit = book.limits.maxDailyLoss?.value,
+              let breach = breach(of: book, value: book.monitors.dailyLoss.value, limit: limit) else { return nil }
+        return (limit, breach)
+    }
+
+    /// max_drawdown_pct's breach for the strategy in `book`, with the limit; nil when it has none.
+    @inline(__always)
+    private func drawdownBreach(of book: StrategyBook) -> (limit: FixedPoint, breach: Breach)? {
+        guard let limit = book.limits.maxDrawdownPct,
+              let breach = breach(of: book, value: book.monitors.drawdownPct, limit: limit) else { return nil }
+        return (limit, breach)
     }
 
     /// Whether `value` breaches `limit` or its reduce level, for a strategy in `book`'s state.

@@ -254,7 +254,7 @@ extension TradingEngine {
                 refuse(.submit(order.request), code: "venue_rejected", reason: reason.description, strategy: index)
             }
         case .filled:
-            break
+            break // taken above
         case .canceled, .expired:
             outbox.append(.order(record))
             let order = ledger.recordEnded(id, of: name)

@@ -15,21 +15,7 @@ public enum StrategyCallback: String, Sendable, Hashable, CaseIterable {
     case orderCanceled = "order_canceled"
 
     /// The callback's bit in a runner's set of callbacks the strategy does not implement.
-    var bit: UInt16 {
-        switch self {
-        case .start: 1 << 0
-        case .stop: 1 << 1
-        case .ticker: 1 << 2
-        case .trade: 1 << 3
-        case .candle: 1 << 4
-        case .book: 1 << 5
-        case .bar: 1 << 6
-        case .orderAccepted: 1 << 7
-        case .orderRejected: 1 << 8
-        case .fill: 1 << 9
-        case .orderCanceled: 1 << 10
-        }
-    }
+    var bit: UInt16 { 1 << UInt16(ordinal) }
 }
 
 /// A strategy callback threw: the strategy is halted (the host records a `strategy_error` risk
