@@ -182,6 +182,13 @@ public final class Portfolio {
         for slot in dirtyOrder { try body(slots[slot].record(mode: mode)) }
     }
 
+    /// Clears the dirty set without building its records (a host that keeps no records).
+    public func discardDirtyRecords() {
+        guard dirtyCount > 0 else { return }
+        for slot in dirtySlots.indices { dirtySlots[slot] = false }
+        dirtyCount = 0
+    }
+
     /// Every position's record, in key order (for persistence checks and restarts).
     public func records() -> [PositionRecord] {
         slots.sorted { $0.key < $1.key }.map { $0.record(mode: mode) }

@@ -241,27 +241,27 @@ extension TradingEngine {
         if let outcome = event.outcome { summary.venueOutcomes[outcome, default: 0] += 1 }
         switch event {
         case .sent:
-            outbox.append(.order(record))
+            keep(.order(record))
         case .accepted:
-            outbox.append(.order(record))
+            keep(.order(record))
             if let order = ledger.recordAccepted(id, of: name) {
                 finishCallback(runners[index].orderAccepted(order, at: clock), strategy: index)
             }
         case .rejected(_, let reason):
             summary.venueRejections += 1
-            outbox.append(.order(record))
+            keep(.order(record))
             if let order = ledger.recordEnded(id, of: name) {
                 refuse(.submit(order.request), code: "venue_rejected", reason: reason.description, strategy: index)
             }
         case .filled:
             break // taken above
         case .canceled, .expired:
-            outbox.append(.order(record))
+            keep(.order(record))
             let order = ledger.recordEnded(id, of: name)
             orderCompleted(record, strategy: index)
             if let order { finishCallback(runners[index].orderCanceled(order, at: clock), strategy: index) }
         case .amended:
-            outbox.append(.order(record))
+            keep(.order(record))
             ledger.recordAmended(id, of: name, quantity: record.quantity, price: record.price)
             // An amend down to the filled size completes the order.
             if record.status.isTerminal {
@@ -269,12 +269,12 @@ extension TradingEngine {
                 orderCompleted(record, strategy: index)
             }
         case .amendRejected(_, let reason):
-            outbox.append(.order(record))
+            keep(.order(record))
             ledger.recordAmendRefused(id, of: name)
             refuse(.amend(clientOrderId: id, instrument: record.symbol, newQuantity: nil, newPrice: nil),
                    code: "venue_refused", reason: reason, strategy: index)
         case .cancelRejected(_, let reason):
-            outbox.append(.order(record))
+            keep(.order(record))
             ledger.recordCancelRefused(id, of: name)
             refuse(.cancel(clientOrderId: id, instrument: record.symbol), code: "venue_refused", reason: reason, strategy: index)
         }
@@ -304,7 +304,7 @@ extension TradingEngine {
         if let attributed = venue.attributeRealizedPnl(outcome.realizedPnl, to: fill.clientOrderId) { record = attributed }
         summary.strategies[name, default: .init()].realizedPnl += outcome.realizedPnl
         summary.strategies[name, default: .init()].fees += outcome.feeInQuote
-        outbox.append(.fill(record, outcome.position))
+        keep(.fill(record, outcome.position))
         venue.fillApplied(fill, position: outcome.position.signedQuantity)
         if completesOrder {
             ledger.recordEnded(fill.clientOrderId, of: name)
@@ -327,7 +327,7 @@ extension TradingEngine {
         if !record.realizedPnl.value.isZero {
             risk.recordClosedTrade(realizedPnL: record.realizedPnl - closed.commissionInQuote, for: name, at: clock)
         }
-        for row in performance.record(closed) { outbox.append(.performance(row)) }
+        for row in performance.record(closed) { keep(.performance(row)) }
     }
 
     /// The host could not write the rows of the venue's held new orders: they end rejected

@@ -110,6 +110,12 @@ public final class TradingEngine {
     @exclusivity(unchecked) public internal(set) var summary = EngineSummary()
     /// Records to persist, oldest first; the host drains it with ``drainOutbox()``.
     @exclusivity(unchecked) public internal(set) var outbox: [EngineRecord] = []
+    /// Whether the engine writes records into ``outbox`` (by default it does). A replay that
+    /// persists and collects nothing turns it off (``ReplaySession``): it would build and drop a
+    /// position mark per position at every mark interval and a row at every order event, about
+    /// a twentieth of a candles backtest's time. Everything the engine decides (orders, risk,
+    /// rollups, the summary) is the same either way; records not kept are not made later.
+    @exclusivity(unchecked) public var keepsRecords = true
     /// The engine clock: the latest `now` it was given.
     @exclusivity(unchecked) public private(set) var clock = Timestamp.zero
 
@@ -207,7 +213,7 @@ public final class TradingEngine {
         venue.advance(to: clock.advanced(byNanoseconds: venue.requestLatencyNanoseconds), events: &venueEvents)
         processVenueEvents()
         appendMarks()
-        for row in performance.partialDay(until: clock) { outbox.append(.performance(row)) }
+        for row in performance.partialDay(until: clock) { keep(.performance(row)) }
         drainRisk()
         appendQualityMetrics()
         for (instrument, model) in venue.fillModels { summary.instruments[instrument, default: .init()].fillModel = model }
@@ -282,7 +288,7 @@ public final class TradingEngine {
         let slot = markets.slot(for: trade.instrument)
         markets[slot].lastDataTime = trade.timestamp
         markets[slot].lastTradePrice = trade.price
-        if options.persistMarketData { outbox.append(.tick(trade)) }
+        if options.persistMarketData { keep(.tick(trade)) }
         if options.mode == .replay {
             venue.handle(trade: trade, events: &venueEvents)
         } else {
@@ -334,7 +340,7 @@ public final class TradingEngine {
         guard admit(quality.check(candle: candle, now: now)) else { return }
         let slot = markets.slot(for: candle.instrument)
         markets[slot].lastDataTime = candle.openTime
-        if options.persistMarketData, candle.isConfirmed != false { outbox.append(.candle(candle)) }
+        if options.persistMarketData, candle.isConfirmed != false { keep(.candle(candle)) }
         // Without a book or trades, confirmed candles are the instrument's only prices: the mark,
         // the risk engine's reference and (in the venue) the bar execution's price path.
         let confirmed = candle.isConfirmed != false
@@ -489,9 +495,15 @@ public final class TradingEngine {
         uncountedRunners[index]._withUnsafeGuaranteedRef(body)
     }
 
+    /// Adds `record` to ``outbox`` if records are kept; otherwise it is not even built.
+    @inline(__always)
+    func keep(_ record: @autoclosure () -> EngineRecord) {
+        if keepsRecords { outbox.append(record()) }
+    }
+
     func advanceClock(to time: Timestamp) {
         if time > clock { clock = time }
-        for row in performance.advance(to: clock) { outbox.append(.performance(row)) }
+        for row in performance.advance(to: clock) { keep(.performance(row)) }
     }
 
     func handle(_ result: CallbackResult, strategy index: Int) {
@@ -523,7 +535,7 @@ public final class TradingEngine {
 
     func drainRisk() {
         for output in risk.drainOutputs(at: clock) {
-            outbox.append(.risk(output))
+            keep(.risk(output))
             // A halted or stopped strategy keeps receiving market data (so it can be resumed
             // with a current view) but its resting orders are canceled; the risk engine refuses
             // anything new. Only a strategy that threw is cut off entirely (by its runner).
@@ -537,10 +549,10 @@ public final class TradingEngine {
     func appendMarks() {
         lastMarkTime = clock
         venue.forgetCompletedOrders()
-        portfolio.drainDirtyRecords { outbox.append(.positionMark($0)) }
+        if keepsRecords { portfolio.drainDirtyRecords { outbox.append(.positionMark($0)) } } else { portfolio.discardDirtyRecords() }
         for index in runners.indices {
             let sample = portfolio.equitySample(of: equityHandles[index], at: clock)
-            for row in performance.record(sample) { outbox.append(.performance(row)) }
+            for row in performance.record(sample) { keep(.performance(row)) }
             risk.recordEquity(sample.equity, strategy: handles[index], at: clock)
         }
         for position in markets.sortedSlots.indices {
@@ -550,7 +562,7 @@ public final class TradingEngine {
     }
 
     func appendQualityMetrics() {
-        for metric in quality.drainMetrics(at: clock) { outbox.append(.qualityMetric(metric)) }
+        for metric in quality.drainMetrics(at: clock) { keep(.qualityMetric(metric)) }
     }
 
     /// Writes this period's data-quality counters into the outbox (the host calls it every few seconds).

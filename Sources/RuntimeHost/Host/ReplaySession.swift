@@ -37,6 +37,9 @@ public enum ReplaySession {
     @discardableResult
     public static func run(feed: some MarketDataFeed, engine: TradingEngine, persistence: PersistencePipeline?,
                            collector: ReplayCollector? = nil, drainEvery: Int = 1024, logger: Logger) async -> EngineSummary {
+        let keptRecords = engine.keepsRecords
+        engine.keepsRecords = keptRecords && readsRecords(persistence, collector, engine)
+        defer { engine.keepsRecords = keptRecords }
         var started = false
         var sinceDrain = 0
         for await event in feed.events() {
@@ -102,6 +105,9 @@ public enum ReplaySession {
                            logger: Logger) async throws(RecordingError) -> EngineSummary {
         let pace = speed.feedSpeed
         let drainEvery = max(1, drainEvery)
+        let keptRecords = engine.keepsRecords
+        engine.keepsRecords = keptRecords && readsRecords(persistence, collector, engine)
+        defer { engine.keepsRecords = keptRecords }
         // A callback that never returns ends the replay with status 3 (a replay changes no status).
         let trading = persistence?.trading
         let watchdog = !exitOnWedgedCallback ? nil : HostWatchdog(
@@ -199,6 +205,13 @@ public enum ReplaySession {
         while persistence.market.statistics.pending > halfCapacity, !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(1))
         }
+    }
+
+    /// Whether anything reads the engine's records during a replay: the writers, the report's
+    /// collector or the invariant checker. The replay drains the outbox to the end, so when
+    /// nothing does, the engine need not make them (``TradingEngine/keepsRecords``).
+    private static func readsRecords(_ persistence: PersistencePipeline?, _ collector: ReplayCollector?, _ engine: TradingEngine) -> Bool {
+        persistence != nil || collector != nil || engine.invariantChecker != nil
     }
 
     static func drain(_ engine: TradingEngine, into persistence: PersistencePipeline?, collector: ReplayCollector? = nil) async {

@@ -1,0 +1,62 @@
+import Logging
+import RuntimeHost
+import TestSupport
+import Testing
+import TradingCore
+
+/// A replay whose records nobody reads (no persistence, no report) does not make them, and
+/// trades exactly as one whose records are read.
+@Suite(.watchdog) struct RecordKeepingTests {
+    static func engine(tag: String) throws -> TradingEngine {
+        try TradingEngine(strategies: [try BooklessReplayTests.strategy("sma_crossover", onCandlesAs: "sma_bars"),
+                                       try BooklessReplayTests.strategy("mean_reversion", onCandlesAs: "mr_bars")],
+                          instruments: PluginTestSupport.catalog.instruments, quality: .standard, accountLimits: .init(),
+                          venue: .init(orderIdSessionTag: tag), options: .init(mode: .replay, runTag: tag),
+                          logger: Logger(label: "test.records"))
+    }
+
+    /// What the engine decided and counted; callbacks over their wall-clock budget are not a decision.
+    static func decisions(_ summary: EngineSummary) -> EngineSummary {
+        var summary = summary
+        summary.budgetOverruns = 0
+        return summary
+    }
+
+    @Test func aReplayNobodyReadsDecidesTheSameWithoutRecords() async throws {
+        let bars = BooklessReplayTests.secondBars(try PluginTestSupport.recordedTrades())
+        let path = try BooklessReplayTests.candleRecording(bars, name: "record-keeping")
+        let logger = Logger(label: "test.records")
+
+        let read = try Self.engine(tag: "K")
+        let collector = ReplayCollector(engine: read)
+        let withRecords = try await ReplaySession.run(recordings: [path], engine: read, persistence: nil, collector: collector, logger: logger)
+
+        let unread = try Self.engine(tag: "K")
+        let withoutRecords = try await ReplaySession.run(recordings: [path], engine: unread, persistence: nil, logger: logger)
+
+        #expect(withRecords.fills > 0, "outcomes: \(withRecords.venueOutcomes)")
+        #expect(Self.decisions(withoutRecords) == Self.decisions(withRecords))
+        #expect(!collector.trades(of: StrategyName("sma_bars")).isEmpty, "the collector read the kept records")
+        // The replay turned records off for itself only.
+        #expect(unread.keepsRecords)
+    }
+
+    @Test func anEngineThatKeepsNoRecordsLeavesItsOutboxEmpty() throws {
+        let bars = BooklessReplayTests.secondBars(try PluginTestSupport.recordedTrades())
+        let engine = try Self.engine(tag: "E")
+        engine.keepsRecords = false
+        engine.start(at: bars[0].openTime)
+        for bar in bars { engine.handle(.candle(bar), receivedAt: bar.openTime) }
+        engine.stop(at: engine.clock)
+        #expect(engine.summary.fills > 0)
+        #expect(engine.outbox.isEmpty)
+
+        let keeping = try Self.engine(tag: "E")
+        keeping.start(at: bars[0].openTime)
+        for bar in bars { keeping.handle(.candle(bar), receivedAt: bar.openTime) }
+        keeping.stop(at: keeping.clock)
+        #expect(Self.decisions(keeping.summary) == Self.decisions(engine.summary))
+        #expect(keeping.outbox.contains { if case .fill = $0 { true } else { false } })
+        #expect(keeping.outbox.contains { if case .positionMark = $0 { true } else { false } })
+    }
+}
