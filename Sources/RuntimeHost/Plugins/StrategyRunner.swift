@@ -254,8 +254,9 @@ public final class StrategyRunner {
     /// Delivers the oldest completed bar at `time` (the event that completed it); nil when none
     /// waits. A halted or stopped strategy's bars are dropped.
     public func deliverCompletedBar(at time: Timestamp) -> CallbackResult? {
-        guard let bar = bars.nextCompletedBar() else { return nil }
-        return invoke(.bar, at: time) { try $0.onBar(bar) }
+        guard bars.hasCompletedBars else { return nil }
+        defer { bars.dropOldestCompletedBar() }
+        return invoke(.bar, at: time) { try $0.onBar(bars.oldestCompletedBar) }
     }
 
     /// Delivers the instrument's book after the host applied a book message.

@@ -121,6 +121,21 @@ public struct BarAggregator: Sendable {
     /// How many completed bars wait in the queue.
     @inlinable public var completedCount: Int { completed.count - completedHead }
 
+    /// The oldest completed bar, read where it waits (``hasCompletedBars`` must be true): the
+    /// host hands it to `onBar` without copying it out of the queue.
+    @_spi(Host) @inlinable public var oldestCompletedBar: Bar {
+        _read { yield completed[completedHead] }
+    }
+
+    /// Takes the oldest completed bar off the queue (``hasCompletedBars`` must be true).
+    @_spi(Host) @inlinable public mutating func dropOldestCompletedBar() {
+        completedHead += 1
+        if completedHead == completed.count {
+            completed.removeAll(keepingCapacity: true)
+            completedHead = 0
+        }
+    }
+
     /// Takes the oldest completed bar off the queue; nil when it is empty.
     public mutating func nextCompletedBar() -> Bar? {
         guard completedHead < completed.count else { return nil }
