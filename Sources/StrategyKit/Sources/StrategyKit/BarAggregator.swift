@@ -130,21 +130,18 @@ public struct BarAggregator: Sendable {
     /// Takes the oldest completed bar off the queue (``hasCompletedBars`` must be true).
     @_spi(Host) @inlinable public mutating func dropOldestCompletedBar() {
         completedHead += 1
-        if completedHead == completed.count {
-            completed.removeAll(keepingCapacity: true)
-            completedHead = 0
-        }
+        guard completedHead == completed.count else { return }
+        // One bar at a time is the usual case, and removeLast is a fraction of the generic
+        // range replacement removeAll goes through.
+        if completedHead == 1 { completed.removeLast() } else { completed.removeAll(keepingCapacity: true) }
+        completedHead = 0
     }
 
     /// Takes the oldest completed bar off the queue; nil when it is empty.
     public mutating func nextCompletedBar() -> Bar? {
         guard completedHead < completed.count else { return nil }
         let bar = completed[completedHead]
-        completedHead += 1
-        if completedHead == completed.count {
-            completed.removeAll(keepingCapacity: true)
-            completedHead = 0
-        }
+        dropOldestCompletedBar()
         return bar
     }
 
