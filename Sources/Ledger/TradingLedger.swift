@@ -20,6 +20,8 @@ public final class TradingLedger {
     /// One strategy's open orders, oldest first.
     struct OrderBook {
         let name: StrategyName
+        /// The strategy's handle in ``TradingLedger/portfolio``.
+        let positions: Portfolio.StrategyHandle
         var orders: [OpenOrder] = []
         /// The size an amend in flight asks for, by the same index (nil: no amend in flight; a
         /// price-only amend holds the current size): until the venue answers, exposure counts
@@ -39,7 +41,7 @@ public final class TradingLedger {
     /// The handle of `strategy`, registering it on first use.
     public func handle(for strategy: StrategyName) -> Handle {
         if let index = handles[strategy] { return Handle(index: index) }
-        books.append(OrderBook(name: strategy))
+        books.append(OrderBook(name: strategy, positions: portfolio.handle(of: strategy)))
         handles[strategy] = books.count - 1
         return Handle(index: books.count - 1)
     }
@@ -104,17 +106,16 @@ public final class TradingLedger {
     /// one order out (an amend is checked as if it replaced the order).
     public func exposure(of handle: Handle, in instrument: InstrumentId, excluding excluded: ClientOrderId? = nil) -> InstrumentExposure {
         var exposure = InstrumentExposure()
-        let book = books[handle.index]
-        func held(_ side: PositionSide) -> FixedPoint {
-            portfolio.position(PositionKey(strategy: book.name, instrument: instrument, positionSide: side))?.signedQuantity ?? .zero
-        }
-        exposure.net.position = held(.net)
-        exposure.long.position = held(.long)
+        let held = portfolio.heldQuantities(of: books[handle.index].positions, in: instrument)
+        exposure.net.position = held.net
+        exposure.long.position = held.long
         // A hedge-mode short leg is held as a negative size; risk counts legs as magnitudes.
-        exposure.short.position = held(.short).magnitude
-        for (index, order) in book.orders.enumerated() where order.instrument == instrument && order.clientOrderId != excluded {
+        exposure.short.position = held.short.magnitude
+        for index in books[handle.index].orders.indices {
+            let order = books[handle.index].orders[index]
+            guard order.instrument == instrument, order.clientOrderId != excluded else { continue }
             let request = order.request
-            let size = max(request.quantity, book.amending[index] ?? request.quantity).subtractingClamped(order.filledQuantity).value
+            let size = max(request.quantity, books[handle.index].amending[index] ?? request.quantity).subtractingClamped(order.filledQuantity).value
             let selector = LegSelector(side: request.side, positionSide: request.positionSide)
             if selector.up { exposure[selector.leg].pendingUp += size } else { exposure[selector.leg].pendingDown += size }
         }

@@ -217,6 +217,21 @@ public final class Portfolio {
         return total
     }
 
+    /// The signed size the strategy holds in `instrument` on each position side, zero where it
+    /// holds none: one pass over its few positions, where three lookups by key would hash the
+    /// names three times (the risk check asks it for every order).
+    public func heldQuantities(of handle: StrategyHandle, in instrument: InstrumentId) -> (net: FixedPoint, long: FixedPoint, short: FixedPoint) {
+        var held: (net: FixedPoint, long: FixedPoint, short: FixedPoint) = (.zero, .zero, .zero)
+        for slot in slotsOfStrategy[handle.index] where slots[slot].key.instrument == instrument {
+            switch slots[slot].key.positionSide {
+            case .net: held.net = slots[slot].signedQuantity
+            case .long: held.long = slots[slot].signedQuantity
+            case .short: held.short = slots[slot].signedQuantity
+            }
+        }
+        return held
+    }
+
     /// The strategy's equity at `time`, as a point of its equity curve.
     public func equitySample(of strategy: StrategyName, at time: Timestamp) -> EquitySample {
         EquitySample(strategy: strategy, timestamp: time, equity: equity(of: strategy))
