@@ -168,12 +168,16 @@ public struct DailyPerformance: Hashable, Sendable {
         var own = samples
         if zip(own, own.dropFirst()).contains(where: { $0.timestamp > $1.timestamp }) { own.sort { $0.timestamp < $1.timestamp } }
         var path: [TimedEquity] = []
+        path.reserveCapacity(own.count + 1)
         if let openingEquity {
             path.append(TimedEquity(timestamp: date.start, equity: openingEquity))
         } else if let before = own.last(where: { $0.timestamp < date.start }) {
             path.append(TimedEquity(timestamp: date.start, equity: before.equity))
         }
-        path += own.lazy.filter { $0.timestamp >= date.start && $0.timestamp <= end && $0.timestamp < date.end }
+        // In time order, the samples from the date's start up to `end` are one run.
+        let first = own.firstIndex { $0.timestamp >= date.start } ?? own.endIndex
+        let last = own[first...].firstIndex { $0.timestamp > end || $0.timestamp >= date.end } ?? own.endIndex
+        path += own[first..<last]
         return path
     }
 

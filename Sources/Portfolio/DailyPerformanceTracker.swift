@@ -51,6 +51,8 @@ public struct DailyPerformanceTracker: Sendable {
     public mutating func advance(to time: Timestamp) -> [DailyPerformance] {
         if let clock, time <= clock { return [] }
         clock = time
+        // Called at every event: most of them are far from the next date's grace end.
+        if let previous = firstOpenDate, time.nanoseconds(since: previous.end) < delayNanoseconds { return [] }
         let open = UTCDate(containing: time.advanced(byNanoseconds: -delayNanoseconds))
         guard let previous = firstOpenDate else {
             firstOpenDate = open
@@ -103,8 +105,19 @@ public struct DailyPerformanceTracker: Sendable {
 
     /// The dates with a trade or sample kept, in order.
     private func openDates() -> [UTCDate] {
-        Self.distinct(trades.lazy.map { UTCDate(containing: $0.completedAt) }
-                      + samples.lazy.joined().map { UTCDate(containing: $0.timestamp) }).sorted()
+        var dates: [UTCDate] = []
+        // Times come in runs of one date (a day of samples): a time inside the last date found
+        // needs no division to know its date.
+        func note(_ time: Timestamp) {
+            if let last = dates.last, time >= last.start, time < last.end { return }
+            let date = UTCDate(containing: time)
+            if !dates.contains(date) { dates.append(date) }
+        }
+        for trade in trades { note(trade.completedAt) }
+        for own in samples {
+            for sample in own { note(sample.timestamp) }
+        }
+        return dates.sorted()
     }
 
     private func rollUp(_ date: UTCDate, periodEnd: Timestamp) -> [DailyPerformance] {
@@ -120,8 +133,8 @@ public struct DailyPerformanceTracker: Sendable {
         }
     }
 
-    /// The distinct values of `values`, which hold the dates of a day's samples (one per mark)
-    /// or a few strategies, in runs: comparing with the values already found beats hashing every one.
+    /// The distinct values of `values`, a few strategies in runs: comparing with the values
+    /// already found beats hashing every one.
     private static func distinct<Values: Sequence>(_ values: Values) -> [Values.Element] where Values.Element: Equatable {
         var found: [Values.Element] = []
         for value in values where found.last != value && !found.contains(value) { found.append(value) }
