@@ -8,7 +8,11 @@
     /// FNV-1a (64-bit) over the text's UTF-8 bytes.
     @usableFromInline static func of(_ text: String) -> Int {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        // Over the contiguous bytes: iterating `utf8` costs about five times as much per byte.
+        var text = text
+        text.withUTF8 { bytes in
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        }
         return Int(truncatingIfNeeded: hash)
     }
 }
