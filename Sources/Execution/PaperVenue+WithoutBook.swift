@@ -102,8 +102,11 @@ extension PaperVenue {
     private func resolveAwaiting(_ instrument: InstrumentId, price: Price, model: FillModel, at time: Timestamp,
                                  events: inout [VenueEvent]) {
         guard let slot = bookless.index(of: instrument), !bookless[slot].awaiting.isEmpty else { return }
-        let waiting = bookless[slot].awaiting
-        bookless[slot].awaiting.removeAll(keepingCapacity: true)
+        // The queue is swapped with an empty one of the venue's, not copied and cleared: copying
+        // a shared array allocates, once per order that waits.
+        var waiting: [AwaitingOrder] = []
+        swap(&waiting, &awaitingScratch)
+        swap(&waiting, &bookless[slot].awaiting)
         for order in waiting {
             if order.arrival > time {
                 if let current = bookless.index(of: instrument) { bookless[current].awaiting.append(order) }
@@ -111,6 +114,8 @@ extension PaperVenue {
                 meet(order.clientOrderId, price: price, model: model, at: time, events: &events)
             }
         }
+        waiting.removeAll(keepingCapacity: true)
+        awaitingScratch = waiting
     }
 
     /// What an order does at the price point `price` (see the rules above).

@@ -71,6 +71,8 @@ public final class PaperVenue: ExecutionVenue {
     @exclusivity(unchecked) var resting: [InstrumentId: [RestingOrder]] = [:]
     /// Instruments without a book that trades or candles have priced (see PaperVenue+WithoutBook).
     @exclusivity(unchecked) var bookless = BooklessMarkets()
+    /// An empty queue of orders waiting for a price point, with capacity (``resolveAwaiting``).
+    @exclusivity(unchecked) var awaitingScratch: [AwaitingOrder] = []
     @exclusivity(unchecked) private var inFlight: [InFlightRequest] = []
     @exclusivity(unchecked) private var inFlightHead = 0
     private var nextSequence: UInt64 = 1
