@@ -2,7 +2,11 @@ import TradingCore
 
 /// What happened to an order on a venue. Every case carries the order's ``TradeRecord`` as it
 /// stands after the event, so the host can upsert the `trades` row from any event.
-public enum VenueEvent: Hashable, Sendable {
+///
+/// Indirect: an event is copied several times on its way (the venue's batch, the engine's work
+/// queue, the record it carries), and a copy is then one reference, not a 500-byte record with
+/// half a dozen strings to retain (measured: a twelfth of a candles backtest's time).
+public indirect enum VenueEvent: Hashable, Sendable {
     /// The order left for the venue and is in flight (status `pending`).
     case sent(TradeRecord)
     /// The venue acknowledged the order; it is live (status `submitted`).
