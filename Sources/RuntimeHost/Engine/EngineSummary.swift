@@ -67,3 +67,11 @@ public struct EngineSummary: Sendable, Hashable {
         }
     }
 }
+
+extension EngineSummary.InstrumentFigures {
+    /// One fill the `model` priced, which is now the model in use.
+    mutating func count(fillBy model: FillModel) {
+        fills[model, default: 0] += 1
+        fillModel = model
+    }
+}

@@ -125,8 +125,8 @@ extension TradingEngine {
 
     private func submit(_ original: OrderRequest, strategy index: Int) {
         let name = runners[index].name
-        summary.orders += 1
-        summary.strategies[name, default: .init()].orders += 1
+        counts.orders += 1
+        strategyFigures[index].orders += 1
         var request = original
         var market = marketSnapshot(of: request.instrument)
         if request.type == .market, let slot = markets.existingSlot(of: request.instrument) {
@@ -207,8 +207,8 @@ extension TradingEngine {
 
     /// The risk engine refused the command: counted, and the strategy told which check and why.
     private func refuse(_ command: OrderCommand, breach: RiskBreach, strategy index: Int) {
-        summary.riskRejections += 1
-        summary.strategies[runners[index].name, default: .init()].riskRejections += 1
+        counts.riskRejections += 1
+        strategyFigures[index].riskRejections += 1
         refuse(command, code: breach.metricName,
                reason: "\(breach.check.code): \(breach.metricValue) against limit \(breach.thresholdValue)", strategy: index)
     }
@@ -220,12 +220,16 @@ extension TradingEngine {
 
     // MARK: Venue events
 
+    private func count(_ outcome: VenueOutcome) {
+        if let position = VenueOutcome.allCases.firstIndex(of: outcome) { outcomeCounts[position] += 1 }
+    }
+
     /// Routes what the venue reported to the outbox, the ledger, the risk engine and the strategy.
     private func process(_ event: VenueEvent) {
         // A fill, most of an order's events, takes its own path: binding an event's record copies it.
         if case .filled(let fill, var record) = event {
             guard let index = runnerIndex[record.strategy] else { return }
-            if let outcome = event.outcome { summary.venueOutcomes[outcome, default: 0] += 1 }
+            if let outcome = event.outcome { count(outcome) }
             applyFill(fill, record: &record, strategy: index)
             return
         }
@@ -238,7 +242,7 @@ extension TradingEngine {
         if case .sent = event {} else if let realized = venue.realizedPnl(of: record.clientOrderId) { record.realizedPnl = realized }
         let id = record.clientOrderId
         let name = runners[index].name
-        if let outcome = event.outcome { summary.venueOutcomes[outcome, default: 0] += 1 }
+        if let outcome = event.outcome { count(outcome) }
         switch event {
         case .sent:
             keep(.order(record))
@@ -248,7 +252,7 @@ extension TradingEngine {
                 finishCallback(runners[index].orderAccepted(order, at: clock), strategy: index)
             }
         case .rejected(_, let reason):
-            summary.venueRejections += 1
+            counts.venueRejections += 1
             keep(.order(record))
             if let order = ledger.recordEnded(id, of: name) {
                 refuse(.submit(order.request), code: "venue_rejected", reason: reason.description, strategy: index)
@@ -282,11 +286,10 @@ extension TradingEngine {
 
     private func applyFill(_ fill: Fill, record: inout TradeRecord, strategy index: Int) {
         let name = runners[index].name
-        summary.fills += 1
-        summary.strategies[name, default: .init()].fills += 1
+        counts.fills += 1
+        strategyFigures[index].fills += 1
         let model = record.fillModel ?? .book
-        summary.instruments[fill.instrument, default: .init()].fills[model, default: 0] += 1
-        summary.instruments[fill.instrument, default: .init()].fillModel = model
+        counts.instruments[fill.instrument, default: .init()].count(fillBy: model)
         let outcome: FillOutcome
         do {
             outcome = try ledger.apply(fill)
@@ -302,8 +305,8 @@ extension TradingEngine {
         // below is the order as it stands now, after every fill of the same walk through the book.
         let completesOrder = record.status.isTerminal
         if let attributed = venue.attributeRealizedPnl(outcome.realizedPnl, to: fill.clientOrderId) { record = attributed }
-        summary.strategies[name, default: .init()].realizedPnl += outcome.realizedPnl
-        summary.strategies[name, default: .init()].fees += outcome.feeInQuote
+        strategyFigures[index].realizedPnl += outcome.realizedPnl
+        strategyFigures[index].fees += outcome.feeInQuote
         keep(.fill(record, outcome.position))
         venue.fillApplied(fill, position: outcome.position.signedQuantity)
         if completesOrder {

@@ -107,7 +107,19 @@ public final class TradingEngine {
     public private(set) var resubscribeRequests: [InstrumentId] = []
 
     /// What passed through, for the replay summary and metrics.
-    @exclusivity(unchecked) public internal(set) var summary = EngineSummary()
+    public var summary: EngineSummary {
+        var summary = counts
+        for index in runners.indices { summary.strategies[runners[index].name] = strategyFigures[index] }
+        for (outcome, count) in zip(VenueOutcome.allCases, outcomeCounts) where count > 0 { summary.venueOutcomes[outcome] = count }
+        return summary
+    }
+    /// The summary's counts but for those kept by index below: an order's events would otherwise
+    /// hash a strategy name or an outcome into the summary's dictionaries several times.
+    @exclusivity(unchecked) var counts = EngineSummary()
+    /// Each strategy's figures, by runner index.
+    @exclusivity(unchecked) var strategyFigures: [EngineSummary.StrategyFigures] = []
+    /// How many orders ended in each ``VenueOutcome``, by its position in `allCases`.
+    @exclusivity(unchecked) var outcomeCounts = [Int](repeating: 0, count: VenueOutcome.allCases.count)
     /// Records to persist, oldest first; the host drains it with ``drainOutbox()``.
     @exclusivity(unchecked) public internal(set) var outbox: [EngineRecord] = []
     /// Whether the engine writes records into ``outbox`` (by default it does). A replay that
@@ -178,7 +190,7 @@ public final class TradingEngine {
             handles.append(risk.register(strategy: strategy.name, instruments: strategy.instruments,
                                          limits: strategy.riskLimits, restoring: strategy.restoredRisk))
             for instrument in strategy.instruments { markets.subscribe(index, to: instrument.id) }
-            summary.strategies[strategy.name] = EngineSummary.StrategyFigures()
+            strategyFigures.append(EngineSummary.StrategyFigures())
         }
     }
 
@@ -216,8 +228,8 @@ public final class TradingEngine {
         for row in performance.partialDay(until: clock) { keep(.performance(row)) }
         drainRisk()
         appendQualityMetrics()
-        for (instrument, model) in venue.fillModels { summary.instruments[instrument, default: .init()].fillModel = model }
-        summary.openOrdersAtStop = venue.openOrders.count
+        for (instrument, model) in venue.fillModels { counts.instruments[instrument, default: .init()].fillModel = model }
+        counts.openOrdersAtStop = venue.openOrders.count
         checkInvariants()
     }
 
@@ -237,16 +249,16 @@ public final class TradingEngine {
     /// Decodes one raw OKX frame and processes what it carries. `receivedAt` is the feed clock
     /// (receive time live); in replay the event time is the clock.
     public func handle(frame bytes: UnsafeBufferPointer<UInt8>, receivedAt: Timestamp) {
-        summary.frames += 1
+        counts.frames += 1
         frameReceiver.receivedAt = receivedAt
         do {
             switch try codec.decode(bytes, deliveringTo: frameReceiver) {
             case .marketEvents: break
-            case .control: summary.controlMessages += 1
-            case .unsupportedChannel: summary.unsupportedFrames += 1
+            case .control: counts.controlMessages += 1
+            case .unsupportedChannel: counts.unsupportedFrames += 1
             }
         } catch {
-            summary.decodeErrors += 1
+            counts.decodeErrors += 1
             logger.warning("dropping undecodable frame", metadata: ["error": "\(error)"])
         }
     }
@@ -255,11 +267,11 @@ public final class TradingEngine {
     /// ``handle(frame:receivedAt:)`` would. With an invariant checker, stops after the first
     /// event that breaks an invariant.
     public func handle(_ frames: DecodedFrames) {
-        summary.frames += frames.frameCount
-        summary.controlMessages += frames.controlFrames
-        summary.unsupportedFrames += frames.unsupportedFrames
+        counts.frames += frames.frameCount
+        counts.controlMessages += frames.controlFrames
+        counts.unsupportedFrames += frames.unsupportedFrames
         for error in frames.failures {
-            summary.decodeErrors += 1
+            counts.decodeErrors += 1
             logger.warning("dropping undecodable frame", metadata: ["error": "\(error)"])
         }
         for index in frames.events.indices {
@@ -282,7 +294,7 @@ public final class TradingEngine {
     }
 
     fileprivate func handle(trade: TradeTick, receivedAt: Timestamp) {
-        summary.trades += 1
+        counts.trades += 1
         let now = beginEvent(at: trade.timestamp, receivedAt: receivedAt)
         guard admit(quality.check(trade: trade, now: now)) else { return }
         let slot = markets.slot(for: trade.instrument)
@@ -311,7 +323,7 @@ public final class TradingEngine {
     }
 
     fileprivate func handle(ticker: Ticker, receivedAt: Timestamp) {
-        summary.tickers += 1
+        counts.tickers += 1
         let now = beginEvent(at: ticker.timestamp, receivedAt: receivedAt)
         guard admit(quality.check(ticker: ticker, now: now)) else { return }
         let slot = markets.slot(for: ticker.instrument)
@@ -335,7 +347,7 @@ public final class TradingEngine {
     }
 
     fileprivate func handle(candle: Candle, receivedAt: Timestamp) {
-        summary.candles += 1
+        counts.candles += 1
         let now = beginEvent(at: candle.openTime, receivedAt: receivedAt)
         guard admit(quality.check(candle: candle, now: now)) else { return }
         let slot = markets.slot(for: candle.instrument)
@@ -370,7 +382,7 @@ public final class TradingEngine {
     }
 
     fileprivate func handle(book update: BookUpdate, receivedAt: Timestamp) {
-        summary.books += 1
+        counts.books += 1
         let now = beginEvent(at: update.timestamp, receivedAt: receivedAt)
         guard admit(quality.check(book: update, now: now)) else { return }
         let instrument = update.instrument
@@ -387,7 +399,7 @@ public final class TradingEngine {
         case .dropped(let resubscribe):
             if resubscribe { resubscribeRequests.append(instrument) }
         case .invalidated(_, let resubscribe):
-            summary.bookIncidents += 1
+            counts.bookIncidents += 1
             if resubscribe { resubscribeRequests.append(instrument) }
             quality.noteDiscontinuity(instrument: instrument)
         }
@@ -414,8 +426,8 @@ public final class TradingEngine {
     /// receive time live, event time (never backwards) in replay.
     private func beginEvent(at timestamp: Timestamp, receivedAt: Timestamp) -> Timestamp {
         inputCount += 1
-        if timestamp > summary.lastEventTime { summary.lastEventTime = timestamp }
-        if timestamp < summary.firstEventTime || summary.firstEventTime == .zero { summary.firstEventTime = timestamp }
+        if timestamp > counts.lastEventTime { counts.lastEventTime = timestamp }
+        if timestamp < counts.firstEventTime || counts.firstEventTime == .zero { counts.firstEventTime = timestamp }
         let now = options.mode == .replay ? max(timestamp, clock) : receivedAt
         advanceClock(to: now)
         return now
@@ -423,7 +435,7 @@ public final class TradingEngine {
 
     /// Counts the verdict, forwards quality alerts to risk, and says whether the event goes on.
     private func admit(_ verdict: QualityVerdict) -> Bool {
-        summary.count(verdict)
+        counts.count(verdict)
         if quality.hasPendingAlerts { forwardQualityAlerts() }
         return verdict.isAccepted
     }
@@ -511,7 +523,7 @@ public final class TradingEngine {
         case .completed, .skipped:
             break
         case .completedOverBudget(let overrun):
-            summary.budgetOverruns += 1
+            counts.budgetOverruns += 1
             // Logged at a strategy's 1st, 10th, 100th, ... overrun: on a loaded machine every
             // callback runs late, and a line per event would flood the log (a host whose output
             // nobody drains then blocks on it). The count is in the summary and the metrics.
@@ -520,7 +532,7 @@ public final class TradingEngine {
                 logger.warning("strategy callback over budget", metadata: ["detail": "\(overrun)", "overruns_so_far": "\(overruns)"])
             }
         case .halted(let fault):
-            summary.strategyFaults += 1
+            counts.strategyFaults += 1
             logger.error("strategy halted after throwing", metadata: ["detail": "\(fault)"])
             risk.strategyDidThrow(fault.strategy, error: fault.message, at: clock)
             drainRisk()
@@ -584,7 +596,7 @@ public final class TradingEngine {
     }
 
     /// A frame the feed could not decode (counted; the feed already logged it).
-    public func noteDecodeFailure() { summary.decodeErrors += 1 }
+    public func noteDecodeFailure() { counts.decodeErrors += 1 }
 
     /// The ticker's best bid and ask as a one-level book snapshot for the venue. The level arrays
     /// are the engine's, reused: the venue copies levels into its own book, so once the update is
