@@ -93,13 +93,19 @@ struct Harness {
 
     /// The replay `runtime replay` runs (``ReplaySession``), without persistence: the frames are
     /// read and decoded on a second thread, a few batches ahead of the engine.
-    func replayWithoutPersistence(path: String, onCandles: Bool = false) async throws -> ReplayFigures {
+    /// With `reporting`, the replay also collects what `runtime replay` reports and works out the
+    /// report's statistics at the end, as that command does (and as backtesting.py's run does).
+    func replayWithoutPersistence(path: String, onCandles: Bool = false, reporting: Bool = false) async throws -> ReplayFigures {
         let engine = try EngineSetup.engine(persistMarketData: false, runTag: "a", onCandles: onCandles, logger: logger)
         let stream = try RecordedFrameStream(paths: [path], chunkSize: RecordedFrameReader.defaultChunkSize, rawFrameTiming: .inherited,
                                              sortingFilesUpTo: 0)
+        let collector = reporting ? ReplayCollector(engine: engine) : nil
         let wall = ProcessFigures.wallSeconds(), cpu = ProcessFigures.cpuSeconds()
-        let summary = try await ReplaySession.run(stream: stream, engine: engine, persistence: nil, logger: logger)
-        return ReplayFigures(summary: summary, wall: ProcessFigures.wallSeconds() - wall, cpu: ProcessFigures.cpuSeconds() - cpu)
+        let summary = try await ReplaySession.run(stream: stream, engine: engine, persistence: nil, collector: collector, logger: logger)
+        let sections = collector?.sections(from: summary.firstEventTime, to: summary.lastEventTime) ?? []
+        let figures = ReplayFigures(summary: summary, wall: ProcessFigures.wallSeconds() - wall, cpu: ProcessFigures.cpuSeconds() - cpu)
+        if reporting, sections.isEmpty { throw HarnessError.setup("the replay's report has no section") }
+        return figures
     }
 
     /// Like (a) but with the outbox handed to a PersistencePipeline every 1,024 frames, as
@@ -179,6 +185,9 @@ struct Harness {
         table.row("candles-only replay, persistence off", value: Double(run.summary.candles) / run.wall, unit: "bars/s",
                   detail: "\(run.summary.candles) bars in \(String(format: "%.2f", run.wall)) s wall; \(run.summary.orders) orders, "
                     + "\(run.summary.fills) fills, \(run.summary.riskRejections) risk rejections")
+        let reported = try await replayWithoutPersistence(path: path, onCandles: true, reporting: true)
+        table.row("the same with the report's statistics", value: Double(reported.summary.candles) / reported.wall, unit: "bars/s",
+                  detail: "as runtime replay --no-persist: trades, positions and equity collected, statistics worked out")
         table.print()
     }
 

@@ -28,7 +28,8 @@ struct HarnessOptions {
                e2e --rss [N]        peak RSS over an N-trade replay (default 10,000,000), nothing else
                e2e --candles N [--csv PATH]
                                     a candles-only replay of N seeded 1-minute bars (SMACrossover 10/20 on
-                                    closes, bar execution), persistence off; --csv writes the same bars
+                                    closes, bar execution), persistence off, then again with the report's
+                                    statistics worked out (as runtime replay does); --csv writes the same bars
 
         Replays N seeded synthetic OKX trade frames (BTC-USDT, interleaved with one tickers frame per
         10 synthetic steps so the paper venue has a top of book) through decode -> quality -> SMACrossover
