@@ -16,7 +16,9 @@ public final class ReplayCollector {
     /// mutates it in place instead of copying it.
     private final class Track {
         let capital: Money
-        var positions: [PositionKey: PortfolioPositionRecord] = [:]
+        /// The latest record of each position the strategy holds (a few: one per instrument and
+        /// side), searched in place rather than hashed by key at every mark.
+        var positions: [PortfolioPositionRecord] = []
         var equity: [EquityPoint] = []
         var exposure: [ExposureChange] = []
         var exposed = false
@@ -25,6 +27,8 @@ public final class ReplayCollector {
     }
 
     private var tracks: [StrategyName: Track] = [:]
+    /// The track updated last: marks come strategy by strategy.
+    private var lastTrack: (name: StrategyName, track: Track)?
     private var lastOrderRow: [ClientOrderId: TradeRecord] = [:]
     private var orderSequence: [ClientOrderId] = []
 
@@ -35,8 +39,9 @@ public final class ReplayCollector {
 
     /// Takes the records the engine just drained (in order).
     public func collect(_ records: [EngineRecord]) {
-        for record in records {
-            switch record {
+        // By position: a loop over the records would copy each whole record out first.
+        for index in records.indices {
+            switch records[index] {
             case .order(let row):
                 remember(row)
             case .fill(let row, let position):
@@ -54,12 +59,23 @@ public final class ReplayCollector {
         if lastOrderRow.updateValue(row, forKey: row.clientOrderId) == nil { orderSequence.append(row.clientOrderId) }
     }
 
+    private func track(of name: StrategyName) -> Track? {
+        if let lastTrack, lastTrack.name == name { return lastTrack.track }
+        guard let track = tracks[name] else { return nil }
+        lastTrack = (name, track)
+        return track
+    }
+
     private func update(_ position: PortfolioPositionRecord) {
-        guard let track = tracks[position.strategy] else { return }
-        track.positions[position.key] = position
+        guard let track = track(of: position.strategy) else { return }
+        if let held = track.positions.firstIndex(where: { $0.symbol == position.symbol && $0.positionSide == position.positionSide }) {
+            track.positions[held] = position
+        } else {
+            track.positions.append(position)
+        }
         var equity = track.capital
         var exposed = false
-        for held in track.positions.values {
+        for held in track.positions {
             equity += held.realizedPnl + held.unrealizedPnl - held.fees
             if !held.quantity.value.isZero { exposed = true }
         }
