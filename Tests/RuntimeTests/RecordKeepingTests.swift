@@ -43,18 +43,19 @@ import TradingCore
 
     @Test func anEngineThatKeepsNoRecordsLeavesItsOutboxEmpty() throws {
         let bars = BooklessReplayTests.secondBars(try PluginTestSupport.recordedTrades())
-        let engine = try Self.engine(tag: "E")
-        engine.keepsRecords = false
-        engine.start(at: bars[0].openTime)
-        for bar in bars { engine.handle(.candle(bar), receivedAt: bar.openTime) }
-        engine.stop(at: engine.clock)
+        func play(keepingRecords: Bool) throws -> TradingEngine {
+            let engine = try Self.engine(tag: "E")
+            engine.keepsRecords = keepingRecords
+            engine.start(at: bars[0].openTime)
+            for bar in bars { engine.handle(.candle(bar), receivedAt: bar.openTime) }
+            engine.stop(at: engine.clock)
+            return engine
+        }
+        let engine = try play(keepingRecords: false)
         #expect(engine.summary.fills > 0)
         #expect(engine.outbox.isEmpty)
 
-        let keeping = try Self.engine(tag: "E")
-        keeping.start(at: bars[0].openTime)
-        for bar in bars { keeping.handle(.candle(bar), receivedAt: bar.openTime) }
-        keeping.stop(at: keeping.clock)
+        let keeping = try play(keepingRecords: true)
         #expect(Self.decisions(keeping.summary) == Self.decisions(engine.summary))
         #expect(keeping.outbox.contains { if case .fill = $0 { true } else { false } })
         #expect(keeping.outbox.contains { if case .positionMark = $0 { true } else { false } })

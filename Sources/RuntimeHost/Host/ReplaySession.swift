@@ -37,8 +37,7 @@ public enum ReplaySession {
     @discardableResult
     public static func run(feed: some MarketDataFeed, engine: TradingEngine, persistence: PersistencePipeline?,
                            collector: ReplayCollector? = nil, drainEvery: Int = 1024, logger: Logger) async -> EngineSummary {
-        let keptRecords = engine.keepsRecords
-        engine.keepsRecords = keptRecords && readsRecords(persistence, collector, engine)
+        let keptRecords = keepRecordsOnlyIfRead(engine, persistence, collector)
         defer { engine.keepsRecords = keptRecords }
         var started = false
         var sinceDrain = 0
@@ -105,8 +104,7 @@ public enum ReplaySession {
                            logger: Logger) async throws(RecordingError) -> EngineSummary {
         let pace = speed.feedSpeed
         let drainEvery = max(1, drainEvery)
-        let keptRecords = engine.keepsRecords
-        engine.keepsRecords = keptRecords && readsRecords(persistence, collector, engine)
+        let keptRecords = keepRecordsOnlyIfRead(engine, persistence, collector)
         defer { engine.keepsRecords = keptRecords }
         // A callback that never returns ends the replay with status 3 (a replay changes no status).
         let trading = persistence?.trading
@@ -207,11 +205,14 @@ public enum ReplaySession {
         }
     }
 
-    /// Whether anything reads the engine's records during a replay: the writers, the report's
-    /// collector or the invariant checker. The replay drains the outbox to the end, so when
-    /// nothing does, the engine need not make them (``TradingEngine/keepsRecords``).
-    private static func readsRecords(_ persistence: PersistencePipeline?, _ collector: ReplayCollector?, _ engine: TradingEngine) -> Bool {
-        persistence != nil || collector != nil || engine.invariantChecker != nil
+    /// Turns the engine's records off (``TradingEngine/keepsRecords``) when nothing reads them
+    /// during the replay: no writers, no report collector, no invariant checker. The replay drains
+    /// the outbox to the end, so nobody else would. Returns the setting to restore afterwards.
+    private static func keepRecordsOnlyIfRead(_ engine: TradingEngine, _ persistence: PersistencePipeline?,
+                                              _ collector: ReplayCollector?) -> Bool {
+        let kept = engine.keepsRecords
+        engine.keepsRecords = kept && (persistence != nil || collector != nil || engine.invariantChecker != nil)
+        return kept
     }
 
     static func drain(_ engine: TradingEngine, into persistence: PersistencePipeline?, collector: ReplayCollector? = nil) async {
