@@ -12,14 +12,10 @@ import TradingCore
         var codec = OKXCodec()
         var expected = DecodedFrames()
         var receivedAt = Timestamp.zero
-        func receive(trade: TradeTick) { append(.trade(trade)) }
-        func receive(ticker: Ticker) { append(.ticker(ticker)) }
-        func receive(candle: Candle) { append(.candle(candle)) }
-        func receive(book: BookUpdate) { append(.book(book)) }
-        func append(_ event: MarketEvent) {
-            expected.events.append(event)
-            expected.receivedAt.append(receivedAt)
-        }
+        func receive(trade: TradeTick) { expected.append(.trade(trade), receivedAt: receivedAt) }
+        func receive(ticker: Ticker) { expected.append(.ticker(ticker), receivedAt: receivedAt) }
+        func receive(candle: Candle) { expected.append(.candle(candle), receivedAt: receivedAt) }
+        func receive(book: BookUpdate) { expected.append(.book(book), receivedAt: receivedAt) }
         func decode(_ frame: RecordedFrame) {
             expected.frameCount += 1
             receivedAt = frame.receivedAt
@@ -73,12 +69,7 @@ import TradingCore
         while let frames = try await reader.next() {
             batches += 1
             #expect(frames.frameCount <= framesPerBatch)
-            merged.frameCount += frames.frameCount
-            merged.controlFrames += frames.controlFrames
-            merged.unsupportedFrames += frames.unsupportedFrames
-            merged.failures += frames.failures
-            merged.events += frames.events
-            merged.receivedAt += frames.receivedAt
+            merged.append(contentsOf: frames)
         }
         #expect(batches == (lines.count + framesPerBatch - 1) / framesPerBatch)
         #expect(merged.frameCount == expected.frameCount)

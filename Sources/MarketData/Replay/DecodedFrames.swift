@@ -3,11 +3,27 @@ import TradingCore
 /// Consecutive recorded frames, decoded: their market events in play order, each with its
 /// frame's receive time, and what the frames held besides events. Handing this on gives the
 /// same result as decoding the frames one by one where they are consumed.
+///
+/// Events are kept in one array per kind, and ``order`` says which comes when. A `MarketEvent`
+/// is a large enum, and reading one out of an array of them copies all of it several times over;
+/// a candle read out of an array of candles is passed on where it lies.
 public struct DecodedFrames: Sendable {
+    /// An event's kind and its index in the array of that kind (``trades``, ``tickers``,
+    /// ``candles`` or ``books``).
+    public struct Entry: Hashable, Sendable {
+        public enum Kind: UInt8, Sendable { case trade, ticker, candle, book }
+        public var kind: Kind
+        public var index: Int
+    }
+
     /// The frames' market events, in play order.
-    public var events: [MarketEvent] = []
-    /// The receive time of each event's frame (same index as ``events``).
-    public var receivedAt: [Timestamp] = []
+    public private(set) var order: [Entry] = []
+    /// The receive time of each event's frame (same index as ``order``).
+    public private(set) var receivedAt: [Timestamp] = []
+    public private(set) var trades: [TradeTick] = []
+    public private(set) var tickers: [Ticker] = []
+    public private(set) var candles: [Candle] = []
+    public private(set) var books: [BookUpdate] = []
     /// How many frames these are.
     public var frameCount = 0
     /// Frames that were acknowledgements, errors, notices or pongs.
@@ -19,7 +35,76 @@ public struct DecodedFrames: Sendable {
 
     /// Empty, with room for `frames` frames of one event each.
     public init(reservingFrames frames: Int = 0) {
-        events.reserveCapacity(frames)
+        order.reserveCapacity(frames)
         receivedAt.reserveCapacity(frames)
+    }
+
+    /// The events in play order, each as a `MarketEvent`.
+    public var events: [MarketEvent] { order.map(event) }
+
+    /// The event `entry` points at.
+    public func event(_ entry: Entry) -> MarketEvent {
+        switch entry.kind {
+        case .trade: .trade(trades[entry.index])
+        case .ticker: .ticker(tickers[entry.index])
+        case .candle: .candle(candles[entry.index])
+        case .book: .book(books[entry.index])
+        }
+    }
+
+    /// The exchange time of the first event, nil when there is none.
+    public var firstTimestamp: Timestamp? { order.first.map { event($0).timestamp } }
+
+    public mutating func append(trade: TradeTick, receivedAt time: Timestamp) {
+        Self.reserve(&trades, order.capacity)
+        append(.trade, index: trades.count, receivedAt: time)
+        trades.append(trade)
+    }
+
+    public mutating func append(ticker: Ticker, receivedAt time: Timestamp) {
+        Self.reserve(&tickers, order.capacity)
+        append(.ticker, index: tickers.count, receivedAt: time)
+        tickers.append(ticker)
+    }
+
+    public mutating func append(candle: Candle, receivedAt time: Timestamp) {
+        Self.reserve(&candles, order.capacity)
+        append(.candle, index: candles.count, receivedAt: time)
+        candles.append(candle)
+    }
+
+    public mutating func append(book: BookUpdate, receivedAt time: Timestamp) {
+        Self.reserve(&books, order.capacity)
+        append(.book, index: books.count, receivedAt: time)
+        books.append(book)
+    }
+
+    /// Appends an event of any kind.
+    public mutating func append(_ event: MarketEvent, receivedAt time: Timestamp) {
+        switch event {
+        case .trade(let trade): append(trade: trade, receivedAt: time)
+        case .ticker(let ticker): append(ticker: ticker, receivedAt: time)
+        case .candle(let candle): append(candle: candle, receivedAt: time)
+        case .book(let book): append(book: book, receivedAt: time)
+        }
+    }
+
+    /// Appends `other`'s frames: its events after these, and its counts added to these.
+    public mutating func append(contentsOf other: DecodedFrames) {
+        for (entry, time) in zip(other.order, other.receivedAt) { append(other.event(entry), receivedAt: time) }
+        frameCount += other.frameCount
+        controlFrames += other.controlFrames
+        unsupportedFrames += other.unsupportedFrames
+        failures += other.failures
+    }
+
+    /// A batch is usually of one kind: the first event of a kind makes room for the whole batch.
+    private static func reserve<Event>(_ events: inout [Event], _ capacity: Int) {
+        if events.isEmpty { events.reserveCapacity(capacity) }
+    }
+
+    private mutating func append(_ kind: Entry.Kind, index: Int, receivedAt time: Timestamp) {
+        order.append(Entry(kind: kind, index: index))
+        receivedAt.append(time)
     }
 }

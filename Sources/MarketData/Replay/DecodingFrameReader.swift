@@ -147,13 +147,8 @@ private final class BatchDecoder: MarketEventReceiver {
         return batch
     }
 
-    func receive(trade: TradeTick) { append(.trade(trade)) }
-    func receive(ticker: Ticker) { append(.ticker(ticker)) }
-    func receive(candle: Candle) { append(.candle(candle)) }
-    func receive(book: BookUpdate) { append(.book(book)) }
-
-    private func append(_ event: MarketEvent) {
-        batch.events.append(event)
-        batch.receivedAt.append(receivedAt)
-    }
+    func receive(trade: TradeTick) { batch.append(trade: trade, receivedAt: receivedAt) }
+    func receive(ticker: Ticker) { batch.append(ticker: ticker, receivedAt: receivedAt) }
+    func receive(candle: Candle) { batch.append(candle: candle, receivedAt: receivedAt) }
+    func receive(book: BookUpdate) { batch.append(book: book, receivedAt: receivedAt) }
 }

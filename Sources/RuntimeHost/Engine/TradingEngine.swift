@@ -274,8 +274,15 @@ public final class TradingEngine {
             counts.decodeErrors += 1
             logger.warning("dropping undecodable frame", metadata: ["error": "\(error)"])
         }
-        for index in frames.events.indices {
-            handle(frames.events[index], receivedAt: frames.receivedAt[index])
+        for position in frames.order.indices {
+            let entry = frames.order[position]
+            let receivedAt = frames.receivedAt[position]
+            switch entry.kind {
+            case .trade: handle(trade: frames.trades[entry.index], receivedAt: receivedAt)
+            case .ticker: handle(ticker: frames.tickers[entry.index], receivedAt: receivedAt)
+            case .candle: handle(candle: frames.candles[entry.index], receivedAt: receivedAt)
+            case .book: handle(book: frames.books[entry.index], receivedAt: receivedAt)
+            }
             if invariantChecker != nil, !invariantViolations.isEmpty { return }
         }
     }

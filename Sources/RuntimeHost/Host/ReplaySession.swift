@@ -132,8 +132,8 @@ public enum ReplaySession {
             do throws(RecordingError) {
                 while let frames = try await reader.next() {
                     if Task.isCancelled { break }
-                    if !started, let first = frames.events.first {
-                        engine.start(at: first.timestamp)
+                    if !started, let first = frames.firstTimestamp {
+                        engine.start(at: first)
                         started = true
                     }
                     engine.handle(frames)
