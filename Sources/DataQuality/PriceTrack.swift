@@ -62,8 +62,8 @@ struct PriceTrack {
         if rules.zScore.action != .off {
             let stepReturn = Self.double(value - reference) / Self.double(reference)
             if returns.count >= rules.zScore.minSamples {
-                let z = returns.zScore(of: stepReturn, sigmaFloor: rules.zScore.minSigmaBasisPoints / 10_000)
-                if z > rules.zScore.threshold {
+                let floor = rules.zScore.minSigmaBasisPoints / 10_000
+                if returns.isOutlier(stepReturn, threshold: rules.zScore.threshold, sigmaFloor: floor) {
                     if rules.zScore.action == .reject {
                         return refuse(value, now: now, reason: .zScoreOutlier, rules: rules)
                     }

@@ -44,19 +44,24 @@ struct ReturnWindow {
 
     var mean: Double { count == 0 ? 0 : sum / Double(count) }
 
-    /// The population standard deviation of the stored returns.
-    var standardDeviation: Double {
+    /// The population variance of the stored returns.
+    var variance: Double {
         guard count > 0 else { return 0 }
         let mean = sum / Double(count)
-        return (max(0, sumOfSquares / Double(count) - mean * mean)).squareRoot()
+        return max(0, sumOfSquares / Double(count) - mean * mean)
     }
 
-    /// |value - mean| / max(sigma, sigmaFloor); zero when both are zero and value is the mean.
-    func zScore(of value: Double, sigmaFloor: Double) -> Double {
-        let sigma = max(standardDeviation, sigmaFloor)
-        let distance = abs(value - mean)
-        if sigma == 0 { return distance == 0 ? 0 : .infinity }
-        return distance / sigma
+    /// The population standard deviation of the stored returns.
+    var standardDeviation: Double { variance.squareRoot() }
+
+    /// Whether |value - mean| / max(sigma, sigmaFloor), the value's z-score, is above
+    /// `threshold` (a positive number). Worked out on squares: every price is judged, and a
+    /// square root and two divisions were most of the check's time.
+    func isOutlier(_ value: Double, threshold: Double, sigmaFloor: Double) -> Bool {
+        let variance = max(self.variance, sigmaFloor * sigmaFloor)
+        let distance = value - mean
+        if variance == 0 { return distance != 0 }
+        return distance * distance > threshold * threshold * variance
     }
 
     private mutating func recomputeSums() {
