@@ -33,7 +33,8 @@ struct BooklessMarkets {
 
     /// The instrument's market, read or changed in place.
     subscript(index: Index) -> BooklessMarket {
-        get { markets.values[index] }
+        // Read in place: a copy would retain and release the queue of waiting orders, at every bar.
+        _read { yield markets.values[index] }
         _modify { yield &markets.values[index] }
     }
 

@@ -79,7 +79,7 @@ extension PaperVenue {
     /// An order that arrived (or was re-priced) on an instrument without a book: under trade
     /// execution it meets the last trade now, under bar execution it waits for the next open.
     func arriveWithoutBook(_ id: ClientOrderId, at time: Timestamp, events: inout [VenueEvent]) {
-        guard let instrument = orders[id]?.request.instrument, let slot = bookless.index(of: instrument) else { return }
+        guard let orderSlot = orders.slot(of: id), let slot = bookless.index(of: orders[orderSlot].request.instrument) else { return }
         bookless[slot].awaiting.removeAll { $0.clientOrderId == id }
         let market = bookless[slot]
         if market.model == .trades, let price = market.lastPrice {
@@ -120,11 +120,13 @@ extension PaperVenue {
 
     /// What an order does at the price point `price` (see the rules above).
     private func meet(_ id: ClientOrderId, price point: Price, model: FillModel, at time: Timestamp, events: inout [VenueEvent]) {
-        guard let order = orders[id], order.isLive, let instrument = instruments[order.request.instrument] else { return }
-        let request = order.request
+        guard let slot = orders.slot(of: id), orders[slot].isLive,
+              let instrument = instruments[orders[slot].request.instrument] else { return }
+        let request = orders[slot].request
+        let remaining = orders[slot].remainingQuantity
         let taking = slipped(point, side: request.side, tick: instrument.tickSize)
         guard request.type != .market else {
-            let filled = execute(id, price: taking, quantity: order.remainingQuantity, liquidity: .taker,
+            let filled = execute(id, price: taking, quantity: remaining, liquidity: .taker,
                                  instrument: instrument, model: model, at: time, events: &events)
             if !filled { finishByVenue(id, reason: .noLiquidity, at: time, events: &events) }
             return
@@ -141,7 +143,7 @@ extension PaperVenue {
         }
         if reaches {
             let price = request.side == .buy ? min(taking, limit) : max(taking, limit)
-            _ = execute(id, price: price, quantity: order.remainingQuantity, liquidity: .taker, instrument: instrument,
+            _ = execute(id, price: price, quantity: remaining, liquidity: .taker, instrument: instrument,
                         model: model, at: time, events: &events)
         }
         guard let unfilled = liveRemaining(id) else { return }

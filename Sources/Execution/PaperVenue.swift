@@ -65,7 +65,8 @@ public final class PaperVenue: ExecutionVenue {
     // the caller's buffer, not to callbacks).
     @exclusivity(unchecked) var instruments: [InstrumentId: Instrument]
     @exclusivity(unchecked) var books: [InstrumentId: OrderBook] = [:]
-    var orders: [ClientOrderId: OrderLifecycle] = [:]
+    /// Every order the venue knows; hot paths find an order's slot once and work on it there.
+    var orders = VenueOrders()
     /// Orders stored in a terminal state since the last ``forgetCompletedOrders()``.
     @exclusivity(unchecked) private var endedOrders: [ClientOrderId] = []
     @exclusivity(unchecked) var resting: [InstrumentId: [RestingOrder]] = [:]
@@ -98,7 +99,7 @@ public final class PaperVenue: ExecutionVenue {
         // Without a book the slippage reference is the last price point (trade or bar close).
         let reference = books[request.instrument]?.mid ?? bookless[request.instrument]?.lastPrice
         let lifecycle = OrderLifecycle(request: request, mode: mode, decisionMid: reference)
-        orders[request.clientOrderId] = lifecycle
+        orders.store(lifecycle)
         events.append(.sent(lifecycle.record))
         enqueue(InFlightRequest(kind: .submit, clientOrderId: request.clientOrderId,
                                 arrival: time.advanced(byNanoseconds: configuration.latencyNanoseconds)), events: &events)
@@ -122,21 +123,21 @@ public final class PaperVenue: ExecutionVenue {
 
     public func attributeRealizedPnl(_ amount: Money, to clientOrderId: ClientOrderId) -> TradeRecord? {
         // One lookup: a client order id hashes its whole text, and this runs at every fill.
-        guard let index = orders.index(forKey: clientOrderId) else { return nil }
-        orders.values[index].attributeRealizedPnl(amount)
-        return orders.values[index].record
+        guard let slot = orders.slot(of: clientOrderId) else { return nil }
+        orders[slot].attributeRealizedPnl(amount)
+        return orders[slot].record
     }
 
-    public func record(of clientOrderId: ClientOrderId) -> TradeRecord? { orders[clientOrderId]?.record }
+    public func record(of clientOrderId: ClientOrderId) -> TradeRecord? { orders.slot(of: clientOrderId).map { orders[$0].record } }
 
-    public func realizedPnl(of clientOrderId: ClientOrderId) -> Money? { orders[clientOrderId]?.realizedPnl }
+    public func realizedPnl(of clientOrderId: ClientOrderId) -> Money? { orders.slot(of: clientOrderId).map { orders[$0].realizedPnl } }
 
     /// The lifecycle value of an order (for inspection and tests).
     public func lifecycle(of clientOrderId: ClientOrderId) -> OrderLifecycle? { orders[clientOrderId] }
 
     /// Records of the orders still pending or live, in client order id order.
     public var openOrders: [TradeRecord] {
-        orders.values.filter { !$0.status.isTerminal }.map(\.record).sorted { $0.clientOrderId.rawValue < $1.clientOrderId.rawValue }
+        orders.all.filter { !$0.status.isTerminal }.map(\.record).sorted { $0.clientOrderId.rawValue < $1.clientOrderId.rawValue }
     }
 
     /// Drops finished orders from memory (after the host has persisted them and attributed
@@ -144,15 +145,21 @@ public final class PaperVenue: ExecutionVenue {
     public func forgetCompletedOrders() {
         // Called at every mark: only the orders that ended since the last call are looked at.
         guard !endedOrders.isEmpty else { return }
-        for id in endedOrders where orders[id]?.status.isTerminal == true { orders[id] = nil }
+        for id in endedOrders {
+            if let slot = orders.slot(of: id), orders[slot].status.isTerminal { orders.remove(id) }
+        }
         endedOrders.removeAll(keepingCapacity: true)
     }
 
     /// Keeps an order's new state; one that ended is noted for ``forgetCompletedOrders()``.
     func store(_ order: OrderLifecycle) {
-        let id = order.request.clientOrderId
-        orders[id] = order
-        if order.status.isTerminal { endedOrders.append(id) }
+        orders.store(order)
+        if order.status.isTerminal { endedOrders.append(order.request.clientOrderId) }
+    }
+
+    /// The order in `slot` was changed there: one that ended is noted for ``forgetCompletedOrders()``.
+    func changed(_ slot: VenueOrders.Slot) {
+        if orders[slot].status.isTerminal { endedOrders.append(orders[slot].request.clientOrderId) }
     }
 
     /// The venue's copy of an instrument's book (after its own fills took liquidity).
@@ -240,21 +247,21 @@ public final class PaperVenue: ExecutionVenue {
     // MARK: Order arrival
 
     private func arrive(_ id: ClientOrderId, at time: Timestamp, events: inout [VenueEvent]) {
-        guard var order = orders[id], order.status == .pending else { return }
-        let request = order.request
+        guard let slot = orders.slot(of: id), orders[slot].status == .pending else { return }
         let venueOrderId = nextVenueOrderId()
-        if let rejection = validate(request) {
-            try? order.reject(venueOrderId: venueOrderId, reason: rejection.description, at: time)
-            store(order)
-            events.append(.rejected(order.record, reason: rejection))
+        if let rejection = validate(orders[slot].request) {
+            try? orders[slot].reject(venueOrderId: venueOrderId, reason: rejection.description, at: time)
+            changed(slot)
+            events.append(.rejected(orders[slot].record, reason: rejection))
             return
         }
-        try? order.accept(venueOrderId: venueOrderId, at: time)
-        let model = fillModel(of: request.instrument)
-        order.noteFillModel(model)
-        store(order)
-        events.append(.accepted(order.record))
-        guard let instrument = instruments[request.instrument] else { return }
+        try? orders[slot].accept(venueOrderId: venueOrderId, at: time)
+        let instrumentId = orders[slot].request.instrument
+        let model = fillModel(of: instrumentId)
+        orders[slot].noteFillModel(model)
+        changed(slot)
+        events.append(.accepted(orders[slot].record))
+        guard let instrument = instruments[instrumentId] else { return }
         if model != nil, model != .book {
             arriveWithoutBook(id, at: time, events: &events)
             return
@@ -329,16 +336,17 @@ public final class PaperVenue: ExecutionVenue {
 
     /// The unfilled size of a live order, nil if it is no longer live or fully filled.
     func liveRemaining(_ id: ClientOrderId) -> Quantity? {
-        guard let order = orders[id], order.isLive, !order.remainingQuantity.isZero else { return nil }
-        return order.remainingQuantity
+        guard let slot = orders.slot(of: id), orders[slot].isLive else { return nil }
+        let remaining = orders[slot].remainingQuantity
+        return remaining.isZero ? nil : remaining
     }
 
     func finishByVenue(_ id: ClientOrderId, reason: VenueCancelReason, at time: Timestamp, events: inout [VenueEvent]) {
-        guard var order = orders[id] else { return }
-        try? order.cancel(reason: reason.description, at: time)
-        store(order)
-        removeResting(id, instrument: order.request.instrument)
-        events.append(.canceled(order.record, reason: reason))
+        guard let slot = orders.slot(of: id) else { return }
+        try? orders[slot].cancel(reason: reason.description, at: time)
+        changed(slot)
+        removeResting(id, instrument: orders[slot].request.instrument)
+        events.append(.canceled(orders[slot].record, reason: reason))
     }
 
     // MARK: Taking liquidity
@@ -380,20 +388,22 @@ public final class PaperVenue: ExecutionVenue {
     /// Records one execution and emits its fill; false if it could not be recorded.
     func execute(_ id: ClientOrderId, price: Price, quantity: Quantity, liquidity: Liquidity,
                  instrument: Instrument, model: FillModel, at time: Timestamp, events: inout [VenueEvent]) -> Bool {
-        guard var order = orders[id] else { return false }
-        order.noteFillModel(model)
-        let request = order.request
-        guard let charge = try? configuration.fees.charge(instrument: instrument, side: request.side, price: price,
+        // A fill that is refused changes nothing: recordFill checks everything before it changes the order.
+        guard let slot = orders.slot(of: id), let venueOrderId = orders[slot].venueOrderId else { return false }
+        let side = orders[slot].request.side
+        guard let charge = try? configuration.fees.charge(instrument: instrument, side: side, price: price,
                                                           quantity: quantity, liquidity: liquidity),
-              (try? order.recordFill(price: price, quantity: quantity, fee: charge.amount, feeAsset: charge.currency, at: time)) != nil,
-              let venueOrderId = order.venueOrderId
+              (try? orders[slot].recordFill(price: price, quantity: quantity, fee: charge.amount, feeAsset: charge.currency,
+                                                    at: time)) != nil
         else { return false }
-        store(order)
+        orders[slot].noteFillModel(model)
+        changed(slot)
+        let request = orders[slot].request
         let fill = Fill(clientOrderId: id, venueOrderId: venueOrderId, strategy: request.strategy,
-                        instrument: request.instrument, side: request.side, positionSide: request.positionSide,
+                        instrument: request.instrument, side: side, positionSide: request.positionSide,
                         price: price, quantity: quantity, fee: charge.amount, feeCurrency: charge.currency,
                         liquidity: liquidity, timestamp: time)
-        events.append(.filled(fill, order.record))
+        events.append(.filled(fill, orders[slot].record))
         return true
     }
 
