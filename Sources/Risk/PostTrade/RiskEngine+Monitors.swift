@@ -9,22 +9,31 @@ extension RiskEngine {
     @discardableResult
     public func recordEquity(_ equity: Money, for name: StrategyName, at time: Timestamp) -> StrategyTransition? {
         guard let index = handles[name] else { return nil }
-        return recordEquity(equity, strategy: StrategyHandle(index: index), at: time)
+        let handle = StrategyHandle(index: index)
+        let transition = observe(equity, strategy: handle, at: time) ? tightenForEquityLimits(handle, at: time) : nil
+        checkAccountDailyLoss(at: time)
+        return transition
     }
 
-    /// ``recordEquity(_:for:at:)`` for the strategy registered as `handle` (the host samples
-    /// equity at every mark; the handle spares it a lookup by name).
-    @discardableResult
-    public func recordEquity(_ equity: Money, strategy handle: StrategyHandle, at time: Timestamp) -> StrategyTransition? {
-        // Most marks breach nothing, and return before a transition (a large value) is even made.
-        let breaches = withBook(handle.index) { book in
+    /// ``recordEquity(_:for:at:)`` for the strategy registered as `handle`, for the host: it
+    /// samples equity at every mark, the handle spares it a lookup by name, and a transition
+    /// reaches it with the engine's other outputs. (Returning the transition, a large value,
+    /// cost a copy of an empty one at every mark.)
+    public func recordEquity(_ equity: Money, strategy handle: StrategyHandle, at time: Timestamp) {
+        if observe(equity, strategy: handle, at: time) { _ = tightenForEquityLimits(handle, at: time) }
+        checkAccountDailyLoss(at: time)
+    }
+
+    /// Takes the strategy's equity; true when it breaches a limit or its reduce level.
+    private func observe(_ equity: Money, strategy handle: StrategyHandle, at time: Timestamp) -> Bool {
+        withBook(handle.index) { book in
             book.monitors.observe(equity: equity, at: time)
             return dailyLossBreach(of: book) != nil || drawdownBreach(of: book) != nil
         }
-        guard breaches else {
-            checkAccountDailyLoss(at: time)
-            return nil
-        }
+    }
+
+    /// Halts the strategy, or makes it reduce-only, for the equity limits it breaches.
+    private func tightenForEquityLimits(_ handle: StrategyHandle, at time: Timestamp) -> StrategyTransition? {
         let book = books[handle.index]
         var transition: StrategyTransition?
         if let (limit, breach) = dailyLossBreach(of: book) {
@@ -36,7 +45,6 @@ extension RiskEngine {
             transition = tighten(book, on: breach, metricName: "drawdown_pct", value: book.monitors.drawdownPct, limit: limit,
                                  describe: "drawdown from peak equity (%)", at: time) ?? transition
         }
-        checkAccountDailyLoss(at: time)
         return transition
     }
 
