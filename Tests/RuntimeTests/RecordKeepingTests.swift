@@ -1,4 +1,5 @@
 import Logging
+import Portfolio
 import RuntimeHost
 import TestSupport
 import Testing
@@ -59,5 +60,26 @@ import TradingCore
         #expect(Self.decisions(keeping.summary) == Self.decisions(engine.summary))
         #expect(keeping.outbox.contains { if case .fill = $0 { true } else { false } })
         #expect(keeping.outbox.contains { if case .positionMark = $0 { true } else { false } })
+    }
+
+    /// The daily rollups are records too: not worked out while records are off, and started over
+    /// from the next UTC date when they come back (the recording crosses midnight UTC).
+    @Test func dailyRollupsComeBackFromTheNextDate() throws {
+        let bars = BooklessReplayTests.secondBars(try PluginTestSupport.recordedTrades())
+        let firstDate = UTCDate(containing: bars[0].openTime)
+        try #require(bars.contains { $0.openTime >= firstDate.end }, "the recording crosses midnight UTC")
+        func rollupDates(turningRecordsOnAfter offBars: Int) throws -> Set<UTCDate> {
+            let engine = try Self.engine(tag: "D")
+            engine.keepsRecords = offBars == 0
+            engine.start(at: bars[0].openTime)
+            for (index, bar) in bars.enumerated() {
+                if index == offBars { engine.keepsRecords = true }
+                engine.handle(.candle(bar), receivedAt: bar.openTime)
+            }
+            engine.stop(at: engine.clock)
+            return Set(engine.outbox.compactMap { if case .performance(let row) = $0 { row.date } else { nil } })
+        }
+        #expect(try rollupDates(turningRecordsOnAfter: 0) == [firstDate, UTCDate(dayNumber: firstDate.dayNumber + 1)])
+        #expect(try rollupDates(turningRecordsOnAfter: 10) == [UTCDate(dayNumber: firstDate.dayNumber + 1)])
     }
 }

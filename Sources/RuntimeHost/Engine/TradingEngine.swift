@@ -126,8 +126,21 @@ public final class TradingEngine {
     /// persists and collects nothing turns it off (``ReplaySession``): it would build and drop a
     /// position mark per position at every mark interval and a row at every order event, about
     /// a twentieth of a candles backtest's time. Everything the engine decides (orders, risk,
-    /// rollups, the summary) is the same either way; records not kept are not made later.
-    @exclusivity(unchecked) public var keepsRecords = true
+    /// the summary) is the same either way; records not kept are not made later. The daily
+    /// rollups exist only as records, so they are not worked out while records are off (a tenth
+    /// of a candles backtest); turned on again, they start over from the next UTC date, because a
+    /// date partly played without them would roll up wrong.
+    @exclusivity(unchecked) public var keepsRecords = true {
+        didSet {
+            guard keepsRecords, !oldValue else { return }
+            performance = DailyPerformanceTracker(mode: options.mode)
+            rollupsStart = UTCDate(containing: clock).end
+        }
+    }
+    /// Event time from which trades and equity samples go into the daily rollups (see ``keepsRecords``).
+    @exclusivity(unchecked) var rollupsStart = Timestamp.zero
+    /// Whether trades and equity samples go into the daily rollups now.
+    var rollsUp: Bool { keepsRecords && clock >= rollupsStart }
     /// The engine clock: the latest `now` it was given.
     @exclusivity(unchecked) public private(set) var clock = Timestamp.zero
 
@@ -225,7 +238,7 @@ public final class TradingEngine {
         venue.advance(to: clock.advanced(byNanoseconds: venue.requestLatencyNanoseconds), events: &venueEvents)
         processVenueEvents()
         appendMarks()
-        for row in performance.partialDay(until: clock) { keep(.performance(row)) }
+        if rollsUp { for row in performance.partialDay(until: clock) { keep(.performance(row)) } }
         drainRisk()
         appendQualityMetrics()
         for (instrument, model) in venue.fillModels { counts.instruments[instrument, default: .init()].fillModel = model }
@@ -522,7 +535,7 @@ public final class TradingEngine {
 
     func advanceClock(to time: Timestamp) {
         if time > clock { clock = time }
-        for row in performance.advance(to: clock) { keep(.performance(row)) }
+        if rollsUp { for row in performance.advance(to: clock) { keep(.performance(row)) } }
     }
 
     func handle(_ result: CallbackResult, strategy index: Int) {
@@ -571,7 +584,7 @@ public final class TradingEngine {
         if keepsRecords { portfolio.drainDirtyRecords { outbox.append(.positionMark($0)) } } else { portfolio.discardDirtyRecords() }
         for index in runners.indices {
             let sample = portfolio.equitySample(of: equityHandles[index], at: clock)
-            for row in performance.record(sample) { keep(.performance(row)) }
+            if rollsUp { for row in performance.record(sample) { keep(.performance(row)) } }
             risk.recordEquity(sample.equity, strategy: handles[index], at: clock)
         }
         for position in markets.sortedSlots.indices {
