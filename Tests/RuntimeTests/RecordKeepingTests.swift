@@ -38,8 +38,8 @@ import TradingCore
         #expect(withRecords.fills > 0, "outcomes: \(withRecords.venueOutcomes)")
         #expect(Self.decisions(withoutRecords) == Self.decisions(withRecords))
         #expect(!collector.trades(of: StrategyName("sma_bars")).isEmpty, "the collector read the kept records")
-        // The replay turned records off for itself only.
-        #expect(unread.keepsRecords)
+        // The replay turned records and rollups off for itself only.
+        #expect(unread.keepsRecords && unread.rollsUpDaily && read.rollsUpDaily)
     }
 
     @Test func anEngineThatKeepsNoRecordsLeavesItsOutboxEmpty() throws {
@@ -62,18 +62,20 @@ import TradingCore
         #expect(keeping.outbox.contains { if case .positionMark = $0 { true } else { false } })
     }
 
-    /// The daily rollups are records too: not worked out while records are off, and started over
-    /// from the next UTC date when they come back (the recording crosses midnight UTC).
-    @Test func dailyRollupsComeBackFromTheNextDate() throws {
+    /// The daily rollups are records too: not worked out while records or rollups are off, and
+    /// started over from the next UTC date when they come back (the recording crosses midnight UTC).
+    @Test(arguments: ["records", "rollups"])
+    func dailyRollupsComeBackFromTheNextDate(turnedOff: String) throws {
         let bars = BooklessReplayTests.secondBars(try PluginTestSupport.recordedTrades())
         let firstDate = UTCDate(containing: bars[0].openTime)
         try #require(bars.contains { $0.openTime >= firstDate.end }, "the recording crosses midnight UTC")
         func rollupDates(turningRecordsOnAfter offBars: Int) throws -> Set<UTCDate> {
             let engine = try Self.engine(tag: "D")
-            engine.keepsRecords = offBars == 0
+            func turn(_ on: Bool) { if turnedOff == "records" { engine.keepsRecords = on } else { engine.rollsUpDaily = on } }
+            turn(offBars == 0)
             engine.start(at: bars[0].openTime)
             for (index, bar) in bars.enumerated() {
-                if index == offBars { engine.keepsRecords = true }
+                if index == offBars { turn(true) }
                 engine.handle(.candle(bar), receivedAt: bar.openTime)
             }
             engine.stop(at: engine.clock)

@@ -127,20 +127,28 @@ public final class TradingEngine {
     /// position mark per position at every mark interval and a row at every order event, about
     /// a twentieth of a candles backtest's time. Everything the engine decides (orders, risk,
     /// the summary) is the same either way; records not kept are not made later. The daily
-    /// rollups exist only as records, so they are not worked out while records are off (a tenth
-    /// of a candles backtest); turned on again, they start over from the next UTC date, because a
-    /// date partly played without them would roll up wrong.
+    /// rollups exist only as records, so they are not worked out while records are off.
     @exclusivity(unchecked) public var keepsRecords = true {
-        didSet {
-            guard keepsRecords, !oldValue else { return }
-            performance = DailyPerformanceTracker(mode: options.mode)
-            rollupsStart = UTCDate(containing: clock).end
-        }
+        didSet { restartRollupsIfResumed(wereOn: oldValue && rollsUpDaily) }
     }
-    /// Event time from which trades and equity samples go into the daily rollups (see ``keepsRecords``).
+    /// Whether the engine works out the daily rollups (``EngineRecord/performance``); by default
+    /// it does. Only persistence reads them, and a replay that persists nothing turns them off
+    /// (``ReplaySession``): they are a tenth of a candles backtest's time. Turned on again (this or
+    /// ``keepsRecords``), they start over from the next UTC date: a date partly played without
+    /// them would roll up wrong.
+    @exclusivity(unchecked) public var rollsUpDaily = true {
+        didSet { restartRollupsIfResumed(wereOn: keepsRecords && oldValue) }
+    }
+    /// Event time from which trades and equity samples go into the daily rollups.
     @exclusivity(unchecked) var rollupsStart = Timestamp.zero
     /// Whether trades and equity samples go into the daily rollups now.
-    var rollsUp: Bool { keepsRecords && clock >= rollupsStart }
+    var rollsUp: Bool { keepsRecords && rollsUpDaily && clock >= rollupsStart }
+
+    private func restartRollupsIfResumed(wereOn: Bool) {
+        guard keepsRecords, rollsUpDaily, !wereOn else { return }
+        performance = DailyPerformanceTracker(mode: options.mode)
+        rollupsStart = UTCDate(containing: clock).end
+    }
     /// The engine clock: the latest `now` it was given.
     @exclusivity(unchecked) public private(set) var clock = Timestamp.zero
 

@@ -37,8 +37,8 @@ public enum ReplaySession {
     @discardableResult
     public static func run(feed: some MarketDataFeed, engine: TradingEngine, persistence: PersistencePipeline?,
                            collector: ReplayCollector? = nil, drainEvery: Int = 1024, logger: Logger) async -> EngineSummary {
-        let keptRecords = keepRecordsOnlyIfRead(engine, persistence, collector)
-        defer { engine.keepsRecords = keptRecords }
+        let restoreRecording = recordOnlyWhatIsRead(engine, persistence, collector)
+        defer { restoreRecording() }
         var started = false
         var sinceDrain = 0
         for await event in feed.events() {
@@ -104,8 +104,8 @@ public enum ReplaySession {
                            logger: Logger) async throws(RecordingError) -> EngineSummary {
         let pace = speed.feedSpeed
         let drainEvery = max(1, drainEvery)
-        let keptRecords = keepRecordsOnlyIfRead(engine, persistence, collector)
-        defer { engine.keepsRecords = keptRecords }
+        let restoreRecording = recordOnlyWhatIsRead(engine, persistence, collector)
+        defer { restoreRecording() }
         // A callback that never returns ends the replay with status 3 (a replay changes no status).
         let trading = persistence?.trading
         let watchdog = !exitOnWedgedCallback ? nil : HostWatchdog(
@@ -207,12 +207,18 @@ public enum ReplaySession {
 
     /// Turns the engine's records off (``TradingEngine/keepsRecords``) when nothing reads them
     /// during the replay: no writers, no report collector, no invariant checker. The replay drains
-    /// the outbox to the end, so nobody else would. Returns the setting to restore afterwards.
-    private static func keepRecordsOnlyIfRead(_ engine: TradingEngine, _ persistence: PersistencePipeline?,
-                                              _ collector: ReplayCollector?) -> Bool {
-        let kept = engine.keepsRecords
+    /// the outbox to the end, so nobody else would. Without writers, the daily rollups are not
+    /// worked out either (``TradingEngine/rollsUpDaily``): nothing else reads them. Returns what
+    /// puts the settings back afterwards.
+    private static func recordOnlyWhatIsRead(_ engine: TradingEngine, _ persistence: PersistencePipeline?,
+                                             _ collector: ReplayCollector?) -> () -> Void {
+        let (kept, rolledUp) = (engine.keepsRecords, engine.rollsUpDaily)
         engine.keepsRecords = kept && (persistence != nil || collector != nil || engine.invariantChecker != nil)
-        return kept
+        engine.rollsUpDaily = rolledUp && persistence != nil
+        return {
+            engine.keepsRecords = kept
+            engine.rollsUpDaily = rolledUp
+        }
     }
 
     static func drain(_ engine: TradingEngine, into persistence: PersistencePipeline?, collector: ReplayCollector? = nil) async {
