@@ -29,8 +29,10 @@ public final class ReplayCollector {
     private var tracks: [StrategyName: Track] = [:]
     /// The track updated last: marks come strategy by strategy.
     private var lastTrack: (name: StrategyName, track: Track)?
-    private var lastOrderRow: [ClientOrderId: TradeRecord] = [:]
-    private var orderSequence: [ClientOrderId] = []
+    /// Each order's latest row, in the order the orders first appeared. The rows are large: kept
+    /// in an array, they are moved as bytes when it grows, and only the index is rehashed.
+    private var orderRows: [TradeRecord] = []
+    private var orderRowIndex: [ClientOrderId: Int] = [:]
 
     /// Collects for the engine's strategies, starting from their allocated capital.
     public init(engine: TradingEngine) {
@@ -56,7 +58,12 @@ public final class ReplayCollector {
     }
 
     private func remember(_ row: TradeRecord) {
-        if lastOrderRow.updateValue(row, forKey: row.clientOrderId) == nil { orderSequence.append(row.clientOrderId) }
+        if let index = orderRowIndex[row.clientOrderId] {
+            orderRows[index] = row
+        } else {
+            orderRowIndex[row.clientOrderId] = orderRows.count
+            orderRows.append(row)
+        }
     }
 
     private func track(of name: StrategyName) -> Track? {
@@ -108,8 +115,8 @@ public final class ReplayCollector {
 
     /// The strategy's orders that ended with some size filled, in the order they first appeared.
     public func trades(of name: StrategyName) -> [TradeResult] {
-        let trades = orderSequence.compactMap { id -> TradeResult? in
-            guard let row = lastOrderRow[id], row.strategy == name, row.status.isTerminal, !row.filledQuantity.value.isZero,
+        let trades = orderRows.compactMap { row -> TradeResult? in
+            guard row.strategy == name, row.status.isTerminal, !row.filledQuantity.value.isZero,
                   let average = row.avgFillPrice else { return nil }
             let closed = ClosedTrade(strategy: name, symbol: row.symbol, completedAt: row.completedAt ?? row.createdAt,
                                      filledQuantity: row.filledQuantity, avgFillPrice: average, commission: row.commission,
