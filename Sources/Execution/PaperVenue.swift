@@ -94,7 +94,7 @@ public final class PaperVenue: ExecutionVenue {
     // MARK: Requests
 
     public func submit(_ request: OrderRequest, at time: Timestamp, events: inout [VenueEvent]) throws(VenueRequestError) {
-        guard orders[request.clientOrderId] == nil else { throw .duplicateClientOrderId(request.clientOrderId) }
+        guard orders.slot(of: request.clientOrderId) == nil else { throw .duplicateClientOrderId(request.clientOrderId) }
         moveClock(to: time, events: &events)
         // Without a book the slippage reference is the last price point (trade or bar close).
         let reference = books[request.instrument]?.mid ?? bookless[request.instrument]?.lastPrice
@@ -106,7 +106,7 @@ public final class PaperVenue: ExecutionVenue {
     }
 
     public func cancel(_ clientOrderId: ClientOrderId, at time: Timestamp, events: inout [VenueEvent]) throws(VenueRequestError) {
-        guard orders[clientOrderId] != nil else { throw .unknownOrder(clientOrderId) }
+        guard orders.slot(of: clientOrderId) != nil else { throw .unknownOrder(clientOrderId) }
         moveClock(to: time, events: &events)
         enqueue(InFlightRequest(kind: .cancel, clientOrderId: clientOrderId,
                                 arrival: time.advanced(byNanoseconds: configuration.latencyNanoseconds)), events: &events)
@@ -114,7 +114,7 @@ public final class PaperVenue: ExecutionVenue {
 
     public func amend(_ clientOrderId: ClientOrderId, quantity: Quantity?, price: Price?, at time: Timestamp,
                       events: inout [VenueEvent]) throws(VenueRequestError) {
-        guard orders[clientOrderId] != nil else { throw .unknownOrder(clientOrderId) }
+        guard orders.slot(of: clientOrderId) != nil else { throw .unknownOrder(clientOrderId) }
         guard quantity != nil || price != nil else { throw .emptyAmendment(clientOrderId) }
         moveClock(to: time, events: &events)
         enqueue(InFlightRequest(kind: .amend(quantity: quantity, price: price), clientOrderId: clientOrderId,
@@ -393,8 +393,8 @@ public final class PaperVenue: ExecutionVenue {
         let side = orders[slot].request.side
         guard let charge = try? configuration.fees.charge(instrument: instrument, side: side, price: price,
                                                           quantity: quantity, liquidity: liquidity),
-              (try? orders[slot].recordFill(price: price, quantity: quantity, fee: charge.amount, feeAsset: charge.currency,
-                                                    at: time)) != nil
+              (try? orders[slot].recordFill(price: price, quantity: quantity, fee: charge.amount,
+                                            feeAsset: charge.currency, at: time)) != nil
         else { return false }
         orders[slot].noteFillModel(model)
         changed(slot)

@@ -20,6 +20,7 @@ public struct DecodedFrames: Sendable {
     public private(set) var order: [Entry] = []
     /// The receive time of each event's frame (same index as ``order``).
     public private(set) var receivedAt: [Timestamp] = []
+    /// The events of each kind, in play order among themselves.
     public private(set) var trades: [TradeTick] = []
     public private(set) var tickers: [Ticker] = []
     public private(set) var candles: [Candle] = []
@@ -55,6 +56,7 @@ public struct DecodedFrames: Sendable {
     /// The exchange time of the first event, nil when there is none.
     public var firstTimestamp: Timestamp? { order.first.map { event($0).timestamp } }
 
+    /// Appends a trade whose frame was received at `time` (and likewise for the other kinds).
     public mutating func append(trade: TradeTick, receivedAt time: Timestamp) {
         Self.reserve(&trades, order.capacity)
         append(.trade, index: trades.count, receivedAt: time)
