@@ -57,29 +57,10 @@ public struct DecodedFrames: Sendable {
     public var firstTimestamp: Timestamp? { order.first.map { event($0).timestamp } }
 
     /// Appends a trade whose frame was received at `time` (and likewise for the other kinds).
-    public mutating func append(trade: TradeTick, receivedAt time: Timestamp) {
-        Self.reserve(&trades, order.capacity)
-        append(.trade, index: trades.count, receivedAt: time)
-        trades.append(trade)
-    }
-
-    public mutating func append(ticker: Ticker, receivedAt time: Timestamp) {
-        Self.reserve(&tickers, order.capacity)
-        append(.ticker, index: tickers.count, receivedAt: time)
-        tickers.append(ticker)
-    }
-
-    public mutating func append(candle: Candle, receivedAt time: Timestamp) {
-        Self.reserve(&candles, order.capacity)
-        append(.candle, index: candles.count, receivedAt: time)
-        candles.append(candle)
-    }
-
-    public mutating func append(book: BookUpdate, receivedAt time: Timestamp) {
-        Self.reserve(&books, order.capacity)
-        append(.book, index: books.count, receivedAt: time)
-        books.append(book)
-    }
+    public mutating func append(trade: TradeTick, receivedAt time: Timestamp) { append(trade, to: \.trades, as: .trade, at: time) }
+    public mutating func append(ticker: Ticker, receivedAt time: Timestamp) { append(ticker, to: \.tickers, as: .ticker, at: time) }
+    public mutating func append(candle: Candle, receivedAt time: Timestamp) { append(candle, to: \.candles, as: .candle, at: time) }
+    public mutating func append(book: BookUpdate, receivedAt time: Timestamp) { append(book, to: \.books, as: .book, at: time) }
 
     /// Appends an event of any kind.
     public mutating func append(_ event: MarketEvent, receivedAt time: Timestamp) {
@@ -100,13 +81,12 @@ public struct DecodedFrames: Sendable {
         failures += other.failures
     }
 
-    /// A batch is usually of one kind: the first event of a kind makes room for the whole batch.
-    private static func reserve<Event>(_ events: inout [Event], _ capacity: Int) {
-        if events.isEmpty { events.reserveCapacity(capacity) }
-    }
-
-    private mutating func append(_ kind: Entry.Kind, index: Int, receivedAt time: Timestamp) {
-        order.append(Entry(kind: kind, index: index))
+    private mutating func append<Event>(_ event: Event, to events: WritableKeyPath<DecodedFrames, [Event]>, as kind: Entry.Kind,
+                                        at time: Timestamp) {
+        // A batch is usually of one kind: the first event of a kind makes room for the whole batch.
+        if self[keyPath: events].isEmpty { self[keyPath: events].reserveCapacity(order.capacity) }
+        order.append(Entry(kind: kind, index: self[keyPath: events].count))
         receivedAt.append(time)
+        self[keyPath: events].append(event)
     }
 }
