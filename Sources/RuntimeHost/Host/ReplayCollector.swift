@@ -16,14 +16,23 @@ public final class ReplayCollector {
     /// mutates it in place instead of copying it.
     private final class Track {
         let capital: Money
-        /// The latest record of each position the strategy holds (a few: one per instrument and
-        /// side), searched in place rather than hashed by key at every mark.
-        var positions: [PortfolioPositionRecord] = []
+        /// What the latest record of each position the strategy holds adds to its equity (a few:
+        /// one per instrument and side), searched in place rather than hashed by key at every mark.
+        var positions: [Held] = []
         var equity: [EquityPoint] = []
         var exposure: [ExposureChange] = []
         var exposed = false
 
         init(capital: Money) { self.capital = capital }
+    }
+
+    /// A position's part of its strategy's equity, from its latest record. Only the figures:
+    /// keeping the whole record would copy its texts in at every mark.
+    private struct Held {
+        let symbol: InstrumentId
+        let positionSide: PositionSide
+        var equity: Money
+        var exposed: Bool
     }
 
     private var tracks: [StrategyName: Track] = [:]
@@ -75,16 +84,18 @@ public final class ReplayCollector {
 
     private func update(_ position: PortfolioPositionRecord) {
         guard let track = track(of: position.strategy) else { return }
-        if let held = track.positions.firstIndex(where: { $0.symbol == position.symbol && $0.positionSide == position.positionSide }) {
-            track.positions[held] = position
+        let held = Held(symbol: position.symbol, positionSide: position.positionSide,
+                        equity: position.realizedPnl + position.unrealizedPnl - position.fees, exposed: !position.quantity.value.isZero)
+        if let index = track.positions.firstIndex(where: { $0.symbol == held.symbol && $0.positionSide == held.positionSide }) {
+            track.positions[index] = held
         } else {
-            track.positions.append(position)
+            track.positions.append(held)
         }
         var equity = track.capital
         var exposed = false
         for held in track.positions {
-            equity += held.realizedPnl + held.unrealizedPnl - held.fees
-            if !held.quantity.value.isZero { exposed = true }
+            equity += held.equity
+            if held.exposed { exposed = true }
         }
         if exposed != track.exposed {
             track.exposed = exposed
