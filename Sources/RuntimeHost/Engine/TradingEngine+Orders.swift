@@ -330,7 +330,7 @@ extension TradingEngine {
         if !record.realizedPnl.value.isZero {
             risk.recordClosedTrade(realizedPnL: record.realizedPnl - closed.commissionInQuote, for: name, at: clock)
         }
-        if rollsUp { for row in performance.record(closed) { keep(.performance(row)) } }
+        keepRollups(performance.record(closed))
     }
 
     /// The host could not write the rows of the venue's held new orders: they end rejected

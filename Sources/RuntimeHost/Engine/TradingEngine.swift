@@ -246,7 +246,7 @@ public final class TradingEngine {
         venue.advance(to: clock.advanced(byNanoseconds: venue.requestLatencyNanoseconds), events: &venueEvents)
         processVenueEvents()
         appendMarks()
-        if rollsUp { for row in performance.partialDay(until: clock) { keep(.performance(row)) } }
+        keepRollups(performance.partialDay(until: clock))
         drainRisk()
         appendQualityMetrics()
         for (instrument, model) in venue.fillModels { counts.instruments[instrument, default: .init()].fillModel = model }
@@ -541,9 +541,17 @@ public final class TradingEngine {
         if keepsRecords { outbox.append(record()) }
     }
 
+    /// Feeds the daily rollups through `rollUp` (a call into ``performance``) and keeps the rows
+    /// it rolls up, only while trades and samples go into the rollups (``rollsUp``).
+    @inline(__always)
+    func keepRollups(_ rollUp: @autoclosure () -> [DailyPerformance]) {
+        guard rollsUp else { return }
+        for row in rollUp() { outbox.append(.performance(row)) }
+    }
+
     func advanceClock(to time: Timestamp) {
         if time > clock { clock = time }
-        if rollsUp { for row in performance.advance(to: clock) { keep(.performance(row)) } }
+        keepRollups(performance.advance(to: clock))
     }
 
     func handle(_ result: CallbackResult, strategy index: Int) {
@@ -592,7 +600,7 @@ public final class TradingEngine {
         if keepsRecords { portfolio.drainDirtyRecords { outbox.append(.positionMark($0)) } } else { portfolio.discardDirtyRecords() }
         for index in runners.indices {
             let sample = portfolio.equitySample(of: equityHandles[index], at: clock)
-            if rollsUp { for row in performance.record(sample) { keep(.performance(row)) } }
+            keepRollups(performance.record(sample))
             risk.recordEquity(sample.equity, strategy: handles[index], at: clock)
         }
         for position in markets.sortedSlots.indices {
