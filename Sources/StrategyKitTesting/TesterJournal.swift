@@ -29,7 +29,7 @@ final class TesterJournal {
             case .risk(let output):
                 if case .transition(let transition) = output { stateChanges.append(TestStateChange(transition)) }
                 if let event = output.riskEvent { riskEvents.append(event) }
-            case .positionMark, .performance, .tick, .candle, .qualityMetric:
+            case .positionMark, .equity, .performance, .tick, .candle, .qualityMetric:
                 break
             }
         }

@@ -38,28 +38,41 @@ import TradingCore
         #expect(withRecords.fills > 0, "outcomes: \(withRecords.venueOutcomes)")
         #expect(Self.decisions(withoutRecords) == Self.decisions(withRecords))
         #expect(!collector.trades(of: StrategyName("sma_bars")).isEmpty, "the collector read the kept records")
-        // The replay turned records and rollups off for itself only.
-        #expect(unread.keepsRecords && unread.rollsUpDaily && read.rollsUpDaily)
+        // Each replay kept only what it read, for itself only.
+        #expect(unread.keptRecords == .all && read.keptRecords == .all)
     }
 
     @Test func anEngineThatKeepsNoRecordsLeavesItsOutboxEmpty() throws {
         let bars = BooklessReplayTests.secondBars(try PluginTestSupport.recordedTrades())
-        func play(keepingRecords: Bool) throws -> TradingEngine {
+        func play(keeping kinds: EngineRecord.Kinds) throws -> TradingEngine {
             let engine = try Self.engine(tag: "E")
-            engine.keepsRecords = keepingRecords
+            engine.keptRecords = kinds
             engine.start(at: bars[0].openTime)
             for bar in bars { engine.handle(.candle(bar), receivedAt: bar.openTime) }
             engine.stop(at: engine.clock)
             return engine
         }
-        let engine = try play(keepingRecords: false)
+        let engine = try play(keeping: [])
         #expect(engine.summary.fills > 0)
         #expect(engine.outbox.isEmpty)
 
-        let keeping = try play(keepingRecords: true)
+        let keeping = try play(keeping: .all)
         #expect(Self.decisions(keeping.summary) == Self.decisions(engine.summary))
-        #expect(keeping.outbox.contains { if case .fill = $0 { true } else { false } })
-        #expect(keeping.outbox.contains { if case .positionMark = $0 { true } else { false } })
+        func kinds(_ engine: TradingEngine) -> Set<String> {
+            Set(engine.outbox.map { record in
+                switch record {
+                case .fill: "fill"
+                case .positionMark: "positionMark"
+                case .equity: "equity"
+                case .performance: "performance"
+                default: "other"
+                }
+            })
+        }
+        #expect(kinds(keeping).isSuperset(of: ["fill", "positionMark", "equity", "performance"]))
+        // Each kind is kept or not on its own.
+        #expect(kinds(try play(keeping: [.trading, .equity])) == ["fill", "equity", "other"])
+        #expect(kinds(try play(keeping: [.positionMarks])) == ["positionMark"])
     }
 
     /// The daily rollups are records too: not worked out while records or rollups are off, and
@@ -71,7 +84,10 @@ import TradingCore
         try #require(bars.contains { $0.openTime >= firstDate.end }, "the recording crosses midnight UTC")
         func rollupDates(turningRecordsOnAfter offBars: Int) throws -> Set<UTCDate> {
             let engine = try Self.engine(tag: "D")
-            func turn(_ on: Bool) { if turnedOff == "records" { engine.keepsRecords = on } else { engine.rollsUpDaily = on } }
+            func turn(_ on: Bool) {
+                let off: EngineRecord.Kinds = turnedOff == "records" ? [] : EngineRecord.Kinds.all.subtracting(.dailyRollups)
+                engine.keptRecords = on ? .all : off
+            }
             turn(offBars == 0)
             engine.start(at: bars[0].openTime)
             for (index, bar) in bars.enumerated() {

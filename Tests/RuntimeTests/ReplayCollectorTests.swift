@@ -28,6 +28,11 @@ import TradingCore
             #expect(section.statistics.fees == figures.fees, "\(name)")
             #expect(section.trades.map(\.realizedPnl).reduce(.zero, +) == figures.realizedPnl, "\(name)")
             #expect(section.trades.count > 0 && section.trades.allSatisfy { $0.fillModel == "candles" })
+            // Held from the first fill on, in and out in turn, and still held at the end iff a position is open.
+            let open = engine.portfolio.positions.values.contains { $0.key.strategy == name && !$0.signedQuantity.isZero }
+            #expect(section.exposure.first?.exposed == true)
+            #expect(section.exposure.enumerated().allSatisfy { $0.element.exposed == $0.offset.isMultiple(of: 2) }, "\(name)")
+            #expect(section.exposure.last?.exposed == open, "\(name)")
         }
         #expect(report.total.statistics.netPnl == report.strategies.map(\.statistics.netPnl).reduce(.zero, +))
         #expect(report.total.statistics.trades == report.strategies.map(\.statistics.trades).reduce(0, +))

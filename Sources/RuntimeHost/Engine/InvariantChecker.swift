@@ -34,6 +34,9 @@ public final class InvariantChecker {
     /// The last positions row written for each position.
     private var lastPositionRows: [PositionKey: PositionRecord] = [:]
 
+    /// The records the checker reads.
+    public static let recordsRead: EngineRecord.Kinds = [.trading, .positionMarks]
+
     public init() {}
 
     /// Starts from the positions the engine restored (a restart): fills before it are not seen.

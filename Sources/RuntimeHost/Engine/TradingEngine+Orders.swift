@@ -308,6 +308,7 @@ extension TradingEngine {
         strategyFigures[index].realizedPnl += outcome.realizedPnl
         strategyFigures[index].fees += outcome.feeInQuote
         keep(.fill(record, outcome.position))
+        keep(.equity(portfolio.equitySample(of: equityHandles[index], at: fill.timestamp)), kind: .equity)
         venue.fillApplied(fill, position: outcome.position.signedQuantity)
         if completesOrder {
             ledger.recordEnded(fill.clientOrderId, of: name)

@@ -122,30 +122,23 @@ public final class TradingEngine {
     @exclusivity(unchecked) var outcomeCounts = [Int](repeating: 0, count: VenueOutcome.allCases.count)
     /// Records to persist, oldest first; the host drains it with ``drainOutbox()``.
     @exclusivity(unchecked) public internal(set) var outbox: [EngineRecord] = []
-    /// Whether the engine writes records into ``outbox`` (by default it does). A replay that
-    /// persists and collects nothing turns it off (``ReplaySession``): it would build and drop a
-    /// position mark per position at every mark interval and a row at every order event, about
-    /// a twentieth of a candles backtest's time. Everything the engine decides (orders, risk,
-    /// the summary) is the same either way; records not kept are not made later. The daily
-    /// rollups exist only as records, so they are not worked out while records are off.
-    @exclusivity(unchecked) public var keepsRecords = true {
-        didSet { restartRollupsIfResumed(wereOn: oldValue && rollsUpDaily) }
-    }
-    /// Whether the engine works out the daily rollups (``EngineRecord/performance``); by default
-    /// it does. Only persistence reads them, and a replay that persists nothing turns them off
-    /// (``ReplaySession``): they are a tenth of a candles backtest's time. Turned on again (this or
-    /// ``keepsRecords``), they start over from the next UTC date: a date partly played without
-    /// them would roll up wrong.
-    @exclusivity(unchecked) public var rollsUpDaily = true {
-        didSet { restartRollupsIfResumed(wereOn: keepsRecords && oldValue) }
+    /// Which records the engine writes into ``outbox``: by default, all of them. A replay keeps
+    /// only what its writers, its report or its invariant checker read (``ReplaySession``):
+    /// without writers, the position marks and the daily rollups alone are about a fifth of a
+    /// candles backtest's time. Everything the engine decides (orders, risk, the summary) is the
+    /// same whatever it keeps; records not kept are not made later. The daily rollups, turned on
+    /// again, start over from the next UTC date: a date partly played without them would roll up
+    /// wrong.
+    @exclusivity(unchecked) public var keptRecords = EngineRecord.Kinds.all {
+        didSet { restartRollupsIfResumed(wereOn: oldValue.contains(.dailyRollups)) }
     }
     /// Event time from which trades and equity samples go into the daily rollups.
     @exclusivity(unchecked) var rollupsStart = Timestamp.zero
     /// Whether trades and equity samples go into the daily rollups now.
-    var rollsUp: Bool { keepsRecords && rollsUpDaily && clock >= rollupsStart }
+    var rollsUp: Bool { keptRecords.contains(.dailyRollups) && clock >= rollupsStart }
 
     private func restartRollupsIfResumed(wereOn: Bool) {
-        guard keepsRecords, rollsUpDaily, !wereOn else { return }
+        guard keptRecords.contains(.dailyRollups), !wereOn else { return }
         performance = DailyPerformanceTracker(mode: options.mode)
         rollupsStart = UTCDate(containing: clock).end
     }
@@ -535,10 +528,10 @@ public final class TradingEngine {
         uncountedRunners[index]._withUnsafeGuaranteedRef(body)
     }
 
-    /// Adds `record` to ``outbox`` if records are kept; otherwise it is not even built.
+    /// Adds `record` to ``outbox`` if records of its `kind` are kept; otherwise it is not even built.
     @inline(__always)
-    func keep(_ record: @autoclosure () -> EngineRecord) {
-        if keepsRecords { outbox.append(record()) }
+    func keep(_ record: @autoclosure () -> EngineRecord, kind: EngineRecord.Kinds = .trading) {
+        if keptRecords.contains(kind) { outbox.append(record()) }
     }
 
     /// Feeds the daily rollups through `rollUp` (a call into ``performance``) and keeps the rows
@@ -597,9 +590,14 @@ public final class TradingEngine {
     func appendMarks() {
         lastMarkTime = clock
         venue.forgetCompletedOrders()
-        if keepsRecords { portfolio.drainDirtyRecords { outbox.append(.positionMark($0)) } } else { portfolio.discardDirtyRecords() }
+        if keptRecords.contains(.positionMarks) {
+            portfolio.drainDirtyRecords { outbox.append(.positionMark($0)) }
+        } else {
+            portfolio.discardDirtyRecords()
+        }
         for index in runners.indices {
             let sample = portfolio.equitySample(of: equityHandles[index], at: clock)
+            keep(.equity(sample), kind: .equity)
             keepRollups(performance.record(sample))
             risk.recordEquity(sample.equity, strategy: handles[index], at: clock)
         }

@@ -13,6 +13,8 @@ public final class PersistencePipeline {
     /// replay, which starts fresh). Its loop runs apart from the writers': see ``RiskMonitorRecorder``.
     public let riskMonitors: RiskMonitorRecorder?
     private var mapping: RecordMapping
+    /// The records the writers write (``RecordMapping``): a replay into the database keeps no other.
+    public static let recordsRead: EngineRecord.Kinds = [.trading, .positionMarks, .dailyRollups]
     private let logger: Logger
     /// Rows the writers refused before sending (a constraint the row would break); logged.
     public private(set) var refusedBeforeSending = 0

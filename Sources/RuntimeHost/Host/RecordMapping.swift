@@ -47,6 +47,9 @@ struct RecordMapping {
             return [.trading(.trade(tradeRow, position: main))] + positions.map { .trading(.position($0)) }
         case .positionMark(let position):
             return positionRows(position).map { .trading(.position($0)) }
+        case .equity:
+            // No table keeps equity between the positions and the daily rollups.
+            return []
         case .risk(let output):
             var rows: [Row] = []
             if let event = output.riskEvent { rows.append(.trading(.riskEvent(riskEventRow(event)))) }

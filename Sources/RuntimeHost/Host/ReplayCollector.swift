@@ -7,17 +7,18 @@ import TradingCore
 /// Collects, from the records a replay's engine produces, what a backtest report needs per
 /// strategy: its equity over time, its trades and when it held a position.
 ///
-/// Equity is the portfolio's definition (allocated capital + realized + unrealized − fees), summed
-/// over the strategy's latest position records: every fill and every mark (at the engine's mark
-/// interval) carries the position's cumulative figures, so the series follows the portfolio
-/// without a second ledger. Fed on the replay's task only (the engine's drain), read after it.
+/// Equity is the portfolio's own figure (allocated capital + realized + unrealized − fees), which
+/// the engine records at every mark interval and after every fill (``EngineRecord/equity(_:)``):
+/// the series follows the portfolio without a second ledger. When the strategy held a position
+/// comes from the positions its fills leave. Fed on the replay's task only (the engine's drain),
+/// read after it.
 public final class ReplayCollector {
     /// One strategy's series. A class, so that appending to a long series in the dictionary
     /// mutates it in place instead of copying it.
     private final class Track {
         let capital: Money
-        /// What the latest record of each position the strategy holds adds to its equity (a few:
-        /// one per instrument and side), searched in place rather than hashed by key at every mark.
+        /// The positions the strategy holds or held (a few: one per instrument and side), and
+        /// whether each is open; searched in place rather than hashed by key at every fill.
         var positions: [Held] = []
         var equity: [EquityPoint] = []
         var exposure: [ExposureChange] = []
@@ -26,26 +27,32 @@ public final class ReplayCollector {
         init(capital: Money) { self.capital = capital }
     }
 
-    /// A position's part of its strategy's equity, from its latest record. Only the figures:
-    /// keeping the whole record would copy its texts in at every mark.
+    /// Whether one of a strategy's positions is open.
     private struct Held {
         let symbol: InstrumentId
         let positionSide: PositionSide
-        var equity: Money
-        var exposed: Bool
+        var open: Bool
     }
 
+    /// The records the collector reads.
+    public static let recordsRead: EngineRecord.Kinds = [.trading, .equity]
+
     private var tracks: [StrategyName: Track] = [:]
-    /// The track updated last: marks come strategy by strategy.
+    /// The track updated last: records come strategy by strategy.
     private var lastTrack: (name: StrategyName, track: Track)?
     /// Each order's latest row, in the order the orders first appeared. The rows are large: kept
     /// in an array, they are moved as bytes when it grows, and only the index is rehashed.
     private var orderRows: [TradeRecord] = []
     private var orderRowIndex: [ClientOrderId: Int] = [:]
 
-    /// Collects for the engine's strategies, starting from their allocated capital.
+    /// Collects for the engine's strategies, starting from their allocated capital and the
+    /// positions the engine holds already (restored at a restart).
     public init(engine: TradingEngine) {
         for name in engine.strategyNames { tracks[name] = Track(capital: engine.portfolio.allocatedCapital(of: name)) }
+        for position in engine.portfolio.positions.values.sorted(by: { $0.key < $1.key }) {
+            hold(position.key.strategy, position.key.instrument, position.key.positionSide,
+                 open: !position.signedQuantity.isZero, at: position.lastUpdated)
+        }
     }
 
     /// Takes the records the engine just drained (in order).
@@ -57,9 +64,10 @@ public final class ReplayCollector {
                 remember(row)
             case .fill(let row, let position):
                 remember(row)
-                update(position)
-            case .positionMark(let position):
-                update(position)
+                hold(position.strategy, position.symbol, position.positionSide, open: !position.quantity.value.isZero,
+                     at: position.lastUpdated)
+            case .equity(let sample):
+                record(sample)
             default:
                 continue
             }
@@ -82,34 +90,35 @@ public final class ReplayCollector {
         return track
     }
 
-    private func update(_ position: PortfolioPositionRecord) {
-        guard let track = track(of: position.strategy) else { return }
-        let held = Held(symbol: position.symbol, positionSide: position.positionSide,
-                        equity: position.realizedPnl + position.unrealizedPnl - position.fees, exposed: !position.quantity.value.isZero)
-        if let index = track.positions.firstIndex(where: { $0.symbol == held.symbol && $0.positionSide == held.positionSide }) {
-            track.positions[index] = held
+    /// Notes whether a position is open after a fill, and when the strategy starts or stops
+    /// holding any.
+    private func hold(_ strategy: StrategyName, _ symbol: InstrumentId, _ positionSide: PositionSide, open: Bool, at time: Timestamp) {
+        guard let track = track(of: strategy) else { return }
+        if let index = track.positions.firstIndex(where: { $0.symbol == symbol && $0.positionSide == positionSide }) {
+            track.positions[index].open = open
         } else {
-            track.positions.append(held)
+            track.positions.append(Held(symbol: symbol, positionSide: positionSide, open: open))
         }
-        var equity = track.capital
-        var exposed = false
-        for held in track.positions {
-            equity += held.equity
-            if held.exposed { exposed = true }
-        }
+        let exposed = track.positions.contains { $0.open }
         if exposed != track.exposed {
             track.exposed = exposed
-            track.exposure.append(ExposureChange(time: position.lastUpdated, exposed: exposed))
+            track.exposure.append(ExposureChange(time: time, exposed: exposed))
         }
-        // One point per instant: a mark writes every position of a strategy at once, and only the
-        // sum after the last of them is the strategy's equity then. A mark record carries the time
-        // its price last changed, which can be before a fill already in the series: the series
-        // never goes back in time.
-        if let last = track.equity.last, last.time >= position.lastUpdated {
-            track.equity[track.equity.count - 1] = EquityPoint(time: last.time, equity: equity)
-        } else {
-            track.equity.append(EquityPoint(time: position.lastUpdated, equity: equity))
+    }
+
+    private func record(_ sample: EquitySample) {
+        guard let track = track(of: sample.strategy) else { return }
+        // Equity is a step function between points: a sample that changes nothing adds nothing.
+        // One point per instant: a fill and the mark after it can share a time, and only the
+        // latest is the strategy's equity then.
+        if let last = track.equity.last {
+            if last.time >= sample.timestamp {
+                track.equity[track.equity.count - 1] = EquityPoint(time: last.time, equity: sample.equity)
+                return
+            }
+            if last.equity == sample.equity { return }
         }
+        track.equity.append(EquityPoint(time: sample.timestamp, equity: sample.equity))
     }
 
     /// The strategies' report sections for a replay that ran from `start` to `end` (event time):

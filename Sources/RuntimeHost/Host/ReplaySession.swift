@@ -205,20 +205,18 @@ public enum ReplaySession {
         }
     }
 
-    /// Turns the engine's records off (``TradingEngine/keepsRecords``) when nothing reads them
-    /// during the replay: no writers, no report collector, no invariant checker. The replay drains
-    /// the outbox to the end, so nobody else would. Without writers, the daily rollups are not
-    /// worked out either (``TradingEngine/rollsUpDaily``): nothing else reads them. Returns what
-    /// puts the settings back afterwards.
+    /// Keeps only the records something reads during the replay (``TradingEngine/keptRecords``):
+    /// the writers, the report collector or the invariant checker. The replay drains the outbox
+    /// to the end, so nobody else would read the rest. Returns what puts the setting back afterwards.
     private static func recordOnlyWhatIsRead(_ engine: TradingEngine, _ persistence: PersistencePipeline?,
                                              _ collector: ReplayCollector?) -> () -> Void {
-        let (kept, rolledUp) = (engine.keepsRecords, engine.rollsUpDaily)
-        engine.keepsRecords = kept && (persistence != nil || collector != nil || engine.invariantChecker != nil)
-        engine.rollsUpDaily = rolledUp && persistence != nil
-        return {
-            engine.keepsRecords = kept
-            engine.rollsUpDaily = rolledUp
-        }
+        let kept = engine.keptRecords
+        var read: EngineRecord.Kinds = []
+        if persistence != nil { read.formUnion(PersistencePipeline.recordsRead) }
+        if collector != nil { read.formUnion(ReplayCollector.recordsRead) }
+        if engine.invariantChecker != nil { read.formUnion(InvariantChecker.recordsRead) }
+        engine.keptRecords = kept.intersection(read)
+        return { engine.keptRecords = kept }
     }
 
     static func drain(_ engine: TradingEngine, into persistence: PersistencePipeline?, collector: ReplayCollector? = nil) async {
