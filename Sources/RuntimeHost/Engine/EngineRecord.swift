@@ -6,20 +6,24 @@ import TradingCore
 
 /// Something the engine decided must be persisted. Collected on the hot path into the engine's
 /// outbox and handed to the writers off it, in the order it happened.
+///
+/// The large records are boxed (`indirect`): an enum is as large as its largest case, and each
+/// record is copied into the outbox whole. Unboxed, a 40-byte equity sample or a trade tick was
+/// copied as the 609 bytes of a fill.
 public enum EngineRecord: Sendable {
     /// An order's row changed without a fill (sent, accepted, canceled, rejected, amended).
-    case order(TradeRecord)
+    indirect case order(TradeRecord)
     /// A fill: the order's row and the changed position, written in one transaction.
-    case fill(TradeRecord, PositionRecord)
+    indirect case fill(TradeRecord, PositionRecord)
     /// A position revalued at the market (written at a bounded rate).
-    case positionMark(PositionRecord)
+    indirect case positionMark(PositionRecord)
     /// A strategy's equity (allocated capital + realized + unrealized − fees) at each mark
     /// interval and after each of its fills: what a report's equity curve is drawn from.
     case equity(EquitySample)
     /// What the risk engine produced: a risk event, a state transition, an audit row.
-    case risk(RiskOutput)
+    indirect case risk(RiskOutput)
     /// A day's performance of one strategy (upserted per strategy and date).
-    case performance(DailyPerformance)
+    indirect case performance(DailyPerformance)
     /// Market data to keep (only when market-data persistence is on).
     case tick(TradeTick)
     case candle(Candle)
