@@ -93,7 +93,7 @@ extension PaperVenue {
     /// and the book prices the instrument from then on.
     func bookArrived(for instrument: InstrumentId, at time: Timestamp, events: inout [VenueEvent]) {
         guard let market = bookless.removeValue(forKey: instrument), let rules = instruments[instrument] else { return }
-        for waiting in market.awaiting where orders[waiting.clientOrderId]?.isLive == true {
+        for waiting in market.awaiting where orders.isLive(waiting.clientOrderId) {
             matchAgainstBook(waiting.clientOrderId, instrument: rules, at: time, events: &events)
         }
     }
@@ -169,7 +169,7 @@ extension PaperVenue {
                 completedAny = true
             }
         }
-        if completedAny { resting.values[slot].removeAll { orders[$0.clientOrderId]?.isLive != true } }
+        if completedAny { resting.values[slot].removeAll { !orders.isLive($0.clientOrderId) } }
     }
 
     /// `point` moved against a taker on `side` by the configured slippage, never below one tick.

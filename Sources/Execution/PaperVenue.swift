@@ -151,12 +151,6 @@ public final class PaperVenue: ExecutionVenue {
         endedOrders.removeAll(keepingCapacity: true)
     }
 
-    /// Keeps an order's new state; one that ended is noted for ``forgetCompletedOrders()``.
-    func store(_ order: OrderLifecycle) {
-        orders.store(order)
-        if order.status.isTerminal { endedOrders.append(order.request.clientOrderId) }
-    }
-
     /// The order in `slot` was changed there: one that ended is noted for ``forgetCompletedOrders()``.
     func changed(_ slot: VenueOrders.Slot) {
         if orders[slot].status.isTerminal { endedOrders.append(orders[slot].request.clientOrderId) }
@@ -272,7 +266,8 @@ public final class PaperVenue: ExecutionVenue {
     /// What an order that has just arrived does against the venue's book (or, with no market data
     /// at all, against nothing: a market order is canceled, a limit order rests).
     func matchAgainstBook(_ id: ClientOrderId, instrument: Instrument, at time: Timestamp, events: inout [VenueEvent]) {
-        guard let request = orders[id]?.request else { return }
+        guard let slot = orders.slot(of: id) else { return }
+        let request = orders[slot].request
         switch request.type {
         case .market:
             let hadLiquidity = available(on: request.instrument, for: request.side, limit: nil).isPositive
@@ -374,7 +369,9 @@ public final class PaperVenue: ExecutionVenue {
     private func take(_ id: ClientOrderId, instrument: Instrument, limit: Price?, at time: Timestamp, events: inout [VenueEvent]) {
         // Levels are read and written through the dictionary: a local copy of the book would make
         // every `set` copy its level array.
-        while let remaining = liveRemaining(id), let side = orders[id]?.request.side {
+        guard let slot = orders.slot(of: id) else { return }
+        let side = orders[slot].request.side
+        while let remaining = liveRemaining(id) {
             guard let level = side == .buy ? books[instrument.id]?.bestAsk : books[instrument.id]?.bestBid else { return }
             if let limit, side == .buy ? level.price > limit : level.price < limit { return }
             let size = min(level.size, remaining)
@@ -411,9 +408,9 @@ public final class PaperVenue: ExecutionVenue {
 
     /// Puts a live order in the book at its price, arriving at `time`.
     func rest(_ id: ClientOrderId, at time: Timestamp) {
-        guard let order = orders[id], let price = order.request.price else { return }
-        let instrument = order.request.instrument
-        let side = order.request.side
+        guard let slot = orders.slot(of: id), let price = orders[slot].request.price else { return }
+        let instrument = orders[slot].request.instrument
+        let side = orders[slot].request.side
         let queue = books[instrument].flatMap { Self.visibleQueue(in: side == .buy ? $0.bids : $0.asks, side: side, price: price) }
         let waiting = RestingOrder(clientOrderId: id, side: side, price: price, arrival: time, queueAhead: queue)
         // Kept in price-time priority per side, so a trade through several of them fills the
@@ -494,66 +491,63 @@ public final class PaperVenue: ExecutionVenue {
                 if size == remaining { completedAny = true }
             }
         }
-        if completedAny { resting.values[slot].removeAll { orders[$0.clientOrderId]?.isLive != true } }
+        if completedAny { resting.values[slot].removeAll { !orders.isLive($0.clientOrderId) } }
     }
 
     // MARK: Cancel and amend
 
     private func cancelArrived(_ id: ClientOrderId, at time: Timestamp, events: inout [VenueEvent]) {
-        guard var order = orders[id] else { return }
-        guard order.isLive || order.status == .pending else {
-            events.append(.cancelRejected(order.record, reason: "order is already \(order.status.rawValue)"))
+        guard let slot = orders.slot(of: id) else { return }
+        do {
+            try orders[slot].cancel(reason: nil, at: time)
+        } catch {
+            events.append(.cancelRejected(orders[slot].record, reason: "order is already \(orders[slot].status.rawValue)"))
             return
         }
-        try? order.cancel(reason: nil, at: time)
-        store(order)
-        removeResting(id, instrument: order.request.instrument)
-        events.append(.canceled(order.record, reason: nil))
+        changed(slot)
+        removeResting(id, instrument: orders[slot].request.instrument)
+        events.append(.canceled(orders[slot].record, reason: nil))
     }
 
     private func amendArrived(_ id: ClientOrderId, quantity: Quantity?, price: Price?, at time: Timestamp,
                               events: inout [VenueEvent]) {
-        guard var order = orders[id] else { return }
-        guard order.isLive, let instrument = instruments[order.request.instrument] else {
-            events.append(.amendRejected(order.record, reason: "order is \(order.status.rawValue), not live"))
-            return
+        guard let slot = orders.slot(of: id) else { return }
+        func refuse(_ reason: String) { events.append(.amendRejected(orders[slot].record, reason: reason)) }
+        let request = orders[slot].request
+        guard orders[slot].isLive, let instrument = instruments[request.instrument] else {
+            return refuse("order is \(orders[slot].status.rawValue), not live")
         }
-        guard order.request.type == .limit || order.request.type == .postOnly else {
-            events.append(.amendRejected(order.record, reason: "a \(order.request.type.rawValue) order cannot be amended"))
-            return
+        guard request.type == .limit || request.type == .postOnly else {
+            return refuse("a \(request.type.rawValue) order cannot be amended")
         }
         if let quantity, !quantity.value.isMultiple(of: instrument.lotSize.value) {
-            events.append(.amendRejected(order.record, reason: VenueRejection.quantityOffLotGrid(quantity, lotSize: instrument.lotSize).description))
-            return
+            return refuse(VenueRejection.quantityOffLotGrid(quantity, lotSize: instrument.lotSize).description)
         }
         if let price, price.isZero || !price.value.isMultiple(of: instrument.tickSize.value) {
-            events.append(.amendRejected(order.record, reason: VenueRejection.priceOffTickGrid(price, tickSize: instrument.tickSize).description))
-            return
+            return refuse(VenueRejection.priceOffTickGrid(price, tickSize: instrument.tickSize).description)
         }
-        let oldPrice = order.request.price
-        let oldQuantity = order.request.quantity
         do {
-            try order.amend(quantity: quantity, price: price, at: time)
+            // Changes nothing when it refuses.
+            try orders[slot].amend(quantity: quantity, price: price, at: time)
         } catch {
-            events.append(.amendRejected(order.record, reason: error.description))
+            return refuse(error.description)
+        }
+        changed(slot)
+        events.append(.amended(orders[slot].record))
+        let amended = orders[slot].request
+        guard orders[slot].isLive, let newPrice = amended.price else {
+            removeResting(id, instrument: amended.instrument)
             return
         }
-        store(order)
-        events.append(.amended(order.record))
-        let instrumentId = order.request.instrument
-        guard order.isLive, let newPrice = order.request.price else {
-            removeResting(id, instrument: instrumentId)
-            return
-        }
-        let losesPriority = newPrice != oldPrice || order.request.quantity > oldQuantity
+        let losesPriority = newPrice != request.price || amended.quantity > request.quantity
         guard losesPriority else { return }
-        removeResting(id, instrument: instrumentId)
-        if order.request.type == .postOnly,
-           let opposite = crossingPrice(of: instrumentId, side: order.request.side, limit: newPrice) {
+        removeResting(id, instrument: amended.instrument)
+        if amended.type == .postOnly,
+           let opposite = crossingPrice(of: amended.instrument, side: amended.side, limit: newPrice) {
             finishByVenue(id, reason: .postOnlyWouldTake(price: newPrice, opposite: opposite), at: time, events: &events)
             return
         }
-        if books[instrumentId] == nil, bookless[instrumentId] != nil {
+        if books[amended.instrument] == nil, bookless[amended.instrument] != nil {
             arriveWithoutBook(id, at: time, events: &events)
             return
         }

@@ -22,6 +22,9 @@ struct VenueOrders {
         _modify { yield &lifecycles[slot] }
     }
 
+    /// Whether the order is known and live, read in place.
+    func isLive(_ id: ClientOrderId) -> Bool { slots[id].map { lifecycles[$0].isLive } ?? false }
+
     /// A copy of the order's lifecycle, nil for an order the venue does not know.
     subscript(id: ClientOrderId) -> OrderLifecycle? { slots[id].map { lifecycles[$0] } }
 
