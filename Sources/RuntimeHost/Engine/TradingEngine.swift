@@ -123,9 +123,9 @@ public final class TradingEngine {
     /// Records to persist, oldest first; the host drains it with ``drainOutbox()``.
     @exclusivity(unchecked) public internal(set) var outbox: [EngineRecord] = []
     /// Which records the engine writes into ``outbox``: by default, all of them. A replay keeps
-    /// only what its writers, its report or its invariant checker read (``ReplaySession``):
-    /// without writers, the position marks and the daily rollups alone are about a fifth of a
-    /// candles backtest's time. Everything the engine decides (orders, risk, the summary) is the
+    /// only what its writers, its report or its invariant checker read (``ReplaySession``): in a
+    /// candles backtest, records nobody read were a twentieth of the time and the daily rollups a
+    /// tenth. Everything the engine decides (orders, risk, the summary) is the
     /// same whatever it keeps; records not kept are not made later. The daily rollups, turned on
     /// again, start over from the next UTC date: a date partly played without them would roll up
     /// wrong.
