@@ -118,6 +118,7 @@ struct Harness {
                                                                        allocatedCapital: Money(FixedPoint(10_000))))
         }
         let engine = try EngineSetup.engine(persistMarketData: true, runTag: "b", logger: logger)
+        engine.keptRecords = PersistencePipeline.recordsRead // what ReplaySession keeps for the writers
         let pipeline = PersistencePipeline(target: database.target, strategyIds: [EngineSetup.strategyName: strategyId],
                                            mode: .replay, logger: logger)
         let box = Unchecked(value: pipeline)

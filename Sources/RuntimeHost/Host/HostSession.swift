@@ -58,6 +58,8 @@ public final class HostSession {
                 metrics: HostMetrics = HostMetrics(), logger: Logger) {
         self.exitOnWedgedCallback = exitOnWedgedCallback
         self.metrics = metrics
+        // The host's records go to its writers, and nothing else reads them.
+        engine.keptRecords.formIntersection(PersistencePipeline.recordsRead)
         self.engine = engine
         self.persistence = persistence
         self.feed = feed
