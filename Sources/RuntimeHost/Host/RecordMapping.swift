@@ -15,13 +15,21 @@ struct RecordMapping {
     let strategyIds: [StrategyName: UUID]
     /// The mode the rows are written in; a replay never changes a deployed strategy's status.
     let mode: TradingMode
-    private var lastSide: [PositionKey: PositionSide] = [:]
+    private var written: [PositionKey: Written] = [:]
 
     private struct PositionKey: Hashable {
         var strategy: StrategyName
         var symbol: InstrumentId
         var positionSide: PositionSide
         var mode: TradingMode
+    }
+
+    /// What was last written for a position: the side its row is on, and the id of each side's
+    /// row. The upsert keeps a row's first id, so a position's rows reuse theirs: a new random
+    /// UUID per position mark cost a system call each.
+    private struct Written {
+        var side: PositionSide
+        var ids: [PositionSide: UUID]
     }
 
     init(strategyIds: [StrategyName: UUID], mode: TradingMode) {
@@ -100,20 +108,24 @@ struct RecordMapping {
         guard let id = strategyIds[position.strategy] else { return [] }
         let side = position.positionSide == .net ? position.side : position.positionSide
         let key = PositionKey(strategy: position.strategy, symbol: position.symbol, positionSide: position.positionSide, mode: position.mode)
+        var seen = written[key] ?? Written(side: side, ids: [:])
         func row(side: PositionSide, quantity: Quantity, unrealized: Money) -> Storage.PositionRecord {
-            Storage.PositionRecord(
-                strategyId: id, instrument: position.symbol, side: side, quantity: quantity,
+            let rowId = seen.ids[side] ?? UUID()
+            seen.ids[side] = rowId
+            return Storage.PositionRecord(
+                id: rowId, strategyId: id, instrument: position.symbol, side: side, quantity: quantity,
                 avgEntryPrice: position.avgEntryPrice, currentPrice: position.currentPrice, unrealizedPnl: unrealized,
                 realizedPnl: position.realizedPnl, margin: position.margin, leverage: position.leverage,
                 liquidationPrice: position.liquidationPrice, openedAt: position.openedAt ?? position.lastUpdated,
                 lastUpdated: position.lastUpdated, mode: position.mode)
         }
         var rows: [Storage.PositionRecord] = []
-        if let previous = lastSide[key], previous != side {
-            rows.append(row(side: previous, quantity: .zero, unrealized: .zero))
+        if seen.side != side {
+            rows.append(row(side: seen.side, quantity: .zero, unrealized: .zero))
+            seen.side = side
         }
-        lastSide[key] = side
         rows.append(row(side: side, quantity: position.quantity, unrealized: position.unrealizedPnl))
+        written[key] = seen
         return rows
     }
 
