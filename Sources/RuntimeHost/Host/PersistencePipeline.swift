@@ -58,12 +58,17 @@ public final class PersistencePipeline {
 
     /// Queues the rows of these records, in order.
     public func submit(_ records: [EngineRecord]) async {
+        // Market rows come in runs of one table: the table's cutoff is looked up once per run
+        // rather than hashed for every row.
+        var cutoffTable = "", cutoff: Timestamp?
         for record in records {
             for row in mapping.rows(for: record) {
                 switch row {
                 case .market(let marketRow):
                     guard writesMarketData else { continue }
-                    if let cutoff = keepMarketRowsFrom?[marketRow.table], marketRow.time < cutoff {
+                    let table = marketRow.table
+                    if table != cutoffTable { (cutoffTable, cutoff) = (table, keepMarketRowsFrom?[table]) }
+                    if let cutoff, marketRow.time < cutoff {
                         skippedPastRetention[marketRow.table, default: 0] += 1
                         continue
                     }

@@ -16,6 +16,9 @@ struct RecordMapping {
     /// The mode the rows are written in; a replay never changes a deployed strategy's status.
     let mode: TradingMode
     private var written: [PositionKey: Written] = [:]
+    /// Each open order's row id, for the same reason as ``Written/ids``: an order's rows are
+    /// upserted by its client order id, and keep the id of the first.
+    private var orderRowIds: [ClientOrderId: UUID] = [:]
 
     private struct PositionKey: Hashable {
         var strategy: StrategyName
@@ -26,7 +29,7 @@ struct RecordMapping {
 
     /// What was last written for a position: the side its row is on, and the id of each side's
     /// row. The upsert keeps a row's first id, so a position's rows reuse theirs: a new random
-    /// UUID per position mark cost a system call each.
+    /// UUID per row cost a system call each.
     private struct Written {
         var side: PositionSide
         var ids: [PositionSide: UUID]
@@ -86,10 +89,12 @@ struct RecordMapping {
         }
     }
 
-    private func tradeRow(_ trade: Execution.TradeRecord) -> Storage.TradeRecord? {
-        guard let id = strategyIds[trade.strategy] else { return nil }
+    private mutating func tradeRow(_ trade: Execution.TradeRecord) -> Storage.TradeRecord? {
+        guard let strategyId = strategyIds[trade.strategy] else { return nil }
+        let id = orderRowIds[trade.clientOrderId] ?? UUID()
+        orderRowIds[trade.clientOrderId] = trade.status.isTerminal ? nil : id
         return Storage.TradeRecord(
-            venueOrderId: trade.venueOrderId, clientOrderId: trade.clientOrderId, strategyId: id, instrument: trade.symbol,
+            id: id, venueOrderId: trade.venueOrderId, clientOrderId: trade.clientOrderId, strategyId: strategyId, instrument: trade.symbol,
             side: trade.side, orderType: trade.orderType, positionSide: trade.positionSide, quantity: trade.quantity,
             price: trade.price, avgFillPrice: trade.avgFillPrice, filledQuantity: trade.filledQuantity,
             commission: trade.commission, commissionAsset: trade.commissionAsset, realizedPnl: trade.realizedPnl,
