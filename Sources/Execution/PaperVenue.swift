@@ -99,7 +99,7 @@ public final class PaperVenue: ExecutionVenue {
         // Without a book the slippage reference is the last price point (trade or bar close).
         let reference = books[request.instrument]?.mid ?? bookless[request.instrument]?.lastPrice
         let lifecycle = OrderLifecycle(request: request, mode: mode, decisionMid: reference)
-        orders.store(lifecycle)
+        orders.add(lifecycle)
         events.append(.sent(lifecycle.record))
         enqueue(InFlightRequest(kind: .submit, clientOrderId: request.clientOrderId,
                                 arrival: time.advanced(byNanoseconds: configuration.latencyNanoseconds)), events: &events)

@@ -28,14 +28,12 @@ struct VenueOrders {
     /// A copy of the order's lifecycle, nil for an order the venue does not know.
     subscript(id: ClientOrderId) -> OrderLifecycle? { slots[id].map { lifecycles[$0] } }
 
-    /// Adds a new order, or replaces the order of the same client order id.
-    mutating func store(_ order: OrderLifecycle) {
-        if let slot = slots[order.request.clientOrderId] {
-            lifecycles[slot] = order
-        } else {
-            slots[order.request.clientOrderId] = lifecycles.count
-            lifecycles.append(order)
-        }
+    /// Adds an order the venue does not know yet (its submit refused a known client order id);
+    /// from then on the order changes in its slot.
+    mutating func add(_ order: OrderLifecycle) {
+        assert(slots[order.request.clientOrderId] == nil, "an order is added once")
+        slots[order.request.clientOrderId] = lifecycles.count
+        lifecycles.append(order)
     }
 
     /// Forgets the order: the last slot's order moves into its slot.
