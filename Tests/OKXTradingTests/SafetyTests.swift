@@ -30,6 +30,26 @@ struct SafetyTests {
         #expect(off.startupRefusal?.contains("fix the clock") == true)
     }
 
+    @Test("a sample too slow to bound the offset is dropped: a 113 s round trip would have moved every request 50 s off OKX's clock")
+    func slowSampleIsDropped() {
+        // Seen on a starved machine: sent at 0, OKX (7 s ahead) stamped 7 000 at once, the answer was read at 113 576.
+        var clock = OKXClockOffset()
+        let slow = clock.record(sentAt: ms(0), receivedAt: ms(113_576), serverTime: ms(7_000))
+        #expect(!slow)
+        #expect(!clock.isMeasured)
+        #expect(clock.offsetNanoseconds == 0)
+        #expect(clock.startupRefusal?.contains("took at best 113576 ms") == true)
+        // The limit is inclusive; a quick sample afterwards is used and clears the refusal.
+        let limit = OKXClockOffset.maximumUncertaintyNanoseconds / 1_000_000
+        let atTheLimit = clock.record(sentAt: ms(200_000), receivedAt: ms(200_000 + 2 * limit), serverTime: ms(207_000 + limit))
+        #expect(atTheLimit)
+        #expect(clock.offsetNanoseconds == 7_000_000_000)
+        let quick = clock.record(sentAt: ms(300_000), receivedAt: ms(300_040), serverTime: ms(307_020))
+        #expect(quick)
+        #expect(clock.offsetNanoseconds == 7_000_000_000)
+        #expect(clock.startupRefusal == nil)
+    }
+
     @Test("the dead-man switch is armed on connect, refreshed at a third of its timeout, left to fire on disconnect, disarmed on shutdown")
     func deadManSwitch() {
         var deadMan = OKXDeadManSwitch(timeoutSeconds: 60)
