@@ -54,6 +54,15 @@ import TradingCore
             #expect(exposition.value(#"ea_okx_strategy_state{strategy="market_maker",state="active"}"#) == 1, "\(text)")
             #expect(exposition.value(#"ea_okx_strategy_state{strategy="market_maker",state="halted"}"#) == 0)
             #expect(exposition.value("ea_okx_trading_written_total").map { $0 > 0 } == true)
+            // The stopped host's last sample in system_metrics (what `runtime status` shows) is taken
+            // after the final flush: nothing left queued, every trading row counted.
+            let lastSample = try await SQLTestQueries.strings(client, """
+                SELECT DISTINCT ON (metric_name) metric_name || '=' || metric_value::bigint FROM system_metrics
+                WHERE metric_category = 'writer' ORDER BY metric_name, "timestamp" DESC
+                """)
+            #expect(lastSample.contains("trading_queue_depth=0") && lastSample.contains("market_queue_depth=0"), "\(lastSample)")
+            #expect(lastSample.contains("trading_written_total=\(plan.persistence.trading.statistics.written - 1)"),
+                    "\(lastSample); the writer wrote \(plan.persistence.trading.statistics.written) rows, the stopped heartbeat last")
 
             let documented = try MetricsDoc.load()
             #expect(exposition.types == documented, """

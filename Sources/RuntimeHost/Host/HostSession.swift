@@ -163,6 +163,9 @@ public final class HostSession {
         await settleExchangeRequests()
         await persistence.submit(engine.drainOutbox())
         persistence.riskMonitors?.record(from: engine, strategies: strategyNames, at: WallClock.now())
+        // The last sample is taken once everything accepted is written, so a stopped host's
+        // figures are final: empty queues, every row counted (unless the database refused some).
+        await persistence.flush()
         await writeMetrics()
         await writeHeartbeat(stopped: true)
         await persistence.flush()
