@@ -78,6 +78,45 @@ import TradingCore
         }
     }
 
+    /// A replay of the same strategy writes rows of mode replay (a 2022 recording, a backtest):
+    /// the paper strategy's overview row, its page's figures and its equity curve are the paper
+    /// account's, unchanged by them; the replay's position is still listed, with its mode.
+    @Test func aReplaysRowsDoNotMixIntoThePaperStrategysFigures() async throws {
+        try await ConsoleFixture.with { fixture in
+            try await fixture.serve { browser in
+                _ = try await browser.login("tina")
+                func overviewRow() async throws -> String {
+                    let body = try await browser.get("/").body
+                    let start = try #require(body.range(of: #"data-strategy="trend""#))
+                    let row = body[start.lowerBound...]
+                    return String(row[..<(row.range(of: "</tr>")?.upperBound ?? row.endIndex)])
+                }
+                func figures(_ body: String) -> [String] {
+                    ["realized today <b>", "unrealized <b>", #"<path class="series" d="M"#].map { marker in
+                        body.components(separatedBy: marker).dropFirst().first.map { String($0.prefix(400)) } ?? "missing \(marker)"
+                    }
+                }
+                let rowBefore = try await overviewRow()
+                let pageBefore = try await browser.get("/strategies/trend").body
+                try await fixture.client.query("""
+                    INSERT INTO trades (client_order_id, strategy_id, symbol, side, order_type, quantity, avg_fill_price, filled_quantity,
+                                        commission, realized_pnl, status, created_at, completed_at, mode)
+                    SELECT 'replayed-' || n, s.id, 'BTC-USDT', 'sell', 'market', 3, 30000, 3, 9, 123456, 'filled',
+                           now() - make_interval(mins => n), now() - make_interval(mins => n), 'replay'
+                    FROM strategies s, generate_series(1, 5) AS n WHERE s.name = 'trend'
+                    """)
+                try await fixture.client.query("""
+                    INSERT INTO positions (strategy_id, symbol, side, quantity, avg_entry_price, current_price, unrealized_pnl, realized_pnl, mode)
+                    SELECT id, 'BTC-USDT', 'short', 3, 30000, 29000, 3000, 0, 'replay' FROM strategies WHERE name = 'trend'
+                    """)
+                #expect(try await overviewRow() == rowBefore)
+                let pageAfter = try await browser.get("/strategies/trend").body
+                #expect(figures(pageAfter) == figures(pageBefore))
+                #expect(pageAfter.contains("<td>replay</td><td>BTC-USDT</td><td>short</td>"), "the replay's position is listed with its mode")
+            }
+        }
+    }
+
     /// A persisted sweep leaves a backtesting strategy per combination: the overview leaves them
     /// out and says how many; each one's page is still there.
     @Test func theOverviewLeavesOutTheBacktestingStrategiesOfPersistedSweeps() async throws {

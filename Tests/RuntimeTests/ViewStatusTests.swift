@@ -102,7 +102,7 @@ struct ViewStatusTests {
             #expect(a.tradeCountToday(mode: .live) == 1)
             #expect(a.realizedPnlToday(mode: .live) == Money(F.n("1")))
             #expect(a.positions.count == 1)
-            #expect(a.unrealizedPnl == Money(F.n("2")))
+            #expect(a.unrealizedPnl() == Money(F.n("2")))
             #expect(a.unacknowledgedRiskEvents == 2)
             #expect(b.status == .paused)
             #expect(b.instruments == ["ETH-USDT", "BTC-USDT-SWAP"])
@@ -119,14 +119,18 @@ struct ViewStatusTests {
         }
     }
 
-    @Test("status JSON holds amounts as decimal strings and marks every position and day with its mode")
+    @Test("status JSON holds amounts as decimal strings and marks every position and day with its mode; unrealized_pnl is the strategy's own mode's")
     func jsonAmountsAreStrings() async throws {
         try await ScratchDatabase.with { _, client in
-            let alpha = try await F.strategy("alpha", on: client)
+            let alpha = try await F.strategy("alpha", status: .paperTrading, on: client)
             try await F.trade("a1", strategy: alpha, mode: .paper, pnl: "0.000000000001", on: client)
             try await PositionRepository(client).upsert(PositionRecord(
                 strategyId: alpha, instrument: try F.instrument("BTC-USDT"), side: .net, quantity: Quantity(F.n("1.5")),
                 avgEntryPrice: Price(F.n("99999.1")), unrealizedPnl: Money(F.n("-3.75")), openedAt: F.now, lastUpdated: F.now, mode: .paper))
+            // A replay of the same strategy left a position of its own: listed, not added in.
+            try await PositionRepository(client).upsert(PositionRecord(
+                strategyId: alpha, instrument: try F.instrument("ETH-USDT"), side: .net, quantity: Quantity(F.n("2")),
+                avgEntryPrice: Price(F.n("3000")), unrealizedPnl: Money(F.n("500")), openedAt: F.now, lastUpdated: F.now, mode: .replay))
             let report = try await StatusReader(client, target: "scratch").read(now: F.now)
             let object = try #require(try JSONSerialization.jsonObject(with: Data(report.json.jsonText.utf8)) as? [String: Any])
             let strategies = try #require(object["strategies"] as? [[String: Any]])
@@ -134,7 +138,9 @@ struct ViewStatusTests {
             let today = try #require((alphaJSON["today"] as? [[String: Any]])?.first)
             #expect(today["realized_pnl"] as? String == "0.000000000001")
             #expect(today["mode"] as? String == "paper")
-            let position = try #require((alphaJSON["positions"] as? [[String: Any]])?.first)
+            let positions = try #require(alphaJSON["positions"] as? [[String: Any]])
+            #expect(Set(positions.compactMap { $0["mode"] as? String }) == ["paper", "replay"])
+            let position = try #require(positions.first { $0["mode"] as? String == "paper" })
             #expect(position["quantity"] as? String == "1.5")
             #expect(position["avg_entry_price"] as? String == "99999.1")
             #expect(position["unrealized_pnl"] as? String == "-3.75")

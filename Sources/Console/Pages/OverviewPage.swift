@@ -80,16 +80,16 @@ struct OverviewPage: Sendable {
         }
         noHosts = hosts.isEmpty
         strategies = report.strategies.map { strategy in
-            let realized = strategy.realizedPnlToday()
-            let unrealized = strategy.unrealizedPnl
-            let position = strategy.positions.map { "\($0.side.rawValue) \($0.quantity) \($0.instrument.symbol)" }.joined(separator: ", ")
+            let realized = strategy.realizedPnlToday(mode: strategy.ownMode)
+            let unrealized = strategy.unrealizedPnl(mode: strategy.ownMode)
+            let position = strategy.positions.filter { $0.mode == strategy.ownMode }.map { "\($0.side.rawValue) \($0.quantity) \($0.instrument.symbol)" }.joined(separator: ", ")
             return Strategy(
                 name: strategy.name, path: "/strategies/" + (strategy.name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? strategy.name),
                 status: strategy.status.rawValue, statusClass: Display.statusClass(strategy.status), mode: strategy.mode?.rawValue ?? "",
                 instruments: strategy.instruments.joined(separator: ", "), position: position.isEmpty ? "flat" : position,
                 realizedToday: Display.money(realized), realizedClass: Display.sign(realized.value),
                 unrealized: Display.money(unrealized), unrealizedClass: Display.sign(unrealized.value),
-                tradesToday: strategy.tradeCountToday(), unacknowledged: strategy.unacknowledgedRiskEvents,
+                tradesToday: strategy.tradeCountToday(mode: strategy.ownMode), unacknowledged: strategy.unacknowledgedRiskEvents,
                 hasEvents: strategy.unacknowledgedRiskEvents > 0,
                 canPause: [.active, .paperTrading, .reducingOnly].contains(strategy.status),
                 canResume: [.paused, .halted, .reducingOnly].contains(strategy.status), csrf: csrf)

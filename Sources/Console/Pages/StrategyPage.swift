@@ -75,8 +75,8 @@ struct StrategyPage: Sendable {
         instruments = report.instruments.joined(separator: ", ")
         let capital = Double(deployment?.allocatedCapital ?? "") ?? 0
         self.capital = deployment.map { _ in String(format: "%.2f", capital) } ?? ""
-        realizedToday = Display.money(report.realizedPnlToday())
-        unrealized = Display.money(report.unrealizedPnl)
+        realizedToday = Display.money(report.realizedPnlToday(mode: report.ownMode))
+        unrealized = Display.money(report.unrealizedPnl(mode: report.ownMode))
         canPause = [.active, .paperTrading, .reducingOnly].contains(report.status)
         canResume = [.paused, .halted, .reducingOnly].contains(report.status)
         self.csrf = csrf

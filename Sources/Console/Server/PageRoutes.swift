@@ -62,12 +62,13 @@ extension Console {
         let positions = try await PositionsView.read(client, strategy: name)
         let open = try await TradesView.read(client, filter: .init(strategy: name, statuses: [.pending, .submitted, .partiallyFilled], limit: 100))
         let recent = try await TradesView.read(client, filter: .init(strategy: name, limit: 50))
-        let history = try await TradesView.read(client, filter: .init(strategy: name, statuses: [.filled, .partiallyFilled], limit: 5_000))
+        let mode = strategy.ownMode
+        // The equity curve is the strategy's own mode's: a replay's fills are of another account.
+        let history = try await TradesView.read(client, filter: .init(strategy: name, statuses: [.filled, .partiallyFilled], mode: mode, limit: 5_000))
         let events = try await RiskEventRepository(client).events(limit: 500).filter { $0.strategyId == strategy.id }.prefix(50)
         let users = Dictionary(try await UserRepository(client).all().map { ($0.id, $0.username) }, uniquingKeysWith: { a, _ in a })
         let audit = try await AuditLogRepository(client).records(resourceType: "strategy", resourceId: name, limit: 50)
             .map { (record: $0, user: $0.userId.flatMap { users[$0] } ?? "") }
-        let mode = strategy.mode ?? (strategy.status == .active ? .live : .paper)
         let monitor = try await RiskMonitorRepository(client).monitors(mode: mode).first { $0.strategyId == strategy.id }
         let losingRun = try await TradeRepository(client).trailingLossRuns(mode: mode)[strategy.id]
         let limits = RiskLimitUsage.limits(manifest: deployment?.manifest, monitor: monitor, openOrders: open.rows.count,

@@ -64,9 +64,13 @@ struct StatusCommand: AsyncParsableCommand {
             for s in report.strategies {
                 let todayText = s.today.isEmpty ? "0" : s.today.map { "\($0.tradeCount) \($0.mode.rawValue)" }.joined(separator: ", ")
                 let realizedText = s.today.isEmpty ? "0" : s.today.map { "\($0.realizedPnl) \($0.mode.rawValue)" }.joined(separator: ", ")
+                // Positions per mode too: a replay's position is not the paper account's.
+                let modes = TradingMode.allCases.filter { mode in s.positions.contains { $0.mode == mode } }
+                let unrealizedText = modes.isEmpty ? "0" : modes.map { "\(s.unrealizedPnl(mode: $0)) \($0.rawValue)" }.joined(separator: ", ")
+                let openText = modes.isEmpty ? "0" : modes.map { mode in "\(s.positions.count { $0.mode == mode }) \(mode.rawValue)" }
+                    .joined(separator: ", ")
                 table.add(row: [s.name, s.status.rawValue, s.mode?.rawValue ?? "-", s.instruments.joined(separator: ","),
-                                todayText, realizedText, s.unrealizedPnl.description, String(s.positions.count),
-                                String(s.unacknowledgedRiskEvents)])
+                                todayText, realizedText, unrealizedText, openText, String(s.unacknowledgedRiskEvents)])
             }
             out.append(table.render())
             let positions = report.strategies.flatMap { s in s.positions.map { (s.name, $0) } }

@@ -48,8 +48,15 @@ public struct StatusReport: Sendable {
             today.filter { mode == nil || $0.mode == mode }.reduce(0) { $0 + $1.tradeCount }
         }
 
-        /// Unrealized PnL of the open positions.
-        public var unrealizedPnl: Money { positions.reduce(Money.zero) { Money($0.value + $1.unrealizedPnl.value) } }
+        /// Unrealized PnL of the open positions in `mode` (all modes when nil).
+        public func unrealizedPnl(mode: TradingMode? = nil) -> Money {
+            positions.filter { mode == nil || $0.mode == mode }.reduce(Money.zero) { Money($0.value + $1.unrealizedPnl.value) }
+        }
+
+        /// The mode whose figures stand for the strategy where one figure is shown (the console,
+        /// `unrealized_pnl` in JSON): ``mode``, else live when active and paper otherwise. A replay
+        /// or sweep of the same strategy writes rows of its own mode, which must not mix into it.
+        public var ownMode: TradingMode { mode ?? (status == .active ? .live : .paper) }
     }
 
     /// The report's time; "today" is this instant's UTC day.
@@ -107,7 +114,7 @@ public struct StatusReport: Sendable {
                     "mode": ViewJSON.text(strategy.mode?.rawValue),
                     "instruments": .array(strategy.instruments.map(ParameterValue.string)),
                     "positions": .array(strategy.positions.map(PositionsView.json)),
-                    "unrealized_pnl": ViewJSON.amount(strategy.unrealizedPnl.value),
+                    "unrealized_pnl": ViewJSON.amount(strategy.unrealizedPnl(mode: strategy.ownMode).value),
                     "today": .array(strategy.today.map { activity -> ParameterValue in
                         .object([
                             "mode": .string(activity.mode.rawValue), "trades": ViewJSON.count(activity.tradeCount),
