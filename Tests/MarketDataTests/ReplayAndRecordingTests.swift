@@ -26,6 +26,12 @@ import TradingCore
         }
         #expect(try FrameRecording.parse(line: #"{"arg":{"channel":"trades","instId":"BTC-USDT"},"data":[]}"#) == nil)
         #expect(throws: RecordingError.self) { try FrameRecording.parse(line: #"{"recv_ns":12}"#) }
+        // OKX's keepalive answer is a raw frame; a line of any other text means the file is no recording.
+        #expect(try FrameRecording.parse(line: "pong") == nil)
+        #expect(try FrameRecording.parse(line: " pong\r") == nil)
+        #expect(throws: RecordingError.malformedLine("neither a recording line nor an OKX message (a JSON object, or the text pong): is this file a recording?")) {
+            try FrameRecording.parse(line: "# ea-okx runtime")
+        }
         #expect(throws: RecordingError.self) { try FrameRecording.parse(line: #"{"recv_ns":"12","frame":"x"}"#) }
     }
 

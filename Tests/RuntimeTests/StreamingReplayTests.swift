@@ -90,4 +90,14 @@ import TradingCore
             try await Self.streamingPath([path], chunkSize: 4096)
         }
     }
+
+    /// A file that is no recording (a README given by mistake) is refused at its first line
+    /// instead of replaying as a run of undecodable frames that exits 0.
+    @Test func aFileThatIsNoRecordingIsRefused() async throws {
+        let readme = PluginTestSupport.packageRoot.appendingPathComponent("README.md").path
+        let replay = try await HostEndToEndTests.run(["replay", readme, "--no-persist"], environment: [:])
+        #expect(replay.status != 0, "\(replay.output.suffix(2_000))")
+        #expect(replay.output.contains("README.md:1: malformed recording line: neither a recording line nor an OKX message"),
+                "\(replay.output.suffix(2_000))")
+    }
 }

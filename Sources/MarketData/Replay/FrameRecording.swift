@@ -24,14 +24,22 @@ public enum FrameRecording {
         return try result.get()
     }
 
+    private static func isPong(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.split(whereSeparator: { $0 == 0x20 || (0x09...0x0D).contains($0) }).map(Array.init) == [Array("pong".utf8)]
+    }
+
     /// Reads one recording line from its bytes; nil when it is not in the recording format.
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(RecordingError) -> ReceivedFrame? {
         var scanner = JSONScanner(bytes)
+        guard (try? scanner.peek()) == UInt8(ascii: "{") else {
+            // OKX sends JSON objects and the text pong; anything else means the file is no recording.
+            if isPong(bytes) { return nil }
+            throw .malformedLine("neither a recording line nor an OKX message (a JSON object, or the text pong): is this file a recording?")
+        }
         var receivedAt: Timestamp?
         var endpoint: OKXEndpointKind?
         var frame: String?
         do throws(OKXDecodeError) {
-            guard try scanner.peek() == UInt8(ascii: "{") else { return nil }
             try scanner.beginObject(field: "line")
             var isFirst = true
             while let key = try scanner.nextKey(isFirst: &isFirst) {
