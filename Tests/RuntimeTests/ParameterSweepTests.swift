@@ -135,7 +135,8 @@ import TradingCore
                             (["--param", "nope=1,2"], "--param nope: "),
                             (["--param", "fast_period=1..1000:1", "--param", "slow_period=1..1000:1"], "more than 1000 combinations"),
                             (["--param", "fast_period=3", "--sort", "calmar"], "--sort must be one of"),
-                            (["--param", "fast_period=3", "--report", "/nonexistent-folder/x.html"], "--report: the folder /nonexistent-folder")] {
+                            (["--param", "fast_period=3", "--report", "/nonexistent-folder/x.html"], "--report: the folder /nonexistent-folder"),
+                            (["--param", "fast_period=abc,def"], "the strategy refused every combination; nothing was replayed")] {
             let refused = try await HostEndToEndTests.run(["sweep", manifest, path] + bad, environment: environment)
             #expect(refused.status != 0 && refused.output.contains(says), "\(bad): \(refused.output)")
         }

@@ -112,6 +112,11 @@ struct SweepCommand: AsyncParsableCommand {
         if results.contains(where: { if case .failed = $0.outcome { true } else { false } }) {
             throw ExitCode(1)
         }
+        // Some refusals are expected of a grid (slow <= fast); a grid the strategy refuses whole is a mistake.
+        if results.allSatisfy({ if case .refused = $0.outcome { true } else { false } }) {
+            FileHandle.standardError.write(Data("runtime sweep: the strategy refused every combination; nothing was replayed\n".utf8))
+            throw ExitCode(1)
+        }
     }
 
     /// The persisted sweep: authorized as a replay (a refusal is audited and exits 1, nothing
