@@ -185,6 +185,18 @@ import TradingCore
             #expect(notes == ["fill_model=candles"])
             let trades = try await HostEndToEndTests.run(["trades", "--mode", "replay", "--json"], environment: environment)
             #expect(trades.status == 0 && trades.standardOutput.contains(#""notes":"fill_model=candles""#), "\(trades.output)")
+
+            // A replay that writes nothing leaves the persisted one's positions alone; the next
+            // persisted replay supersedes them with its own (here the same ones again).
+            let positions = "SELECT symbol || ' ' || side || ' ' || quantity || ' ' || realized_pnl FROM positions WHERE mode = 'replay'"
+            let persisted = try await SQLTestQueries.strings(client, positions)
+            #expect(!persisted.isEmpty)
+            let unpersisted = try await HostEndToEndTests.run(["replay", path, "--no-persist"], environment: environment)
+            #expect(unpersisted.status == 0, "\(unpersisted.output)")
+            #expect(try await SQLTestQueries.strings(client, positions) == persisted)
+            let again = try await HostEndToEndTests.run(["replay", path], environment: environment)
+            #expect(again.status == 0, "\(again.output)")
+            #expect(try await SQLTestQueries.strings(client, positions) == persisted)
         }
     }
 

@@ -61,6 +61,7 @@ struct ReplayCommand: AsyncParsableCommand {
             let plan = try await HostLauncher.prepare(mode: .replay, only: only, settings: settings, catalog: catalog,
                                                       loader: PluginLoader(), target: target, client: client, logger: logger)
             if checkInvariants { plan.engine.invariantChecker = InvariantChecker() }
+            if persist { try await plan.supersedeEarlierReplayPositions(client: client) }
             let collector = ReplayCollector(engine: plan.engine)
             let writers = Task { [trading = plan.persistence.trading, market = plan.persistence.market] in
                 await PersistencePipeline.run(trading, market)

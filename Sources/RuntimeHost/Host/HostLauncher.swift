@@ -22,6 +22,13 @@ public struct HostPlan {
     /// Holds the strategies' advisory locks for as long as the host runs (live mode).
     public let lockConnection: PostgresConnection?
 
+    /// Before a persisted replay plays: the replay positions of the last one are superseded, so
+    /// that the positions table shows this run's (its trades stay, told apart by their order ids).
+    /// A replay that writes nothing must leave them alone.
+    public func supersedeEarlierReplayPositions(client: PostgresClient) async throws {
+        try await PositionRepository(client).deleteReplayPositions(of: Array(persistence.strategyIds.values))
+    }
+
     /// Gives the strategies free for another host: unlocks explicitly (the server would only
     /// notice a closed connection a moment later), then closes the connection.
     public func releaseLocks() async {
@@ -139,14 +146,8 @@ public enum HostLauncher {
         do {
             let ids = Dictionary(uniqueKeysWithValues: deployed.map { ($0.name, $0.id) })
             let names = Dictionary(uniqueKeysWithValues: deployed.map { ($0.id, $0.name) })
-            var restored: [PortfolioPositionRecord] = []
-            if mode != .replay {
-                restored = try await restoredPositions(client: client, mode: mode, names: names)
-            } else {
-                // A replay starts flat: the replay positions of an earlier run are superseded, so that
-                // the positions table shows this run's (its trades stay, told apart by their order ids).
-                try await PositionRepository(client).deleteReplayPositions(of: deployed.map(\.id))
-            }
+            // A replay starts flat (see ``HostPlan/supersedeEarlierReplayPositions(client:)``).
+            let restored = mode == .replay ? [] : try await restoredPositions(client: client, mode: mode, names: names)
             // Live and paper: the risk monitors resume from the last run's equity marks and losing
             // streak, as the trading state does; a replay starts both fresh.
             var monitors: [UUID: MonitorState] = [:]
