@@ -226,6 +226,9 @@ import TradingCore
             #expect(listed.status == 0, "\(listed.output)")
             let deployed = try #require(try JSONSerialization.jsonObject(with: Data(listed.standardOutput.utf8)) as? [[String: Any]])
             #expect(deployed.allSatisfy { $0["status"] as? String != "backtesting" }, "\(listed.output)")
+            // Amounts as the exact decimal, without NUMERIC(38,12)'s trailing zeros.
+            let capitals = deployed.compactMap { $0["allocated_capital"] as? String }
+            #expect(capitals.count == deployed.count && capitals.allSatisfy { !($0.contains(".") && $0.hasSuffix("0")) }, "\(listed.output)")
             let withSweeps = try await OperatorIdentityTests.run(["strategies", "--backtesting", "--json"], database, as: trader)
             let everything = try #require(try JSONSerialization.jsonObject(with: Data(withSweeps.standardOutput.utf8)) as? [[String: Any]])
             #expect(Set(written.map(\.0)).isSubset(of: Set(everything.compactMap { $0["name"] as? String })), "\(withSweeps.output)")

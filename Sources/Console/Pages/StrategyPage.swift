@@ -73,7 +73,7 @@ struct StrategyPage: Sendable {
         statusClass = Display.statusClass(report.status)
         mode = report.mode?.rawValue ?? ""
         instruments = report.instruments.joined(separator: ", ")
-        let capital = Double(deployment?.allocatedCapital ?? "") ?? 0
+        let capital = deployment?.allocatedCapital.value.doubleValue ?? 0
         self.capital = deployment.map { _ in String(format: "%.2f", capital) } ?? ""
         realizedToday = Display.money(report.realizedPnlToday(mode: report.ownMode))
         unrealized = Display.money(report.unrealizedPnl(mode: report.ownMode))

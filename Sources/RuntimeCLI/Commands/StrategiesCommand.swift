@@ -104,7 +104,7 @@ struct StrategiesCommand: AsyncParsableCommand {
                             "mode": manifest.map { .string($0.mode.rawValue) } ?? .null,
                             "instruments": .array(row.symbols.map { .string($0) }),
                             "channels": manifest.map { .array($0.channels.map { .string($0.name) }) } ?? .null,
-                            "allocated_capital": .string(row.allocatedCapital), "created_by": row.createdBy.map { .string($0) } ?? .null,
+                            "allocated_capital": .string(row.allocatedCapital.description), "created_by": row.createdBy.map { .string($0) } ?? .null,
                             "deployed_at": row.deployedAt.map { .string(OperatorCLI.time($0)) } ?? .null,
                             "updated_at": .string(OperatorCLI.time(row.updatedAt)),
                         ])
@@ -114,7 +114,7 @@ struct StrategiesCommand: AsyncParsableCommand {
                 var table = TextTable("NAME", "PLUGIN.STRATEGY", "VERSION", "STATUS", "MODE", "INSTRUMENTS", "CAPITAL", "DEPLOYED (UTC)", "BY")
                 for (row, manifest) in listed {
                     table.add(row.name.rawValue, "\(row.plugin ?? "?").\(row.strategyType)", row.version, row.status.rawValue,
-                              manifest?.mode.rawValue ?? "-", row.symbols.joined(separator: ","), row.allocatedCapital,
+                              manifest?.mode.rawValue ?? "-", row.symbols.joined(separator: ","), row.allocatedCapital.description,
                               OperatorCLI.time(row.deployedAt), row.createdBy ?? "-")
                 }
                 print(table.render())

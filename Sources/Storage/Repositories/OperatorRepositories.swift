@@ -15,15 +15,15 @@ public struct StrategyDeploymentRecord: Sendable, Hashable {
     /// The deployed manifest as JSON object text; nil for rows not written by `runtime deploy`.
     public var manifest: String?
     public var symbols: [String]
-    /// Exact decimal text.
-    public var allocatedCapital: String
+    /// The capital the strategy was deployed with, exactly as stored.
+    public var allocatedCapital: Money
     /// The username of `created_by`, when it still exists.
     public var createdBy: String?
     public var deployedAt: Timestamp?
     public var updatedAt: Timestamp
 
     public init(id: UUID, name: StrategyName, plugin: String?, strategyType: String, version: String, status: StrategyStatus,
-                manifest: String?, symbols: [String], allocatedCapital: String, createdBy: String?, deployedAt: Timestamp?,
+                manifest: String?, symbols: [String], allocatedCapital: Money, createdBy: String?, deployedAt: Timestamp?,
                 updatedAt: Timestamp) {
         self.id = id; self.name = name; self.plugin = plugin; self.strategyType = strategyType; self.version = version
         self.status = status; self.manifest = manifest; self.symbols = symbols; self.allocatedCapital = allocatedCapital
@@ -81,7 +81,8 @@ extension StrategyRepository {
                 version: try row.value("version", table: t),
                 status: try SQLValues.enumValue(try row.value("status", table: t), table: t, column: "status"),
                 manifest: try row.value("manifest", table: t), symbols: try row.value("symbols", table: t),
-                allocatedCapital: try row.value("allocated_capital", table: t), createdBy: try row.value("created_by", table: t),
+                allocatedCapital: Money(try SQLValues.fixedPoint(try row.value("allocated_capital", table: t), table: t, column: "allocated_capital")),
+                createdBy: try row.value("created_by", table: t),
                 deployedAt: try row.value("deployed_us", as: Int64?.self, table: t).map(SQLValues.timestamp(micros:)),
                 updatedAt: SQLValues.timestamp(micros: try row.value("updated_us", table: t)))
         }
