@@ -66,6 +66,8 @@ import TradingCore
                                                  client: client)
             let (summary, skipped) = try await Self.replay(client, target: database.target)
             #expect(summary.fills > 0)
+            // The recording holds 18 instruments; the summary's fill models are those of the one traded.
+            #expect(summary.instruments.keys.map(\.description) == ["BTC-USDT"], "\(summary.instruments)")
 
             // Every row is marked as replay; every filled order has its strategy's position row.
             #expect(try await SQLTestQueries.count(client, "SELECT count(*) FROM trades WHERE mode <> 'replay'") == 0)

@@ -47,7 +47,7 @@ public struct EngineSummary: Sendable, Hashable {
     /// Orders still open on the venue when the engine stopped (e.g. a market order waiting for a
     /// next bar that never came).
     public var openOrdersAtStop = 0
-    /// Fill model and fills per instrument.
+    /// Fill model and fills per instrument a strategy trades.
     public var instruments: [InstrumentId: InstrumentFigures] = [:]
     /// The event time of the earliest event seen (zero before any).
     public var firstEventTime = Timestamp.zero

@@ -242,7 +242,11 @@ public final class TradingEngine {
         keepRollups(performance.partialDay(until: clock))
         drainRisk()
         appendQualityMetrics()
-        for (instrument, model) in venue.fillModels { counts.instruments[instrument, default: .init()].fillModel = model }
+        // Only what a strategy trades: the fill model of an instrument nobody trades explains nothing.
+        for (instrument, model) in venue.fillModels {
+            guard let slot = markets.existingSlot(of: instrument), markets.subscriberCount(of: slot) > 0 else { continue }
+            counts.instruments[instrument, default: .init()].fillModel = model
+        }
         counts.openOrdersAtStop = venue.openOrders.count
         checkInvariants()
     }

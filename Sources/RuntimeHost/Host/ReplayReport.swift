@@ -86,7 +86,7 @@ public struct ReplayReport: Encodable, Sendable {
     public var venueOutcomes: [String: Int]
     /// Orders still open when the replay ended.
     public var openAtEnd: Int
-    /// Fill model and fills per instrument the venue saw market data for.
+    /// Fill model and fills per instrument a strategy trades (that the venue saw market data for).
     public var instruments: [String: InstrumentFigures]
     public var persisted: Bool
     /// The backtest statistics per strategy name and `total` (all strategies together); nil when
