@@ -82,7 +82,8 @@ struct OverviewPage: Sendable {
         strategies = report.strategies.map { strategy in
             let realized = strategy.realizedPnlToday(mode: strategy.ownMode)
             let unrealized = strategy.unrealizedPnl(mode: strategy.ownMode)
-            let position = strategy.positions.filter { $0.mode == strategy.ownMode }.map { "\($0.side.rawValue) \($0.quantity) \($0.instrument.symbol)" }.joined(separator: ", ")
+            let position = strategy.positions.filter { $0.mode == strategy.ownMode }
+                .map { "\($0.side.rawValue) \($0.quantity) \($0.instrument.symbol)" }.joined(separator: ", ")
             return Strategy(
                 name: strategy.name, path: "/strategies/" + (strategy.name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? strategy.name),
                 status: strategy.status.rawValue, statusClass: Display.statusClass(strategy.status), mode: strategy.mode?.rawValue ?? "",
