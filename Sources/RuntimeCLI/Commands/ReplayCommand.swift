@@ -24,7 +24,8 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Only these deployed strategies (comma-separated names).")
     var strategies: String?
 
-    @Option(name: .long, help: "max (as fast as possible), or a multiple of event time such as 1x or 10x.")
+    // Unconditional: `--speed -3` is a wrong speed to name, not a missing value.
+    @Option(name: .long, parsing: .unconditional, help: "max (as fast as possible), or a multiple of event time such as 1x or 10x.")
     var speed: String = "max"
 
     @Flag(name: .long, help: "Do not write trades, positions, market data or risk events.")
