@@ -12,7 +12,7 @@ struct PerfCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "How many UTC days, today included (1-3660).")
+    @Option(name: .long, parsing: .unconditional, help: "How many UTC days, today included (1-3660).")
     var days: Int = 7
 
     @Option(name: .long, help: "Only this strategy (by name).")

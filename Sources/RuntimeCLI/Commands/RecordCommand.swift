@@ -28,7 +28,7 @@ struct RecordCommand: AsyncParsableCommand {
     @Option(help: "The JSONL file to write (replaced if it exists).")
     var out: String
 
-    @Option(help: "Stop after this long: 90s, 10m, 2h. Without it, record until interrupted (Ctrl-C).")
+    @Option(parsing: .unconditional, help: "Stop after this long: 90s, 10m, 2h. Without it, record until interrupted (Ctrl-C).")
     var duration: String?
 
     @Option(help: "The runtime config file (its feed: section is used).")

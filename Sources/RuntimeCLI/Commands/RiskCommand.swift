@@ -17,7 +17,7 @@ struct RiskCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Only this severity (info, warning, critical, emergency); repeatable.")
         var severity: [String] = []
 
-        @Option(name: .long, help: "At most this many events.")
+        @Option(name: .long, parsing: .unconditional, help: "At most this many events.")
         var limit = 100
 
         @Flag(name: .long, help: "Print JSON (decimals as strings).")

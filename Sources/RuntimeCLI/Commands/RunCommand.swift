@@ -52,7 +52,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Use the seeded synthetic feed instead of OKX (clearly labelled SYNTHETIC).")
     var synthetic = false
 
-    @Option(name: .long, help: "Stop after this long, e.g. 30s, 10m, 2h (default: until SIGINT/SIGTERM).")
+    @Option(name: .long, parsing: .unconditional, help: "Stop after this long, e.g. 30s, 10m, 2h (default: until SIGINT/SIGTERM).")
     var duration: String?
 
     @Option(name: .long, help: "Also serve the operations console at HOST:PORT, e.g. 127.0.0.1:8080 (see `runtime web --help`); /metrics is then served there instead of on host.metrics_port.")

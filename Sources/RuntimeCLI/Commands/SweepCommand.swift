@@ -44,7 +44,7 @@ struct SweepCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also write the ranked table as a self-contained HTML page.", valueName: "out.html"))
     var report: String?
 
-    @Option(name: .long, help: "Replays at once (default: the machine's active processors).")
+    @Option(name: .long, parsing: .unconditional, help: "Replays at once (default: the machine's active processors).")
     var jobs: Int?
 
     @Flag(name: .long, help: "Write each combination's replay rows to the database, under a backtesting strategy of its own.")

@@ -24,7 +24,7 @@ struct TradesCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Created before this time.")
     var to: String?
 
-    @Option(name: .long, help: "At most this many orders (1-10000).")
+    @Option(name: .long, parsing: .unconditional, help: "At most this many orders (1-10000).")
     var limit: Int = 50
 
     @Flag(name: .long, help: "Print a JSON array (amounts as decimal strings).")
