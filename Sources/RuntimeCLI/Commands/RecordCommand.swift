@@ -72,10 +72,12 @@ struct RecordCommand: AsyncParsableCommand {
             }
         }
         feed.start()
+        var lastDisconnect: String?
         for await event in feed.events() {
             switch event {
             case .connection(let endpoint, let change):
                 logger.debug("feed \(endpoint): \(change)")
+                if case .disconnected(let reason) = change { lastDisconnect = "\(endpoint): \(reason)" }
             case .exchangeMessage(let endpoint, let message):
                 logger.warning("OKX \(endpoint): \(message)")
             case .decodeFailure(let error, _):
@@ -95,6 +97,13 @@ struct RecordCommand: AsyncParsableCommand {
                   + "\(metrics.reconnects) reconnects, \(metrics.decodeErrors) decode errors, max lag \(metrics.maximumLagNanoseconds / 1_000_000) ms")
         }
         print("recorded \(recorder.frameCount) frames to \(out)")
+        // A connected feed records at least the subscription's acknowledgement.
+        if recorder.frameCount == 0 {
+            let urls = feed.metrics.map { $0.endpoint == .business ? feedConfiguration.businessURL : feedConfiguration.publicURL }
+            throw ValidationError("recorded nothing: OKX was never reached at \(urls.joined(separator: " and "))"
+                                  + (lastDisconnect.map { " (last failure: \($0))" } ?? "")
+                                  + "; check the network, or OKX_WS_PUBLIC_URL / OKX_WS_BUSINESS_URL")
+        }
     }
 
     static func subscriptions(instruments: String, channels: String) throws -> [OKXSubscription] {
