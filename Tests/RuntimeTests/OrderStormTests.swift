@@ -39,8 +39,27 @@ import TradingCore
                               allocatedCapital: Money(FixedPoint(10_000)), riskLimits: limits)
     }
 
-    @Test(arguments: 0..<50) func fiftySeedsOfRandomOrdersNeverBreakAnInvariant(seed: Int) throws {
+    @Test(arguments: 0..<50) func fiftySeedsOfRandomOrdersNeverBreakAnInvariant(seed: Int) async throws {
         #expect(Self.trades.count > 10_000)
+        // About two seconds of computing per seed in a debug build: off the test pool (see OffThePool).
+        let run = try await OffThePool.run { try Self.stormRun(seed: seed) }
+        #expect(run.violations.isEmpty, "seed \(seed): \(run.violations.prefix(3))")
+        #expect(run.events >= 20_000)
+        #expect(run.summary.strategyFaults == 0)
+        let summary = run.summary
+        #expect(summary.orders > 200 && summary.fills > 20 && summary.riskRejections > 0, "seed \(seed): \(summary.orders) orders, \(summary.fills) fills, \(summary.riskRejections) risk rejections")
+    }
+
+    /// What one seed's storm left: the invariant violations, the events played and the summary.
+    struct StormRun: Sendable {
+        var violations: [InvariantViolation]
+        var events: Int
+        var summary: EngineSummary
+    }
+
+    /// Two storms, one trimming and one refusing, over the recorded trades with the invariant
+    /// checker after every input; stops at the first violation.
+    static func stormRun(seed: Int) throws -> StormRun {
         let trimming = RiskLimits(maxOrderQuantity: Quantity(FixedPoint(units: 5, decimals: 3)), maxOrderNotional: Money(FixedPoint(250)),
                                   maxPositionSize: Money(FixedPoint(600)), maxLeverage: FixedPoint(1), priceBandPct: FixedPoint(1),
                                   maxOrdersPerMinute: 400, maxOpenOrders: 6, allocatedCapital: Money(FixedPoint(10_000)),
@@ -65,10 +84,6 @@ import TradingCore
             if !engine.invariantViolations.isEmpty { break }
         }
         engine.stop(at: engine.clock)
-        #expect(engine.invariantViolations.isEmpty, "seed \(seed): \(engine.invariantViolations.prefix(3))")
-        #expect(events >= 20_000)
-        #expect(engine.summary.strategyFaults == 0)
-        let summary = engine.summary
-        #expect(summary.orders > 200 && summary.fills > 20 && summary.riskRejections > 0, "seed \(seed): \(summary.orders) orders, \(summary.fills) fills, \(summary.riskRejections) risk rejections")
+        return StormRun(violations: engine.invariantViolations, events: events, summary: engine.summary)
     }
 }
