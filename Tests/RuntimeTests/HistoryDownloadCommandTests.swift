@@ -73,7 +73,7 @@ import Testing
                                                                "--to", range.to, "--out", out],
                                                 environment: ["OKX_REST_URL": server.baseURL], directory: PluginTestSupport.packageRoot)
         #expect(result.status == 1, "\(result.output)")
-        #expect(result.output.contains("history download stopped: ETH-USDT: GET /api/v5/market/history-candles?instId=ETH-USDT&bar=1m"), "\(result.output)")
+        #expect(result.output.contains("history download: stopped: ETH-USDT: GET /api/v5/market/history-candles?instId=ETH-USDT&bar=1m"), "\(result.output)")
         #expect(result.output.contains("OKX code 51001: Instrument ID does not exist"), "\(result.output)")
     }
 

@@ -74,8 +74,7 @@ struct HistoryDownloadCommand: AsyncParsableCommand {
             }
         } catch let error as HistoryError {
             if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
-            FileHandle.standardError.write(Data("runtime: history download stopped: \(error)\n".utf8))
-            throw ExitCode(1)
+            throw CommandFailure.exit("history download", "stopped: \(error)")
         }
         if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
         // Without a terminal there is no bar: one log line per instrument says what it got.
@@ -177,8 +176,7 @@ struct HistoryDownloadCommand: AsyncParsableCommand {
         logger.info("database rows", metadata: ["written": "\(statistics.written)", "duplicates": "\(statistics.duplicates)",
                                                 "rejected": "\(statistics.rejected)"])
         if statistics.rejected > 0 || statistics.dropped > 0 {
-            FileHandle.standardError.write(Data("runtime: \(statistics.rejected) rows refused, \(statistics.dropped) dropped by the database writer\n".utf8))
-            throw ExitCode(1)
+            throw CommandFailure.exit("history download", "\(statistics.rejected) rows refused, \(statistics.dropped) dropped by the database writer")
         }
         return summary
     }

@@ -60,8 +60,7 @@ struct InstrumentsSyncCommand: AsyncParsableCommand {
         do {
             listed = try await lister.list(queries)
         } catch let error as HistoryError {
-            FileHandle.standardError.write(Data("runtime: instruments sync: OKX's instrument list could not be read: \(error)\n".utf8))
-            throw ExitCode(1)
+            throw CommandFailure.exit("instruments sync", "OKX's instrument list could not be read: \(error)")
         }
         let stamp = ISO8601DateFormatter().string(from: Date())
         let outcome: InstrumentFileSync.Outcome

@@ -100,11 +100,8 @@ struct RecordCommand: AsyncParsableCommand {
         // A connected feed records at least the subscription's acknowledgement.
         if recorder.frameCount == 0 {
             let urls = feed.metrics.map { $0.endpoint == .business ? feedConfiguration.businessURL : feedConfiguration.publicURL }
-            let message = "runtime: record: recorded nothing: OKX was never reached at \(urls.joined(separator: " and "))"
-                + (lastDisconnect.map { " (last failure: \($0))" } ?? "") + "; check the network, or OKX_WS_PUBLIC_URL / OKX_WS_BUSINESS_URL\n"
-            fflush(nil)  // the counts above first
-            FileHandle.standardError.write(Data(message.utf8))
-            throw ExitCode(1)
+            throw CommandFailure.exit("record", "recorded nothing: OKX was never reached at \(urls.joined(separator: " and "))"
+                + (lastDisconnect.map { " (last failure: \($0))" } ?? "") + "; check the network, or OKX_WS_PUBLIC_URL / OKX_WS_BUSINESS_URL")
         }
     }
 

@@ -88,7 +88,7 @@ struct ReplayCommand: AsyncParsableCommand {
                 }
             }
             if let violation = plan.engine.invariantViolations.first {
-                throw ValidationError("replay stopped: \(violation) (everything before it was written)")
+                throw CommandFailure.exit("replay", "stopped: \(violation) (everything before it was written)")
             }
             let market = plan.persistence.market.statistics
             let rows = ReplayReport.MarketRows(written: market.written, duplicates: market.duplicates, droppedQueueFull: market.dropped,
@@ -103,7 +103,7 @@ struct ReplayCommand: AsyncParsableCommand {
         do {
             (summary, rows, sections) = try outcome.get()
         } catch {
-            throw ValidationError("\(error)")
+            throw CommandFailure.exit("replay", "\(error)")
         }
         var replayReport = ReplayReport(summary: summary, files: files, speed: replaySpeed, persisted: persist,
                                         marketRows: persist ? rows : nil)

@@ -114,8 +114,7 @@ struct SweepCommand: AsyncParsableCommand {
         }
         // Some refusals are expected of a grid (slow <= fast); a grid the strategy refuses whole is a mistake.
         if results.allSatisfy({ if case .refused = $0.outcome { true } else { false } }) {
-            FileHandle.standardError.write(Data("runtime: sweep: the strategy refused every combination; nothing was replayed\n".utf8))
-            throw ExitCode(1)
+            throw CommandFailure.exit("sweep", "the strategy refused every combination; nothing was replayed")
         }
     }
 
