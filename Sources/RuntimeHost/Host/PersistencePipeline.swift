@@ -69,7 +69,7 @@ public final class PersistencePipeline {
                     let table = marketRow.table
                     if table != cutoffTable { (cutoffTable, cutoff) = (table, keepMarketRowsFrom?[table]) }
                     if let cutoff, marketRow.time < cutoff {
-                        skippedPastRetention[marketRow.table, default: 0] += 1
+                        skippedPastRetention[table, default: 0] += 1
                         continue
                     }
                     if case .rejected(let error) = market.submit(marketRow) {
