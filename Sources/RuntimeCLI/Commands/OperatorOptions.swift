@@ -55,16 +55,13 @@ enum OperatorCLI {
         do {
             return try await body()
         } catch let error as OperatorError {
-            FileHandle.standardError.write(Data("runtime: refused: \(error.description)\n".utf8))
-            throw ExitCode(1)
+            throw CommandFailure.exit("refused", error.description)
         } catch let error as StorageError {
-            FileHandle.standardError.write(Data("runtime: database: \(error)\n".utf8))
-            throw ExitCode(1)
+            throw CommandFailure.exit("database", "\(error)")
         } catch let error as PSQLError {
             // A query outside a repository (e.g. postgres-nio's pool): its server message, never
             // the library's generic text.
-            FileHandle.standardError.write(Data("runtime: database: \(postgresErrorText(error))\n".utf8))
-            throw ExitCode(1)
+            throw CommandFailure.exit("database", postgresErrorText(error))
         }
     }
 

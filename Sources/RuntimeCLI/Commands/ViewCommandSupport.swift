@@ -20,8 +20,7 @@ enum ViewCommandSupport {
         } catch let error as ViewOptionError {
             throw ValidationError(error.description)
         } catch let error as OperatorError {
-            FileHandle.standardError.write(Data("runtime: refused: \(error.description)\n".utf8))
-            throw ExitCode(1)
+            throw CommandFailure.exit("refused", error.description)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         } catch {
